@@ -1,0 +1,1 @@
+"""The command line: ``cart-composer`` (the window) and its sub-commands. No Qt imports."""

@@ -1,0 +1,119 @@
+"""``cart-composer``: with no arguments it opens the window; sub-commands work headless.
+
+cart-composer                      open the window (same as ``cart-composer gui``)
+cart-composer validate CART...     check carts; exit 1 if any has errors
+cart-composer payload CART         print the exact JSON body Send would put on the wire
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from app import __version__
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cart-composer",
+        description="Compose, preview and send shopping-cart events to Drip and Bronto.",
+    )
+    parser.add_argument("--version", action="version", version=f"cart-composer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the window (the default)")
+    gui.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="save a picture of the window to PNG once it is shown, then quit",
+    )
+
+    validate = commands.add_parser("validate", help="check cart files against the API rules")
+    validate.add_argument("carts", nargs="+", type=Path, metavar="CART")
+
+    payload = commands.add_parser("payload", help="print the exact request body of a cart")
+    payload.add_argument("cart", type=Path, metavar="CART")
+    payload.add_argument(
+        "--request",
+        action="store_true",
+        help="print the whole request (method, URL, headers with secrets masked, body)",
+    )
+    payload.add_argument("--base-url", help="API base URL (default: the vendor's)")
+    payload.add_argument("--account-id", default="9999999", help="Drip account id for the URL")
+    return parser
+
+
+def _validate(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
+    from app.domain.errors import CartFileError
+    from app.providers import get_provider, load_cart
+
+    status = EXIT_OK
+    for path in paths:
+        try:
+            loaded = load_cart(path)
+        except CartFileError as exc:
+            print(f"{exc}", file=err)
+            status = max(status, EXIT_USAGE)
+            continue
+        for note in loaded.notes:
+            print(f"{path}: note: {note.path}: {note.message}", file=out)
+        result = get_provider(loaded.document.provider).validate(loaded.document.payload)
+        for where, message in result.warnings.items():
+            print(f"{path}: warning: {where}: {message}", file=out)
+        if result.ok:
+            print(f"{path}: valid", file=out)
+            continue
+        status = max(status, EXIT_INVALID)
+        count = len(result.errors)
+        print(f"{path}: {count} problem{'s' if count != 1 else ''}", file=out)
+        for where, message in result.errors.items():
+            print(f"  {where or '(cart)'}: {message}", file=out)
+    return status
+
+
+def _payload(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.domain.errors import CartComposerError
+    from app.providers import Target, build_request, get_provider, load_cart
+    from app.providers.bronto.provider import DEFAULT_BASE_URL as BRONTO_BASE
+    from app.providers.drip.provider import DEFAULT_BASE_URL as DRIP_BASE
+
+    try:
+        loaded = load_cart(args.cart)
+        document = loaded.document
+        if not args.request:
+            out.write(get_provider(document.provider).body(document.payload).decode("utf-8"))
+            out.write("\n")
+            return EXIT_OK
+        base = args.base_url or (DRIP_BASE if document.provider == "drip" else BRONTO_BASE)
+        request = build_request(document, Target(base, args.account_id))
+    except CartComposerError as exc:
+        print(str(exc), file=err)
+        return EXIT_USAGE
+    print(f"{request.method} {request.url}", file=out)
+    for name, value in request.headers:
+        print(f"{name}: {value}", file=out)
+    print("", file=out)
+    print(request.body_text, file=out)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.carts, sys.stdout, sys.stderr)
+    if args.command == "payload":
+        return _payload(args, sys.stdout, sys.stderr)
+    # Qt is imported only here, so the headless commands never load it.
+    from app.ui.application import run
+
+    return run(screenshot=getattr(args, "screenshot", None))

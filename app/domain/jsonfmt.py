@@ -1,0 +1,155 @@
+"""Deterministic JSON text: Decimal written exactly as typed, readable non-ASCII, stable bytes."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["JsonSyntaxError", "dumps", "format_decimal", "loads"]
+
+# Past these exponents a plain positional rendering would be absurdly long; use E notation.
+_MAX_POSITIONAL_EXPONENT = 40
+
+
+class JsonSyntaxError(ValueError):
+    """Text that is not the JSON we accept, with a 1-based line and column when known."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        where = f" (line {line}, column {column})" if line else ""
+        super().__init__(f"{message}{where}")
+        self.reason = message
+        self.line = line
+        self.column = column
+
+
+def format_decimal(value: Decimal) -> str:
+    """The JSON number text for a Decimal: `16.99` stays `16.99`, `5` stays `5`, `16.990` stays."""
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a finite number")
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite values always have an int exponent
+    if exponent >= -_MAX_POSITIONAL_EXPONENT and value.adjusted() <= _MAX_POSITIONAL_EXPONENT:
+        # 'f' keeps the typed digits ("0.0000001", not "1E-7"); str() would switch to E notation.
+        return format(value, "f")
+    return str(value)
+
+
+def _string(text: str) -> str:
+    out = json.dumps(text, ensure_ascii=False)
+    if any("\ud800" <= ch <= "\udfff" for ch in out):
+        # A lone surrogate (possible after parsing "\ud800") cannot be encoded as UTF-8: escape it.
+        out = "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in out)
+    return out
+
+
+def _write(value: Any, indent: int | None, level: int, parts: list[str]) -> None:
+    if value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, str):
+        parts.append(_string(value))
+    elif isinstance(value, int):
+        parts.append(str(value))
+    elif isinstance(value, Decimal):
+        parts.append(format_decimal(value))
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
+        parts.append(repr(value))
+    elif isinstance(value, Mapping):
+        _write_container(list(value.items()), "{", "}", indent, level, parts, keyed=True)
+    elif isinstance(value, list | tuple):
+        _write_container(list(value), "[", "]", indent, level, parts, keyed=False)
+    else:
+        raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def _write_container(
+    entries: list[Any],
+    opener: str,
+    closer: str,
+    indent: int | None,
+    level: int,
+    parts: list[str],
+    *,
+    keyed: bool,
+) -> None:
+    if not entries:
+        parts.append(opener + closer)
+        return
+    parts.append(opener)
+    inner = "" if indent is None else "\n" + " " * (indent * (level + 1))
+    for index, entry in enumerate(entries):
+        if index:
+            parts.append(",")
+        parts.append(inner)
+        if keyed:
+            key, item = entry
+            if not isinstance(key, str):
+                raise TypeError(f"object keys must be text, not {type(key).__name__}")
+            parts.append(_string(key))
+            parts.append(": " if indent is not None else ":")
+        else:
+            item = entry
+        _write(item, indent, level + 1, parts)
+    parts.append("" if indent is None else "\n" + " " * (indent * level))
+    parts.append(closer)
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """JSON text for a tree of dict/list/str/int/Decimal/float/bool/None.
+
+    Keys keep their insertion order; with ``indent`` the layout matches ``json.dumps(indent=2)``.
+    Raises ``TypeError`` for non-JSON values and ``ValueError`` for NaN or infinities.
+    """
+    parts: list[str] = []
+    try:
+        _write(value, indent, 0, parts)
+    except RecursionError:
+        raise ValueError("the value is nested too deeply to write as JSON") from None
+    return "".join(parts)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key “{key}” appears twice in one object")
+        result[key] = value
+    return result
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON with numbers kept exact (Decimal for fractions, int for whole numbers).
+
+    Rejects NaN/Infinity and duplicate keys. Every failure is a ``JsonSyntaxError``.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise JsonSyntaxError(f"the text is not UTF-8 (byte {exc.start})") from None
+    try:
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_no_duplicate_keys,
+        )
+    except json.JSONDecodeError as exc:
+        raise JsonSyntaxError(exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise JsonSyntaxError("the JSON is nested too deeply") from None
+    except ValueError as exc:
+        # Duplicate keys, NaN, and integers longer than Python's digit limit.
+        raise JsonSyntaxError(str(exc)) from None

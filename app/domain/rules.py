@@ -1,0 +1,251 @@
+"""Field rules shared by the provider models: each checks one raw JSON value and explains a refusal.
+
+A rule returns the value unchanged (so what validates is exactly what is sent) or raises
+``PydanticCustomError(code, predicate)``. ``code`` is one of Drip's error codes (the sandbox
+answers with them); ``predicate`` finishes the sentence "<Field label> ...", e.g.
+"must be lower snake case, like my_custom_platform", and is written for a marketer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_QUANTITY",
+    "currency",
+    "email",
+    "ip_address",
+    "iso_date_or_datetime",
+    "iso_datetime_with_zone",
+    "lower_snake_case",
+    "money",
+    "positive_integer",
+    "positive_number",
+    "required_text",
+    "spoken_choices",
+    "text",
+    "text_list",
+    "tracking_cookie_name",
+    "web_url",
+]
+
+# Amounts travel as JSON numbers, which the services most likely read as doubles: past about
+# 15 significant digits they stop being exact. A trillion leaves room for cents.
+MAX_AMOUNT = Decimal(10) ** 12
+# Quantities most likely land in a 32-bit integer column on the server.
+MAX_QUANTITY = 2**31 - 1
+
+_LOWER_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+
+
+def _fail(code: str, predicate: str) -> PydanticCustomError:
+    # No context is passed, so braces in the predicate are never treated as placeholders.
+    return PydanticCustomError(code, predicate)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def text(value: Any) -> Any:
+    """Any text, empty allowed (optional free-text fields)."""
+    if not isinstance(value, str):
+        raise _fail("type_error", f"must be text, not {_describe(value)}")
+    return value
+
+
+def required_text(value: Any) -> Any:
+    """Text with something in it besides spaces."""
+    text(value)
+    if not value.strip():
+        raise _fail("presence_error", "is required")
+    return value
+
+
+def text_list(value: Any) -> Any:
+    """A JSON array (element types are checked one by one by the model)."""
+    if not isinstance(value, list | tuple):
+        raise _fail("type_error", f"must be a list of text, not {_describe(value)}")
+    return list(value)
+
+
+def email(value: Any) -> Any:
+    required_text(value)
+    # Imported here: email_validator costs ~70 ms and is not needed before the first paint.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise _fail(
+            "email_error", f"must be a valid address like name@example.com. {exc}"
+        ) from None
+    return value
+
+
+def web_url(value: Any) -> Any:
+    """An absolute http or https URL with a host."""
+    required_text(value)
+    problem = "must be a full web address starting with http:// or https://"
+    if any(ch.isspace() for ch in value):
+        raise _fail("url_error", f"{problem} (it contains a space)")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        raise _fail("url_error", problem) from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise _fail("url_error", problem)
+    return value
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        if isinstance(value, str):
+            raise _fail("type_error", "must be a number, not text (remove the quotes)")
+        raise _fail("type_error", f"must be a number, not {_describe(value)}")
+    if isinstance(value, float):
+        # repr gives the shortest text that reads back as the same float: 16.99, not 16.98999…
+        value = Decimal(repr(value))
+    number = Decimal(value)
+    if not number.is_finite():
+        raise _fail("type_error", "must be a number, not infinity or NaN")
+    return number
+
+
+def money(value: Any) -> Any:
+    """An amount: a JSON number, 0 or more, kept exactly as typed."""
+    number = _number(value)
+    if number < 0:
+        raise _fail("range_error", "can't be negative")
+    if number >= MAX_AMOUNT:
+        raise _fail("range_error", "is too large (it must be under 1,000,000,000,000)")
+    return number
+
+
+def positive_integer(value: Any) -> Any:
+    number = _number(value)
+    if isinstance(value, Decimal | float) and number != number.to_integral_value():
+        raise _fail("type_error", "must be a whole number, like 1 or 2")
+    if number < 1:
+        raise _fail("range_error", "must be at least 1")
+    if number > MAX_QUANTITY:
+        raise _fail("range_error", f"is too large (at most {MAX_QUANTITY:,})")
+    if not isinstance(value, int):
+        # 2.0 is a whole number, but the wire must carry 2: a float-looking quantity is refused.
+        raise _fail("type_error", "must be a whole number without a decimal point")
+    return value
+
+
+def positive_number(value: Any) -> Any:
+    """A quantity that may be fractional (Bronto's line items say only "number")."""
+    number = _number(value)
+    if number <= 0:
+        raise _fail("range_error", "must be more than 0")
+    if number > MAX_QUANTITY:
+        raise _fail("range_error", f"is too large (at most {MAX_QUANTITY:,})")
+    return number
+
+
+def iso_datetime_with_zone(value: Any) -> Any:
+    required_text(value)
+    example = "like 2019-01-17T20:50:00Z"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail("time_error", f"must be an ISO 8601 date and time, {example}") from None
+    if "T" not in value.upper() and " " not in value.strip():
+        raise _fail("time_error", f"must include a time and a time zone, {example}")
+    if parsed.tzinfo is None:
+        raise _fail("time_error", f"must include a time zone (Z or +01:00), {example}")
+    return value
+
+
+def iso_date_or_datetime(value: Any) -> Any:
+    required_text(value)
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            parse(value)
+        except ValueError:
+            continue
+        return value
+    raise _fail(
+        "time_error",
+        "must be an ISO 8601 date or date and time, like 2015-01-02 or 2015-01-02T10:00:00Z",
+    )
+
+
+@cache
+def _iso4217_codes() -> frozenset[str]:
+    from iso4217 import Currency
+
+    return frozenset(member.code for member in Currency)
+
+
+def currency(value: Any) -> Any:
+    required_text(value)
+    codes = _iso4217_codes()
+    if value in codes:
+        return value
+    if value.strip().upper() in codes:
+        raise _fail(
+            "format_error", f"must be written in capitals with no spaces: {value.strip().upper()}"
+        )
+    raise _fail("format_error", "must be an ISO 4217 currency code, like USD, EUR or GBP")
+
+
+def lower_snake_case(value: Any) -> Any:
+    required_text(value)
+    if not _LOWER_SNAKE.fullmatch(value):
+        raise _fail("format_error", "must be lower snake case, like my_custom_platform")
+    return value
+
+
+def ip_address(value: Any) -> Any:
+    required_text(value)
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise _fail(
+            "format_error", "must be an IPv4 or IPv6 address, like 203.0.113.7 or 2001:db8::1"
+        ) from None
+    return value
+
+
+def tracking_cookie_name(value: Any) -> Any:
+    required_text(value)
+    if not value.startswith("tid_"):
+        raise _fail(
+            "format_error", "must start with tid_ (Bronto names its tracking cookies tid_…)"
+        )
+    return value
+
+
+def spoken_choices(choices: Iterable[str]) -> str:
+    """ "created or updated", "A, B or C": the choices as a sentence says them."""
+    allowed = [str(choice) for choice in choices]
+    if len(allowed) <= 2:
+        return " or ".join(allowed)
+    return ", ".join(allowed[:-1]) + " or " + allowed[-1]

@@ -1,0 +1,161 @@
+"""What every provider offers: payload order/validation/body, and the outgoing request it builds.
+
+``build_request`` is the one function the live preview and the sender both call, so the preview
+shows exactly what Send puts on the wire (with credentials masked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from app import __version__
+from app.domain import jsonfmt
+from app.domain.errors import PayloadError, TargetError
+from app.domain.redaction import mask_header_value
+from app.domain.validation import Issue, Validation, format_path
+from app.providers import schema
+from app.providers.schema import PayloadModel
+
+__all__ = [
+    "USER_AGENT",
+    "Credentials",
+    "OutgoingRequest",
+    "Provider",
+    "Target",
+]
+
+USER_AGENT = f"CartComposer/{__version__}"
+# What a preview puts where a secret will go; masked in every display.
+PLACEHOLDER_SECRET = "secret-not-set"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Secrets for one send. Never printed: every field is left out of ``repr``."""
+
+    drip_api_key: str | None = field(default=None, repr=False)
+    # A Drip OAuth access token (public integrations); used instead of the API key when set.
+    drip_access_token: str | None = field(default=None, repr=False)
+    bronto_access_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a request goes: the API base URL and, for Drip, the account id."""
+
+    base_url: str
+    account_id: str = ""
+
+    def checked_base(self) -> str:
+        """The base URL without a trailing slash, or ``TargetError`` saying what to fix."""
+        base = self.base_url.strip()
+        try:
+            parts = urlsplit(base)
+            host = parts.hostname
+        except ValueError:
+            host = None
+            parts = None
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
+            raise TargetError(
+                f"The base URL “{self.base_url}” must be a full address starting with "
+                "http:// or https://, like https://api.getdrip.com."
+            )
+        if parts.query or parts.fragment:
+            raise TargetError(
+                f"The base URL “{self.base_url}” must not have a ?query or #fragment."
+            )
+        return base.rstrip("/")
+
+
+@dataclass(frozen=True)
+class OutgoingRequest:
+    """A request ready for the wire. ``headers`` is the display form (secrets masked);
+    ``wire_headers()`` has the real values and exists for the transport alone."""
+
+    method: str
+    url: str
+    body: bytes
+    _wire_headers: tuple[tuple[str, str], ...] = field(repr=False)
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        return tuple((name, mask_header_value(name, value)) for name, value in self._wire_headers)
+
+    def wire_headers(self) -> tuple[tuple[str, str], ...]:
+        return self._wire_headers
+
+    def header(self, name: str) -> str | None:
+        """A header's display (masked) value, by case-insensitive name."""
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    @property
+    def body_text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class Provider:
+    """One vendor API. Subclasses set the class attributes and write ``build_request``."""
+
+    key: str = ""
+    title: str = ""
+    model: type[PayloadModel]
+    options_model: type[BaseModel] | None = None
+
+    def canonical(self, payload: Any) -> Any:
+        return schema.canonical(self.model, payload)
+
+    def validate(self, payload: Any) -> Validation:
+        return schema.validate_payload(self.model, payload)
+
+    def upgrade(self, payload: Any) -> tuple[Any, tuple[Issue, ...]]:
+        """Rename legacy keys (Drip's item ``discount`` → ``discounts``), saying what changed."""
+        return schema.upgrade_legacy_keys(self.model, payload)
+
+    def body(self, payload: Any) -> bytes:
+        """The exact request body: canonical order, 2-space indent, UTF-8, numbers as typed."""
+        try:
+            return jsonfmt.dumps(self.canonical(payload)).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            raise PayloadError(f"The cart cannot be written as JSON: {exc}.") from None
+
+    def options(self, raw: Mapping[str, Any] | None) -> BaseModel | None:
+        """Typed request options; ``ValueError`` with a readable message when they are wrong."""
+        raw = dict(raw or {})
+        if self.options_model is None:
+            if raw:
+                names = ", ".join(sorted(raw))
+                raise ValueError(f"{self.title} takes no request options (got {names}).")
+            return None
+        try:
+            return self.options_model.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = format_path(tuple(first["loc"]))
+            if first["type"] == "extra_forbidden":
+                raise ValueError(f"“{where}” is not a {self.title} request option.") from None
+            raise ValueError(f"The option “{where}” must be true or false.") from None
+
+    def build_request(
+        self,
+        payload: Any,
+        target: Target,
+        options: Mapping[str, Any] | None = None,
+        credentials: Credentials | None = None,
+    ) -> OutgoingRequest:
+        raise NotImplementedError
+
+    def _json_headers(self, authorization: str) -> tuple[tuple[str, str], ...]:
+        return (
+            ("Content-Type", "application/json"),
+            ("Accept", "application/json"),
+            ("User-Agent", USER_AGENT),
+            ("Authorization", authorization),
+        )

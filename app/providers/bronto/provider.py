@@ -1,0 +1,49 @@
+"""Bronto: the Add Cart request (`POST /carts?createContact=&ignoreInvalidTid=`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from app.providers.base import PLACEHOLDER_SECRET, Credentials, OutgoingRequest, Provider, Target
+from app.providers.bronto.models import BrontoCart, BrontoOptions
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TOKEN_URL", "BrontoProvider"]
+
+DEFAULT_BASE_URL = "https://rest.bronto.com"
+DEFAULT_TOKEN_URL = "https://auth.bronto.com/oauth2/token"
+
+
+class BrontoProvider(Provider):
+    key = "bronto"
+    title = "Bronto"
+    model = BrontoCart
+    options_model = BrontoOptions
+
+    def build_request(
+        self,
+        payload: Any,
+        target: Target,
+        options: Mapping[str, Any] | None = None,
+        credentials: Credentials | None = None,
+    ) -> OutgoingRequest:
+        typed = self.options(options)
+        assert isinstance(typed, BrontoOptions)
+        base = target.checked_base()
+        # Both booleans are always sent, as lower-case words (what Bronto's own client sends),
+        # and under the URI line's name ignoreInvalidTid (the Java example's
+        # "ignoreInvalidTracking" is a mistake in that example).
+        query = urlencode(
+            {
+                "createContact": str(typed.createContact).lower(),
+                "ignoreInvalidTid": str(typed.ignoreInvalidTid).lower(),
+            }
+        )
+        token = (credentials or Credentials()).bronto_access_token or PLACEHOLDER_SECRET
+        return OutgoingRequest(
+            method="POST",
+            url=f"{base}/carts?{query}",
+            body=self.body(payload),
+            _wire_headers=self._json_headers(f"Bearer {token}"),
+        )

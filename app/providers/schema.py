@@ -1,0 +1,432 @@
+"""The model-driven engine: field order, validation with readable messages, form metadata.
+
+A provider's payload is described once, by a ``PayloadModel`` subclass whose fields mirror the
+vendor document in order. Everything here works from that description, so adding a field to a
+model is the only edit a new field needs.
+"""
+
+from __future__ import annotations
+
+import copy
+import typing
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
+
+from app.domain import jsonfmt
+from app.domain.fieldtypes import Kind
+from app.domain.rules import spoken_choices
+from app.domain.validation import Issue, Validation, format_path
+
+__all__ = [
+    "CheckResult",
+    "FieldSpec",
+    "Loc",
+    "PayloadModel",
+    "canonical",
+    "child_model",
+    "custom_key_problem",
+    "field_specs",
+    "upgrade_legacy_keys",
+    "validate_payload",
+]
+
+Loc = tuple[str | int, ...]
+# (where, code, predicate): the engine turns it into an Issue with the field's label.
+CheckResult = tuple[Loc, str, str]
+
+_MAX_JSON_DEPTH = 64
+
+
+class PayloadModel(BaseModel):
+    """Base of every provider payload model (a cart, a line item).
+
+    ``extra="allow"`` means unknown keys are the provider's custom attributes; ``"forbid"``
+    means they are mistakes. Values are never converted, so a cart that validates serializes
+    back to exactly the JSON it came from.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+
+    # How one element of a list of these is named in messages: "Item 3: Price is required."
+    element_label: ClassVar[str] = "Entry"
+    # Old wire names still seen in pasted payloads → the current documented name.
+    legacy_keys: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def check_errors(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:
+        """Rules that span several fields of one object (e.g. "person_id or email")."""
+        return ()
+
+    @classmethod
+    def check_warnings(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:
+        """Things that will be sent but probably are not what the user meant."""
+        return ()
+
+
+def _find_model(annotation: Any) -> type[PayloadModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, PayloadModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _find_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def child_model(model: type[PayloadModel], name: str) -> type[PayloadModel] | None:
+    """The element model of a list-of-objects field (``items`` → the item model)."""
+    info = model.model_fields.get(name)
+    return _find_model(info.annotation) if info is not None else None
+
+
+def _allows_custom(model: type[PayloadModel]) -> bool:
+    return model.model_config.get("extra") == "allow"
+
+
+# ---------------------------------------------------------------------------------------------
+# Order
+
+
+def canonical(model: type[PayloadModel], data: Any) -> Any:
+    """``data`` with documented fields in the document's order, unset (None) fields dropped,
+    and any other keys (custom attributes) after them in their own order. Not a dict → as is."""
+    if not isinstance(data, Mapping):
+        return data
+    out: dict[str, Any] = {}
+    for name in model.model_fields:
+        if name in data and data[name] is not None:
+            value = data[name]
+            child = child_model(model, name)
+            if child is not None and isinstance(value, list | tuple):
+                value = [canonical(child, element) for element in value]
+            out[name] = value
+    for key, value in data.items():
+        if key not in model.model_fields:
+            out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Legacy keys
+
+
+def upgrade_legacy_keys(model: type[PayloadModel], payload: Any) -> tuple[Any, tuple[Issue, ...]]:
+    """``payload`` with legacy keys renamed (a copy when anything changes), one note per change.
+
+    When both the old and the new key are present the new one wins and the old one is dropped:
+    the service reads only the new name, and sending both would be ambiguous.
+    """
+    if not isinstance(payload, Mapping) or not any(
+        old in obj for owner, obj, _ in _walk_objects(model, payload) for old in owner.legacy_keys
+    ):
+        return payload, ()
+    upgraded = copy.deepcopy(dict(payload))
+    notes: list[Issue] = []
+    for owner, obj, loc in list(_walk_objects(model, upgraded)):
+        assert isinstance(obj, dict)  # deepcopy of JSON objects: plain dicts all the way down
+        for old, new in owner.legacy_keys.items():
+            if old not in obj:
+                continue
+            where = format_path((*loc, old))
+            old_value = obj.pop(old)
+            if new in obj:
+                shown = jsonfmt.dumps(old_value, indent=None)
+                message = (
+                    f"Dropped the old key “{old}” ({shown}) because “{new}” is also set; "
+                    f"the API reads only “{new}”."
+                )
+                notes.append(Issue(where, "dropped", message))
+            else:
+                obj[new] = old_value
+                message = f"Renamed “{old}” to “{new}”, the name the API reads today."
+                notes.append(Issue(where, "renamed", message))
+    return canonical(model, upgraded), tuple(notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+def _subject(root: type[PayloadModel], loc: Loc) -> str:
+    """How a message names the thing at ``loc``: "Price", "Item 3: Price", "Item 3"."""
+    model: type[PayloadModel] | None = root
+    prefix = ""
+    label = ""
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if isinstance(key, int):
+            label = f"{label or 'Entry'} entry {key + 1}"
+            i += 1
+            continue
+        info = model.model_fields.get(key) if model is not None else None
+        label = (info.title or key) if info is not None else f"“{key}”"
+        child = child_model(model, key) if (model is not None and info is not None) else None
+        nxt = loc[i + 1] if i + 1 < len(loc) else None
+        if child is not None and isinstance(nxt, int):
+            element = f"{child.element_label} {nxt + 1}"
+            if i + 2 < len(loc):
+                prefix += f"{element}: "
+                model, label = child, ""
+            else:
+                label = element
+            i += 2
+            continue
+        model = None
+        i += 1
+    return prefix + (label or "The cart")
+
+
+def _sentence(subject: str, predicate: str) -> str:
+    text = f"{subject} {predicate}"
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "null"
+    return "an object"
+
+
+def _model_at(root: type[PayloadModel], loc: Loc) -> tuple[type[PayloadModel] | None, str | None]:
+    """The model owning the last named field of ``loc``, and that field's name."""
+    model: type[PayloadModel] | None = root
+    owner: type[PayloadModel] | None = None
+    name: str | None = None
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        owner, name = model, key
+        model = child_model(model, key) if model is not None else None
+    return owner, name
+
+
+def _is_required(model: type[PayloadModel] | None, name: str | None) -> bool:
+    if model is None or name is None or name not in model.model_fields:
+        return True
+    return model.model_fields[name].is_required()
+
+
+def _literal_choices(model: type[PayloadModel] | None, name: str | None) -> tuple[str, ...]:
+    if model is None or name is None or name not in model.model_fields:
+        return ()
+    return _choices_of(model.model_fields[name].annotation)
+
+
+def _choices_of(annotation: Any) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is Literal:
+        return tuple(str(arg) for arg in typing.get_args(annotation))
+    for arg in typing.get_args(annotation):
+        found = _choices_of(arg)
+        if found:
+            return found
+    return ()
+
+
+def _translate(root: type[PayloadModel], error: Mapping[str, Any]) -> tuple[Loc, str, str]:
+    loc: Loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        return loc, "presence_error", "is required"
+    if kind == "presence_error" and not _is_required(*_model_at(root, loc)):
+        # An optional field that is present but blank is sent as "": say so, not "required".
+        return loc, kind, "is empty: fill it in, or clear it to leave it out"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return loc, "type_error", f"must be an object with named fields, not {_describe(value)}"
+    if kind in ("list_type", "tuple_type"):
+        return loc, "type_error", f"must be a list, not {_describe(value)}"
+    if kind == "literal_error":
+        choices = _literal_choices(*_model_at(root, loc))
+        return loc, "format_error", f"must be {spoken_choices(choices)}"
+    if kind == "extra_forbidden":
+        return loc, "format_error", "is not a field this API accepts (check the spelling)"
+    # Our own rules raise PydanticCustomError(code, predicate): the type is the Drip code.
+    return loc, kind, str(error["msg"])
+
+
+def _json_problem(value: Any) -> str | None:
+    """Why ``value`` is not a JSON value, or None if it is one (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > _MAX_JSON_DEPTH:
+            return f"is nested more than {_MAX_JSON_DEPTH} levels deep"
+        if current is None or isinstance(current, str | bool | int):
+            continue
+        if isinstance(current, float | Decimal):
+            if not (Decimal(repr(current)) if isinstance(current, float) else current).is_finite():
+                return "must not contain infinity or NaN"
+            continue
+        if isinstance(current, list | tuple):
+            stack.extend((element, depth + 1) for element in current)
+            continue
+        if isinstance(current, Mapping):
+            if not all(isinstance(key, str) for key in current):
+                return "has an object whose keys are not all text"
+            stack.extend((element, depth + 1) for element in current.values())
+            continue
+        return f"is not a JSON value ({type(current).__name__})"
+    return None
+
+
+def custom_key_problem(model: type[PayloadModel], key: Any) -> str | None:
+    """Why ``key`` cannot name a custom attribute on ``model``, or None if it can."""
+    if not isinstance(key, str) or not key.strip():
+        return "needs a name"
+    if key in model.legacy_keys:
+        return f"is the old name of “{model.legacy_keys[key]}”; use “{model.legacy_keys[key]}”"
+    if key in model.model_fields:
+        return f"has the same name as the documented field “{key}”; use that field instead"
+    folded = key.strip().casefold()
+    for name in model.model_fields:
+        if name.casefold() == folded:
+            return f"is too close to the documented field “{name}”; use that field or rename it"
+    return None
+
+
+def _custom_issues(
+    model: type[PayloadModel], data: Mapping[str, Any], loc: Loc
+) -> Iterator[tuple[Loc, Issue]]:
+    element = "" if not loc else f"{model.element_label} {int(loc[-1]) + 1}: "
+    for key, value in data.items():
+        if key in model.model_fields:
+            continue
+        where: Loc = (*loc, key) if isinstance(key, str) else loc
+        name = f" “{key}”" if isinstance(key, str) and key.strip() else ""
+        subject = f"{element}Custom attribute{name}"
+        problem = custom_key_problem(model, key)
+        if problem is not None:
+            yield where, Issue(format_path(where), "format_error", _sentence(subject, problem))
+            continue
+        value_problem = _json_problem(value)
+        if value_problem is not None:
+            yield where, Issue(format_path(where), "type_error", _sentence(subject, value_problem))
+
+
+def _walk_objects(
+    model: type[PayloadModel], data: Mapping[str, Any], loc: Loc = ()
+) -> Iterator[tuple[type[PayloadModel], Mapping[str, Any], Loc]]:
+    """Every object of the payload with its model and location, the root first."""
+    yield model, data, loc
+    for name in model.model_fields:
+        child = child_model(model, name)
+        value = data.get(name)
+        if child is None or not isinstance(value, list | tuple):
+            continue
+        for index, element in enumerate(value):
+            if isinstance(element, Mapping):
+                yield from _walk_objects(child, element, (*loc, name, index))
+
+
+def validate_payload(model: type[PayloadModel], payload: Any) -> Validation:
+    """Check ``payload`` (the JSON object as it will be sent) against ``model``.
+
+    Never raises: whatever the input, the answer is a ``Validation`` whose ``errors`` map a path
+    (``items[2].price``) to a sentence for a marketer.
+    """
+    try:
+        return _validate(model, payload)
+    except RecursionError:
+        return Validation(issues=(Issue("", "format_error", "The cart is nested too deeply."),))
+
+
+def _validate(model: type[PayloadModel], payload: Any) -> Validation:
+    if not isinstance(payload, Mapping):
+        message = f"The cart must be a JSON object with named fields, not {_describe(payload)}."
+        return Validation(issues=(Issue("", "type_error", message),))
+    data = canonical(model, payload)
+    found: list[tuple[Loc, Issue]] = []
+    warnings: list[Issue] = []
+    cart: PayloadModel | None = None
+
+    def issue(loc: Loc, code: str, predicate: str) -> Issue:
+        return Issue(format_path(loc), code, _sentence(_subject(model, loc), predicate))
+
+    # Cross-field rules first: where both speak of one field, "Email or a Drip person ID is
+    # required" says more than the field's own "is empty".
+    for owner, obj, loc in _walk_objects(model, data):
+        for where, code, predicate in owner.check_errors(obj):
+            found.append(((*loc, *where), issue((*loc, *where), code, predicate)))
+        for where, code, predicate in owner.check_warnings(obj):
+            warnings.append(issue((*loc, *where), code, predicate))
+    try:
+        cart = model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc, code, predicate = _translate(model, error)
+            found.append((loc, issue(loc, code, predicate)))
+    for owner, obj, loc in _walk_objects(model, data):
+        if _allows_custom(owner):
+            found.extend(_custom_issues(owner, obj, loc))
+    # Messages in the order of the form (a stable sort keeps "first per path" meaningful).
+    found.sort(key=lambda pair: _loc_order(model, pair[0]))
+    issues = tuple(issue for _, issue in found)
+    return Validation(issues=issues, warning_issues=tuple(warnings), cart=None if issues else cart)
+
+
+def _loc_order(root: type[PayloadModel], loc: Loc) -> tuple[int, ...]:
+    """Sort key: each step of ``loc`` by its field's position in the document (unknown keys,
+    i.e. custom attributes, after the documented ones) or by its list index."""
+    model: type[PayloadModel] | None = root
+    key: list[int] = []
+    for part in loc:
+        if isinstance(part, int):
+            key.append(part)
+            continue
+        names = list(model.model_fields) if model is not None else []
+        key.append(names.index(part) if part in names else len(names))
+        model = child_model(model, part) if model is not None and part in names else None
+    return tuple(key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Form metadata
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What a form needs to show one field; all of it read from the model."""
+
+    name: str
+    label: str
+    description: str
+    required: bool
+    kind: Kind
+    choices: tuple[str, ...] = ()
+    element: type[PayloadModel] | None = None
+
+
+def _kind_of(info: FieldInfo) -> Kind:
+    for item in info.metadata:
+        if isinstance(item, Kind):
+            return item
+    return Kind.ITEMS if _find_model(info.annotation) is not None else Kind.TEXT
+
+
+def field_specs(model: type[PayloadModel]) -> list[FieldSpec]:
+    return [
+        FieldSpec(
+            name=name,
+            label=info.title or name,
+            description=info.description or "",
+            required=info.is_required(),
+            kind=_kind_of(info),
+            choices=_choices_of(info.annotation),
+            element=_find_model(info.annotation),
+        )
+        for name, info in model.model_fields.items()
+    ]
