@@ -124,6 +124,7 @@ def save_cart(document: CartDocument, path: str | os.PathLike[str]) -> Path:
         text = dumps_cart(document)
     except ValueError as exc:
         raise CartFileError(f"The cart cannot be saved: {exc}") from None
+    temp_name: str | None = None
     try:
         handle, temp_name = tempfile.mkstemp(
             dir=file.parent, prefix=f".{file.name}.", suffix=".tmp"
@@ -132,5 +133,7 @@ def save_cart(document: CartDocument, path: str | os.PathLike[str]) -> Path:
             out.write(text)
         os.replace(temp_name, file)
     except OSError as exc:
+        if temp_name is not None:
+            Path(temp_name).unlink(missing_ok=True)
         raise CartFileError(f"The cart could not be saved to {file}: {exc.strerror}.") from None
     return file

@@ -1,0 +1,89 @@
+"""The command line: validate and payload, run as a user would (a real process)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from app.paths import sample_cart
+from tests.conftest import golden_text
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_version() -> None:
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == "cart-composer 0.1.0"
+
+
+def test_validate_a_valid_cart() -> None:
+    done = run("validate", str(sample_cart("drip")), str(sample_cart("bronto")))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"{sample_cart('drip')}: valid",
+        f"{sample_cart('bronto')}: valid",
+    ]
+
+
+def test_validate_lists_every_problem_and_exits_1(tmp_path: Path) -> None:
+    cart = tmp_path / "bad.cart.json"
+    cart.write_text(
+        '{"provider": "drip", "payload": {"provider": "My Shop", "action": "created", '
+        '"cart_id": "1", "cart_url": "https://x.example/c", "email": "a@b.com", '
+        '"person_id": "p1", "items": [{"discount": 1, "price": -1}]}}'
+    )
+    done = run("validate", str(cart))
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{cart}: note: items[0].discount: Renamed “discount” to “discounts”, the name the API "
+        "reads today.",
+        f"{cart}: warning: email: Email will be ignored by Drip because a person ID is set.",
+        f"{cart}: 5 problems",
+        "  provider: Platform must be lower snake case, like my_custom_platform.",
+        "  items[0].product_id: Item 1: Product ID is required.",
+        "  items[0].product_variant_id: Item 1: Variant ID is required.",
+        "  items[0].name: Item 1: Name is required.",
+        "  items[0].price: Item 1: Price can't be negative.",
+    ]
+
+
+def test_validate_a_file_that_is_not_json_exits_2(tmp_path: Path) -> None:
+    cart = tmp_path / "broken.cart.json"
+    cart.write_text('{"provider": "drip",\n"payload": {"a": }}')
+    done = run("validate", str(cart))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"{cart}: The cart file is not valid JSON: Expecting value (line 2, column 18)."
+    )
+
+
+def test_payload_prints_the_exact_body() -> None:
+    done = run("payload", str(sample_cart("drip")))
+    assert done.returncode == 0
+    assert done.stdout == golden_text("drip-doc-example.expected.json") + "\n"
+
+
+def test_payload_request_shows_masked_headers() -> None:
+    done = run("payload", "--request", "--account-id", "1234567", str(sample_cart("drip")))
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[:6] == [
+        "POST https://api.getdrip.com/v3/1234567/shopper_activity/cart",
+        "Content-Type: application/json",
+        "Accept: application/json",
+        "User-Agent: CartComposer/0.1.0",
+        "Authorization: Basic ••••••••",
+        "",
+    ]
+
+
+def test_payload_with_a_bad_base_url_explains_it() -> None:
+    done = run("payload", "--request", "--base-url", "localhost:8080", str(sample_cart("bronto")))
+    assert done.returncode == 2
+    assert "must be a full address starting with http:// or https://" in done.stderr
