@@ -23,6 +23,7 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_QUANTITY",
     "currency",
+    "describe_json_type",
     "email",
     "ip_address",
     "iso_date_or_datetime",
@@ -53,9 +54,10 @@ def _fail(code: str, predicate: str) -> PydanticCustomError:
     return PydanticCustomError(code, predicate)
 
 
-def _describe(value: Any) -> str:
+def describe_json_type(value: Any) -> str:
+    """How a message names the JSON type of ``value``: "text", "a number", "a list", …"""
     if value is None:
-        return "empty (null)"
+        return "null"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, str):
@@ -72,7 +74,7 @@ def _describe(value: Any) -> str:
 def text(value: Any) -> Any:
     """Any text, empty allowed (optional free-text fields)."""
     if not isinstance(value, str):
-        raise _fail("type_error", f"must be text, not {_describe(value)}")
+        raise _fail("type_error", f"must be text, not {describe_json_type(value)}")
     return value
 
 
@@ -87,7 +89,7 @@ def required_text(value: Any) -> Any:
 def text_list(value: Any) -> Any:
     """A JSON array (element types are checked one by one by the model)."""
     if not isinstance(value, list | tuple):
-        raise _fail("type_error", f"must be a list of text, not {_describe(value)}")
+        raise _fail("type_error", f"must be a list of text, not {describe_json_type(value)}")
     return list(value)
 
 
@@ -125,7 +127,7 @@ def _number(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         if isinstance(value, str):
             raise _fail("type_error", "must be a number, not text (remove the quotes)")
-        raise _fail("type_error", f"must be a number, not {_describe(value)}")
+        raise _fail("type_error", f"must be a number, not {describe_json_type(value)}")
     if isinstance(value, float):
         # repr gives the shortest text that reads back as the same float: 16.99, not 16.98999…
         value = Decimal(repr(value))

@@ -19,7 +19,7 @@ from pydantic.fields import FieldInfo
 
 from app.domain import jsonfmt
 from app.domain.fieldtypes import Kind
-from app.domain.rules import spoken_choices
+from app.domain.rules import describe_json_type, spoken_choices
 from app.domain.validation import Issue, Validation, format_path
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "child_model",
     "custom_key_problem",
     "field_specs",
+    "present",
     "upgrade_legacy_keys",
     "validate_payload",
 ]
@@ -66,6 +67,12 @@ class PayloadModel(BaseModel):
     def check_warnings(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:
         """Things that will be sent but probably are not what the user meant."""
         return ()
+
+
+def present(data: Mapping[str, Any], name: str) -> bool:
+    """Whether ``name`` is set to something other than null or blank text."""
+    value = data.get(name)
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _find_model(annotation: Any) -> type[PayloadModel] | None:
@@ -187,20 +194,6 @@ def _sentence(subject: str, predicate: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float | Decimal):
-        return "a number"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if value is None:
-        return "null"
-    return "an object"
-
-
 def _model_at(root: type[PayloadModel], loc: Loc) -> tuple[type[PayloadModel] | None, str | None]:
     """The model owning the last named field of ``loc``, and that field's name."""
     model: type[PayloadModel] | None = root
@@ -246,9 +239,13 @@ def _translate(root: type[PayloadModel], error: Mapping[str, Any]) -> tuple[Loc,
         # An optional field that is present but blank is sent as "": say so, not "required".
         return loc, kind, "is empty: fill it in, or clear it to leave it out"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return loc, "type_error", f"must be an object with named fields, not {_describe(value)}"
+        return (
+            loc,
+            "type_error",
+            f"must be an object with named fields, not {describe_json_type(value)}",
+        )
     if kind in ("list_type", "tuple_type"):
-        return loc, "type_error", f"must be a list, not {_describe(value)}"
+        return loc, "type_error", f"must be a list, not {describe_json_type(value)}"
     if kind == "literal_error":
         choices = _literal_choices(*_model_at(root, loc))
         return loc, "format_error", f"must be {spoken_choices(choices)}"
@@ -346,7 +343,9 @@ def validate_payload(model: type[PayloadModel], payload: Any) -> Validation:
 
 def _validate(model: type[PayloadModel], payload: Any) -> Validation:
     if not isinstance(payload, Mapping):
-        message = f"The cart must be a JSON object with named fields, not {_describe(payload)}."
+        message = (
+            f"The cart must be a JSON object with named fields, not {describe_json_type(payload)}."
+        )
         return Validation(issues=(Issue("", "type_error", message),))
     data = canonical(model, payload)
     found: list[tuple[Loc, Issue]] = []

@@ -11,6 +11,7 @@ custom attributes. ``createContact`` and ``ignoreInvalidTid`` are query options 
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -30,11 +31,11 @@ from app.domain.fieldtypes import (
     TrackingCookieName,
     WebUrl,
 )
-from app.providers.schema import CheckResult, PayloadModel
+from app.providers.schema import CheckResult, PayloadModel, present
 
 __all__ = ["PHASES", "BrontoCart", "BrontoLineItem", "BrontoOptions"]
 
-PHASES = (
+PhaseName = Literal[
     "SHOPPING",
     "BILLING",
     "PAYMENT",
@@ -42,29 +43,11 @@ PHASES = (
     "SHIPPING_METHOD",
     "ORDER_REVIEW",
     "ORDER_COMPLETE",
-)
-
-Phase = Annotated[
-    Literal[
-        "SHOPPING",
-        "BILLING",
-        "PAYMENT",
-        "SHIPPING_INFO",
-        "SHIPPING_METHOD",
-        "ORDER_REVIEW",
-        "ORDER_COMPLETE",
-    ]
-    | None,
-    BeforeValidator(rules.text),
-    Kind.CHOICE,
 ]
+PHASES: tuple[str, ...] = typing.get_args(PhaseName)
+Phase = Annotated[PhaseName | None, BeforeValidator(rules.text), Kind.CHOICE]
 
 OPTION_NAMES = ("createContact", "ignoreInvalidTid")
-
-
-def _present(data: Mapping[str, Any], name: str) -> bool:
-    value = data.get(name)
-    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 class BrontoLineItem(PayloadModel):
@@ -169,8 +152,8 @@ class BrontoCart(PayloadModel):
                     "format_error",
                     "is a request option, not a cart field: set it in the options instead",
                 )
-        name_set = _present(data, "trackingCookieName")
-        value_set = _present(data, "trackingCookieValue")
+        name_set = present(data, "trackingCookieName")
+        value_set = present(data, "trackingCookieValue")
         if name_set and not value_set:
             yield (
                 ("trackingCookieValue",),

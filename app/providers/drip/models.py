@@ -10,6 +10,7 @@ on each item.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -29,22 +30,17 @@ from app.domain.fieldtypes import (
     TextList,
     WebUrl,
 )
-from app.providers.schema import CheckResult, PayloadModel
+from app.providers.schema import CheckResult, PayloadModel, present
 
 __all__ = ["ACTIONS", "INITIAL_STATUSES", "DripCart", "DripItem"]
 
-ACTIONS = ("created", "updated")
-INITIAL_STATUSES = ("active", "unsubscribed")
+ActionName = Literal["created", "updated"]
+InitialStatusName = Literal["active", "unsubscribed"]
+ACTIONS: tuple[str, ...] = typing.get_args(ActionName)
+INITIAL_STATUSES: tuple[str, ...] = typing.get_args(InitialStatusName)
 
-Action = Annotated[Literal["created", "updated"], BeforeValidator(rules.text), Kind.CHOICE]
-InitialStatus = Annotated[
-    Literal["active", "unsubscribed"] | None, BeforeValidator(rules.text), Kind.CHOICE
-]
-
-
-def _present(data: Mapping[str, Any], name: str) -> bool:
-    value = data.get(name)
-    return value is not None and not (isinstance(value, str) and not value.strip())
+Action = Annotated[ActionName, BeforeValidator(rules.text), Kind.CHOICE]
+InitialStatus = Annotated[InitialStatusName | None, BeforeValidator(rules.text), Kind.CHOICE]
 
 
 class DripItem(PayloadModel):
@@ -218,10 +214,10 @@ class DripCart(PayloadModel):
 
     @classmethod
     def check_errors(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:
-        if not _present(data, "person_id") and not _present(data, "email"):
+        if not present(data, "person_id") and not present(data, "email"):
             yield ("email",), "presence_error", "or a Drip person ID is required"
 
     @classmethod
     def check_warnings(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:
-        if _present(data, "person_id") and _present(data, "email"):
+        if present(data, "person_id") and present(data, "email"):
             yield ("email",), "ignored", "will be ignored by Drip because a person ID is set"
