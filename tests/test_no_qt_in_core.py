@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-CORE = ["app.domain", "app.providers", "app.paths", "app.cli.main"]
+CORE = ["app.domain", "app.providers", "app.paths", "app.cli.main", "app.sandbox"]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+DEFAULT_SANDBOX_PORT = 8765
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +52,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     payload.add_argument("--base-url", help="API base URL (default: the vendor's)")
     payload.add_argument("--account-id", default="9999999", help="Drip account id for the URL")
+
+    sandbox = commands.add_parser(
+        "sandbox", help="run the Drip and Bronto emulator on 127.0.0.1 (Ctrl-C stops it)"
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=DEFAULT_SANDBOX_PORT, help="port to listen on; 0 = any free"
+    )
+    sandbox.add_argument(
+        "--drip-hourly-limit", type=int, default=3600, metavar="N", help="Drip requests per hour"
+    )
+    sandbox.add_argument(
+        "--token-lifetime",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="lifetime of Bronto access tokens",
+    )
     return parser
 
 
@@ -107,12 +126,51 @@ def _payload(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import signal
+
+    from app.sandbox import Sandbox, SandboxConfig, SandboxServer
+    from app.sandbox import config as creds
+
+    config = SandboxConfig(
+        drip_hourly_limit=args.drip_hourly_limit, bronto_token_lifetime=args.token_lifetime
+    )
+    server = SandboxServer(Sandbox(config), port=args.port)
+    try:
+        url = server.start()
+    except OSError as exc:
+        print(f"The sandbox could not listen on 127.0.0.1:{args.port}: {exc.strerror}.", file=err)
+        return EXIT_USAGE
+    print(f"Cart Composer sandbox listening on {url}  (Ctrl-C stops it)", file=out)
+    print(
+        f"  Drip:   account {creds.DRIP_ACCOUNT_ID}, API key {creds.DRIP_API_KEY}\n"
+        f"  Bronto: client id {creds.BRONTO_CLIENT_ID}, secret {creds.BRONTO_CLIENT_SECRET}, "
+        f"token URL {url}/oauth2/token\n"
+        f"  Requests received: {url}/_sandbox/requests",
+        file=out,
+        flush=True,
+    )
+    stopped = threading.Event()
+    # SIGTERM stops it as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        while not stopped.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    server.stop()
+    print("Sandbox stopped.", file=out, flush=True)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args.carts, sys.stdout, sys.stderr)
     if args.command == "payload":
         return _payload(args, sys.stdout, sys.stderr)
+    if args.command == "sandbox":
+        return _sandbox(args, sys.stdout, sys.stderr)
     # Qt is imported only here, so the headless commands never load it.
     from app.ui.application import run
 

@@ -33,6 +33,8 @@ class Issue:
     path: str
     code: str
     message: str
+    # The same place as ``path``, as keys and indexes: ("items", 2, "price").
+    loc: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True)

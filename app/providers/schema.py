@@ -147,11 +147,11 @@ def upgrade_legacy_keys(model: type[PayloadModel], payload: Any) -> tuple[Any, t
                     f"Dropped the old key “{old}” ({shown}) because “{new}” is also set; "
                     f"the API reads only “{new}”."
                 )
-                notes.append(Issue(where, "dropped", message))
+                notes.append(Issue(where, "dropped", message, (*loc, old)))
             else:
                 obj[new] = old_value
                 message = f"Renamed “{old}” to “{new}”, the name the API reads today."
-                notes.append(Issue(where, "renamed", message))
+                notes.append(Issue(where, "renamed", message, (*loc, old)))
     return canonical(model, upgraded), tuple(notes)
 
 
@@ -307,11 +307,15 @@ def _custom_issues(
         subject = f"{element}Custom attribute{name}"
         problem = custom_key_problem(model, key)
         if problem is not None:
-            yield where, Issue(format_path(where), "format_error", _sentence(subject, problem))
+            yield (
+                where,
+                Issue(format_path(where), "format_error", _sentence(subject, problem), where),
+            )
             continue
         value_problem = _json_problem(value)
         if value_problem is not None:
-            yield where, Issue(format_path(where), "type_error", _sentence(subject, value_problem))
+            message = _sentence(subject, value_problem)
+            yield where, Issue(format_path(where), "type_error", message, where)
 
 
 def _walk_objects(
@@ -338,7 +342,7 @@ def validate_payload(model: type[PayloadModel], payload: Any) -> Validation:
     try:
         return _validate(model, payload)
     except RecursionError:
-        return Validation(issues=(Issue("", "format_error", "The cart is nested too deeply."),))
+        return Validation(issues=(Issue("", "type_error", "The cart is nested too deeply."),))
 
 
 def _validate(model: type[PayloadModel], payload: Any) -> Validation:
@@ -353,7 +357,7 @@ def _validate(model: type[PayloadModel], payload: Any) -> Validation:
     cart: PayloadModel | None = None
 
     def issue(loc: Loc, code: str, predicate: str) -> Issue:
-        return Issue(format_path(loc), code, _sentence(_subject(model, loc), predicate))
+        return Issue(format_path(loc), code, _sentence(_subject(model, loc), predicate), loc)
 
     # Cross-field rules first: where both speak of one field, "Email or a Drip person ID is
     # required" says more than the field's own "is empty".

@@ -1,0 +1,440 @@
+"""The sandbox's Bronto: OAuth2 client-credentials tokens and the cart lifecycle.
+
+Faithful to api-notes.md §2.2-2.6: auth failures are 403 (never 401), errors travel in the
+``X-Reason`` header as ``ServiceExceptionMessage{siteId=…, statusCode=…, reason=…}`` with an
+empty body, the token request is form-encoded and answers only access_token, refresh_token and
+expires_in; Search answers 204 for no match; Delete answers 204 even for unknown carts.
+Inferences, marked [INFER] where made: line-item ``position`` counts from 0; setting ``phase``
+to ORDER_COMPLETE completes the cart (status COMPLETE), as Bronto's connector pairs them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+
+from app.domain import jsonfmt
+from app.domain.validation import Issue
+from app.providers import get_provider
+from app.sandbox import config as creds
+from app.sandbox.config import SandboxConfig
+from app.sandbox.emulator import json_response, utc_stamp
+
+__all__ = ["STATUSES", "BrontoApi"]
+
+STATUSES = ("ACTIVE", "ABANDONED", "EXPIRED", "COMPLETE")
+TERMINAL = frozenset({"EXPIRED", "COMPLETE"})
+WRITE = "orders/carts-write"
+READ = "orders/carts-read"
+
+# Bronto's own client-side checks (Magento extension, Dto.php): what the service most likely
+# calls a valid tid and tracking cookie name.
+_TID = re.compile(r"[0-9a-z-]+", re.IGNORECASE)
+_COOKIE_NAME = re.compile(r"tid_[0-9a-z]*", re.IGNORECASE)
+_TRACKING_FIELDS = ("trackingCookieName", "trackingCookieValue", "tid")
+
+# The Cart as Get/Search/Add return it, in the document's order.
+_CART_ORDER = (
+    "url",
+    "emailAddress",
+    "contactId",
+    "status",
+    "phase",
+    "hasTracking",
+    "customerCartId",
+    "trackingCookieName",
+    "trackingCookieValue",
+    "deliveryId",
+    "discountAmount",
+    "grandTotal",
+    "lineItems",
+    "originIp",
+    "messageId",
+    "originUserAgent",
+    "shippingAmount",
+    "shippingDate",
+    "shippingDetails",
+    "shippingTrackingUrl",
+    "subtotal",
+    "taxAmount",
+    "cartId",
+    "createdDate",
+    "updatedDate",
+    "currency",
+)
+_ITEM_ORDER = (
+    "name",
+    "other",
+    "sku",
+    "category",
+    "imageUrl",
+    "productUrl",
+    "quantity",
+    "salePrice",
+    "totalPrice",
+    "unitPrice",
+    "description",
+    "position",
+)
+_ASCII = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2026": "...", "\u2013": "-"}
+)
+
+_CLIENTS = {
+    creds.BRONTO_CLIENT_ID: (creds.BRONTO_CLIENT_SECRET, frozenset({WRITE, READ})),
+    creds.BRONTO_READONLY_CLIENT_ID: (creds.BRONTO_READONLY_CLIENT_SECRET, frozenset({READ})),
+}
+
+
+@dataclass
+class _Token:
+    client_id: str
+    scopes: frozenset[str]
+    expires_at: float
+
+
+@dataclass
+class _Cart:
+    fields: dict[str, Any]  # what the client sent (tracking dropped if ignored)
+    cart_id: str
+    status: str = "ACTIVE"
+    contact_id: str | None = None
+    has_tracking: bool = False
+    created: str = field(default_factory=utc_stamp)
+    updated: str = field(default_factory=utc_stamp)
+
+    def to_json(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            **self.fields,
+            "contactId": self.fields.get("contactId") or self.contact_id,
+            "status": self.status,
+            "phase": self.fields.get("phase") or "SHOPPING",
+            "hasTracking": self.has_tracking,
+            "cartId": self.cart_id,
+            "createdDate": self.created,
+            "updatedDate": self.updated,
+        }
+        items = values.get("lineItems")
+        if isinstance(items, list):
+            values["lineItems"] = [
+                _ordered({**item, "position": index}, _ITEM_ORDER)
+                for index, item in enumerate(items)
+            ]
+        return _ordered(values, _CART_ORDER)
+
+
+def _ordered(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """``values`` in the response schema's order, unset (None) ones left out."""
+    return {key: values[key] for key in order if values.get(key) is not None}
+
+
+class _Refused(Exception):
+    """A request the service turns down: status and the X-Reason text."""
+
+    def __init__(self, status: int, reason: str, site_known: bool = True) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.site_known = site_known
+
+
+class BrontoApi:
+    def __init__(self, config: SandboxConfig, lock: threading.RLock) -> None:
+        self._config = config
+        self._lock = lock
+        self._tokens: dict[str, _Token] = {}
+        self._refresh: dict[str, _Token] = {}
+        self._carts: dict[str, _Cart] = {}
+        self._contacts: dict[str, str] = {}
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+            self._refresh.clear()
+            self._carts.clear()
+            self._contacts = {creds.KNOWN_CONTACT: str(uuid.uuid4())}
+
+    # --- responses -------------------------------------------------------------------------
+
+    def error(
+        self, status: int, reason: str, headers: Any = (), *, site_known: bool = True
+    ) -> httpx.Response:
+        site = creds.BRONTO_SITE_ID if site_known else "null"
+        text = f"ServiceExceptionMessage{{siteId={site}, statusCode={status}, reason={reason}}}"
+        # Header values travel as Latin-1 at most; keep them plain ASCII.
+        text = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+        return httpx.Response(status, headers=[("X-Reason", text), *headers])
+
+    # --- OAuth2 ----------------------------------------------------------------------------
+
+    def token(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        if request.method != "POST":
+            return self.error(405, "Use POST to request a token", site_known=False)
+        content_type = request.headers.get("content-type", "").lower()
+        if not content_type.startswith("application/x-www-form-urlencoded"):
+            return self._oauth_error(
+                400, "invalid_request", "The token request must be form-encoded"
+            )
+        form = dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+        grant = form.get("grant_type", "")
+        client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+        now = self._config.clock()
+        with self._lock:
+            if grant == "client_credentials":
+                known = _CLIENTS.get(client_id)
+                if known is None or not secrets.compare_digest(known[0], secret):
+                    return self._oauth_error(401, "invalid_client", "Unknown client or secret")
+                scopes = known[1]
+            elif grant == "refresh_token":
+                old = self._refresh.get(form.get("refresh_token", ""))
+                if old is None or old.expires_at <= now:
+                    return self._oauth_error(
+                        400, "invalid_grant", "Unknown or expired refresh token"
+                    )
+                if client_id and client_id != old.client_id:
+                    return self._oauth_error(
+                        401, "invalid_client", "The token belongs to another client"
+                    )
+                client_id, scopes = old.client_id, old.scopes
+            else:
+                return self._oauth_error(
+                    400, "unsupported_grant_type", "Use client_credentials or refresh_token"
+                )
+            access, refresh = str(uuid.uuid4()), str(uuid.uuid4())
+            lifetime = self._config.bronto_token_lifetime
+            self._tokens[access] = _Token(client_id, scopes, now + lifetime)
+            self._refresh[refresh] = _Token(
+                client_id, scopes, now + self._config.bronto_refresh_lifetime
+            )
+        return json_response(
+            200,
+            {
+                "access_token": access,
+                "refresh_token": refresh,
+                "expires_in": max(1, round(lifetime)),
+            },
+        )
+
+    def _oauth_error(self, status: int, code: str, description: str) -> httpx.Response:
+        # The token endpoint's errors are not documented; RFC 6749 §5.2 is the likely shape.
+        response = json_response(status, {"error": code, "error_description": description})
+        reason = self.error(status, description, site_known=False).headers["X-Reason"]
+        response.headers["X-Reason"] = reason
+        return response
+
+    def _authorize(self, request: httpx.Request, scopes: frozenset[str]) -> None:
+        header = request.headers.get("authorization")
+        if header is None:
+            raise _Refused(403, "No authorization header was provided", site_known=False)
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer":
+            raise _Refused(
+                403, f"Authorization scheme {scheme} is not supported; use Bearer", False
+            )
+        with self._lock:
+            token = self._tokens.get(value.strip())
+        if token is None:
+            raise _Refused(403, "The access token is unknown", site_known=False)
+        if token.expires_at <= self._config.clock():
+            raise _Refused(403, "The access token has expired")
+        if not token.scopes & scopes:
+            raise _Refused(403, f"The access token lacks the scope {' or '.join(sorted(scopes))}")
+
+    # --- carts -----------------------------------------------------------------------------
+
+    def carts(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        parts = request.url.path.strip("/").split("/")
+        method = request.method
+        try:
+            if parts == ["carts"]:
+                if method == "POST":
+                    return self._add(request, body)
+                if method == "GET":
+                    return self._search(request)
+                raise _Refused(405, f"Method {method} is not allowed on /carts")
+            cart_id = parts[1]
+            if len(parts) == 2:
+                if method == "GET":
+                    self._authorize(request, frozenset({READ, WRITE}))
+                    return json_response(200, self._find(cart_id).to_json())
+                if method == "POST":
+                    return self._update(request, body, cart_id)
+                if method == "DELETE":
+                    self._authorize(request, frozenset({WRITE}))
+                    with self._lock:
+                        self._carts.pop(cart_id, None)
+                    return httpx.Response(204)
+                raise _Refused(405, f"Method {method} is not allowed on /carts/{{cartId}}")
+            if len(parts) == 3 and parts[2] in ("abandon", "fiddle"):
+                if method != "PUT":
+                    raise _Refused(405, f"Use PUT for /carts/{{cartId}}/{parts[2]}")
+                return self._transition(request, cart_id, parts[2])
+            raise _Refused(404, f"No such resource {request.url.path}")
+        except _Refused as refused:
+            return self.error(refused.status, refused.reason, site_known=refused.site_known)
+
+    def _find(self, cart_id: str) -> _Cart:
+        with self._lock:
+            cart = self._carts.get(cart_id)
+        if cart is None:
+            raise _Refused(404, f"No cart exists with cartId {cart_id}")
+        return cart
+
+    def _add(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        self._authorize(request, frozenset({WRITE}))
+        create_contact, ignore_tid = self._options(request)
+        data = _parse_object(body)
+        fields, has_tracking = self._checked(data, ignore_tid)
+        with self._lock:
+            customer_id = fields["customerCartId"]
+            if any(c.fields.get("customerCartId") == customer_id for c in self._carts.values()):
+                raise _Refused(409, f"A cart with customerCartId {customer_id} already exists")
+            contact_id = self._contact(fields.get("emailAddress"), create_contact)
+            cart = _Cart(fields, str(uuid.uuid4()), contact_id=contact_id)
+            cart.has_tracking = has_tracking
+            self._carts[cart.cart_id] = cart
+            return json_response(201, cart.to_json())
+
+    def _update(self, request: httpx.Request, body: bytes, cart_id: str) -> httpx.Response:
+        self._authorize(request, frozenset({WRITE}))
+        create_contact, ignore_tid = self._options(request)
+        cart = self._find(cart_id)
+        data = _parse_object(body)
+        if cart.status in TERMINAL:
+            raise _Refused(409, f"The cart is {cart.status} and can no longer be updated")
+        # A partial update: properties not included remain unchanged.
+        merged = {**cart.fields, **data}
+        fields, has_tracking = self._checked(merged, ignore_tid)
+        with self._lock:
+            customer_id = fields["customerCartId"]
+            for other in self._carts.values():
+                if other is not cart and other.fields.get("customerCartId") == customer_id:
+                    raise _Refused(409, f"A cart with customerCartId {customer_id} already exists")
+            if fields.get("emailAddress") != cart.fields.get("emailAddress"):
+                cart.contact_id = self._contact(fields.get("emailAddress"), create_contact)
+            cart.fields = fields
+            cart.has_tracking = (
+                has_tracking if any(k in data for k in _TRACKING_FIELDS) else (cart.has_tracking)
+            )
+            if fields.get("phase") == "ORDER_COMPLETE":
+                cart.status = "COMPLETE"  # [INFER] the connector sets both together
+            cart.updated = utc_stamp()
+            return json_response(200, cart.to_json())
+
+    def _search(self, request: httpx.Request) -> httpx.Response:
+        self._authorize(request, frozenset({READ, WRITE}))
+        wanted = request.url.params.get("customerCartId")
+        if not wanted:
+            raise _Refused(400, "The query parameter customerCartId is required")
+        with self._lock:
+            found = [
+                c.to_json()
+                for c in self._carts.values()
+                if c.fields.get("customerCartId") == wanted
+            ]
+        if not found:
+            return httpx.Response(204)
+        return json_response(200, found)
+
+    def _transition(self, request: httpx.Request, cart_id: str, action: str) -> httpx.Response:
+        self._authorize(request, frozenset({WRITE}))
+        with self._lock:
+            cart = self._find(cart_id)
+            if cart.status in TERMINAL:
+                raise _Refused(409, f"The cart is {cart.status}; it cannot be {action}ed")
+            # Abandon marks it ABANDONED; fiddle resets the abandonment timer and revives it.
+            cart.status = "ABANDONED" if action == "abandon" else "ACTIVE"
+            cart.updated = utc_stamp()
+        return httpx.Response(204)
+
+    def force_status(self, cart_id: str, body: bytes) -> httpx.Response:
+        """Sandbox control: put a cart in any status (EXPIRED and COMPLETE have no API path)."""
+        try:
+            data = jsonfmt.loads(body)
+        except jsonfmt.JsonSyntaxError as exc:
+            return json_response(400, {"error": str(exc)})
+        status = data.get("status") if isinstance(data, dict) else None
+        if status not in STATUSES:
+            return json_response(400, {"error": f"status must be one of {', '.join(STATUSES)}."})
+        with self._lock:
+            cart = self._carts.get(cart_id)
+            if cart is None:
+                return json_response(404, {"error": f"No cart exists with cartId {cart_id}."})
+            cart.status = status
+            cart.updated = utc_stamp()
+            return json_response(200, cart.to_json())
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def _options(self, request: httpx.Request) -> tuple[bool, bool]:
+        values = []
+        for name in ("createContact", "ignoreInvalidTid"):
+            raw = request.url.params.get(name)
+            if raw is None or raw == "":
+                values.append(False)
+            elif raw.lower() in ("true", "false"):
+                values.append(raw.lower() == "true")
+            else:
+                raise _Refused(400, f"The query parameter {name} must be true or false")
+        return values[0], values[1]
+
+    def _checked(self, data: dict[str, Any], ignore_tid: bool) -> tuple[dict[str, Any], bool]:
+        """The fields to store and whether tracking is valid; ``_Refused`` (400) otherwise."""
+        provider = get_provider("bronto")
+        result = provider.validate(data)
+        tracking = [i for i in result.issues if i.loc[:1] and i.loc[0] in _TRACKING_FIELDS]
+        others = [i for i in result.issues if i not in tracking]
+        if others:
+            raise _Refused(400, "; ".join(f"{i.path or 'cart'}: {i.message}" for i in others))
+        tid = data.get("tid")
+        if isinstance(tid, str) and tid and not _TID.fullmatch(tid):
+            reason = "Tracking ID (tid) may hold only letters, digits and dashes."
+            tracking.append(Issue("tid", "format_error", reason, ("tid",)))
+        name = data.get("trackingCookieName")
+        if isinstance(name, str) and name.startswith("tid_") and not _COOKIE_NAME.fullmatch(name):
+            reason = "Tracking cookie name may hold only letters and digits after tid_."
+            where = ("trackingCookieName",)
+            tracking.append(Issue("trackingCookieName", "format_error", reason, where))
+        fields = provider.canonical(data)
+        if tracking:
+            if not ignore_tid:
+                reason = "Invalid tracking: " + "; ".join(i.message for i in tracking)
+                raise _Refused(400, reason)
+            fields = {k: v for k, v in fields.items() if k not in _TRACKING_FIELDS}
+        has_tracking = bool(fields.get("tid")) or bool(
+            fields.get("trackingCookieName") and fields.get("trackingCookieValue")
+        )
+        return fields, has_tracking
+
+    def _contact(self, email: Any, create: bool) -> str | None:
+        if not isinstance(email, str) or not email:
+            return None
+        key = email.strip().lower()
+        if key in self._contacts:
+            return self._contacts[key]
+        if not create:
+            raise _Refused(
+                409,
+                f"No contact exists with the email address {email}; send createContact=true "
+                "to create a transactional contact",
+            )
+        self._contacts[key] = str(uuid.uuid4())
+        return self._contacts[key]
+
+
+def _parse_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = jsonfmt.loads(body)
+    except jsonfmt.JsonSyntaxError as exc:
+        raise _Refused(400, f"The request body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise _Refused(400, "The request body must be a JSON object (a Cart)")
+    return data

@@ -1,0 +1,329 @@
+"""The sandbox core: one stateful handler ``httpx.Request → httpx.Response`` for both APIs.
+
+Two doors share it: ``Sandbox.transport()`` mounts it as an ``httpx.MockTransport`` (unit
+tests), and ``app.sandbox.server`` serves it over real HTTP on 127.0.0.1 (the app, the CLI,
+curl, end-to-end tests). Paths are the real services' paths, so a profile only swaps the host:
+
+    Drip     POST /v3/{account}/shopper_activity/cart[/batch]   GET /v2/accounts
+    Bronto   POST /oauth2/token   /carts…  (add, get, search, update, abandon, fiddle, delete)
+    Control  /_sandbox, /_sandbox/requests, /_sandbox/faults, /_sandbox/reset,
+             PUT /_sandbox/bronto/carts/{cartId}
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import httpx
+
+from app.domain import jsonfmt
+from app.domain.redaction import MASK, mask_header_value
+from app.sandbox import config as creds
+from app.sandbox.config import SandboxConfig
+from app.sandbox.faults import Fault, FaultError
+
+__all__ = ["ConnectionDropped", "RecordedRequest", "Sandbox", "json_response"]
+
+# Form fields whose values are secrets: masked in the request log.
+_SECRET_FORM_FIELDS = frozenset({"client_secret", "refresh_token", "password"})
+
+
+class ConnectionDropped(httpx.RemoteProtocolError):
+    """Raised by the handler for a "drop" fault: the HTTP door closes the socket, the mock door
+    lets it reach the client as the error a real dropped connection gives."""
+
+    def __init__(self) -> None:
+        super().__init__("Server disconnected without sending a response.")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the sandbox received it, secrets masked."""
+
+    id: int
+    received_at: str
+    method: str
+    path: str
+    query: str
+    headers: list[tuple[str, str]]
+    body: str
+    status: int | None  # None: the connection was dropped
+    fault: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["headers"] = [list(pair) for pair in self.headers]
+        return data
+
+
+def json_response(
+    status: int, body: Any, headers: Mapping[str, str] | Iterable[tuple[str, str]] = ()
+) -> httpx.Response:
+    """A compact JSON response (numbers exactly as stored)."""
+    content = jsonfmt.dumps(body, indent=None).encode("utf-8")
+    merged = [("Content-Type", "application/json; charset=utf-8")]
+    merged += list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+    return httpx.Response(status, headers=merged, content=content)
+
+
+def utc_stamp() -> str:
+    """ISO 8601 UTC with milliseconds, as Java services write it: 2026-11-27T08:01:02.123Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _mask_body(body: bytes, content_type: str) -> str:
+    text = body.decode("utf-8", errors="replace")
+    if "application/x-www-form-urlencoded" in content_type.lower():
+        pairs = parse_qsl(text, keep_blank_values=True)
+        if any(name in _SECRET_FORM_FIELDS for name, _ in pairs):
+            # The mark stays readable (not percent-encoded) so a person sees what was hidden.
+            return "&".join(
+                f"{quote(name)}={MASK if name in _SECRET_FORM_FIELDS else quote(value)}"
+                for name, value in pairs
+            )
+    return text
+
+
+class Sandbox:
+    """The emulator. Thread-safe: the HTTP door calls ``handle`` from many threads at once."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        from app.sandbox.bronto import BrontoApi
+        from app.sandbox.drip import DripApi
+
+        self.config = config or SandboxConfig()
+        self._lock = threading.RLock()
+        self._log: list[RecordedRequest] = []
+        self._faults: list[Fault] = []
+        self._next_id = 1
+        self.drip = DripApi(self.config, self._lock)
+        self.bronto = BrontoApi(self.config, self._lock)
+
+    # --- the two doors ---------------------------------------------------------------------
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self.handle)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        path = request.url.path
+        if path == "/_sandbox" or path.startswith("/_sandbox/"):
+            return self._control(request, body)
+        fault = self._take_fault(path)
+        if fault is not None and fault.latency_ms:
+            time.sleep(fault.latency_ms / 1000)
+        if fault is not None and fault.drop:
+            self._record(request, body, None, fault)
+            raise ConnectionDropped()
+        if fault is not None and fault.status is not None:
+            response = self._forced(fault, path)
+        else:
+            response = self._route(request, body)
+        if fault is not None and fault.malformed:
+            response = _malformed(response)
+        self._record(request, body, response.status_code, fault)
+        return response
+
+    # --- inspection and faults (also used from code) ---------------------------------------
+
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
+
+    def faults(self) -> list[Fault]:
+        with self._lock:
+            return [Fault(**asdict(f)) for f in self._faults if f.count > 0]
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def reset(self) -> None:
+        """Forget everything: requests, faults, carts, contacts, tokens, rate counters."""
+        with self._lock:
+            self._log.clear()
+            self._faults.clear()
+            self.drip.reset()
+            self.bronto.reset()
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _take_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(path):
+                    fault.count -= 1
+                    taken = Fault(**{**asdict(fault), "count": 1})
+                    self._faults = [f for f in self._faults if f.count > 0]
+                    return taken
+        return None
+
+    def _record(
+        self, request: httpx.Request, body: bytes, status: int | None, fault: Fault | None
+    ) -> None:
+        headers = [(k, mask_header_value(k, v)) for k, v in request.headers.multi_items()]
+        content_type = request.headers.get("content-type", "")
+        with self._lock:
+            self._log.append(
+                RecordedRequest(
+                    id=self._next_id,
+                    received_at=utc_stamp(),
+                    method=request.method,
+                    path=request.url.path,
+                    query=request.url.query.decode("ascii", errors="replace"),
+                    headers=headers,
+                    body=_mask_body(body, content_type),
+                    status=status,
+                    fault=fault.to_json() if fault is not None else None,
+                )
+            )
+            self._next_id += 1
+
+    def _route(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        path = request.url.path
+        if path.startswith(("/v3/", "/v2/")) or path in ("/v3", "/v2"):
+            return self.drip.handle(request, body)
+        if path == "/oauth2/token":
+            return self.bronto.token(request, body)
+        if path == "/carts" or path.startswith("/carts/"):
+            return self.bronto.carts(request, body)
+        if path == "/":
+            return json_response(200, self._info())
+        return json_response(
+            404,
+            {
+                "errors": [
+                    {
+                        "code": "not_found_error",
+                        "message": f"The sandbox has no endpoint {request.method} {path}; "
+                        "GET /_sandbox lists them.",
+                    }
+                ]
+            },
+        )
+
+    def _forced(self, fault: Fault, path: str) -> httpx.Response:
+        status = fault.status or 500
+        headers: list[tuple[str, str]] = []
+        if fault.retry_after is not None:
+            headers.append(("Retry-After", str(fault.retry_after)))
+        if status in (502, 503):
+            # What a load balancer in front of either service sends: HTML, not JSON.
+            phrase = "Bad Gateway" if status == 502 else "Service Unavailable"
+            html = f"<html><body><h1>{status} {phrase}</h1></body></html>\n".encode()
+            headers.append(("Content-Type", "text/html"))
+            return httpx.Response(status, headers=headers, content=html)
+        if path == "/carts" or path.startswith(("/carts/", "/oauth2/")):
+            reason = "Too many requests" if status == 429 else "Internal server error"
+            return self.bronto.error(status, reason, headers)
+        if status == 429:
+            return self.drip.rate_limited(headers)
+        body = {"errors": [{"code": "server_error", "message": "Internal server error"}]}
+        return json_response(status, body, headers)
+
+    def _control(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        path, method = request.url.path.rstrip("/"), request.method
+        if path == "/_sandbox" and method == "GET":
+            return json_response(200, self._info())
+        if path == "/_sandbox/requests":
+            if method == "GET":
+                return json_response(200, {"requests": [r.to_json() for r in self.requests()]})
+            if method == "DELETE":
+                self.clear_requests()
+                return httpx.Response(204)
+        if path == "/_sandbox/faults":
+            if method == "GET":
+                return json_response(200, {"faults": [f.to_json() for f in self.faults()]})
+            if method == "DELETE":
+                self.clear_faults()
+                return httpx.Response(204)
+            if method == "POST":
+                return self._post_faults(body)
+        if path == "/_sandbox/reset" and method == "POST":
+            self.reset()
+            return httpx.Response(204)
+        prefix = "/_sandbox/bronto/carts/"
+        if path.startswith(prefix) and method == "PUT":
+            return self.bronto.force_status(path[len(prefix) :], body)
+        return json_response(404, {"error": f"No sandbox control endpoint {method} {path}."})
+
+    def _post_faults(self, body: bytes) -> httpx.Response:
+        try:
+            data = jsonfmt.loads(body)
+            items = data if isinstance(data, list) else [data]
+            faults = [Fault.from_json(item) for item in items]
+        except (jsonfmt.JsonSyntaxError, FaultError) as exc:
+            return json_response(400, {"error": str(exc)})
+        for fault in faults:
+            self.add_fault(fault)
+        return json_response(201, {"faults": [f.to_json() for f in self.faults()]})
+
+    def _info(self) -> dict[str, Any]:
+        return {
+            "sandbox": "Cart Composer sandbox: Drip Cart Activity and Bronto carts",
+            "drip": {
+                "account_id": creds.DRIP_ACCOUNT_ID,
+                "api_key": creds.DRIP_API_KEY,
+                "access_token": creds.DRIP_ACCESS_TOKEN,
+                "endpoints": [
+                    "POST /v3/{account_id}/shopper_activity/cart",
+                    "POST /v3/{account_id}/shopper_activity/cart/batch",
+                    "GET /v2/accounts",
+                ],
+                "hourly_limit": self.config.drip_hourly_limit,
+                "batch_hourly_limit": self.config.drip_batch_hourly_limit,
+            },
+            "bronto": {
+                "client_id": creds.BRONTO_CLIENT_ID,
+                "client_secret": creds.BRONTO_CLIENT_SECRET,
+                "readonly_client_id": creds.BRONTO_READONLY_CLIENT_ID,
+                "readonly_client_secret": creds.BRONTO_READONLY_CLIENT_SECRET,
+                "known_contact": creds.KNOWN_CONTACT,
+                "token_lifetime_seconds": self.config.bronto_token_lifetime,
+                "endpoints": [
+                    "POST /oauth2/token",
+                    "POST /carts?createContact=&ignoreInvalidTid=",
+                    "GET /carts/{cartId}",
+                    "GET /carts?customerCartId=",
+                    "POST /carts/{cartId}?createContact=&ignoreInvalidTid=",
+                    "PUT /carts/{cartId}/abandon",
+                    "PUT /carts/{cartId}/fiddle",
+                    "DELETE /carts/{cartId}",
+                ],
+            },
+            "control": [
+                "GET /_sandbox/requests",
+                "DELETE /_sandbox/requests",
+                "GET /_sandbox/faults",
+                "POST /_sandbox/faults",
+                "DELETE /_sandbox/faults",
+                "POST /_sandbox/reset",
+                "PUT /_sandbox/bronto/carts/{cartId}",
+            ],
+        }
+
+
+def _malformed(response: httpx.Response) -> httpx.Response:
+    """The same status and headers with a body cut in half: JSON that does not parse."""
+    if response.status_code == 204:
+        return response
+    content = response.content
+    broken = content[: max(1, len(content) // 2)] if content else b'{"'
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-length"]
+    if not content:
+        headers.append(("Content-Type", "application/json"))
+    return httpx.Response(response.status_code, headers=headers, content=broken)

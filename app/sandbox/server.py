@@ -1,0 +1,167 @@
+"""The sandbox's HTTP door: a threaded HTTP/1.1 server on 127.0.0.1 only.
+
+Each request is turned into an ``httpx.Request``, handed to ``Sandbox.handle`` and the answer
+written back, so the HTTP door and the MockTransport door run the very same code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from app.sandbox.emulator import ConnectionDropped, Sandbox
+
+__all__ = ["HOST", "SandboxServer"]
+
+# Loopback only: the sandbox must never be reachable from another machine.
+HOST = "127.0.0.1"
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
+_MAX_BODY = 64 * 1024 * 1024
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    sandbox: Sandbox
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up mid-response is not the sandbox's problem; anything else is.
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    server_version = "CartComposerSandbox"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # the sandbox keeps its own log (GET /_sandbox/requests)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > _MAX_BODY:
+            raise ValueError("request body too large")
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _serve(self) -> None:
+        try:
+            body = self._read_body()
+        except ValueError:
+            self._write(httpx.Response(413, content=b"Request body too large or malformed\n"))
+            self.close_connection = True
+            return
+        port = self.server.server_address[1]
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
+        request = httpx.Request(
+            self.command, f"http://{HOST}:{port}{self.path}", headers=headers, content=body
+        )
+        try:
+            response = self.server.sandbox.handle(request)
+        except ConnectionDropped:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        except Exception:  # a sandbox bug: answer 500 and say so, never hang the client
+            traceback.print_exc()
+            response = httpx.Response(500, content=b"The sandbox failed; see its console.\n")
+        self._write(response)
+
+    def _write(self, response: httpx.Response) -> None:
+        content = response.content
+        self.send_response(response.status_code)
+        for name, value in response.headers.multi_items():
+            if name.lower() not in _HOP_BY_HOP:
+                self.send_header(name, value)
+        if response.status_code not in (204, 304) and not 100 <= response.status_code < 200:
+            self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        if self.command != "HEAD" and content:
+            self.wfile.write(content)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
+
+
+class SandboxServer:
+    """Serves a ``Sandbox`` on ``http://127.0.0.1:<port>``; port 0 picks a free one.
+
+    ``start()`` returns the base URL and serves from a background thread; ``stop()`` (or
+    leaving the ``with`` block) shuts it down and frees the port.
+    """
+
+    def __init__(self, sandbox: Sandbox | None = None, port: int = 0) -> None:
+        self.sandbox = sandbox or Sandbox()
+        self._port = port
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("The sandbox server is not running.")
+        return f"http://{HOST}:{self._server.server_address[1]}"
+
+    def _bind(self) -> _Server:
+        server = _Server((HOST, self._port), _Handler)
+        server.sandbox = self.sandbox
+        self._server = server
+        return server
+
+    def start(self) -> str:
+        server = self._bind()
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+            name="sandbox-http",
+        )
+        self._thread.start()
+        return self.url
+
+    def serve_forever(self) -> None:
+        """Serve on the calling thread until ``stop()`` (or Ctrl-C in the caller)."""
+        server = self._server or self._bind()
+        server.serve_forever(poll_interval=0.1)
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        if self._thread is not None:
+            server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        server.server_close()
+
+    def __enter__(self) -> SandboxServer:
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
