@@ -108,7 +108,10 @@ class _Cart:
     contact_id: str | None = None
     has_tracking: bool = False
     created: str = field(default_factory=utc_stamp)
-    updated: str = field(default_factory=utc_stamp)
+    updated: str = ""
+
+    def __post_init__(self) -> None:
+        self.updated = self.updated or self.created  # a new cart: one instant, both dates
 
     def to_json(self) -> dict[str, Any]:
         values: dict[str, Any] = {

@@ -1,0 +1,242 @@
+"""The sandbox's Drip over both doors: status codes and bodies as Drip documents them."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from app.domain import jsonfmt
+from app.sandbox import config as creds
+from tests.conftest import golden_text
+from tests.sandbox.conftest import Door, DoorFactory, drip_basic
+
+EXAMPLE = golden_text("drip-doc-example.expected.json").encode()
+
+
+def example(**changes: Any) -> bytes:
+    payload = jsonfmt.loads(EXAMPLE)
+    payload.update(changes)
+    return jsonfmt.dumps(payload).encode()
+
+
+def test_the_documented_example_is_accepted_with_202_and_a_request_id(door: Door) -> None:
+    response = door.drip_post(EXAMPLE)
+    assert response.status_code == 202
+    body = response.json()
+    assert list(body) == ["request_id"]
+    assert uuid.UUID(body["request_id"]).version == 4
+    assert response.headers["X-RateLimit-Limit"] == "3600"
+    assert response.headers["X-RateLimit-Remaining"] == "3599"
+    accepted = door.sandbox.drip.accepted
+    assert [a["request_id"] for a in accepted] == [body["request_id"]]
+    assert accepted[0]["grand_total"] == Decimal("16.99")
+
+
+@pytest.mark.parametrize(
+    "auth",
+    [drip_basic(), drip_basic(colon=False), f"Bearer {creds.DRIP_ACCESS_TOKEN}"],
+    ids=["basic key:", "basic key", "bearer"],
+)
+def test_both_basic_forms_and_the_oauth_token_are_accepted(door: Door, auth: str) -> None:
+    assert door.drip_post(EXAMPLE, auth=auth).status_code == 202
+
+
+@pytest.mark.parametrize(
+    "auth",
+    ["", drip_basic("wrong-key"), "Bearer wrong-token", "Basic !!!notbase64", "Token abc"],
+    ids=["none", "wrong key", "wrong token", "bad base64", "other scheme"],
+)
+def test_unknown_credentials_get_401(door: Door, auth: str) -> None:
+    headers = {"Content-Type": "application/json"}
+    if auth:
+        headers["Authorization"] = auth
+    response = door.client.post(
+        f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE, headers=headers
+    )
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "authentication_error"
+
+
+def test_an_unknown_account_gets_404_with_drips_body(door: Door) -> None:
+    response = door.client.post(
+        "/v3/1234567/shopper_activity/cart",
+        content=EXAMPLE,
+        headers={"Authorization": drip_basic()},
+    )
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [
+            {"code": "not_found_error", "message": "The resource you requested was not found"}
+        ]
+    }
+
+
+def test_the_wrong_method_gets_405(door: Door) -> None:
+    response = door.client.get(
+        f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+        headers={"Authorization": drip_basic()},
+    )
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+
+
+def test_the_v2_url_does_not_exist(door: Door) -> None:
+    # Cart Activity is v3; clients that build v2 URLs (pydrip) get a 404.
+    response = door.client.post(
+        f"/v2/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+        content=EXAMPLE,
+        headers={"Authorization": drip_basic()},
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "attribute", "message"),
+    [
+        ({"email": None}, "presence_error", "email", "Email or a Drip person ID is required."),
+        (
+            {"email": "user@"},
+            "email_error",
+            "email",
+            "Email must be a valid address like name@example.com. "
+            "There must be something after the @-sign.",
+        ),
+        (
+            {"cart_url": "mysuperstore.com/cart"},
+            "url_error",
+            "cart_url",
+            "Cart URL must be a full web address starting with http:// or https://.",
+        ),
+        ({"grand_total": -1}, "range_error", "grand_total", "Grand total can't be negative."),
+        (
+            {"provider": "My Store"},
+            "format_error",
+            "provider",
+            "Platform must be lower snake case, like my_custom_platform.",
+        ),
+        (
+            {"occurred_at": "2019-01-17"},
+            "time_error",
+            "occurred_at",
+            "Occurred at must include a time and a time zone, like 2019-01-17T20:50:00Z.",
+        ),
+        ({"action": "deleted"}, "format_error", "action", "Action must be created or updated."),
+    ],
+)
+def test_rule_violations_get_422_with_drips_error_list(
+    door: Door, changes: dict[str, Any], code: str, attribute: str, message: str
+) -> None:
+    payload = jsonfmt.loads(EXAMPLE)
+    for key, value in changes.items():
+        if value is None:
+            payload.pop(key)
+        else:
+            payload[key] = value
+    response = door.drip_post(jsonfmt.dumps(payload).encode())
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": [{"code": code, "attribute": attribute, "message": message}]
+    }
+    assert door.sandbox.drip.accepted == []
+
+
+def test_an_item_error_names_the_item(door: Door) -> None:
+    payload = jsonfmt.loads(EXAMPLE)
+    del payload["items"][0]["product_variant_id"]
+    response = door.drip_post(jsonfmt.dumps(payload).encode())
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "code": "presence_error",
+            "attribute": "items[0].product_variant_id",
+            "message": "Item 1: Variant ID is required.",
+        }
+    ]
+
+
+def test_a_body_that_is_not_json_gets_400(door: Door) -> None:
+    response = door.drip_post(b"provider=shopify")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "message": "The request body is not valid JSON: Expecting value (line 1, column 1)"
+        }
+    }
+
+
+def test_strings_where_numbers_belong_get_400_in_drips_schema_shape(door: Door) -> None:
+    response = door.drip_post(example(grand_total="16.99"))
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "message": "[instance type (string) does not match any allowed primitive type "
+            '(allowed: ["integer","number"]) at /grand_total]'
+        }
+    }
+
+
+def test_a_batch_gets_one_request_id_per_cart(door: Door) -> None:
+    carts = [jsonfmt.loads(example(cart_id=str(n))) for n in range(3)]
+    response = door.drip_post(jsonfmt.dumps({"carts": carts}).encode(), batch=True)
+    assert response.status_code == 202
+    ids = response.json()["request_ids"]
+    assert len(ids) == len(set(ids)) == 3
+    assert [a["cart_id"] for a in door.sandbox.drip.accepted] == ["0", "1", "2"]
+    assert response.headers["X-RateLimit-Limit"] == "50"
+
+
+@pytest.mark.parametrize("count", [0, 1001])
+def test_a_batch_must_hold_1_to_1000_carts(door: Door, count: int) -> None:
+    cart = jsonfmt.loads(EXAMPLE)
+    response = door.drip_post(jsonfmt.dumps({"carts": [cart] * count}).encode(), batch=True)
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "range_error",
+                "attribute": "carts",
+                "message": f"A batch must hold 1 to 1000 carts, not {count}.",
+            }
+        ]
+    }
+
+
+def test_one_bad_cart_rejects_the_batch_and_names_it(door: Door) -> None:
+    good, bad = jsonfmt.loads(EXAMPLE), jsonfmt.loads(example(email="nope"))
+    response = door.drip_post(jsonfmt.dumps({"carts": [good, bad]}).encode(), batch=True)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["attribute"] == "carts[1].email"
+    assert door.sandbox.drip.accepted == []
+
+
+def test_a_batch_with_a_string_price_gets_400_pointing_at_it(door: Door) -> None:
+    bad = jsonfmt.loads(EXAMPLE)
+    bad["items"][0]["price"] = "11.16"
+    response = door.drip_post(jsonfmt.dumps({"carts": [bad]}).encode(), batch=True)
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].endswith("at /carts/0/items/0/price]")
+
+
+def test_past_the_hourly_limit_comes_429_then_the_window_slides(make_door: DoorFactory) -> None:
+    door = make_door(drip_hourly_limit=3)
+    remaining = [door.drip_post(EXAMPLE).headers["X-RateLimit-Remaining"] for _ in range(3)]
+    assert remaining == ["2", "1", "0"]
+    limited = door.drip_post(EXAMPLE)
+    assert limited.status_code == 429
+    assert limited.json() == {
+        "message": "API rate limit exceeded. Please try again in an hour.",
+        "documentation": "https://www.getdrip.com/docs/rest-api#rate-limting",
+    }
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
+    door.clock.advance(3600)
+    assert door.drip_post(EXAMPLE).status_code == 202
+
+
+def test_accounts_lists_the_sandbox_account(door: Door) -> None:
+    response = door.client.get("/v2/accounts", headers={"Authorization": drip_basic()})
+    assert response.status_code == 200
+    assert [a["id"] for a in response.json()["accounts"]] == [creds.DRIP_ACCOUNT_ID]
+    assert door.client.get("/v2/accounts").status_code == 401
