@@ -151,12 +151,11 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         flush=True,
     )
     stopped = threading.Event()
-    # SIGTERM stops it as cleanly as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
-        while not stopped.wait(0.2):
-            pass
-    except KeyboardInterrupt:
+    # Ctrl-C and SIGTERM both stop it cleanly. SIGINT is set explicitly because a shell starts
+    # background jobs with SIGINT ignored, and Python would then never raise KeyboardInterrupt.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    while not stopped.wait(0.2):
         pass
     server.stop()
     print("Sandbox stopped.", file=out, flush=True)
