@@ -1,12 +1,16 @@
-"""Where the app's files live: bundled resources now; config, data and history come later."""
+"""Where the app's files live: bundled resources, the config folder (profiles), the data folder
+(history). ``CART_COMPOSER_HOME`` puts config and data in one folder (tests, scripted use)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-__all__ = ["resources_dir", "sample_cart"]
+__all__ = ["HOME_ENV", "config_dir", "data_dir", "resources_dir", "sample_cart"]
 
+HOME_ENV = "CART_COMPOSER_HOME"
 _PACKAGE = Path(__file__).resolve().parent
+_APP_NAME = "cart-composer"
 
 
 def resources_dir() -> Path:
@@ -19,3 +23,28 @@ def resources_dir() -> Path:
 def sample_cart(provider: str) -> Path:
     """The bundled example cart for ``provider`` (the vendor document's own example)."""
     return resources_dir() / "samples" / f"{provider}-example.cart.json"
+
+
+def _home() -> Path | None:
+    value = os.environ.get(HOME_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def config_dir() -> Path:
+    """Non-secret settings (profiles). Not created here: writers create it when they write."""
+    home = _home()
+    if home is not None:
+        return home
+    from platformdirs import user_config_path
+
+    return user_config_path(_APP_NAME, appauthor=False)
+
+
+def data_dir() -> Path:
+    """What the app keeps (the history database)."""
+    home = _home()
+    if home is not None:
+        return home
+    from platformdirs import user_data_path
+
+    return user_data_path(_APP_NAME, appauthor=False)

@@ -1,8 +1,15 @@
 """``cart-composer``: with no arguments it opens the window; sub-commands work headless.
 
-cart-composer                      open the window (same as ``cart-composer gui``)
-cart-composer validate CART...     check carts; exit 1 if any has errors
-cart-composer payload CART         print the exact JSON body Send would put on the wire
+    cart-composer                      open the window (same as ``cart-composer gui``)
+    cart-composer validate CART...     check carts; exit 1 if any has errors
+    cart-composer payload CART         print the exact JSON body Send would put on the wire
+    cart-composer preview CART         print the exact request (secrets masked)
+    cart-composer curl CART            print a cURL command for it
+    cart-composer send CART            send it and print the answer
+    cart-composer profiles ...         list, add, remove profiles; set their secrets
+    cart-composer sandbox [--port N]   run the Drip/Bronto emulator on 127.0.0.1 until Ctrl-C
+
+Only ``gui`` imports Qt.
 """
 
 from __future__ import annotations
@@ -15,12 +22,12 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__
+from app.cli import carts, profiles
+from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
+from app.domain.errors import CartComposerError
 
 __all__ = ["main"]
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
 DEFAULT_SANDBOX_PORT = 8765
 
 
@@ -28,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cart-composer",
         description="Compose, preview and send shopping-cart events to Drip and Bronto.",
+        epilog="Exit codes: 0 success, 1 HTTP error (validate: problems found), 2 invalid "
+        "input, 3 network failure, 4 secrets missing or unavailable.",
     )
     parser.add_argument("--version", action="version", version=f"cart-composer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,19 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PNG",
         help="save a picture of the window to PNG once it is shown, then quit",
     )
-
-    validate = commands.add_parser("validate", help="check cart files against the API rules")
-    validate.add_argument("carts", nargs="+", type=Path, metavar="CART")
-
-    payload = commands.add_parser("payload", help="print the exact request body of a cart")
-    payload.add_argument("cart", type=Path, metavar="CART")
-    payload.add_argument(
-        "--request",
-        action="store_true",
-        help="print the whole request (method, URL, headers with secrets masked, body)",
-    )
-    payload.add_argument("--base-url", help="API base URL (default: the vendor's)")
-    payload.add_argument("--account-id", default="9999999", help="Drip account id for the URL")
+    carts.add_arguments(commands)
+    profiles.add_arguments(commands)
 
     sandbox = commands.add_parser(
         "sandbox", help="run the Drip and Bronto emulator on 127.0.0.1 (Ctrl-C stops it)"
@@ -72,60 +70,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _validate(paths: Sequence[Path], out: TextIO, err: TextIO) -> int:
-    from app.domain.errors import CartFileError
-    from app.providers import get_provider, load_cart
-
-    status = EXIT_OK
-    for path in paths:
-        try:
-            loaded = load_cart(path)
-        except CartFileError as exc:
-            print(f"{exc}", file=err)
-            status = max(status, EXIT_USAGE)
-            continue
-        for note in loaded.notes:
-            print(f"{path}: note: {note.path}: {note.message}", file=out)
-        result = get_provider(loaded.document.provider).validate(loaded.document.payload)
-        for where, message in result.warnings.items():
-            print(f"{path}: warning: {where}: {message}", file=out)
-        if result.ok:
-            print(f"{path}: valid", file=out)
-            continue
-        status = max(status, EXIT_INVALID)
-        count = len(result.errors)
-        print(f"{path}: {count} problem{'s' if count != 1 else ''}", file=out)
-        for where, message in result.errors.items():
-            print(f"  {where or '(cart)'}: {message}", file=out)
-    return status
-
-
-def _payload(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.domain.errors import CartComposerError
-    from app.providers import Target, build_request, get_provider, load_cart
-    from app.providers.bronto.provider import DEFAULT_BASE_URL as BRONTO_BASE
-    from app.providers.drip.provider import DEFAULT_BASE_URL as DRIP_BASE
-
-    try:
-        loaded = load_cart(args.cart)
-        document = loaded.document
-        if not args.request:
-            out.write(get_provider(document.provider).body(document.payload).decode("utf-8"))
-            out.write("\n")
-            return EXIT_OK
-        base = args.base_url or (DRIP_BASE if document.provider == "drip" else BRONTO_BASE)
-        request = build_request(document, Target(base, args.account_id))
-    except CartComposerError as exc:
-        print(str(exc), file=err)
-        return EXIT_USAGE
-    print(f"{request.method} {request.url}", file=out)
-    for name, value in request.headers:
-        print(f"{name}: {value}", file=out)
-    print("", file=out)
-    print(request.body_text, file=out)
-    return EXIT_OK
-
-
 def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import signal
 
@@ -140,7 +84,7 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         url = server.start()
     except OSError as exc:
         print(f"The sandbox could not listen on 127.0.0.1:{args.port}: {exc.strerror}.", file=err)
-        return EXIT_USAGE
+        return EXIT_INVALID
     print(f"Cart Composer sandbox listening on {url}  (Ctrl-C stops it)", file=out)
     print(
         f"  Drip:   account {creds.DRIP_ACCOUNT_ID}, API key {creds.DRIP_API_KEY}\n"
@@ -162,15 +106,37 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "validate":
-        return _validate(args.carts, sys.stdout, sys.stderr)
+        return carts.validate(args.carts, args.provider, out, err)
     if args.command == "payload":
-        return _payload(args, sys.stdout, sys.stderr)
+        return carts.payload(args.cart, args.provider, out)
+    if args.command == "preview":
+        return carts.preview(args, out)
+    if args.command == "curl":
+        return carts.curl(args, out)
+    if args.command == "send":
+        return carts.send(args, out, err)
+    if args.command == "profiles":
+        return profiles.run(args, out, err)
     if args.command == "sandbox":
-        return _sandbox(args, sys.stdout, sys.stderr)
+        return _sandbox(args, out, err)
     # Qt is imported only here, so the headless commands never load it.
     from app.ui.application import run
 
     return run(screenshot=getattr(args, "screenshot", None))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args, sys.stdout, sys.stderr)
+    except CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except CartComposerError as exc:
+        # Profiles file damaged, a bad target, a secret store refusal: said plainly, no trace.
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130

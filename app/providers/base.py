@@ -152,6 +152,15 @@ class Provider:
     ) -> OutgoingRequest:
         raise NotImplementedError
 
+    def read_response(
+        self, status: int, headers: Mapping[str, str], body: bytes
+    ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+        """The provider's id for what was accepted, and its complaints as (attribute, message).
+
+        ``ValueError`` when a success body that must be JSON is not.
+        """
+        raise NotImplementedError
+
     def _json_headers(self, authorization: str) -> tuple[tuple[str, str], ...]:
         return (
             ("Content-Type", "application/json"),

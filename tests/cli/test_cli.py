@@ -69,9 +69,12 @@ def test_payload_prints_the_exact_body() -> None:
     assert done.stdout == golden_text("drip-doc-example.expected.json") + "\n"
 
 
-def test_payload_request_shows_masked_headers() -> None:
-    done = run("payload", "--request", "--account-id", "1234567", str(sample_cart("drip")))
-    assert done.returncode == 0
+def test_preview_shows_the_request_with_masked_headers() -> None:
+    done = run(
+        "preview", "--base-url", "https://api.getdrip.com", "--account-id", "1234567",
+        str(sample_cart("drip")),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:6] == [
         "POST https://api.getdrip.com/v3/1234567/shopper_activity/cart",
@@ -81,9 +84,21 @@ def test_payload_request_shows_masked_headers() -> None:
         "Authorization: Basic ••••••••",
         "",
     ]
+    assert "\n".join(lines[6:]) == golden_text("drip-doc-example.expected.json")
 
 
-def test_payload_with_a_bad_base_url_explains_it() -> None:
-    done = run("payload", "--request", "--base-url", "localhost:8080", str(sample_cart("bronto")))
+def test_preview_of_a_sandbox_profile_shows_the_standalone_sandbox() -> None:
+    done = run("preview", str(sample_cart("bronto")))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        "POST http://127.0.0.1:8765/carts?createContact=true&ignoreInvalidTid=true"
+    )
+
+
+def test_preview_with_a_bad_base_url_explains_it() -> None:
+    done = run("preview", "--base-url", "localhost:8080", str(sample_cart("bronto")))
     assert done.returncode == 2
-    assert "must be a full address starting with http:// or https://" in done.stderr
+    assert done.stderr.strip() == (
+        "The base URL “localhost:8080” must be a full address starting with http:// or "
+        "https://, like https://api.getdrip.com."
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from app.domain import jsonfmt
 from app.providers.base import PLACEHOLDER_SECRET, Credentials, OutgoingRequest, Provider, Target
 from app.providers.bronto.models import BrontoCart, BrontoOptions
 
@@ -47,3 +49,30 @@ class BrontoProvider(Provider):
             body=self.body(payload),
             _wire_headers=self._json_headers(f"Bearer {token}"),
         )
+
+    def read_response(
+        self, status: int, headers: Mapping[str, str], body: bytes
+    ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+        if 200 <= status < 300:
+            if not body.strip():
+                return None, ()
+            try:
+                data = jsonfmt.loads(body)
+            except jsonfmt.JsonSyntaxError as exc:
+                raise ValueError(f"the body is not valid JSON: {exc}") from None
+            if isinstance(data, dict) and isinstance(data.get("cartId"), str):
+                return data["cartId"], ()
+            return None, ()
+        reason = reason_text(headers.get("x-reason") or headers.get("X-Reason") or "")
+        if not reason and body.strip():
+            reason = body.decode("utf-8", errors="replace").strip()[:200]
+        return None, (("", reason),) if reason else ()
+
+
+_REASON = re.compile(r"reason=(.*)}\s*$", re.DOTALL)
+
+
+def reason_text(header: str) -> str:
+    """The ``reason=`` part of Bronto's ``ServiceExceptionMessage{…}`` header, or the header."""
+    match = _REASON.search(header)
+    return match.group(1).strip() if match else header.strip()

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from app.domain import jsonfmt
 from app.domain.errors import TargetError
 from app.providers.base import PLACEHOLDER_SECRET, Credentials, OutgoingRequest, Provider, Target
 from app.providers.drip.models import DripCart
@@ -60,3 +61,40 @@ class DripProvider(Provider):
             body=self.body(payload),
             _wire_headers=self._json_headers(authorization),
         )
+
+    def read_response(
+        self, status: int, headers: Mapping[str, str], body: bytes
+    ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+        try:
+            data = jsonfmt.loads(body) if body.strip() else None
+        except jsonfmt.JsonSyntaxError as exc:
+            if 200 <= status < 300:
+                raise ValueError(f"the body is not valid JSON: {exc}") from None
+            return None, (("", body.decode("utf-8", errors="replace").strip()[:200]),)
+        if 200 <= status < 300:
+            if isinstance(data, dict) and isinstance(data.get("request_id"), str):
+                return data["request_id"], ()
+            if isinstance(data, dict) and isinstance(data.get("request_ids"), list):
+                ids = data["request_ids"]
+                return f"{len(ids)} request ids" if len(ids) != 1 else str(ids[0]), ()
+            return None, ()
+        return None, drip_problems(data)
+
+
+def drip_problems(data: Any) -> tuple[tuple[str, str], ...]:
+    """Drip's three error shapes, as (attribute, message) pairs (api-notes.md §1.6)."""
+    if isinstance(data, dict):
+        errors = data.get("errors")
+        if isinstance(errors, list):
+            found = []
+            for entry in errors:
+                if isinstance(entry, dict):
+                    message = entry.get("message") or entry.get("code") or ""
+                    found.append((str(entry.get("attribute") or ""), str(message)))
+            return tuple(found)
+        error = data.get("error")
+        if isinstance(error, dict) and "message" in error:
+            return (("", str(error["message"])),)
+        if "message" in data:
+            return (("", str(data["message"])),)
+    return ()

@@ -1,0 +1,286 @@
+"""The cart commands: validate, payload, preview, curl, send. No Qt."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from app.cli.common import (
+    EXIT_HTTP,
+    EXIT_INVALID,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_SECRETS,
+    CliError,
+)
+from app.domain import jsonfmt
+from app.domain.errors import CartComposerError, CartFileError
+from app.providers import CartDocument, LoadedCart, OutgoingRequest, get_provider, loads_cart
+from app.transport.result import ErrorKind, SendResult
+
+if TYPE_CHECKING:
+    from app.profiles import Profile
+    from app.transport import Overrides, Sender
+
+__all__ = ["add_arguments", "curl", "load_input", "payload", "preview", "send", "validate"]
+
+STANDALONE_SANDBOX = "http://127.0.0.1:8765"
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("cart", type=Path, metavar="CART", help=".cart.json file or bare payload")
+    parser.add_argument(
+        "--provider", choices=("drip", "bronto"), help="the API of a bare payload file"
+    )
+    parser.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
+    parser.add_argument("--base-url", metavar="URL", help="override the profile's base URL")
+    parser.add_argument("--auth-url", metavar="URL", help="override Bronto's token URL")
+    parser.add_argument("--account-id", metavar="ID", help="override the Drip account id")
+    parser.add_argument(
+        "--create-contact", action="store_true", help="Bronto: create a contact for a new email"
+    )
+    parser.add_argument(
+        "--ignore-invalid-tid", action="store_true", help="Bronto: drop invalid tracking"
+    )
+    parser.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for an answer")
+
+
+def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate_cmd = commands.add_parser("validate", help="check cart files against the API rules")
+    validate_cmd.add_argument("carts", nargs="+", type=Path, metavar="CART")
+    validate_cmd.add_argument("--provider", choices=("drip", "bronto"))
+
+    payload_cmd = commands.add_parser("payload", help="print the exact JSON body of a cart")
+    payload_cmd.add_argument("cart", type=Path, metavar="CART")
+    payload_cmd.add_argument("--provider", choices=("drip", "bronto"))
+
+    preview_cmd = commands.add_parser(
+        "preview", help="print the exact request Send would make (secrets masked)"
+    )
+    add_target_arguments(preview_cmd)
+
+    curl_cmd = commands.add_parser("curl", help="print a cURL command for the request")
+    add_target_arguments(curl_cmd)
+    curl_cmd.add_argument(
+        "--reveal-secrets", action="store_true", help="write the secrets into the command"
+    )
+
+    send_cmd = commands.add_parser("send", help="send a cart and print the answer")
+    add_target_arguments(send_cmd)
+    send_cmd.add_argument(
+        "--retry", action="store_true", help="retry 429/503 (honouring Retry-After) and refusals"
+    )
+    send_cmd.add_argument("--json", action="store_true", help="print the full result as JSON")
+    send_cmd.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="send even if the cart breaks the API's rules (to see the server's own errors)",
+    )
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_input(path: Path, provider: str | None) -> LoadedCart:
+    """A ``.cart.json`` document, or a bare payload when ``provider`` says which API."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise CliError(f"{path}: cannot read the cart ({reason}).", EXIT_INVALID) from None
+    try:
+        raw = jsonfmt.loads(data)
+    except jsonfmt.JsonSyntaxError as exc:
+        raise CliError(f"{path}: The cart file is not valid JSON: {exc}.", EXIT_INVALID) from None
+    is_document = (
+        isinstance(raw, dict)
+        and "payload" in raw
+        and set(raw)
+        <= {
+            "provider",
+            "payload",
+            "options",
+        }
+    )
+    try:
+        if is_document:
+            loaded = loads_cart(data)
+            if provider and provider != loaded.document.provider:
+                raise CliError(
+                    f"{path} is a {loaded.document.provider} cart, not {provider}.", EXIT_INVALID
+                )
+            return loaded
+        if provider is None:
+            raise CliError(
+                f"{path} holds a bare payload; say which API it is for with "
+                "--provider drip or --provider bronto.",
+                EXIT_INVALID,
+            )
+        document = {"provider": provider, "payload": raw}
+        return loads_cart(jsonfmt.dumps(document))
+    except CartFileError as exc:
+        raise CliError(f"{path}: {exc}", EXIT_INVALID) from None
+
+
+# --- validate, payload --------------------------------------------------------------------------
+
+
+def validate(paths: Sequence[Path], provider: str | None, out: TextIO, err: TextIO) -> int:
+    status = EXIT_OK
+    for path in paths:
+        try:
+            loaded = load_input(path, provider)
+        except CliError as exc:
+            print(exc, file=err)
+            status = EXIT_INVALID
+            continue
+        for note in loaded.notes:
+            print(f"{path}: note: {note.path}: {note.message}", file=out)
+        result = get_provider(loaded.document.provider).validate(loaded.document.payload)
+        for where, message in result.warnings.items():
+            print(f"{path}: warning: {where}: {message}", file=out)
+        if result.ok:
+            print(f"{path}: valid", file=out)
+            continue
+        status = max(status, 1)
+        count = len(result.errors)
+        print(f"{path}: {count} problem{'s' if count != 1 else ''}", file=out)
+        for where, message in result.errors.items():
+            print(f"  {where or '(cart)'}: {message}", file=out)
+    return status
+
+
+def payload(path: Path, provider: str | None, out: TextIO) -> int:
+    document = load_input(path, provider).document
+    out.write(get_provider(document.provider).body(document.payload).decode("utf-8") + "\n")
+    return EXIT_OK
+
+
+# --- preview, curl, send ------------------------------------------------------------------------
+
+
+def _setup(args: argparse.Namespace) -> tuple[CartDocument, Profile, Overrides, Sender]:
+    from app.profiles import ProfileStore
+    from app.transport import Overrides, Sender
+
+    loaded = load_input(args.cart, args.provider)
+    document = loaded.document
+    name = args.profile or f"sandbox-{document.provider}"
+    profile = ProfileStore().get(name)
+    options: dict[str, bool] = {}
+    if document.provider == "bronto":
+        if args.create_contact:
+            options["createContact"] = True
+        if args.ignore_invalid_tid:
+            options["ignoreInvalidTid"] = True
+    overrides = Overrides(
+        base_url=args.base_url,
+        token_url=args.auth_url,
+        account_id=args.account_id,
+        timeout=args.timeout,
+        options=options,
+    )
+    return document, profile, overrides, Sender()
+
+
+def _print_request(request: OutgoingRequest, out: TextIO) -> None:
+    print(f"{request.method} {request.url}", file=out)
+    for name, value in request.headers:
+        print(f"{name}: {value}", file=out)
+    print("", file=out)
+    print(request.body_text, file=out)
+
+
+def preview(args: argparse.Namespace, out: TextIO) -> int:
+    document, profile, overrides, sender = _setup(args)
+    if profile.sandbox and not overrides.base_url:
+        # A preview starts nothing: show the standalone sandbox's address.
+        overrides = replace(overrides, base_url=STANDALONE_SANDBOX)
+    _print_request(sender.preview(document, profile, overrides), out)
+    return EXIT_OK
+
+
+def curl(args: argparse.Namespace, out: TextIO) -> int:
+    from app.secrets.store import ENV_OVERRIDES
+    from app.transport.curl import curl_command
+
+    document, profile, overrides, sender = _setup(args)
+    if profile.sandbox and not overrides.base_url:
+        overrides = replace(overrides, base_url=STANDALONE_SANDBOX)
+        print("# For the sandbox: run `cart-composer sandbox` first.", file=out)
+    destination = sender.destination(profile, overrides)
+    request = sender.preview(document, profile, overrides)
+    secrets = sender.secrets(profile) if args.reveal_secrets else None
+    if secrets is None:
+        needed = profile.secret_names()
+        names = " ".join(ENV_OVERRIDES[n] for n in needed)
+        print(f"# Needs these variables set: {names}", file=out)
+        if profile.sandbox:
+            values = sender.secrets(profile)
+            exports = " ".join(f"{ENV_OVERRIDES[n]}={values[n]}" for n in needed)
+            print(f"# The sandbox's public values: export {exports}", file=out)
+    out.write(
+        curl_command(
+            request,
+            provider=document.provider,
+            token_url=destination.token_url,
+            drip_auth=profile.drip_auth,
+            secrets=secrets,
+        )
+    )
+    return EXIT_OK
+
+
+def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.transport import MissingSecrets
+
+    document, profile, overrides, sender = _setup(args)
+    if not args.no_validate:
+        result = get_provider(document.provider).validate(document.payload)
+        if not result.ok:
+            print(f"{args.cart}: not sent: {len(result.errors)} problem(s)", file=err)
+            for where, message in result.errors.items():
+                print(f"  {where or '(cart)'}: {message}", file=err)
+            print("  (use --no-validate to send it anyway)", file=err)
+            return EXIT_INVALID
+    try:
+        sent = sender.send(document, profile, overrides, retry=args.retry)
+    except MissingSecrets as exc:
+        print(str(exc), file=err)
+        return EXIT_SECRETS
+    except CartComposerError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    if args.json:
+        out.write(jsonfmt.dumps(sent.to_json()) + "\n")
+    else:
+        _print_result(sent, profile.name, out, err)
+    return _exit_code(sent)
+
+
+def _print_result(result: SendResult, profile: str, out: TextIO, err: TextIO) -> None:
+    print(f"{result.request.method} {result.request.url}  (profile {profile})", file=out)
+    for note in result.notes:
+        print(f"  note: {note}", file=out)
+    elapsed = f"{result.elapsed * 1000:.0f} ms"
+    if result.status is None or result.error_kind not in (None, ErrorKind.HTTP_STATUS):
+        print(f"Failed ({result.error_kind}) after {elapsed}: {result.message}", file=err)
+        return
+    head = f"{result.status} {result.reason} in {elapsed}"
+    if result.ok:
+        ident = f" · {result.provider_id}" if result.provider_id else ""
+        print(head + ident, file=out)
+        return
+    print(head, file=out)
+    for attribute, message in result.problems:
+        print(f"  {attribute + ': ' if attribute else ''}{message}", file=out)
+
+
+def _exit_code(result: SendResult) -> int:
+    if result.ok:
+        return EXIT_OK
+    if result.error_kind in (ErrorKind.HTTP_STATUS, ErrorKind.AUTH):
+        return EXIT_HTTP
+    return EXIT_NETWORK

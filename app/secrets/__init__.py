@@ -1,0 +1,29 @@
+"""Secrets (API keys, client secrets): in the OS keyring or, without one, in memory only.
+
+Never on disk, never in a message. ``open_secret_store()`` picks the keyring when a usable one
+exists and says which it picked.
+"""
+
+from __future__ import annotations
+
+from app.secrets.store import (
+    ENV_OVERRIDES,
+    SECRET_NAMES,
+    SERVICE,
+    KeyringSecretStore,
+    MemorySecretStore,
+    SecretStore,
+    SecretStoreError,
+    open_secret_store,
+)
+
+__all__ = [
+    "ENV_OVERRIDES",
+    "SECRET_NAMES",
+    "SERVICE",
+    "KeyringSecretStore",
+    "MemorySecretStore",
+    "SecretStore",
+    "SecretStoreError",
+    "open_secret_store",
+]

@@ -1,0 +1,205 @@
+"""The secret store: the OS keyring when a usable one exists, else memory for this session.
+
+Entries live under service ``cart-composer``, one per profile and secret name
+(username ``"<profile>:<secret name>"``). A file is never used: keyrings.alt's file backends
+are refused like the fail backend, because "secrets never touch disk" is the promise.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from app.domain.errors import CartComposerError
+
+__all__ = [
+    "ENV_OVERRIDES",
+    "SECRET_LABELS",
+    "SECRET_NAMES",
+    "SERVICE",
+    "KeyringSecretStore",
+    "MemorySecretStore",
+    "SecretStore",
+    "SecretStoreError",
+    "open_secret_store",
+    "read_secrets",
+]
+
+SERVICE = "cart-composer"
+SECRET_NAMES = ("drip_api_key", "drip_access_token", "bronto_client_id", "bronto_client_secret")
+SECRET_LABELS = {
+    "drip_api_key": "Drip API key",
+    "drip_access_token": "Drip OAuth access token",
+    "bronto_client_id": "Bronto client ID",
+    "bronto_client_secret": "Bronto client secret",
+}
+# For headless use these override what the keyring holds (never command-line arguments: those
+# show in `ps`).
+ENV_OVERRIDES = {
+    "drip_api_key": "CART_COMPOSER_DRIP_API_KEY",
+    "drip_access_token": "CART_COMPOSER_DRIP_ACCESS_TOKEN",
+    "bronto_client_id": "CART_COMPOSER_BRONTO_CLIENT_ID",
+    "bronto_client_secret": "CART_COMPOSER_BRONTO_CLIENT_SECRET",
+}
+# Backends that are a real OS keyring (module path prefixes inside the keyring package).
+_SYSTEM_BACKENDS = ("keyring.backends.SecretService", "keyring.backends.libsecret",
+                    "keyring.backends.kwallet", "keyring.backends.macOS",
+                    "keyring.backends.Windows")  # fmt: skip
+
+
+class SecretStoreError(CartComposerError):
+    """The keyring refused an operation; the message says what to do, never the secret."""
+
+
+class SecretStore(ABC):
+    """Where secrets are kept. ``notice`` says so in plain words for a banner or the CLI."""
+
+    backend_name: str = ""
+    is_system: bool = False
+    persistent: bool = False
+    notice: str = ""
+
+    @abstractmethod
+    def get(self, profile: str, name: str) -> str | None: ...
+
+    @abstractmethod
+    def set(self, profile: str, name: str, value: str) -> None: ...
+
+    @abstractmethod
+    def delete(self, profile: str, name: str) -> None: ...
+
+    def delete_profile(self, profile: str) -> None:
+        for name in SECRET_NAMES:
+            self.delete(profile, name)
+
+
+def _check(name: str) -> None:
+    if name not in SECRET_NAMES:
+        raise ValueError(f"Unknown secret name {name!r}; use one of {', '.join(SECRET_NAMES)}.")
+
+
+class MemorySecretStore(SecretStore):
+    """Secrets for this process only: forgotten when it exits."""
+
+    backend_name = "memory"
+
+    def __init__(self, reason: str = "") -> None:
+        self._values: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+        self.reason = reason
+        why = f" ({reason})" if reason else ""
+        self.notice = (
+            f"No usable system keyring{why}: secrets are kept in memory for this session only "
+            "and are forgotten when the app closes. Nothing is written to disk."
+        )
+
+    def get(self, profile: str, name: str) -> str | None:
+        _check(name)
+        with self._lock:
+            return self._values.get((profile, name))
+
+    def set(self, profile: str, name: str, value: str) -> None:
+        _check(name)
+        with self._lock:
+            self._values[(profile, name)] = value
+
+    def delete(self, profile: str, name: str) -> None:
+        _check(name)
+        with self._lock:
+            self._values.pop((profile, name), None)
+
+
+class KeyringSecretStore(SecretStore):
+    """A keyring backend (normally the OS's own)."""
+
+    persistent = True
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+        module = type(backend).__module__
+        self.backend_name = f"{module}.{type(backend).__name__}".removeprefix("keyring.backends.")
+        self.is_system = module.startswith(_SYSTEM_BACKENDS)
+        where = "the system keyring" if self.is_system else "the keyring backend"
+        self.notice = f"Secrets are kept in {where} ({self.backend_name})."
+
+    @staticmethod
+    def _user(profile: str, name: str) -> str:
+        _check(name)
+        return f"{profile}:{name}"
+
+    def _fail(self, action: str, exc: Exception) -> SecretStoreError:
+        # The keyring's own message is safe to show: keyring never puts the password in it.
+        kind = type(exc).__name__
+        return SecretStoreError(
+            f"The keyring ({self.backend_name}) could not {action}: {kind}: {exc}. "
+            "Unlock it, or set the CART_COMPOSER_* environment variables for this session."
+        )
+
+    def get(self, profile: str, name: str) -> str | None:
+        from keyring.errors import KeyringError
+
+        try:
+            value = self._backend.get_password(SERVICE, self._user(profile, name))
+        except KeyringError as exc:
+            raise self._fail("read a secret", exc) from None
+        return value if isinstance(value, str) else None
+
+    def set(self, profile: str, name: str, value: str) -> None:
+        from keyring.errors import KeyringError
+
+        try:
+            self._backend.set_password(SERVICE, self._user(profile, name), value)
+        except KeyringError as exc:
+            raise self._fail("store a secret", exc) from None
+
+    def delete(self, profile: str, name: str) -> None:
+        from keyring.errors import KeyringError, PasswordDeleteError
+
+        try:
+            self._backend.delete_password(SERVICE, self._user(profile, name))
+        except PasswordDeleteError:
+            return  # nothing stored: deleting is already done
+        except KeyringError as exc:
+            raise self._fail("delete a secret", exc) from None
+
+
+def _unusable(backend: Any) -> str | None:
+    """Why ``backend`` must not hold secrets, or None if it may."""
+    module = type(backend).__module__
+    if module.startswith("keyrings.alt"):
+        return f"{type(backend).__name__} writes secrets to a file, which this app never does"
+    if module in ("keyring.backends.fail", "keyring.backends.null"):
+        return "no keyring service is running"
+    if module == "keyring.backends.chainer" and not getattr(backend, "backends", None):
+        return "no keyring service is running"
+    return None
+
+
+def open_secret_store(backend: Any = None) -> SecretStore:
+    """The OS keyring if a usable one answers, else a memory store whose notice says why."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    chosen = backend if backend is not None else keyring.get_keyring()
+    reason = _unusable(chosen)
+    if reason is not None:
+        return MemorySecretStore(reason)
+    try:
+        # One harmless read: a locked or broken keyring says so now, not in the middle of a send.
+        chosen.get_password(SERVICE, "probe:availability")
+    except KeyringError as exc:
+        return MemorySecretStore(f"the keyring is unavailable: {type(exc).__name__}")
+    return KeyringSecretStore(chosen)
+
+
+def read_secrets(
+    store: SecretStore, profile: str, names: Iterable[str], environ: Mapping[str, str]
+) -> dict[str, str | None]:
+    """Each secret from its environment override if set, else from the store."""
+    values: dict[str, str | None] = {}
+    for name in names:
+        override = environ.get(ENV_OVERRIDES[name], "")
+        values[name] = override or store.get(profile, name)
+    return values

@@ -1,0 +1,238 @@
+"""From a cart and a profile to a result: where to send, with which secrets, and Bronto's token
+dance (fetch, reuse, refresh, and one re-authentication after a 403 for a stale token)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from app.domain.errors import CartComposerError
+from app.profiles import Profile
+from app.providers import CartDocument, Credentials, OutgoingRequest, Target, get_provider
+from app.secrets import SecretStore
+from app.secrets.store import SECRET_LABELS, read_secrets
+from app.transport.oauth import BrontoTokens, TokenError
+from app.transport.result import ErrorKind, SendResult
+from app.transport.send import CancelToken, make_client, send_request
+
+__all__ = ["Destination", "MissingSecrets", "Overrides", "Sender"]
+
+
+class MissingSecrets(CartComposerError):
+    """A profile's secrets are not set (or the keyring could not give them)."""
+
+    def __init__(self, profile: str, names: list[str]) -> None:
+        labels = ", ".join(SECRET_LABELS[n] for n in names)
+        super().__init__(
+            f"The profile “{profile}” has no {labels} yet. Set it with "
+            f"`cart-composer profiles set-secret {profile}` or the CART_COMPOSER_* variables."
+        )
+        self.profile = profile
+        self.names = names
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line (or a window control) sets on top of the profile."""
+
+    base_url: str | None = None
+    token_url: str | None = None
+    account_id: str | None = None
+    timeout: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Destination:
+    profile: Profile
+    target: Target
+    token_url: str
+    timeout: float
+    uses_embedded_sandbox: bool
+
+
+def _sandbox_secrets() -> dict[str, str | None]:
+    from app.sandbox import config as sandbox
+
+    return {
+        "drip_api_key": sandbox.DRIP_API_KEY,
+        "drip_access_token": None,
+        "bronto_client_id": sandbox.BRONTO_CLIENT_ID,
+        "bronto_client_secret": sandbox.BRONTO_CLIENT_SECRET,
+    }
+
+
+class Sender:
+    """Keeps Bronto tokens between sends; one per window or CLI run."""
+
+    def __init__(
+        self,
+        store: SecretStore | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        tokens: BrontoTokens | None = None,
+    ) -> None:
+        self._store = store  # opened on first need: the sandbox profiles never need it
+        self.environ = os.environ if environ is None else environ
+        self.transport = transport
+        self.tokens = tokens or BrontoTokens()
+
+    @property
+    def store(self) -> SecretStore:
+        if self._store is None:
+            from app.secrets import open_secret_store
+
+            self._store = open_secret_store()
+        return self._store
+
+    # --- where and with what ---------------------------------------------------------------
+
+    def destination(self, profile: Profile, overrides: Overrides | None = None) -> Destination:
+        """The profile's URLs with the overrides applied; the embedded sandbox is started only
+        when a sandbox profile's base URL is not overridden."""
+        over = overrides or Overrides()
+        base, token_url, account = profile.base_url, profile.token_url, profile.account_id
+        embedded = profile.sandbox and not over.base_url
+        if embedded:
+            from app.sandbox import config as sandbox
+            from app.sandbox.runtime import embedded_server
+
+            base = embedded_server().url
+            token_url = f"{base}/oauth2/token"
+            account = sandbox.DRIP_ACCOUNT_ID
+        elif profile.sandbox:
+            from app.sandbox import config as sandbox
+
+            account = sandbox.DRIP_ACCOUNT_ID
+        base = over.base_url or base
+        if profile.sandbox and over.base_url and not over.token_url:
+            token_url = f"{base.rstrip('/')}/oauth2/token"
+        return Destination(
+            profile=profile,
+            target=Target(base, over.account_id or account),
+            token_url=over.token_url or token_url,
+            timeout=over.timeout or profile.timeout,
+            uses_embedded_sandbox=embedded,
+        )
+
+    def secrets(self, profile: Profile) -> dict[str, str | None]:
+        """The profile's secrets (env overrides first); ``MissingSecrets`` names what is not set.
+        The sandbox profiles always use the sandbox's public credentials."""
+        if profile.sandbox:
+            return _sandbox_secrets()
+        names = profile.secret_names()
+        values = read_secrets(self.store, profile.name, names, self.environ)
+        missing = [name for name in names if not values.get(name)]
+        if missing:
+            raise MissingSecrets(profile.name, missing)
+        return values
+
+    def document_for(
+        self, document: CartDocument, profile: Profile, overrides: Overrides | None = None
+    ) -> CartDocument:
+        """The cart with its request options: the profile's defaults, the cart's, the overrides."""
+        over = overrides or Overrides()
+        options = {**profile.options(), **document.options, **over.options}
+        return document.model_copy(update={"options": options})
+
+    def preview(
+        self, document: CartDocument, profile: Profile, overrides: Overrides | None = None
+    ) -> OutgoingRequest:
+        """The request Send would make, with placeholder secrets (masked in its headers)."""
+        destination = self.destination(profile, overrides)
+        doc = self.document_for(document, profile, overrides)
+        provider = get_provider(doc.provider)
+        return provider.build_request(doc.payload, destination.target, doc.options)
+
+    # --- sending ---------------------------------------------------------------------------
+
+    def send(
+        self,
+        document: CartDocument,
+        profile: Profile,
+        overrides: Overrides | None = None,
+        *,
+        retry: bool = False,
+        cancel: CancelToken | None = None,
+    ) -> SendResult:
+        """Send the cart. Raises ``MissingSecrets`` and the request builder's ``TargetError`` /
+        ``PayloadError`` before anything leaves; network trouble comes back in the result."""
+        if document.provider != profile.provider:
+            raise CartComposerError(
+                f"The cart is for {document.provider.title()} but the profile “{profile.name}” "
+                f"is for {profile.provider.title()}."
+            )
+        destination = self.destination(profile, overrides)
+        doc = self.document_for(document, profile, overrides)
+        provider = get_provider(doc.provider)
+        secrets = self.secrets(profile)
+        cancel = cancel or CancelToken()
+        with make_client(destination.timeout, self.transport) as client:
+            if doc.provider == "drip":
+                credentials = Credentials(
+                    drip_api_key=secrets.get("drip_api_key"),
+                    drip_access_token=secrets.get("drip_access_token"),
+                )
+                request = provider.build_request(
+                    doc.payload, destination.target, doc.options, credentials
+                )
+                return send_request(
+                    request,
+                    client,
+                    provider,
+                    retry=retry,
+                    cancel=cancel,
+                    timeout=destination.timeout,
+                )
+            return self._send_bronto(doc, destination, secrets, client, retry, cancel)
+
+    def _send_bronto(
+        self,
+        doc: CartDocument,
+        destination: Destination,
+        secrets: Mapping[str, str | None],
+        client: httpx.Client,
+        retry: bool,
+        cancel: CancelToken,
+    ) -> SendResult:
+        provider = get_provider("bronto")
+        client_id = secrets.get("bronto_client_id") or ""
+        client_secret = secrets.get("bronto_client_secret") or ""
+        notes: list[str] = []
+        for attempt in (1, 2):
+            try:
+                token = self.tokens.token(client, destination.token_url, client_id, client_secret)
+            except TokenError as exc:
+                placeholder = provider.build_request(doc.payload, destination.target, doc.options)
+                failed = SendResult(placeholder, error_kind=exc.kind, message=str(exc))
+                failed.notes.extend(notes)
+                return failed
+            credentials = Credentials(bronto_access_token=token)
+            request = provider.build_request(
+                doc.payload, destination.target, doc.options, credentials
+            )
+            result = send_request(
+                request, client, provider, retry=retry, cancel=cancel, timeout=destination.timeout
+            )
+            result.notes[:0] = notes
+            if attempt == 1 and result.status == 403 and _stale_token(result):
+                # Bronto's own client re-authenticates once on a 403 for a bad token.
+                self.tokens.invalidate(destination.token_url, client_id)
+                notes.append(f"Bronto refused the token ({result.problems[0][1]}); got a new one.")
+                continue
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _stale_token(result: SendResult) -> bool:
+    said = " ".join(message for _, message in result.problems).lower()
+    return (
+        result.error_kind is ErrorKind.HTTP_STATUS
+        and "token" in said
+        and ("expired" in said or "unknown" in said or "invalid" in said)
+    )
