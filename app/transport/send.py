@@ -114,14 +114,14 @@ def send_request(
         result.attempts = attempt
         try:
             cancel.check()
-            response, body, size = _one(request, client)
+            response, body, size = _one_cancellable(request, client, cancel)
         except Cancelled:
-            return _finish(result, started, ErrorKind.CANCELLED, "Cancelled before an answer came.")
+            message = "Cancelled before an answer came; the cart may or may not have arrived."
+            return _finish(result, started, ErrorKind.CANCELLED, message)
         except httpx.HTTPError as exc:
             if cancel.cancelled:
-                return _finish(
-                    result, started, ErrorKind.CANCELLED, "Cancelled; the cart may have arrived."
-                )
+                message = "Cancelled; the cart may or may not have arrived."
+                return _finish(result, started, ErrorKind.CANCELLED, message)
             kind, message = classify(exc, request.url, timeout)
             never_sent = kind in (ErrorKind.CONNECTION_REFUSED, ErrorKind.DNS)
             if retry and never_sent and attempt < tries:
@@ -147,6 +147,31 @@ def send_request(
         break
     result.elapsed = time.perf_counter() - started
     return result
+
+
+def _one_cancellable(
+    request: OutgoingRequest, client: httpx.Client, cancel: CancelToken
+) -> tuple[httpx.Response, bytes, int]:
+    """``_one`` on a helper thread, so a cancel returns at once even while a read is blocked
+    (closing the client, which the token also does, does not wake a blocked read)."""
+    outcome: list[tuple[httpx.Response, bytes, int]] = []
+    failure: list[BaseException] = []
+    finished = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append(_one(request, client))
+        except BaseException as exc:  # handed to the caller's thread below
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=work, name="cart-composer-send", daemon=True).start()
+    while not finished.wait(0.02):
+        cancel.check()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def _one(request: OutgoingRequest, client: httpx.Client) -> tuple[httpx.Response, bytes, int]:

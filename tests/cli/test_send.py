@@ -1,0 +1,232 @@
+"""`cart-composer send`, `preview`, `curl` and `profiles` as a user runs them: real processes,
+a real sandbox server on loopback, the documented exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.paths import sample_cart
+from app.sandbox import Fault, SandboxServer
+from app.sandbox import config as creds
+
+DRIP_CART = str(sample_cart("drip"))
+BRONTO_CART = str(sample_cart("bronto"))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer() as running:
+        yield running
+
+
+def cli(
+    home: Path, *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
+    clean.pop("DBUS_SESSION_BUS_ADDRESS", None)  # no keyring service: the memory store
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        env={**clean, "CART_COMPOSER_HOME": str(home), **(env or {})},
+    )
+
+
+def test_send_works_on_a_fresh_install_with_the_sandbox_profile(home: Path) -> None:
+    done = cli(home, "send", DRIP_CART, "--profile", "sandbox-drip")
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.splitlines()
+    assert first.startswith("POST http://127.0.0.1:") and first.endswith("(profile sandbox-drip)")
+    assert second.startswith("202 Accepted in ") and " ms · " in second
+
+
+def test_send_without_a_profile_uses_the_carts_sandbox(home: Path) -> None:
+    done = cli(home, "send", BRONTO_CART)
+    assert done.returncode == 0, done.stderr
+    assert "201 Created in " in done.stdout
+
+
+def test_an_invalid_cart_is_not_sent_and_exits_2(home: Path, tmp_path: Path) -> None:
+    cart = tmp_path / "bad.json"
+    cart.write_text('{"provider": "shopify", "action": "created", "cart_id": "1"}')
+    done = cli(home, "send", str(cart), "--provider", "drip")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"{cart}: not sent: 2 problem(s)",
+        "  email: Email or a Drip person ID is required.",
+        "  cart_url: Cart URL is required.",
+        "  (use --no-validate to send it anyway)",
+    ]
+    sent = cli(home, "send", str(cart), "--provider", "drip", "--no-validate")
+    assert sent.returncode == 1
+    assert sent.stdout.splitlines()[1:] == [
+        next(line for line in sent.stdout.splitlines() if line.startswith("422")),
+        "  email: Email or a Drip person ID is required.",
+        "  cart_url: Cart URL is required.",
+    ]
+
+
+def test_a_bare_payload_needs_the_provider(home: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "payload.json"
+    bare.write_text(cli(home, "payload", DRIP_CART).stdout)
+    refused = cli(home, "send", str(bare))
+    assert refused.returncode == 2
+    assert "--provider drip or --provider bronto" in refused.stderr
+    assert cli(home, "send", str(bare), "--provider", "drip").returncode == 0
+
+
+def test_json_output_is_the_send_result(home: Path) -> None:
+    done = cli(home, "send", DRIP_CART, "--json")
+    assert done.returncode == 0
+    result = json.loads(done.stdout)
+    assert result["ok"] is True and result["status"] == 202
+    assert result["request"]["headers"][-1] == ["Authorization", "Basic ••••••••"]
+    assert list(result["response"]["body"]) == ["request_id"]
+
+
+def test_a_409_prints_the_reason_and_exits_1(home: Path, server: SandboxServer) -> None:
+    args = ("send", BRONTO_CART, "--base-url", server.url)
+    assert cli(home, *args).returncode == 0
+    done = cli(home, *args)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[1:] == [
+        next(line for line in done.stdout.splitlines() if line.startswith("409 Conflict in ")),
+        "  A cart with customerCartId abc-123 already exists",
+    ]
+
+
+def test_429_is_retried_only_with_retry(home: Path, server: SandboxServer) -> None:
+    server.sandbox.add_fault(Fault(status=429, retry_after=1))
+    assert cli(home, "send", DRIP_CART, "--base-url", server.url).returncode == 1
+    server.sandbox.add_fault(Fault(status=429, retry_after=1))
+    done = cli(home, "send", DRIP_CART, "--base-url", server.url, "--retry")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "  note: Try 1: 429 Too Many Requests; waiting 1 s as the server asked." in (
+        done.stdout.splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    ("setup", "kind", "text"),
+    [
+        ("closed-port", "connection_refused", "(connection refused). Is the server running?"),
+        ("no-such-host", "dns", "Could not find the host cart-composer.invalid (DNS lookup"),
+        ("timeout", "timeout", "within 0.5 s; the cart may or may not have arrived."),
+        ("drop", "connection_lost", "closed the connection without answering"),
+        ("malformed", "invalid_response", "The server answered 202 but the body is not valid JSON"),
+        ("tls", "tls", "The secure (TLS) connection to 127.0.0.1:"),
+    ],
+)  # fmt: skip
+def test_network_failures_have_a_kind_a_message_and_exit_3(
+    home: Path, server: SandboxServer, setup: str, kind: str, text: str
+) -> None:
+    base = server.url
+    if setup == "closed-port":
+        with SandboxServer() as other:
+            base = other.url  # a port that was just freed
+    elif setup == "no-such-host":
+        base = "http://cart-composer.invalid"
+    elif setup == "timeout":
+        server.sandbox.add_fault(Fault(latency_ms=3000))
+    elif setup == "drop":
+        server.sandbox.add_fault(Fault(drop=True))
+    elif setup == "malformed":
+        server.sandbox.add_fault(Fault(malformed=True))
+    elif setup == "tls":
+        base = base.replace("http://", "https://")
+    started = time.perf_counter()
+    done = cli(home, "send", DRIP_CART, "--base-url", base, "--timeout", "0.5")
+    assert time.perf_counter() - started < 10
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert done.stderr.startswith(f"Failed ({kind}) after ")
+    assert text in done.stderr
+
+
+def test_profiles_commands(home: Path, server: SandboxServer) -> None:
+    added = cli(
+        home, "profiles", "add", "qa-drip", "--provider", "drip", "--base-url", server.url,
+        "--account-id", creds.DRIP_ACCOUNT_ID,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.splitlines()[0] == f"Added profile qa-drip (drip, {server.url})."
+    listed = cli(home, "profiles", "list")
+    assert listed.returncode == 0
+    rows = listed.stdout.splitlines()
+    assert rows[0].split() == ["NAME", "PROVIDER", "BASE", "URL", "ACCOUNT", "SECRETS"]
+    assert rows[3].split() == ["qa-drip", "drip", server.url, "9999999", "API", "key:", "missing"]
+    assert rows[-1].startswith("No usable system keyring")
+    # No keyring here: secrets cannot be kept, and the command says so instead of pretending.
+    secret = cli(home, "profiles", "set-secret", "qa-drip", stdin="whatever\n")
+    assert secret.returncode == 4
+    assert "set CART_COMPOSER_DRIP_API_KEY in the environment instead" in secret.stderr
+    missing = cli(home, "send", DRIP_CART, "--profile", "qa-drip")
+    assert missing.returncode == 4
+    assert missing.stderr.strip() == (
+        "The profile “qa-drip” has no Drip API key yet. Set it with `cart-composer profiles "
+        "set-secret qa-drip` or the CART_COMPOSER_* variables."
+    )
+    env = {"CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY}
+    assert cli(home, "send", DRIP_CART, "--profile", "qa-drip", env=env).returncode == 0
+    builtin = cli(home, "profiles", "remove", "sandbox-drip")
+    assert builtin.returncode == 2
+    assert builtin.stderr.strip() == "“sandbox-drip” is a built-in profile and cannot be deleted."
+    assert cli(home, "profiles", "remove", "qa-drip").returncode == 0
+    assert len(cli(home, "profiles", "list").stdout.splitlines()) == 5
+
+
+def test_a_damaged_profiles_file_is_explained(home: Path) -> None:
+    home.mkdir()
+    (home / "profiles.json").write_text("{oops")
+    done = cli(home, "send", DRIP_CART, "--profile", "mine")
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"The profiles file {home / 'profiles.json'} is damaged")
+    # The sandbox profiles still work.
+    assert cli(home, "send", DRIP_CART).returncode == 0
+
+
+@pytest.mark.parametrize("cart", [DRIP_CART, BRONTO_CART], ids=["drip", "bronto"])
+def test_the_curl_command_is_accepted_by_the_sandbox(
+    home: Path, server: SandboxServer, cart: str
+) -> None:
+    done = cli(home, "curl", cart, "--base-url", server.url)
+    assert done.returncode == 0, done.stderr
+    script = done.stdout
+    command = "\n".join(line for line in script.splitlines() if not line.startswith("#"))
+    for secret in (creds.DRIP_API_KEY, creds.BRONTO_CLIENT_ID, creds.BRONTO_CLIENT_SECRET):
+        assert secret not in command
+    env = {
+        **os.environ,
+        "CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY,
+        "CART_COMPOSER_BRONTO_CLIENT_ID": creds.BRONTO_CLIENT_ID,
+        "CART_COMPOSER_BRONTO_CLIENT_SECRET": creds.BRONTO_CLIENT_SECRET,
+    }
+    ran = subprocess.run(
+        ["bash", "-c", script + "\necho\n"], capture_output=True, text=True, env=env, timeout=30
+    )
+    assert ran.returncode == 0, ran.stderr
+    answer = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert ("request_id" in answer) if cart == DRIP_CART else ("cartId" in answer)
+    statuses = [r.status for r in server.sandbox.requests()]
+    assert statuses[-1] in (201, 202)
+
+
+def test_curl_reveals_secrets_only_when_asked(home: Path) -> None:
+    hidden = cli(home, "curl", DRIP_CART, "--base-url", "https://api.getdrip.com")
+    assert '-u "$CART_COMPOSER_DRIP_API_KEY:"' in hidden.stdout
+    shown = cli(home, "curl", DRIP_CART, "--reveal-secrets")
+    assert f"-u {creds.DRIP_API_KEY}:" in shown.stdout

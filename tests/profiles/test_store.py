@@ -1,0 +1,107 @@
+"""Profiles: built-ins first and undeletable, user profiles in a JSON file, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.domain import jsonfmt
+from app.paths import config_dir, data_dir
+from app.profiles import ProfileError, ProfileStore, new_profile
+
+
+def test_builtins_come_first_and_need_no_setup(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path)
+    profiles = store.all()
+    assert [(p.name, p.display_name, p.provider, p.sandbox) for p in profiles] == [
+        ("sandbox-drip", "Sandbox · Drip", "drip", True),
+        ("sandbox-bronto", "Sandbox · Bronto", "bronto", True),
+    ]
+    assert not (tmp_path / "profiles.json").exists()
+
+
+def test_add_get_remove(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path)
+    drip = store.add(new_profile("my-drip", "drip", account_id="1234567"))
+    bronto = store.add(new_profile("my-bronto", "bronto", create_contact=True, timeout=5))
+    assert drip.base_url == "https://api.getdrip.com"
+    assert bronto.base_url == "https://rest.bronto.com"
+    assert bronto.token_url == "https://auth.bronto.com/oauth2/token"
+    assert ProfileStore(tmp_path).get("my-bronto") == bronto
+    assert bronto.options() == {"createContact": True, "ignoreInvalidTid": False}
+    assert [p.name for p in store.all()][2:] == ["my-drip", "my-bronto"]
+    store.remove("my-drip")
+    assert [p.name for p in store.all()][2:] == ["my-bronto"]
+
+
+def test_the_file_holds_only_non_secret_fields(tmp_path: Path) -> None:
+    ProfileStore(tmp_path).add(new_profile("my-drip", "drip", account_id="1"))
+    data = jsonfmt.loads((tmp_path / "profiles.json").read_bytes())
+    assert data["version"] == 1
+    assert list(data["profiles"][0]) == [
+        "name", "title", "provider", "base_url", "token_url", "account_id", "drip_auth",
+        "create_contact", "ignore_invalid_tid", "timeout",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        (
+            lambda s: s.remove("sandbox-drip"),
+            "“sandbox-drip” is a built-in profile and cannot be deleted.",
+        ),
+        (
+            lambda s: s.add(new_profile("sandbox-bronto", "bronto")),
+            "“sandbox-bronto” is a built-in profile; choose another name.",
+        ),
+        (
+            lambda s: s.get("nope"),
+            "There is no profile named “nope”. Profiles: sandbox-drip, sandbox-bronto.",
+        ),
+        (lambda s: s.remove("nope"), "There is no profile named “nope”."),
+    ],
+)
+def test_refusals_are_explained(tmp_path: Path, action: object, message: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        action(ProfileStore(tmp_path))  # type: ignore[operator]
+    assert str(caught.value) == message
+
+
+def test_a_duplicate_name_is_refused_unless_replacing(tmp_path: Path) -> None:
+    store = ProfileStore(tmp_path)
+    store.add(new_profile("p", "drip", account_id="1"))
+    with pytest.raises(ProfileError, match="already exists"):
+        store.add(new_profile("p", "drip", account_id="2"))
+    store.add(new_profile("p", "drip", account_id="2"), replace=True)
+    assert store.get("p").account_id == "2"
+
+
+def test_bad_names_are_explained() -> None:
+    with pytest.raises(ProfileError) as caught:
+        new_profile("My Profile", "drip")
+    assert str(caught.value) == (
+        "The profile's name value error, must be 1-63 lower-case letters, digits, dots, "
+        "dashes or underscores, starting with a letter or digit."
+    )
+
+
+def test_a_damaged_file_is_reported_and_builtins_still_resolve(tmp_path: Path) -> None:
+    (tmp_path / "profiles.json").write_text('{"profiles": [{"name": 1}]')
+    store = ProfileStore(tmp_path)
+    with pytest.raises(ProfileError) as caught:
+        store.all()
+    assert str(caught.value).startswith(
+        f"The profiles file {tmp_path / 'profiles.json'} is damaged"
+    )
+    assert store.get("sandbox-drip").sandbox
+
+
+def test_cart_composer_home_moves_config_and_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CART_COMPOSER_HOME", str(tmp_path))
+    assert config_dir() == tmp_path
+    assert data_dir() == tmp_path
+    assert ProfileStore().path == tmp_path / "profiles.json"

@@ -1,0 +1,238 @@
+"""Sending end to end over loopback against the sandbox server, with the app's own sender."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from app.paths import sample_cart
+from app.profiles import BUILTIN_PROFILES, Profile, new_profile
+from app.providers import CartDocument, load_cart
+from app.sandbox import Fault, Sandbox, SandboxConfig, SandboxServer
+from app.sandbox import config as creds
+from app.secrets import MemorySecretStore
+from app.transport import (
+    BrontoTokens,
+    CancelToken,
+    ErrorKind,
+    MissingSecrets,
+    Overrides,
+    Sender,
+)
+from tests.sandbox.conftest import FakeClock
+
+DRIP = load_cart(sample_cart("drip")).document
+BRONTO = load_cart(sample_cart("bronto")).document
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer() as running:
+        yield running
+
+
+def user_profiles(url: str) -> tuple[Profile, Profile]:
+    drip = new_profile("my-drip", "drip", base_url=url, account_id=creds.DRIP_ACCOUNT_ID)
+    bronto = new_profile("my-bronto", "bronto", base_url=url, token_url=f"{url}/oauth2/token")
+    return drip, bronto
+
+
+def stocked_store() -> MemorySecretStore:
+    store = MemorySecretStore()
+    store.set("my-drip", "drip_api_key", creds.DRIP_API_KEY)
+    store.set("my-bronto", "bronto_client_id", creds.BRONTO_CLIENT_ID)
+    store.set("my-bronto", "bronto_client_secret", creds.BRONTO_CLIENT_SECRET)
+    return store
+
+
+def with_cart_id(document: CartDocument, cart_id: str) -> CartDocument:
+    return document.model_copy(update={"payload": {**document.payload, "customerCartId": cart_id}})
+
+
+def test_the_sandbox_profiles_work_with_no_setup() -> None:
+    sender = Sender(MemorySecretStore(), environ={})
+    drip = sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"])
+    assert drip.ok and drip.status == 202
+    assert uuid.UUID(drip.provider_id or "").version == 4
+    bronto = sender.send(BRONTO, BUILTIN_PROFILES["sandbox-bronto"])
+    assert bronto.ok and bronto.status == 201
+    assert bronto.message == f"201 Created · {bronto.provider_id}"
+
+
+def test_a_user_profile_sends_with_its_stored_secrets(server: SandboxServer) -> None:
+    drip_profile, bronto_profile = user_profiles(server.url)
+    sender = Sender(stocked_store(), environ={})
+    assert sender.send(DRIP, drip_profile).status == 202
+    assert sender.send(BRONTO, bronto_profile).status == 201
+    accepted = server.sandbox.drip.accepted
+    assert accepted[0]["grand_total"] == Decimal("16.99")
+    sent = server.sandbox.requests()[0]
+    assert dict(sent.headers)["authorization"] == "Basic ••••••••"
+    assert dict(sent.headers)["user-agent"] == "CartComposer/0.1.0"
+
+
+def test_missing_secrets_stop_before_anything_is_sent(server: SandboxServer) -> None:
+    _, bronto_profile = user_profiles(server.url)
+    sender = Sender(MemorySecretStore(), environ={})
+    with pytest.raises(MissingSecrets) as caught:
+        sender.send(BRONTO, bronto_profile)
+    assert caught.value.names == ["bronto_client_id", "bronto_client_secret"]
+    assert str(caught.value) == (
+        "The profile “my-bronto” has no Bronto client ID, Bronto client secret yet. Set it with "
+        "`cart-composer profiles set-secret my-bronto` or the CART_COMPOSER_* variables."
+    )
+    assert server.sandbox.requests() == []
+
+
+def test_environment_variables_supply_secrets(server: SandboxServer) -> None:
+    drip_profile, _ = user_profiles(server.url)
+    env = {"CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY}
+    assert Sender(MemorySecretStore(), environ=env).send(DRIP, drip_profile).status == 202
+
+
+def test_one_bronto_token_serves_several_sends(server: SandboxServer) -> None:
+    _, bronto_profile = user_profiles(server.url)
+    sender = Sender(stocked_store(), environ={})
+    for n in range(3):
+        assert sender.send(with_cart_id(BRONTO, f"c-{n}"), bronto_profile).status == 201
+    assert sender.tokens.fetches == 1
+    paths = [r.path for r in server.sandbox.requests()]
+    assert paths == ["/oauth2/token", "/carts", "/carts", "/carts"]
+
+
+def test_the_token_is_refreshed_after_it_expires() -> None:
+    config = SandboxConfig(bronto_token_lifetime=1.0)
+    with SandboxServer(Sandbox(config)) as server:
+        _, bronto_profile = user_profiles(server.url)
+        sender = Sender(stocked_store(), environ={})
+        assert sender.send(with_cart_id(BRONTO, "a"), bronto_profile).status == 201
+        time.sleep(1.05)
+        assert sender.send(with_cart_id(BRONTO, "b"), bronto_profile).status == 201
+        grants = [
+            r.body.split("&")[0] for r in server.sandbox.requests() if r.path == "/oauth2/token"
+        ]
+    assert grants == ["grant_type=client_credentials", "grant_type=refresh_token"]
+
+
+def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success() -> None:
+    clock = FakeClock()
+    with SandboxServer(Sandbox(SandboxConfig(clock=clock))) as server:
+        _, bronto_profile = user_profiles(server.url)
+        # The app's cache believes its token is fresh; the service has expired it.
+        sender = Sender(stocked_store(), environ={}, tokens=BrontoTokens(clock=lambda: 0.0))
+        assert sender.send(with_cart_id(BRONTO, "a"), bronto_profile).status == 201
+        clock.advance(7200)
+        result = sender.send(with_cart_id(BRONTO, "b"), bronto_profile)
+        log = [(r.path, r.status) for r in server.sandbox.requests()]
+    assert result.status == 201
+    assert result.notes == [
+        "Bronto refused the token (The access token has expired); got a new one."
+    ]
+    assert log == [
+        ("/oauth2/token", 200), ("/carts", 201), ("/carts", 403), ("/oauth2/token", 200),
+        ("/carts", 201),
+    ]  # fmt: skip
+
+
+def test_a_409_shows_the_x_reason_text() -> None:
+    sender = Sender(MemorySecretStore(), environ={})
+    profile = BUILTIN_PROFILES["sandbox-bronto"]
+    document = with_cart_id(BRONTO, f"dup-{uuid.uuid4()}")
+    assert sender.send(document, profile).status == 201
+    again = sender.send(document, profile)
+    assert again.status == 409 and again.error_kind is ErrorKind.HTTP_STATUS
+    cart_id = document.payload["customerCartId"]
+    assert again.problems == (("", f"A cart with customerCartId {cart_id} already exists"),)
+    assert again.message == f"409 Conflict: A cart with customerCartId {cart_id} already exists"
+
+
+def test_a_422_shows_attribute_and_message() -> None:
+    broken = DRIP.model_copy(update={"payload": {**DRIP.payload, "email": "nope"}})
+    result = Sender(MemorySecretStore(), environ={}).send(broken, BUILTIN_PROFILES["sandbox-drip"])
+    assert result.status == 422
+    assert result.problems == (
+        (
+            "email",
+            "Email must be a valid address like name@example.com. "
+            "An email address must have an @-sign.",
+        ),
+    )
+
+
+def test_429_with_retry_after_is_retried_only_when_allowed(server: SandboxServer) -> None:
+    drip_profile, _ = user_profiles(server.url)
+    sender = Sender(stocked_store(), environ={})
+    server.sandbox.add_fault(Fault(status=429, retry_after=1))
+    once = sender.send(DRIP, drip_profile)
+    assert (once.status, once.attempts) == (429, 1)
+    assert once.header("Retry-After") == "1"
+    server.sandbox.add_fault(Fault(status=429, retry_after=1))
+    started = time.perf_counter()
+    retried = sender.send(DRIP, drip_profile, retry=True)
+    assert (retried.status, retried.attempts) == (202, 2)
+    assert time.perf_counter() - started >= 1.0
+    assert retried.notes == ["Try 1: 429 Too Many Requests; waiting 1 s as the server asked."]
+
+
+def test_other_client_errors_are_never_retried(server: SandboxServer) -> None:
+    drip_profile, _ = user_profiles(server.url)
+    broken = DRIP.model_copy(update={"payload": {**DRIP.payload, "email": "nope"}})
+    result = Sender(stocked_store(), environ={}).send(broken, drip_profile, retry=True)
+    assert (result.status, result.attempts) == (422, 1)
+
+
+def test_a_send_can_be_cancelled_from_another_thread(server: SandboxServer) -> None:
+    drip_profile, _ = user_profiles(server.url)
+    server.sandbox.add_fault(Fault(latency_ms=3000))
+    cancel = CancelToken()
+    threading.Timer(0.2, cancel.cancel).start()
+    started = time.perf_counter()
+    result = Sender(stocked_store(), environ={}).send(DRIP, drip_profile, cancel=cancel)
+    assert result.error_kind is ErrorKind.CANCELLED
+    assert time.perf_counter() - started < 1.5
+
+
+def test_the_profiles_options_apply_under_the_carts_and_the_overrides(
+    server: SandboxServer,
+) -> None:
+    profile = new_profile(
+        "p", "bronto", base_url=server.url, token_url=f"{server.url}/oauth2/token",
+        create_contact=True, ignore_invalid_tid=True,
+    )  # fmt: skip
+    sender = Sender(MemorySecretStore(), environ={})
+    plain = CartDocument(provider="bronto", payload={"customerCartId": "x"})
+    assert "createContact=true&ignoreInvalidTid=true" in sender.preview(plain, profile).url
+    cart_says = plain.model_copy(update={"options": {"createContact": False}})
+    assert "createContact=false" in sender.preview(cart_says, profile).url
+    flag = Overrides(options={"createContact": True})
+    assert "createContact=true" in sender.preview(cart_says, profile, flag).url
+
+
+def test_a_cart_for_the_other_provider_is_refused() -> None:
+    with pytest.raises(Exception, match="The cart is for Drip but the profile “sandbox-bronto”"):
+        Sender(MemorySecretStore(), environ={}).send(DRIP, BUILTIN_PROFILES["sandbox-bronto"])
+
+
+def test_a_large_response_body_is_capped_with_its_size_noted() -> None:
+    import httpx
+
+    from app.providers import Target, get_provider
+    from app.transport import make_client, send_request
+    from app.transport.result import BODY_CAP
+
+    huge = b"<html>" + b"x" * (3 * 1024 * 1024) + b"</html>"
+    transport = httpx.MockTransport(lambda request: httpx.Response(500, content=huge))
+    drip = get_provider("drip")
+    request = drip.build_request(DRIP.payload, Target("https://api.getdrip.com", "1"))
+    with make_client(5, transport) as client:
+        result = send_request(request, client, drip)
+    assert result.status == 500
+    assert len(result.body) == BODY_CAP
+    assert result.body_size == len(huge)
+    assert result.truncated
+    assert result.to_json()["response"]["truncated"] is True
