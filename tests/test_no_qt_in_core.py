@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
-CORE = ["app.domain", "app.providers", "app.paths", "app.cli.main", "app.sandbox"]
+CORE = [
+    "app.domain", "app.providers", "app.paths", "app.cli.main", "app.sandbox", "app.transport",
+    "app.profiles", "app.secrets",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("module", CORE)
