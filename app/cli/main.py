@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PNG",
         help="save a picture of the window to PNG once it is shown, then quit",
     )
+    gui.add_argument("--open", type=Path, metavar="FILE", help="open this cart file")
+    gui.add_argument("--profile", metavar="NAME", help="select this profile")
     carts.add_arguments(commands)
     profiles.add_arguments(commands)
 
@@ -124,7 +126,11 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Qt is imported only here, so the headless commands never load it.
     from app.ui.application import run
 
-    return run(screenshot=getattr(args, "screenshot", None))
+    return run(
+        screenshot=getattr(args, "screenshot", None),
+        open_path=getattr(args, "open", None),
+        profile=getattr(args, "profile", None),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ __all__ = [
     "OutgoingRequest",
     "Provider",
     "Target",
+    "amount",
 ]
 
 USER_AGENT = f"CartComposer/{__version__}"
@@ -101,6 +103,14 @@ class OutgoingRequest:
         return self.body.decode("utf-8")
 
 
+def amount(value: Any, default: Decimal | None = None) -> Decimal | None:
+    """``value`` as a Decimal if it is a finite JSON number (not bool), else ``default``."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
+        return default
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return number if number.is_finite() else default
+
+
 class Provider:
     """One vendor API. Subclasses set the class attributes and write ``build_request``."""
 
@@ -108,6 +118,22 @@ class Provider:
     title: str = ""
     model: type[PayloadModel]
     options_model: type[BaseModel] | None = None
+    # The payload key holding the line items, and how a form groups the other fields.
+    items_key: str = ""
+    form_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A sentence a form shows above the fields, for a rule no single field can show.
+    form_hint: str = ""
+
+    def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
+        """What an item's line total works out to from its price, quantity and discount, or
+        None when those are not numbers. A suggestion: it never replaces what was typed."""
+        raise NotImplementedError
+
+    def suggested_totals(self, payload: Mapping[str, Any]) -> dict[str, Decimal]:
+        """Cart totals worked out from the items (and the cart's other amounts)."""
+        raise NotImplementedError
+
+    line_total_field: str = ""
 
     def canonical(self, payload: Any) -> Any:
         return schema.canonical(self.model, payload)

@@ -5,43 +5,57 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.main_window import MainWindow
+from app.ui.controller import ComposerController
+from app.ui.main_window import Asker, MainWindow
 
 __all__ = ["create_main_window", "run"]
 
 
-def sample_request_text() -> tuple[str, str]:
-    """The sample Drip cart's request as the preview shows it, and a caption naming its file."""
-    from app.domain.errors import CartComposerError
+def create_main_window(
+    open_path: Path | None = None,
+    profile: str | None = None,
+    asker: Asker | None = None,
+) -> MainWindow:
     from app.paths import sample_cart
-    from app.providers import Target, build_request, load_cart
-    from app.providers.drip.provider import DEFAULT_BASE_URL
+    from app.profiles import ProfileStore
+    from app.transport import Sender
 
-    path = sample_cart("drip")
-    try:
-        document = load_cart(path).document
-        request = build_request(document, Target(DEFAULT_BASE_URL, "9999999"))
-    except CartComposerError as exc:
-        return str(exc), "The sample cart could not be loaded"
-    lines = [f"{request.method} {request.url}"]
-    lines += [f"{name}: {value}" for name, value in request.headers]
-    return "\n".join([*lines, "", request.body_text]), f"Sample cart: {path.name}"
+    profiles = ProfileStore()
+    controller = ComposerController(profiles, Sender())
+    window = MainWindow(controller, asker)
+    # A first run opens the vendor's own example, so there is something real to send at once.
+    window.open_cart(open_path or sample_cart("drip"))
+    if profile:
+        chosen = profiles.get(profile)
+        if chosen.provider != controller.provider.key:
+            window.provider_selector.setCurrentIndex(
+                window.provider_selector.findData(chosen.provider)
+            )
+            window._on_provider_selected(window.provider_selector.currentIndex())
+        controller.set_profile(profile)
+    return window
 
 
-def create_main_window() -> MainWindow:
-    text, caption = sample_request_text()
-    return MainWindow(text, caption)
+def _settings() -> QSettings:
+    from app.paths import config_dir
+
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
-def run(screenshot: Path | None = None) -> int:
+def run(
+    screenshot: Path | None = None, open_path: Path | None = None, profile: str | None = None
+) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Cart Composer")
     app.setOrganizationName("Cart Composer")
-    window = create_main_window()
+    window = create_main_window(open_path, profile)
+    settings = _settings()
+    if screenshot is None:
+        window.restore_state(settings)
     window.show()
     if screenshot is not None:
         # After the event loop starts, so the window has been laid out and painted once.
@@ -51,5 +65,9 @@ def run(screenshot: Path | None = None) -> int:
                 print(f"Could not save a screenshot to {screenshot}", file=sys.stderr)
             app.exit(0 if ok else 1)
 
-        QTimer.singleShot(300, save_and_quit)
-    return app.exec()
+        QTimer.singleShot(400, save_and_quit)
+    status = app.exec()
+    if screenshot is None:
+        window.save_state(settings)
+    QThreadPool.globalInstance().waitForDone(5000)
+    return status

@@ -1,60 +1,605 @@
-"""The main window. For now a placeholder showing the bundled sample cart's request."""
+"""The composer window: provider and profile, the cart form and line items on the left; the live
+request preview, the problems, and the response on the right."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QPlainTextEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-__all__ = ["MainWindow"]
+from app.domain import jsonfmt
+from app.domain.errors import CartComposerError
+from app.domain.validation import Validation
+from app.profiles import Profile
+from app.providers import PROVIDERS
+from app.providers.mapping import convert
+from app.providers.samples import new_cart_id, sample_document
+from app.transport import SendResult
+from app.ui.cart_form import CartForm
+from app.ui.controller import ComposerController, empty_document
+from app.ui.items_model import ItemsTableModel
+from app.ui.json_preview import PreviewView
+from app.ui.response_view import ResponseView
+
+__all__ = ["Asker", "DialogAsker", "MainWindow"]
+
+FILE_FILTER = "Cart files (*.cart.json);;JSON files (*.json);;All files (*)"
+STYLE = """
+QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
+"""
+
+
+class Asker(Protocol):
+    """The questions the window asks a person; tests answer them without dialogs."""
+
+    def save_changes(self, name: str) -> str: ...  # "save" | "discard" | "cancel"
+    def send_incomplete(self, missing: int) -> bool: ...
+    def open_path(self) -> Path | None: ...
+    def save_path(self, suggested: str) -> Path | None: ...
+
+
+class DialogAsker:
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+
+    def save_changes(self, name: str) -> str:
+        answer = QMessageBox.question(
+            self._parent,
+            "Unsaved changes",
+            f"Save the changes to {name}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(answer, "cancel")
+
+    def send_incomplete(self, missing: int) -> bool:
+        answer = QMessageBox.question(
+            self._parent,
+            "Required fields are missing",
+            f"{missing} required field(s) are empty. Send anyway to see the server's answer?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self._parent, "Open a cart", "", FILE_FILTER)
+        return Path(name) if name else None
+
+    def save_path(self, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self._parent, "Save the cart", suggested, FILE_FILTER)
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.name.endswith(".json") else path.with_name(path.name + ".cart.json")
+
+
+def _button(text: str, name: str, tip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    return button
 
 
 class MainWindow(QMainWindow):
-    """Title, a short word on what is coming, and the exact request of the sample Drip cart."""
-
-    def __init__(self, preview_text: str, preview_caption: str) -> None:
+    def __init__(self, controller: ComposerController, asker: Asker | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Cart Composer")
-        self.resize(960, 640)
-
-        heading = QLabel("Cart Composer")
-        heading.setObjectName("heading")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setWeight(QFont.Weight.DemiBold)
-        heading.setFont(font)
-
-        intro = QLabel(
-            "Compose a shopping-cart event for Drip or Bronto, preview the exact request, "
-            "and send it. The composer form arrives in the next version; below is the request "
-            "the bundled sample cart makes."
-        )
-        intro.setWordWrap(True)
-
-        caption = QLabel(preview_caption)
-        caption.setObjectName("previewCaption")
-
-        preview = QPlainTextEdit()
-        preview.setObjectName("payloadPreview")
-        preview.setReadOnly(True)
-        preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        preview.setPlainText(preview_text)
-        self.preview = preview
-
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.setSpacing(8)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addSpacing(8)
-        layout.addWidget(caption)
-        layout.addWidget(preview, 1)
-        self.setCentralWidget(body)
+        self.controller = controller
+        self.asker: Asker = asker or DialogAsker(self)
+        self.resize(1280, 800)
+        self.setStyleSheet(STYLE)
+        self._build_toolbar()
+        self._build_body()
+        self._build_menus()
+        self._connect()
+        self._on_document_replaced()
+        self._on_profile_changed(controller.profile)
+        self._on_validation_changed(controller.validation)
+        self.preview.show_text(controller.preview_text)
+        self._update_title()
         self.statusBar().showMessage("Ready")
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Cart")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        bar.addWidget(QLabel(" Provider "))
+        self.provider_selector = QComboBox()
+        self.provider_selector.setObjectName("providerSelector")
+        for key, provider in PROVIDERS.items():
+            self.provider_selector.addItem(provider.title, key)
+        bar.addWidget(self.provider_selector)
+        bar.addWidget(QLabel("  Profile "))
+        self.profile_selector = QComboBox()
+        self.profile_selector.setObjectName("profileSelector")
+        self.profile_selector.setMinimumContentsLength(18)
+        bar.addWidget(self.profile_selector)
+        bar.addSeparator()
+        self.sample_button = _button("Fill with a sample cart", "sampleButton",
+                                     "A realistic cart from the sample catalog")  # fmt: skip
+        self.new_id_button = _button("New cart id", "newCartIdButton",
+                                     "A fresh cart id, to send the same cart again")  # fmt: skip
+        bar.addWidget(self.sample_button)
+        bar.addWidget(self.new_id_button)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())  # fmt: skip
+        bar.addWidget(spacer)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("sendProgress")
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(120)
+        self.progress.hide()
+        bar.addWidget(self.progress)
+        self.send_button = _button("&Send", "sendButton", "Send the cart (Ctrl+Return)")
+        self.send_button.setDefault(True)
+        self.cancel_button = _button("Cancel", "cancelButton", "Stop waiting for the answer (Esc)")
+        self.cancel_button.setEnabled(False)
+        bar.addWidget(self.send_button)
+        bar.addWidget(self.cancel_button)
+
+    def _build_body(self) -> None:
+        self.form = CartForm()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+
+        self.items_model = ItemsTableModel(self.controller)
+        self.items_table = QTableView()
+        self.items_table.setObjectName("itemsTable")
+        self.items_table.setModel(self.items_model)
+        self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.items_table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.items_table.horizontalHeader().setDefaultSectionSize(110)
+        items_buttons = QHBoxLayout()
+        self.add_item_button = _button("Add", "addItemButton", "Add a line item (Ctrl+I)")
+        self.duplicate_item_button = _button("Duplicate", "duplicateItemButton", "Copy this item")
+        self.remove_item_button = _button("Remove", "removeItemButton", "Remove this item")
+        self.up_button = _button("↑", "moveItemUpButton", "Move up")
+        self.down_button = _button("↓", "moveItemDownButton", "Move down")
+        self.apply_line_button = _button(
+            "Apply line total", "applyLineTotalButton", "Put the worked-out total in this item"
+        )
+        self.apply_cart_button = _button(
+            "Apply cart totals", "applyCartTotalsButton", "Put the items' totals in the cart"
+        )
+        for button in (self.add_item_button, self.duplicate_item_button, self.remove_item_button,
+                       self.up_button, self.down_button):  # fmt: skip
+            items_buttons.addWidget(button)
+        items_buttons.addStretch(1)
+        items_buttons.addWidget(self.apply_line_button)
+        items_buttons.addWidget(self.apply_cart_button)
+        items_panel = QWidget()
+        items_layout = QVBoxLayout(items_panel)
+        items_layout.setContentsMargins(0, 4, 0, 0)
+        self.items_title = QLabel("<b>Line items</b>")
+        items_layout.addWidget(self.items_title)
+        items_layout.addLayout(items_buttons)
+        items_layout.addWidget(self.items_table, 1)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setObjectName("leftSplitter")
+        left.addWidget(scroll)
+        left.addWidget(items_panel)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+
+        self.preview = PreviewView()
+        preview_panel = QWidget()
+        preview_layout = QVBoxLayout(preview_panel)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
+        preview_head = QHBoxLayout()
+        preview_head.addWidget(QLabel("<b>Request</b> — exactly what Send puts on the wire"))
+        preview_head.addStretch(1)
+        self.copy_json_button = _button("Copy JSON", "copyJsonButton", "Copy the body")
+        self.copy_curl_button = _button(
+            "Copy as cURL", "copyCurlButton", "A cURL command; secrets as $CART_COMPOSER_* names"
+        )
+        preview_head.addWidget(self.copy_json_button)
+        preview_head.addWidget(self.copy_curl_button)
+        preview_layout.addLayout(preview_head)
+        preview_layout.addWidget(self.preview, 1)
+
+        summary_panel = QWidget()
+        summary_layout = QVBoxLayout(summary_panel)
+        summary_layout.setContentsMargins(0, 0, 0, 0)
+        self.summary_title = QLabel()
+        summary_layout.addWidget(self.summary_title)
+        self.summary = QListWidget()
+        self.summary.setObjectName("validationSummary")
+        summary_layout.addWidget(self.summary, 1)
+
+        self.response = ResponseView()
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("rightSplitter")
+        right.addWidget(preview_panel)
+        right.addWidget(summary_panel)
+        right.addWidget(self.response)
+        right.setStretchFactor(0, 5)
+        right.setStretchFactor(1, 1)
+        right.setStretchFactor(2, 3)
+
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.setObjectName("mainSplitter")
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setStretchFactor(0, 11)
+        main.setStretchFactor(1, 9)
+        # Stretch factors alone leave a fresh splitter's first pane tiny: give it real sizes.
+        main.setSizes([700, 580])
+        left.setSizes([500, 240])
+        right.setSizes([380, 110, 250])
+        self.splitters = (main, left, right)
+        self.setCentralWidget(main)
+
+    def _build_menus(self) -> None:
+        def action(
+            text: str, slot: object, shortcut: QKeySequence.StandardKey | str | None = None
+        ) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            return act
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(action("&New", self.new_cart, QKeySequence.StandardKey.New))
+        file_menu.addAction(action("&Open…", self.open_cart, QKeySequence.StandardKey.Open))
+        file_menu.addAction(action("&Save", self.save_cart, QKeySequence.StandardKey.Save))
+        file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
+        file_menu.addSeparator()
+        file_menu.addAction(action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        cart_menu = self.menuBar().addMenu("&Cart")
+        cart_menu.addAction(action("&Fill with a sample cart", self.fill_sample))
+        cart_menu.addAction(action("New cart &id", self.new_cart_id))
+        cart_menu.addAction(action("Add &item", self.add_item, "Ctrl+I"))
+        cart_menu.addSeparator()
+        self.send_action = action("&Send", self.send, "Ctrl+Return")
+        self.cancel_action = action("&Cancel sending", self.controller.cancel, "Esc")
+        self.cancel_action.setEnabled(False)
+        cart_menu.addAction(self.send_action)
+        cart_menu.addAction(self.cancel_action)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.document_replaced.connect(self._on_document_replaced)
+        c.validation_changed.connect(self._on_validation_changed)
+        c.preview_changed.connect(self.preview.show_text)
+        c.dirty_changed.connect(lambda _: self._update_title())
+        c.path_changed.connect(lambda _: self._update_title())
+        c.profile_changed.connect(self._on_profile_changed)
+        c.send_started.connect(self._on_send_started)
+        c.send_finished.connect(self._on_send_finished)
+        c.send_failed.connect(self._on_send_failed)
+        self.form.field_edited.connect(c.set_field)
+        self.form.option_toggled.connect(c.set_option)
+        self.provider_selector.activated.connect(self._on_provider_selected)
+        self.profile_selector.activated.connect(self._on_profile_selected)
+        self.sample_button.clicked.connect(self.fill_sample)
+        self.new_id_button.clicked.connect(self.new_cart_id)
+        self.send_button.clicked.connect(self.send)
+        self.cancel_button.clicked.connect(c.cancel)
+        self.add_item_button.clicked.connect(self.add_item)
+        self.duplicate_item_button.clicked.connect(
+            lambda: self.items_model.duplicate_item(self._current_row())
+        )
+        self.remove_item_button.clicked.connect(
+            lambda: self.items_model.remove_item(self._current_row())
+        )
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+        self.apply_line_button.clicked.connect(
+            lambda: self.items_model.apply_line_total(self._current_row())
+        )
+        self.apply_cart_button.clicked.connect(self.apply_cart_totals)
+        self.summary.itemActivated.connect(self._on_summary_item)
+        self.summary.itemClicked.connect(self._on_summary_item)
+        self.response.problem_activated.connect(self.focus_path)
+        self.copy_json_button.clicked.connect(self.copy_json)
+        self.copy_curl_button.clicked.connect(self.copy_curl)
+
+    # --- reacting to the controller --------------------------------------------------------
+
+    def _on_document_replaced(self) -> None:
+        c = self.controller
+        index = self.provider_selector.findData(c.provider.key)
+        self.provider_selector.setCurrentIndex(index)
+        if self.form.provider_key != c.provider.key:
+            self.form.rebuild(c.provider)
+        document = c.document()
+        self.form.fill(document.payload, document.options)
+        self.items_title.setText(f"<b>Line items</b> <small>({c.provider.items_key})</small>")
+        self._fill_profiles()
+
+    def _fill_profiles(self) -> None:
+        self.profile_selector.blockSignals(True)
+        self.profile_selector.clear()
+        for profile in self.controller.profiles():
+            self.profile_selector.addItem(profile.display_name, profile.name)
+        self.profile_selector.setCurrentIndex(
+            self.profile_selector.findData(self.controller.profile.name)
+        )
+        self.profile_selector.blockSignals(False)
+
+    def _on_profile_changed(self, profile: Profile) -> None:
+        self._fill_profiles()
+
+    def _on_validation_changed(self, validation: Validation) -> None:
+        self.form.show_errors(validation)
+        self.summary.clear()
+        for issue in validation.issues:
+            item = QListWidgetItem(f"✖ {issue.message}")
+            item.setData(Qt.ItemDataRole.UserRole, issue.path)
+            item.setToolTip(issue.path or "the cart")
+            self.summary.addItem(item)
+        for path, message in validation.warnings.items():
+            item = QListWidgetItem(f"⚠ {message}")
+            item.setData(Qt.ItemDataRole.UserRole, path)
+            self.summary.addItem(item)
+        count = len(validation.errors)
+        if count:
+            self.summary_title.setText(f"<b>Problems</b> ({count}) — click one to go to it")
+        else:
+            self.summary_title.setText("<b>Problems</b> — none: the cart follows the API's rules")
+
+    def _update_title(self) -> None:
+        path = self.controller.path
+        name = path.name if path is not None else "Untitled cart"
+        mark = "*" if self.controller.dirty else ""
+        self.setWindowTitle(f"{name}{mark} — Cart Composer")
+        self.setWindowModified(self.controller.dirty)
+
+    def _on_send_started(self) -> None:
+        self.send_button.setEnabled(False)
+        self.send_action.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.cancel_action.setEnabled(True)
+        self.progress.show()
+        url = self.controller.preview_text.split("\n", 1)[0].partition(" ")[2]
+        self.response.show_sending(url)
+        self.statusBar().showMessage("Sending…")
+
+    def _send_done(self) -> None:
+        self.send_button.setEnabled(True)
+        self.send_action.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.cancel_action.setEnabled(False)
+        self.progress.hide()
+
+    def _on_send_finished(self, result: SendResult) -> None:
+        self._send_done()
+        self.response.show_result(result)
+        self.statusBar().showMessage(result.message, 10000)
+
+    def _on_send_failed(self, message: str) -> None:
+        self._send_done()
+        self.response.show_failure(message)
+        self.statusBar().showMessage(message, 10000)
+
+    # --- user actions ----------------------------------------------------------------------
+
+    def send(self) -> None:
+        if self.controller.sending:
+            return
+        self.controller.refresh_now()
+        missing = [i for i in self.controller.validation.issues if i.code == "presence_error"]
+        if missing and not self.asker.send_incomplete(len(missing)):
+            return
+        self.controller.send()
+
+    def add_item(self) -> None:
+        row = self.items_model.rowCount()
+        self.items_model.insert_item(row)
+        self.items_table.setCurrentIndex(self.items_model.index(row, 0))
+        self.items_table.setFocus()
+
+    def _current_row(self) -> int:
+        index = self.items_table.currentIndex()
+        return index.row() if index.isValid() else self.items_model.rowCount() - 1
+
+    def _move(self, delta: int) -> None:
+        current = self.items_table.currentIndex()
+        row = self.items_model.move_item(self._current_row(), delta)
+        column = current.column() if current.isValid() else 0
+        self.items_table.setCurrentIndex(self.items_model.index(row, column))
+
+    def apply_cart_totals(self) -> None:
+        suggested = self.controller.provider.suggested_totals(self.controller.document().payload)
+        if not suggested:
+            self.statusBar().showMessage("The items' amounts are incomplete: nothing to apply.")
+            return
+        for name, value in suggested.items():
+            self.controller.set_field(name, value)
+        self.form.fill(self.controller.document().payload, self.controller.document().options)
+        shown = ", ".join(f"{k} = {jsonfmt.format_decimal(v)}" for k, v in suggested.items())
+        self.statusBar().showMessage(f"Applied {shown}.", 8000)
+
+    def fill_sample(self) -> None:
+        if not self._may_discard():
+            return
+        self.controller.replace_document(sample_document(self.controller.provider.key), saved=False)
+
+    def new_cart_id(self) -> None:
+        key = "cart_id" if self.controller.provider.key == "drip" else "customerCartId"
+        fresh = new_cart_id()
+        self.controller.set_field(key, fresh)
+        url_key = "cart_url" if self.controller.provider.key == "drip" else "url"
+        url = self.controller.value(url_key)
+        if isinstance(url, str) and "/cart/" in url:
+            self.controller.set_field(url_key, url.rsplit("/", 1)[0] + "/" + fresh)
+        self.form.fill(self.controller.document().payload, self.controller.document().options)
+        self.statusBar().showMessage(f"New cart id: {fresh}", 5000)
+
+    def focus_path(self, path: str) -> None:
+        """Go to the field or cell a path names (``email``, ``items[2].price``)."""
+        key = self.controller.provider.items_key
+        if path.startswith(f"{key}["):
+            row_text, _, rest = path[len(key) + 1 :].partition("]")
+            if row_text.isdigit():
+                row = int(row_text)
+                name = rest.lstrip(".").split(".", 1)[0].split("[", 1)[0]
+                column = max(self.items_model.column_of(name), 0)
+                index = self.items_model.index(row, column)
+                if index.isValid():
+                    self.items_table.setCurrentIndex(index)
+                    self.items_table.scrollTo(index)
+                    self.items_table.setFocus()
+                return
+        self.form.focus_field(path.split(".", 1)[0].split("[", 1)[0])
+
+    def _on_summary_item(self, item: QListWidgetItem) -> None:
+        self.focus_path(str(item.data(Qt.ItemDataRole.UserRole) or ""))
+
+    def copy_json(self) -> None:
+        document = self.controller.document()
+        try:
+            body = PROVIDERS[document.provider].body(document.payload).decode("utf-8")
+        except CartComposerError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        QGuiApplication.clipboard().setText(body)
+        self.statusBar().showMessage("Copied the JSON body.", 4000)
+
+    def copy_curl(self) -> None:
+        from app.transport.curl import curl_command
+
+        try:
+            request = self.controller.preview_request()
+            destination = self.controller._sender.destination(self.controller.profile)
+        except CartComposerError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        command = curl_command(
+            request,
+            provider=self.controller.provider.key,
+            token_url=destination.token_url,
+            drip_auth=self.controller.profile.drip_auth,
+        )
+        QGuiApplication.clipboard().setText(command)
+        self.statusBar().showMessage(
+            "Copied a cURL command; it reads secrets from $CART_COMPOSER_* variables.", 6000
+        )
+
+    def _on_provider_selected(self, index: int) -> None:
+        key = str(self.provider_selector.itemData(index))
+        if key == self.controller.provider.key:
+            return
+        converted, notes = convert(self.controller.document(), key)
+        self.controller.replace_document(converted, saved=False)
+        carried = f"Switched to {PROVIDERS[key].title}."
+        self.statusBar().showMessage(" ".join([carried, *notes]), 20000)
+
+    def _on_profile_selected(self, index: int) -> None:
+        name = str(self.profile_selector.itemData(index))
+        try:
+            self.controller.set_profile(name)
+        except CartComposerError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+
+    # --- files -----------------------------------------------------------------------------
+
+    def _may_discard(self) -> bool:
+        if not self.controller.dirty:
+            return True
+        name = self.controller.path.name if self.controller.path else "this cart"
+        answer = self.asker.save_changes(name)
+        if answer == "save":
+            return self.save_cart()
+        return answer == "discard"
+
+    def new_cart(self) -> None:
+        if self._may_discard():
+            self.controller.replace_document(empty_document(self.controller.provider.key))
+
+    def open_cart(self, path: Path | None = None) -> bool:
+        if not self._may_discard():
+            return False
+        path = path or self.asker.open_path()
+        if path is None:
+            return False
+        try:
+            notes = self.controller.open(path)
+        except CartComposerError as exc:
+            QMessageBox.warning(self, "Cannot open the cart", str(exc))
+            return False
+        self.statusBar().showMessage(" ".join([f"Opened {path.name}.", *notes]), 10000)
+        return True
+
+    def save_cart(self) -> bool:
+        if self.controller.path is None:
+            return self.save_cart_as()
+        return self._save_to(self.controller.path)
+
+    def save_cart_as(self) -> bool:
+        suggested = str(self.controller.path or Path.home() / "untitled.cart.json")
+        path = self.asker.save_path(suggested)
+        return path is not None and self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.controller.save(path)
+        except CartComposerError as exc:
+            QMessageBox.warning(self, "Cannot save the cart", str(exc))
+            return False
+        self.statusBar().showMessage(f"Saved {path}.", 5000)
+        return True
+
+    # --- window state ----------------------------------------------------------------------
+
+    def restore_state(self, settings: QSettings) -> None:
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for splitter in self.splitters:
+            state = settings.value(f"window/{splitter.objectName()}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue("window/geometry", self.saveGeometry())
+        for splitter in self.splitters:
+            settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.sending:
+            self.controller.cancel()
+        if not self._may_discard():
+            event.ignore()
+            return
+        event.accept()
+
+    def table_index(self, row: int, name: str) -> QModelIndex:
+        return self.items_model.index(row, self.items_model.column_of(name))

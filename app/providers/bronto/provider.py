@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from app.domain import jsonfmt
-from app.providers.base import PLACEHOLDER_SECRET, Credentials, OutgoingRequest, Provider, Target
+from app.providers.base import (
+    PLACEHOLDER_SECRET,
+    Credentials,
+    OutgoingRequest,
+    Provider,
+    Target,
+    amount,
+)
 from app.providers.bronto.models import BrontoCart, BrontoOptions
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TOKEN_URL", "BrontoProvider"]
@@ -22,6 +30,51 @@ class BrontoProvider(Provider):
     title = "Bronto"
     model = BrontoCart
     options_model = BrontoOptions
+    items_key = "lineItems"
+    form_groups = (
+        ("Who", ("emailAddress", "contactId")),
+        ("Cart", ("customerCartId", "url", "phase")),
+        (
+            "Totals",
+            ("currency", "subtotal", "discountAmount", "taxAmount", "shippingAmount", "grandTotal"),
+        ),
+        (
+            "Tracking and shipping",
+            (
+                "tid",
+                "trackingCookieName",
+                "trackingCookieValue",
+                "deliveryId",
+                "messageId",
+                "shippingDate",
+                "shippingDetails",
+                "shippingTrackingUrl",
+            ),
+        ),
+        ("Advanced", ("originIp", "originUserAgent")),
+    )
+    line_total_field = "totalPrice"
+
+    def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
+        sale = amount(item.get("salePrice"))
+        price = sale if sale is not None else amount(item.get("unitPrice"))
+        quantity = amount(item.get("quantity"))
+        if price is None or quantity is None:
+            return None
+        return price * quantity
+
+    def suggested_totals(self, payload: Mapping[str, Any]) -> dict[str, Decimal]:
+        items = payload.get("lineItems")
+        if not isinstance(items, list) or not items:
+            return {}
+        lines = [amount(i.get("totalPrice")) for i in items if isinstance(i, dict)]
+        if any(v is None for v in lines):
+            return {}
+        subtotal = sum((v for v in lines if v is not None), Decimal(0))
+        extra = Decimal(0)
+        for name, sign in (("discountAmount", -1), ("taxAmount", 1), ("shippingAmount", 1)):
+            extra += sign * (amount(payload.get(name), Decimal(0)) or Decimal(0))
+        return {"subtotal": subtotal, "grandTotal": subtotal + extra}
 
     def build_request(
         self,

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 from app.domain import jsonfmt
 from app.domain.errors import TargetError
-from app.providers.base import PLACEHOLDER_SECRET, Credentials, OutgoingRequest, Provider, Target
+from app.providers.base import (
+    PLACEHOLDER_SECRET,
+    Credentials,
+    OutgoingRequest,
+    Provider,
+    Target,
+    amount,
+)
 from app.providers.drip.models import DripCart
 
 __all__ = ["DEFAULT_BASE_URL", "DripProvider", "cart_path"]
@@ -33,6 +41,40 @@ class DripProvider(Provider):
     key = "drip"
     title = "Drip"
     model = DripCart
+    items_key = "items"
+    form_groups = (
+        ("Who", ("email", "person_id", "initial_status")),
+        ("Cart", ("provider", "action", "cart_id", "cart_public_id", "cart_url", "occurred_at")),
+        ("Totals", ("currency", "grand_total", "total_discounts")),
+    )
+    form_hint = (
+        "Drip needs an email or a Drip person ID; when both are set, Drip ignores the email."
+    )
+    line_total_field = "total"
+
+    def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
+        # Drip: "line item total after quantity and discount"; quantity defaults to 1 and
+        # discounts (already taking quantity into account) to 0.
+        price = amount(item.get("price"))
+        quantity = amount(item.get("quantity"), Decimal(1))
+        discounts = amount(item.get("discounts"), Decimal(0))
+        if price is None or quantity is None or discounts is None:
+            return None
+        return price * quantity - discounts
+
+    def suggested_totals(self, payload: Mapping[str, Any]) -> dict[str, Decimal]:
+        items = payload.get("items")
+        if not isinstance(items, list) or not items:
+            return {}
+        lines = [self.suggested_line_total(i) for i in items if isinstance(i, dict)]
+        discounts = [amount(i.get("discounts"), Decimal(0)) for i in items if isinstance(i, dict)]
+        if any(v is None for v in lines) or any(v is None for v in discounts):
+            return {}
+        # grand_total "should include any applicable discounts": the sum of the line totals.
+        return {
+            "grand_total": sum((v for v in lines if v is not None), Decimal(0)),
+            "total_discounts": sum((v for v in discounts if v is not None), Decimal(0)),
+        }
 
     def build_request(
         self,

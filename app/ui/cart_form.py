@@ -1,0 +1,269 @@
+"""The cart form, generated from the provider's model: one typed editor per documented field,
+grouped as the provider says, with the API key name, the doc text as tooltip and the error
+right under the field."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import jsonfmt
+from app.domain.fieldtypes import Kind
+from app.domain.validation import Validation
+from app.providers import Provider
+from app.providers.schema import FieldSpec, field_specs
+
+__all__ = ["CartForm", "FieldEditor", "display_value", "parse_value"]
+
+_NUMBER = QRegularExpression(r"-?[0-9]*\.?[0-9]*")
+_WHOLE = QRegularExpression(r"-?[0-9]*")
+_PLACEHOLDERS = {
+    Kind.EMAIL: "name@example.com",
+    Kind.URL: "https://…",
+    Kind.MONEY: "0.00",
+    Kind.DATETIME: "2019-01-17T20:50:00Z",
+    Kind.DATE_OR_DATETIME: "2015-01-02",
+    Kind.IP_ADDRESS: "203.0.113.7",
+}
+
+
+def display_value(value: Any) -> str:
+    """How a payload value reads in an editor: numbers exactly as typed, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return jsonfmt.format_decimal(value) if value.is_finite() else str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return jsonfmt.dumps(value, indent=None)
+
+
+def parse_value(kind: Kind, text: str) -> Any:
+    """What an editor's text puts in the payload. Blank → None (left out). A number that does
+    not parse stays text, so the validation says what is wrong and QA can still send it."""
+    if not text.strip():
+        return None
+    if kind in (Kind.MONEY, Kind.NUMBER):
+        try:
+            number = Decimal(text.strip())
+        except InvalidOperation:
+            return text
+        return number if number.is_finite() else text
+    if kind is Kind.INTEGER:
+        stripped = text.strip()
+        digits = stripped.lstrip("-")
+        return int(stripped) if digits.isdigit() else text
+    if kind is Kind.TEXT_LIST:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class FieldEditor(QWidget):
+    """One field: its editor, a "now" button for date-times, and the error line below."""
+
+    edited = Signal(str, object)  # field name, payload value (None = leave out)
+
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setObjectName(f"field_{spec.name}")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        self.combo: QComboBox | None = None
+        self.line: QLineEdit | None = None
+        if spec.kind in (Kind.CHOICE, Kind.CURRENCY):
+            combo = QComboBox()
+            combo.setObjectName(f"edit_{spec.name}")
+            if spec.kind is Kind.CURRENCY:
+                combo.setEditable(True)
+                combo.addItems(["", *_currency_codes()])
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            else:
+                combo.addItems(([] if spec.required else [""]) + list(spec.choices))
+            combo.currentTextChanged.connect(self._emit)
+            self.combo = combo
+            row.addWidget(combo, 1)
+        else:
+            line = QLineEdit()
+            line.setObjectName(f"edit_{spec.name}")
+            line.setPlaceholderText(_PLACEHOLDERS.get(spec.kind, ""))
+            line.setClearButtonEnabled(True)
+            if spec.kind in (Kind.MONEY, Kind.NUMBER):
+                line.setValidator(QRegularExpressionValidator(_NUMBER, line))
+                line.setAlignment(Qt.AlignmentFlag.AlignRight)
+            elif spec.kind is Kind.INTEGER:
+                line.setValidator(QRegularExpressionValidator(_WHOLE, line))
+            line.textEdited.connect(self._emit)
+            self.line = line
+            row.addWidget(line, 1)
+            if spec.kind in (Kind.DATETIME, Kind.DATE_OR_DATETIME):
+                now = QPushButton("Now")
+                now.setObjectName(f"now_{spec.name}")
+                now.setToolTip("Set the current time (UTC)")
+                now.clicked.connect(self._set_now)
+                row.addWidget(now)
+        column.addLayout(row)
+        self.error = QLabel()
+        self.error.setObjectName(f"error_{spec.name}")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.hide()
+        column.addWidget(self.error)
+        self.setToolTip(spec.description)
+
+    def editor(self) -> QWidget:
+        return self.combo if self.combo is not None else self.line  # type: ignore[return-value]
+
+    def text(self) -> str:
+        if self.combo is not None:
+            return self.combo.currentText()
+        assert self.line is not None
+        return self.line.text()
+
+    def set_value(self, value: Any) -> None:
+        text = display_value(value)
+        editor = self.editor()
+        editor.blockSignals(True)
+        try:
+            if self.combo is not None:
+                if self.combo.findText(text) < 0:
+                    self.combo.addItem(text)  # a pasted value outside the list stays visible
+                self.combo.setCurrentText(text)
+            elif self.line is not None and self.line.text() != text:
+                self.line.setText(text)
+        finally:
+            editor.blockSignals(False)
+
+    def set_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        self.editor().setProperty("invalid", bool(message))
+        self.editor().style().unpolish(self.editor())
+        self.editor().style().polish(self.editor())
+
+    def _set_now(self) -> None:
+        assert self.line is not None
+        self.line.setText(now_iso())
+        self._emit()
+
+    def _emit(self, *_: object) -> None:
+        self.edited.emit(self.spec.name, parse_value(self.spec.kind, self.text()))
+
+
+def _currency_codes() -> list[str]:
+    from iso4217 import Currency
+
+    return sorted({member.code for member in Currency})
+
+
+def _label(spec: FieldSpec) -> QLabel:
+    star = ' <span style="color:#c62828">*</span>' if spec.required else ""
+    label = QLabel(
+        f'{spec.label}{star}<br><span style="color:#757575; font-size:small">{spec.name}</span>'
+    )
+    label.setToolTip(spec.description)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
+
+
+class CartForm(QWidget):
+    """All the cart-level fields of one provider, rebuilt when the provider changes."""
+
+    field_edited = Signal(str, object)
+    option_toggled = Signal(str, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cartForm")
+        self.editors: dict[str, FieldEditor] = {}
+        self.options: dict[str, QCheckBox] = {}
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.provider_key = ""
+
+    def rebuild(self, provider: Provider) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.editors.clear()
+        self.options.clear()
+        self.provider_key = provider.key
+        specs = {spec.name: spec for spec in field_specs(provider.model)}
+        if provider.form_hint:
+            hint = QLabel(provider.form_hint)
+            hint.setObjectName("formHint")
+            hint.setWordWrap(True)
+            hint.setStyleSheet("font-style: italic; padding: 2px 4px;")
+            self._layout.addWidget(hint)
+        for title, names in provider.form_groups:
+            group = QGroupBox(title)
+            form = QFormLayout(group)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for name in names:
+                editor = FieldEditor(specs[name])
+                editor.edited.connect(self.field_edited)
+                self.editors[name] = editor
+                form.addRow(_label(specs[name]), editor)
+            self._layout.addWidget(group)
+        if provider.options_model is not None:
+            group = QGroupBox("Request options")
+            column = QVBoxLayout(group)
+            for name, info in provider.options_model.model_fields.items():
+                box = QCheckBox(f"{info.title}  ({name})")
+                box.setObjectName(f"option_{name}")
+                box.setToolTip(info.description or "")
+                box.toggled.connect(lambda on, n=name: self.option_toggled.emit(n, on))
+                self.options[name] = box
+                column.addWidget(box)
+            self._layout.addWidget(group)
+        self._layout.addStretch(1)
+
+    def fill(self, values: dict[str, Any], options: dict[str, Any]) -> None:
+        for name, editor in self.editors.items():
+            editor.set_value(values.get(name))
+        for name, box in self.options.items():
+            box.blockSignals(True)
+            box.setChecked(bool(options.get(name, False)))
+            box.blockSignals(False)
+
+    def show_errors(self, validation: Validation) -> None:
+        for name, editor in self.editors.items():
+            editor.set_error(validation.errors.get(name) or validation.warnings.get(name))
+
+    def focus_field(self, name: str) -> bool:
+        editor = self.editors.get(name)
+        if editor is None:
+            return False
+        editor.editor().setFocus(Qt.FocusReason.OtherFocusReason)
+        return True

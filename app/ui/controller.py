@@ -1,0 +1,270 @@
+"""The composer's state and its rules: the draft cart, validation, the debounced preview, files,
+and sending off the GUI thread. Widgets call it and listen to its signals; it owns no widget."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.domain.errors import CartComposerError
+from app.domain.validation import Validation
+from app.profiles import Profile, ProfileError, ProfileStore
+from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
+from app.providers.document import dumps_cart, load_cart, save_cart
+from app.transport import CancelToken, Sender, SendResult
+from app.ui.workers import run_in_background
+
+__all__ = ["PREVIEW_DEBOUNCE_MS", "ComposerController"]
+
+# Edits within this many milliseconds share one preview rebuild.
+PREVIEW_DEBOUNCE_MS = 50
+
+
+def empty_document(provider: str) -> CartDocument:
+    """A new cart: the required choices preset, everything else for the user to fill."""
+    if provider == "drip":
+        return CartDocument(provider="drip", payload={"action": "created"})
+    return CartDocument(provider="bronto", payload={"phase": "SHOPPING"})
+
+
+class ComposerController(QObject):
+    document_replaced = Signal()  # a new cart, an opened file, another provider: refill all
+    payload_changed = Signal()  # any edit
+    validation_changed = Signal(object)  # Validation
+    preview_changed = Signal(str)  # the request as text, or why there is none
+    dirty_changed = Signal(bool)
+    path_changed = Signal(object)  # Path | None
+    profile_changed = Signal(object)  # Profile
+    send_started = Signal()
+    send_finished = Signal(object)  # SendResult
+    send_failed = Signal(str)  # nothing was sent: missing secrets, a bad target
+
+    def __init__(
+        self,
+        profiles: ProfileStore,
+        sender: Sender,
+        provider: str = "drip",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._profiles = profiles
+        self._sender = sender
+        self._provider: Provider = get_provider(provider)
+        self._payload: dict[str, Any] = {}
+        self._options: dict[str, Any] = {}
+        self._path: Path | None = None
+        self._saved_text = ""
+        self._dirty = False
+        self._profile = profiles.get(f"sandbox-{provider}")
+        self._validation = Validation()
+        self._preview = ""
+        self._cancel: CancelToken | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh_now)
+        self.replace_document(empty_document(provider))
+
+    # --- reading ---------------------------------------------------------------------------
+
+    @property
+    def provider(self) -> Provider:
+        return self._provider
+
+    @property
+    def profile(self) -> Profile:
+        return self._profile
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    @property
+    def validation(self) -> Validation:
+        return self._validation
+
+    @property
+    def preview_text(self) -> str:
+        return self._preview
+
+    @property
+    def sending(self) -> bool:
+        return self._cancel is not None
+
+    def document(self) -> CartDocument:
+        payload = copy.deepcopy(self._payload)
+        if payload.get(self._provider.items_key) == []:
+            del payload[self._provider.items_key]  # no items: leave the key out, not []
+        return CartDocument(
+            provider=self._provider.key,  # type: ignore[arg-type]
+            payload=self._provider.canonical(payload),
+            options=dict(self._options),
+        )
+
+    def value(self, name: str) -> Any:
+        return self._payload.get(name)
+
+    def option(self, name: str) -> bool:
+        return bool(self._options.get(name, False))
+
+    def items(self) -> list[dict[str, Any]]:
+        """The live list of line items (the items model edits it through this controller)."""
+        items = self._payload.get(self._provider.items_key)
+        if items is None:
+            items = self._payload[self._provider.items_key] = []
+        # A pasted payload may hold something else there: it is sent as is, not edited here.
+        return items if isinstance(items, list) else []
+
+    def profiles(self) -> list[Profile]:
+        try:
+            every = self._profiles.all()
+        except ProfileError:
+            every = [self._profiles.get(f"sandbox-{k}") for k in ("drip", "bronto")]
+        return [p for p in every if p.provider == self._provider.key]
+
+    # --- editing ---------------------------------------------------------------------------
+
+    def set_field(self, name: str, value: Any) -> None:
+        """Set a top-level field; ``None`` leaves it out."""
+        if value is None:
+            if name not in self._payload:
+                return
+            del self._payload[name]
+        else:
+            # repr, not ==: Decimal("16.99") == Decimal("16.990"), but the wire text differs.
+            if name in self._payload and repr(self._payload[name]) == repr(value):
+                return
+            self._payload[name] = value
+        self.changed()
+
+    def set_option(self, name: str, value: bool) -> None:
+        if self._options.get(name) == value:
+            return
+        self._options[name] = value
+        self.changed()
+
+    def changed(self) -> None:
+        """Something in the draft changed: mark it unsaved and schedule a preview rebuild."""
+        self._set_dirty(dumps_cart_safe(self.document()) != self._saved_text)
+        self.payload_changed.emit()
+        self._timer.start()
+
+    def set_profile(self, name: str) -> None:
+        profile = self._profiles.get(name)
+        if profile.provider != self._provider.key:
+            raise ProfileError(f"“{name}” is a {profile.provider} profile.")
+        self._profile = profile
+        self.profile_changed.emit(profile)
+        self._timer.start()
+
+    def replace_document(
+        self, document: CartDocument, path: Path | None = None, *, saved: bool = True
+    ) -> None:
+        provider_changed = document.provider != self._provider.key
+        self._provider = get_provider(document.provider)
+        self._payload = copy.deepcopy(document.payload)
+        typed = self._provider.options(document.options)
+        self._options = typed.model_dump() if typed is not None else {}
+        if provider_changed or self._profile.provider != self._provider.key:
+            self._profile = self._profiles.get(f"sandbox-{self._provider.key}")
+            self.profile_changed.emit(self._profile)
+        self._path = path
+        self._saved_text = dumps_cart_safe(self.document()) if saved else ""
+        self._set_dirty(not saved)
+        self.path_changed.emit(path)
+        self.document_replaced.emit()
+        self.refresh_now()
+
+    # --- files -----------------------------------------------------------------------------
+
+    def open(self, path: Path) -> tuple[str, ...]:
+        """Load a cart file; the notes say what loading changed (e.g. a renamed key)."""
+        loaded = load_cart(path)
+        self.replace_document(loaded.document, path)
+        return tuple(note.message for note in loaded.notes)
+
+    def save(self, path: Path | None = None) -> Path:
+        target = path or self._path
+        if target is None:
+            raise CartComposerError("Choose where to save the cart first.")
+        document = self.document()
+        save_cart(document, target)
+        self._path = target
+        self._saved_text = dumps_cart_safe(document)
+        self._set_dirty(False)
+        self.path_changed.emit(target)
+        return target
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    # --- validation and preview ------------------------------------------------------------
+
+    def refresh_now(self) -> None:
+        self._timer.stop()
+        document = self.document()
+        self._validation = self._provider.validate(document.payload)
+        self.validation_changed.emit(self._validation)
+        self._preview = self._render_preview(document)
+        self.preview_changed.emit(self._preview)
+
+    def preview_request(self, document: CartDocument | None = None) -> OutgoingRequest:
+        return self._sender.preview(document or self.document(), self._profile)
+
+    def _render_preview(self, document: CartDocument) -> str:
+        try:
+            request = self.preview_request(document)
+        except CartComposerError as exc:
+            return f"# No request can be built yet:\n# {exc}"
+        lines = [f"{request.method} {request.url}"]
+        lines += [f"{name}: {value}" for name, value in request.headers]
+        return "\n".join([*lines, "", request.body_text])
+
+    # --- sending ---------------------------------------------------------------------------
+
+    def send(self) -> bool:
+        """Start sending off the GUI thread; False if a send is already running."""
+        if self._cancel is not None:
+            return False
+        document, profile = self.document(), self._profile
+        cancel = self._cancel = CancelToken()
+        self.send_started.emit()
+        run_in_background(
+            lambda: self._sender.send(document, profile, cancel=cancel),
+            self._on_sent,
+            self._on_send_error,
+        )
+        return True
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+
+    def _on_sent(self, result: object) -> None:
+        self._cancel = None
+        assert isinstance(result, SendResult)
+        self.send_finished.emit(result)
+
+    def _on_send_error(self, error: BaseException) -> None:
+        self._cancel = None
+        if isinstance(error, CartComposerError):
+            self.send_failed.emit(str(error))
+        else:
+            self.send_failed.emit(f"Sending failed unexpectedly: {type(error).__name__}: {error}")
+
+
+def dumps_cart_safe(document: CartDocument) -> str:
+    """The file text of a document, or a marker when it holds something JSON cannot hold."""
+    try:
+        return dumps_cart(document)
+    except ValueError:
+        return "<unwritable>"

@@ -1,0 +1,155 @@
+"""The response pane: a coloured status badge, reason, time, size, the provider's complaints in
+plain words (each linked to the field it names), headers, and the pretty body."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import jsonfmt
+from app.transport import ErrorKind, SendResult
+from app.ui.json_preview import JsonHighlighter
+
+__all__ = ["ResponseView"]
+
+_HINTS = {
+    ErrorKind.DNS: "Check the base URL in the profile.",
+    ErrorKind.CONNECTION_REFUSED: "Is the server running? Check the base URL and port.",
+    ErrorKind.TIMEOUT: "Try again, or raise the profile's timeout.",
+    ErrorKind.TLS: "Check http:// versus https:// in the base URL.",
+    ErrorKind.CONNECTION_LOST: "Look in the history or the service before sending again.",
+    ErrorKind.INVALID_RESPONSE: "The service answered something that is not its API's JSON.",
+    ErrorKind.AUTH: "Check the profile's client ID and secret.",
+    ErrorKind.CANCELLED: "",
+    ErrorKind.NETWORK: "Check the network and the base URL.",
+}
+
+
+def _badge_colour(result: SendResult) -> str:
+    if result.status is None or result.error_kind not in (None, ErrorKind.HTTP_STATUS):
+        return "#6d4c41"
+    if 200 <= result.status < 300:
+        return "#2e7d32"
+    if 400 <= result.status < 500:
+        return "#e65100"
+    return "#c62828"
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} B"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / 1024 / 1024:.1f} MB"
+
+
+class ResponseView(QWidget):
+    """Empty until the first send; then the latest result."""
+
+    problem_activated = Signal(str)  # the attribute (field path) a complaint names
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("responseView")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.badge = QLabel("—")
+        self.badge.setObjectName("statusBadge")
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setMinimumWidth(56)
+        self.summary = QLabel("Nothing sent yet. Press Send (Ctrl+Return).")
+        self.summary.setObjectName("responseSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        head.addWidget(self.badge)
+        head.addWidget(self.summary, 1)
+        layout.addLayout(head)
+        self.problems = QListWidget()
+        self.problems.setObjectName("responseProblems")
+        self.problems.setMaximumHeight(90)
+        self.problems.hide()
+        self.problems.itemActivated.connect(self._on_problem)
+        self.problems.itemClicked.connect(self._on_problem)
+        layout.addWidget(self.problems)
+        self.tabs = QTabWidget()
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.body = QPlainTextEdit(readOnly=True)
+        self.body.setObjectName("responseBody")
+        self.body.setFont(fixed)
+        self._highlighter = JsonHighlighter(self.body.document())
+        self.headers = QPlainTextEdit(readOnly=True)
+        self.headers.setObjectName("responseHeaders")
+        self.headers.setFont(fixed)
+        self.tabs.addTab(self.body, "Body")
+        self.tabs.addTab(self.headers, "Headers")
+        layout.addWidget(self.tabs, 1)
+        self._set_badge("—", "#9e9e9e")
+
+    def _set_badge(self, text: str, colour: str) -> None:
+        self.badge.setText(text)
+        self.badge.setStyleSheet(
+            f"background:{colour}; color:white; border-radius:4px; padding:3px 8px; "
+            "font-weight:600;"
+        )
+
+    def show_sending(self, url: str) -> None:
+        self._set_badge("…", "#1565c0")
+        self.summary.setText(f"Sending to {url} …")
+        self.problems.clear()
+        self.problems.hide()
+
+    def show_failure(self, message: str) -> None:
+        self._set_badge("Not sent", "#6d4c41")
+        self.summary.setText(message)
+        self.problems.hide()
+        self.body.setPlainText("")
+        self.headers.setPlainText("")
+
+    def show_result(self, result: SendResult) -> None:
+        elapsed = f"{result.elapsed * 1000:.0f} ms"
+        if result.status is None or result.error_kind not in (None, ErrorKind.HTTP_STATUS):
+            label = str(result.error_kind or "failed").replace("_", " ")
+            self._set_badge(label, _badge_colour(result))
+            hint = _HINTS.get(result.error_kind, "") if result.error_kind else ""
+            self.summary.setText(f"{result.message} {hint}".strip() + f"  ({elapsed})")
+        else:
+            self._set_badge(str(result.status), _badge_colour(result))
+            size = _size(result.body_size)
+            cut = " (cut for display)" if result.truncated else ""
+            ident = f" · {result.provider_id}" if result.provider_id else ""
+            self.summary.setText(f"{result.reason}{ident} · {elapsed} · {size}{cut}")
+        self.problems.clear()
+        for attribute, message in result.problems:
+            item = QListWidgetItem(f"{attribute}: {message}" if attribute else message)
+            item.setData(Qt.ItemDataRole.UserRole, attribute)
+            if attribute:
+                item.setToolTip("Click to go to the field")
+            self.problems.addItem(item)
+        self.problems.setVisible(bool(result.problems))
+        self.headers.setPlainText("\n".join(f"{name}: {value}" for name, value in result.headers))
+        self.body.setPlainText(_pretty(result.body))
+
+    def _on_problem(self, item: QListWidgetItem) -> None:
+        attribute = item.data(Qt.ItemDataRole.UserRole)
+        if attribute:
+            self.problem_activated.emit(str(attribute))
+
+
+def _pretty(body: bytes) -> str:
+    if not body:
+        return ""
+    try:
+        return jsonfmt.dumps(jsonfmt.loads(body))
+    except (jsonfmt.JsonSyntaxError, ValueError, TypeError):
+        return body.decode("utf-8", errors="replace")

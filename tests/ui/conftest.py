@@ -1,0 +1,59 @@
+"""Window fixtures: an isolated app home, and an Asker that answers without dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.ui.application import create_main_window
+from app.ui.main_window import MainWindow
+
+
+class FakeAsker:
+    def __init__(self) -> None:
+        self.save_answer = "discard"
+        self.send_anyway = True
+        self.open_answer: Path | None = None
+        self.save_answer_path: Path | None = None
+        self.asked: list[str] = []
+
+    def save_changes(self, name: str) -> str:
+        self.asked.append(f"save_changes {name}")
+        return self.save_answer
+
+    def send_incomplete(self, missing: int) -> bool:
+        self.asked.append(f"send_incomplete {missing}")
+        return self.send_anyway
+
+    def open_path(self) -> Path | None:
+        self.asked.append("open_path")
+        return self.open_answer
+
+    def save_path(self, suggested: str) -> Path | None:
+        self.asked.append("save_path")
+        return self.save_answer_path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CART_COMPOSER_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def asker() -> FakeAsker:
+    return FakeAsker()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, home: Path, asker: FakeAsker) -> Iterator[MainWindow]:
+    created = create_main_window(asker=asker)
+    qtbot.addWidget(created)
+    with qtbot.waitExposed(created):
+        created.show()
+    yield created
+    created.controller.cancel()
+    qtbot.waitUntil(lambda: not created.controller.sending, timeout=10_000)

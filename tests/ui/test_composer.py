@@ -1,0 +1,342 @@
+"""The composer in use: typing, cells, validation, sending, cancelling, files, switching."""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app.domain import jsonfmt
+from app.providers import dumps_cart, load_cart
+from app.sandbox import Fault
+from app.sandbox.runtime import embedded_server
+from app.ui.main_window import MainWindow
+from tests.conftest import golden_text
+from tests.ui.conftest import FakeAsker
+
+GOLDEN = golden_text("drip-doc-example.expected.json")
+
+
+def body_of(window: MainWindow) -> str:
+    return window.preview.toPlainText().partition("\n\n")[2]
+
+
+def line_edit(window: MainWindow, name: str) -> QLineEdit:
+    editor = window.form.editors[name].editor()
+    assert isinstance(editor, QLineEdit)
+    return editor
+
+
+def wait_preview(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    qtbot.waitUntil(lambda: text in window.preview.toPlainText(), timeout=3000)
+
+
+# --- editing -> preview --------------------------------------------------------------------
+
+
+def test_typing_in_the_form_changes_the_preview_to_the_exact_json(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    editor = line_edit(window, "cart_id")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "cart-42")
+    wait_preview(qtbot, window, '"cart_id": "cart-42"')
+    assert body_of(window) == GOLDEN.replace('"456445746",', '"cart-42",')
+    assert window.windowTitle() == "drip-example.cart.json* — Cart Composer"
+
+
+def test_money_is_sent_exactly_as_typed(qtbot: QtBot, window: MainWindow) -> None:
+    editor = line_edit(window, "grand_total")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "16.990")
+    wait_preview(qtbot, window, '"grand_total": 16.990,')
+    assert window.controller.value("grand_total") == Decimal("16.990")
+
+
+def test_clearing_an_optional_field_leaves_it_out(qtbot: QtBot, window: MainWindow) -> None:
+    editor = line_edit(window, "cart_public_id")
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: "cart_public_id" not in body_of(window), timeout=3000)
+    assert body_of(window) == GOLDEN.replace('  "cart_public_id": "#5",\n', "")
+
+
+def test_editing_a_cell_changes_the_preview(qtbot: QtBot, window: MainWindow) -> None:
+    table = window.items_table
+    index = window.table_index(0, "price")
+    table.setCurrentIndex(index)
+    table.edit(index)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "12.50")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    wait_preview(qtbot, window, '"price": 12.50,')
+    assert body_of(window) == GOLDEN.replace('"price": 11.16,', '"price": 12.50,')
+
+
+def test_the_items_model_passes_qtmodeltester(qtmodeltester: object, window: MainWindow) -> None:
+    window.items_model.insert_item(1, {"name": "Mug", "price": Decimal("3.99")})
+    qtmodeltester.check(window.items_model)  # type: ignore[attr-defined]
+
+
+def test_add_duplicate_move_remove_keep_the_preview_right(qtbot: QtBot, window: MainWindow) -> None:
+    model = window.items_model
+
+    def names() -> list[str | None]:
+        window.controller.refresh_now()
+        items = jsonfmt.loads(body_of(window))["items"]
+        return [item.get("name") for item in items]
+
+    model.duplicate_item(0)
+    model.setData(window.table_index(1, "name"), "Second")
+    model.insert_item(2, {"name": "Third"})
+    assert names() == ["The Coolest Water Bottle", "Second", "Third"]
+    assert model.move_item(2, -1) == 1
+    assert names() == ["The Coolest Water Bottle", "Third", "Second"]
+    model.remove_item(0)
+    assert names() == ["Third", "Second"]
+    model.remove_item(0)
+    model.remove_item(0)
+    window.controller.refresh_now()
+    assert '"items"' not in body_of(window)  # no items: the key is left out, not []
+
+
+def test_the_worked_out_total_is_applied_only_on_request(qtbot: QtBot, window: MainWindow) -> None:
+    model = window.items_model
+    computed = model.index(0, model.computed_column)
+    assert model.data(computed) == "16.98"  # 2 x 11.16 - 5.34; the document says 16.99
+    assert window.controller.items()[0]["total"] == Decimal("16.99")
+    window.items_table.setCurrentIndex(window.table_index(0, "name"))
+    window.apply_line_button.click()
+    assert window.controller.items()[0]["total"] == Decimal("16.98")
+    window.apply_cart_button.click()
+    assert window.controller.value("grand_total") == Decimal("16.98")
+    assert window.controller.value("total_discounts") == Decimal("5.34")
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def test_a_rule_shows_its_message_on_the_field_and_the_summary_focuses_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    editor = line_edit(window, "email")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "user.gmail.com")
+    message = (
+        "Email must be a valid address like name@example.com. An email address must have an @-sign."
+    )
+    error = window.form.editors["email"].error
+    qtbot.waitUntil(lambda: error.text() == message, timeout=3000)
+    assert error.isVisible()
+    assert [window.summary.item(i).text() for i in range(window.summary.count())] == [
+        f"✖ {message}"
+    ]
+    window.cart_id_focus = line_edit(window, "cart_id")
+    window.cart_id_focus.setFocus()
+    window.summary.itemClicked.emit(window.summary.item(0))
+    assert QApplication.focusWidget() is editor
+
+
+def test_a_cell_error_is_highlighted_and_the_summary_selects_the_cell(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    model = window.items_model
+    model.setData(window.table_index(0, "price"), "-1")
+    window.controller.refresh_now()
+    index = window.table_index(0, "price")
+    assert model.data(index, 3) == "Item 1: Price can't be negative."  # ToolTipRole
+    assert model.data(index, 8) is not None  # BackgroundRole
+    window.summary.itemClicked.emit(window.summary.item(0))
+    assert window.items_table.currentIndex() == index
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+def wait_for_result(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
+    qtbot.waitUntil(lambda: not window.controller.sending, timeout=timeout)
+
+
+def test_send_drip_shows_202_and_the_request_id(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
+        qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
+    result = blocker.args[0]
+    assert result.status == 202
+    assert window.response.badge.text() == "202"
+    assert result.provider_id in window.response.summary.text()
+    uuid.UUID(result.provider_id)
+    assert '"request_id"' in window.response.body.toPlainText()
+
+
+def test_send_bronto_shows_201_and_the_cart_id_then_409(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from app.paths import sample_cart
+
+    window.open_cart(sample_cart("bronto"))
+    payload = window.controller.document().payload
+    window.controller.set_field("customerCartId", f"ui-{uuid.uuid4()}")
+    assert payload["customerCartId"] == "abc-123"
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as first:
+        window.send()
+    assert first.args[0].status == 201
+    assert window.response.badge.text() == "201"
+    assert first.args[0].provider_id in window.response.summary.text()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as second:
+        window.send()
+    assert second.args[0].status == 409
+    assert window.response.badge.text() == "409"
+    problem = window.response.problems.item(0).text()
+    assert problem.startswith("A cart with customerCartId ui-") and problem.endswith(
+        "already exists"
+    )
+
+
+def test_a_422_shows_the_message_linked_to_its_field(qtbot: QtBot, window: MainWindow) -> None:
+    window.controller.set_field("email", "user.gmail.com")
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000):
+        window.send()
+    assert window.response.badge.text() == "422"
+    item = window.response.problems.item(0)
+    assert item.text() == (
+        "email: Email must be a valid address like name@example.com. "
+        "An email address must have an @-sign."
+    )
+    window.response.problems.itemClicked.emit(item)
+    assert QApplication.focusWidget() is line_edit(window, "email")
+
+
+def test_missing_required_fields_ask_before_sending(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker
+) -> None:
+    window.controller.set_field("cart_id", None)
+    asker.send_anyway = False
+    window.send()
+    assert asker.asked == ["send_incomplete 1"]
+    assert not window.controller.sending
+    asker.send_anyway = True
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
+        window.send()
+    assert blocker.args[0].status == 422
+
+
+def test_cancel_during_a_slow_send_returns_at_once(qtbot: QtBot, window: MainWindow) -> None:
+    embedded_server().sandbox.add_fault(Fault(latency_ms=5000, path_prefix="/v3/"))
+    window.send()
+    qtbot.waitUntil(lambda: window.cancel_button.isEnabled(), timeout=2000)
+    qtbot.wait(200)
+    started = time.perf_counter()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=2000) as blocker:
+        window.cancel_button.click()
+    assert time.perf_counter() - started < 1.0
+    assert str(blocker.args[0].error_kind) == "cancelled"
+    assert window.response.badge.text() == "cancelled"
+    assert window.send_button.isEnabled()
+
+
+def test_the_gui_thread_keeps_ticking_during_a_slow_send(qtbot: QtBot, window: MainWindow) -> None:
+    embedded_server().sandbox.add_fault(Fault(latency_ms=1000, path_prefix="/v3/"))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000):
+        window.send()
+    timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) >= 30
+    assert max(gaps) < 0.1
+
+
+# --- files and providers -------------------------------------------------------------------
+
+
+def test_save_as_writes_the_cart_and_clears_the_unsaved_mark(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker, tmp_path: Path
+) -> None:
+    window.controller.set_field("cart_id", "saved-1")
+    assert window.windowTitle().startswith("drip-example.cart.json*")
+    asker.save_answer_path = tmp_path / "mine.cart.json"
+    assert window.save_cart_as()
+    assert window.windowTitle() == "mine.cart.json — Cart Composer"
+    saved = load_cart(tmp_path / "mine.cart.json").document
+    assert saved.payload["cart_id"] == "saved-1"
+    assert (tmp_path / "mine.cart.json").read_text() == dumps_cart(window.controller.document())
+
+
+def test_closing_with_unsaved_changes_asks(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker
+) -> None:
+    window.controller.set_field("cart_id", "unsaved")
+    asker.save_answer = "cancel"
+    window.close()
+    assert window.isVisible()
+    assert asker.asked == ["save_changes drip-example.cart.json"]
+    asker.save_answer = "discard"
+    window.close()
+    assert not window.isVisible()
+
+
+def test_open_replaces_the_cart_and_notes_renamed_keys(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.cart.json"
+    old.write_text('{"provider": "drip", "payload": ' + golden_text("drip-doc-example.json") + "}")
+    asker.open_answer = old
+    assert window.open_cart()
+    assert window.windowTitle() == "old.cart.json — Cart Composer"
+    assert "Renamed “discount” to “discounts”" in window.statusBar().currentMessage()
+    assert body_of(window) == GOLDEN
+
+
+def test_switching_provider_carries_what_both_share(qtbot: QtBot, window: MainWindow) -> None:
+    selector = window.provider_selector
+    selector.setCurrentIndex(selector.findData("bronto"))
+    selector.activated.emit(selector.currentIndex())
+    controller = window.controller
+    assert controller.provider.key == "bronto"
+    assert controller.profile.name == "sandbox-bronto"
+    assert controller.value("emailAddress") == "user@gmail.com"
+    assert controller.value("customerCartId") == "456445746"
+    assert controller.items()[0]["unitPrice"] == Decimal("11.16")
+    assert "Not carried over to Bronto: provider, action" in window.statusBar().currentMessage()
+    assert window.form.editors["customerCartId"].text() == "456445746"
+    assert "/carts?createContact=false&ignoreInvalidTid=false" in window.preview.toPlainText()
+
+
+def test_fill_with_a_sample_cart_and_new_cart_id(qtbot: QtBot, window: MainWindow) -> None:
+    window.fill_sample()
+    controller = window.controller
+    assert controller.validation.ok, controller.validation.errors
+    first = controller.value("cart_id")
+    assert len(controller.items()) >= 2
+    window.new_cart_id()
+    assert controller.value("cart_id") != first
+    assert controller.value("cart_url").endswith(controller.value("cart_id"))
+
+
+@pytest.mark.parametrize("provider", ["drip", "bronto"])
+def test_a_screenshot_with_a_sample_cart_and_a_response(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, provider: str
+) -> None:
+    if provider == "bronto":
+        selector = window.provider_selector
+        selector.setCurrentIndex(selector.findData("bronto"))
+        selector.activated.emit(selector.currentIndex())
+    window.fill_sample()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
+        window.send()
+    assert blocker.args[0].ok
+    shot = tmp_path / f"composer-{provider}.png"
+    assert window.grab().save(str(shot))
+    assert shot.stat().st_size > 20_000
