@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -159,9 +159,13 @@ class Sender:
         *,
         retry: bool = False,
         cancel: CancelToken | None = None,
+        raw_body: bytes | None = None,
     ) -> SendResult:
         """Send the cart. Raises ``MissingSecrets`` and the request builder's ``TargetError`` /
-        ``PayloadError`` before anything leaves; network trouble comes back in the result."""
+        ``PayloadError`` before anything leaves; network trouble comes back in the result.
+
+        ``raw_body`` replaces the body with text the user typed and chose to send as is (QA's
+        deliberately broken JSON); URL and headers are built as usual."""
         if document.provider != profile.provider:
             raise CartComposerError(
                 f"The cart is for {document.provider.title()} but the profile “{profile.name}” "
@@ -178,8 +182,11 @@ class Sender:
                     drip_api_key=secrets.get("drip_api_key"),
                     drip_access_token=secrets.get("drip_access_token"),
                 )
-                request = provider.build_request(
-                    doc.payload, destination.target, doc.options, credentials
+                request = _with_body(
+                    provider.build_request(
+                        doc.payload, destination.target, doc.options, credentials
+                    ),
+                    raw_body,
                 )
                 return send_request(
                     request,
@@ -189,7 +196,7 @@ class Sender:
                     cancel=cancel,
                     timeout=destination.timeout,
                 )
-            return self._send_bronto(doc, destination, secrets, client, retry, cancel)
+            return self._send_bronto(doc, destination, secrets, client, retry, cancel, raw_body)
 
     def _send_bronto(
         self,
@@ -199,6 +206,7 @@ class Sender:
         client: httpx.Client,
         retry: bool,
         cancel: CancelToken,
+        raw_body: bytes | None = None,
     ) -> SendResult:
         provider = get_provider("bronto")
         client_id = secrets.get("bronto_client_id") or ""
@@ -213,8 +221,9 @@ class Sender:
                 failed.notes.extend(notes)
                 return failed
             credentials = Credentials(bronto_access_token=token)
-            request = provider.build_request(
-                doc.payload, destination.target, doc.options, credentials
+            request = _with_body(
+                provider.build_request(doc.payload, destination.target, doc.options, credentials),
+                raw_body,
             )
             result = send_request(
                 request, client, provider, retry=retry, cancel=cancel, timeout=destination.timeout
@@ -227,6 +236,10 @@ class Sender:
                 continue
             return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _with_body(request: OutgoingRequest, raw_body: bytes | None) -> OutgoingRequest:
+    return request if raw_body is None else replace(request, body=raw_body)
 
 
 def _stale_token(result: SendResult) -> bool:

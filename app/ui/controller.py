@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.validation import Validation
 from app.profiles import Profile, ProfileError, ProfileStore
@@ -41,6 +42,8 @@ class ComposerController(QObject):
     send_started = Signal()
     send_finished = Signal(object)  # SendResult
     send_failed = Signal(str)  # nothing was sent: missing secrets, a bad target
+    payload_replaced = Signal()  # raw JSON parsed into a new payload: refill form and table
+    raw_changed = Signal()  # the raw text became invalid, or valid again
 
     def __init__(
         self,
@@ -62,6 +65,8 @@ class ComposerController(QObject):
         self._validation = Validation()
         self._preview = ""
         self._cancel: CancelToken | None = None
+        self._raw_error: str | None = None
+        self._raw_text = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DEBOUNCE_MS)
@@ -93,6 +98,11 @@ class ComposerController(QObject):
     @property
     def preview_text(self) -> str:
         return self._preview
+
+    @property
+    def raw_error(self) -> str | None:
+        """Why the raw JSON the user typed does not parse (None when it does)."""
+        return self._raw_error
 
     @property
     def sending(self) -> bool:
@@ -182,6 +192,45 @@ class ComposerController(QObject):
         self.document_replaced.emit()
         self.refresh_now()
 
+    # --- raw JSON --------------------------------------------------------------------------
+
+    def body_text(self) -> str:
+        """The JSON body as it will be sent (what the raw editor starts from)."""
+        try:
+            return self._provider.body(self.document().payload).decode("utf-8")
+        except CartComposerError as exc:
+            return f"// {exc}"
+
+    def apply_raw(self, text: str) -> tuple[str | None, tuple[str, ...]]:
+        """Take hand-edited JSON. A JSON object becomes the cart (old keys renamed, with notes);
+        anything else is kept aside with its error, to send only "as is" on request."""
+        error: str | None
+        try:
+            data = jsonfmt.loads(text)
+        except jsonfmt.JsonSyntaxError as exc:
+            where = f"Line {exc.line}, column {exc.column}: " if exc.line else ""
+            error = f"{where}{exc.reason}"
+        else:
+            if isinstance(data, dict):
+                upgraded, notes = self._provider.upgrade(data)
+                self._payload = copy.deepcopy(upgraded)
+                self._set_raw(None, "")
+                self.payload_replaced.emit()
+                self.changed()
+                return None, tuple(note.message for note in notes)
+            error = "The body must be a JSON object, { … }, for the form to follow it"
+        self._set_raw(error, text)
+        return error, ()
+
+    def clear_raw(self) -> None:
+        self._set_raw(None, "")
+
+    def _set_raw(self, error: str | None, text: str) -> None:
+        changed = error != self._raw_error
+        self._raw_error, self._raw_text = error, text
+        if changed:
+            self.raw_changed.emit()
+
     # --- files -----------------------------------------------------------------------------
 
     def open(self, path: Path) -> tuple[str, ...]:
@@ -231,15 +280,17 @@ class ComposerController(QObject):
 
     # --- sending ---------------------------------------------------------------------------
 
-    def send(self) -> bool:
-        """Start sending off the GUI thread; False if a send is already running."""
+    def send(self, *, as_is: bool = False) -> bool:
+        """Start sending off the GUI thread; False if a send is already running. With ``as_is``
+        and raw JSON that does not parse, that text is the body, byte for byte."""
         if self._cancel is not None:
             return False
         document, profile = self.document(), self._profile
+        raw = self._raw_text.encode("utf-8") if as_is and self._raw_error else None
         cancel = self._cancel = CancelToken()
         self.send_started.emit()
         run_in_background(
-            lambda: self._sender.send(document, profile, cancel=cancel),
+            lambda: self._sender.send(document, profile, cancel=cancel, raw_body=raw),
             self._on_sent,
             self._on_send_error,
         )

@@ -42,6 +42,11 @@ class ItemsTableModel(QAbstractTableModel):
         self._specs = field_specs(element) if element is not None else []
         self.endResetModel()
 
+    def refresh(self) -> None:
+        """The items were replaced wholesale (raw JSON): show them afresh."""
+        self.beginResetModel()
+        self.endResetModel()
+
     @property
     def computed_column(self) -> int:
         return len(self._specs)

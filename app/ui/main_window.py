@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -40,7 +42,7 @@ from app.transport import SendResult
 from app.ui.cart_form import CartForm
 from app.ui.controller import ComposerController, empty_document
 from app.ui.items_model import ItemsTableModel
-from app.ui.json_preview import PreviewView
+from app.ui.json_preview import JsonHighlighter, PreviewView
 from app.ui.response_view import ResponseView
 
 __all__ = ["Asker", "DialogAsker", "MainWindow"]
@@ -56,6 +58,7 @@ class Asker(Protocol):
 
     def save_changes(self, name: str) -> str: ...  # "save" | "discard" | "cancel"
     def send_incomplete(self, missing: int) -> bool: ...
+    def send_as_is(self, error: str) -> bool: ...
     def open_path(self) -> Path | None: ...
     def save_path(self, suggested: str) -> Path | None: ...
 
@@ -83,6 +86,14 @@ class DialogAsker:
             self._parent,
             "Required fields are missing",
             f"{missing} required field(s) are empty. Send anyway to see the server's answer?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def send_as_is(self, error: str) -> bool:
+        answer = QMessageBox.question(
+            self._parent,
+            "The JSON does not parse",
+            f"{error}\n\nSend the text as is, exactly as typed?",
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -228,10 +239,34 @@ class MainWindow(QMainWindow):
         self.copy_curl_button = _button(
             "Copy as cURL", "copyCurlButton", "A cURL command; secrets as $CART_COMPOSER_* names"
         )
+        self.raw_button = _button(
+            "Raw JSON", "rawModeButton", "Paste or hand-edit the JSON body; the form follows it"
+        )
+        self.raw_button.setCheckable(True)
+        preview_head.addWidget(self.raw_button)
         preview_head.addWidget(self.copy_json_button)
         preview_head.addWidget(self.copy_curl_button)
         preview_layout.addLayout(preview_head)
-        preview_layout.addWidget(self.preview, 1)
+        self.raw_editor = QPlainTextEdit()
+        self.raw_editor.setObjectName("rawEditor")
+        self.raw_editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.raw_editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._raw_highlighter = JsonHighlighter(self.raw_editor.document())
+        self.raw_status = QLabel()
+        self.raw_status.setObjectName("rawStatus")
+        self.raw_status.setWordWrap(True)
+        raw_page = QWidget()
+        raw_layout = QVBoxLayout(raw_page)
+        raw_layout.setContentsMargins(0, 0, 0, 0)
+        raw_layout.addWidget(self.raw_status)
+        raw_layout.addWidget(self.raw_editor, 1)
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(self.preview)
+        self.preview_stack.addWidget(raw_page)
+        preview_layout.addWidget(self.preview_stack, 1)
+        self._raw_timer = QTimer(self)
+        self._raw_timer.setSingleShot(True)
+        self._raw_timer.setInterval(200)
 
         summary_panel = QWidget()
         summary_layout = QVBoxLayout(summary_panel)
@@ -328,6 +363,12 @@ class MainWindow(QMainWindow):
         self.summary.itemActivated.connect(self._on_summary_item)
         self.summary.itemClicked.connect(self._on_summary_item)
         self.response.problem_activated.connect(self.focus_path)
+        self.raw_button.toggled.connect(self.set_raw_mode)
+        self.raw_editor.textChanged.connect(self._raw_timer.start)
+        self._raw_timer.timeout.connect(self._apply_raw)
+        c.payload_replaced.connect(self._on_payload_replaced)
+        c.raw_changed.connect(lambda: self._on_validation_changed(c.validation))
+        c.preview_changed.connect(self._follow_in_raw_editor)
         self.copy_json_button.clicked.connect(self.copy_json)
         self.copy_curl_button.clicked.connect(self.copy_curl)
 
@@ -360,6 +401,11 @@ class MainWindow(QMainWindow):
     def _on_validation_changed(self, validation: Validation) -> None:
         self.form.show_errors(validation)
         self.summary.clear()
+        raw_error = self.controller.raw_error
+        if raw_error:
+            item = QListWidgetItem(f"✖ JSON: {raw_error}")
+            item.setData(Qt.ItemDataRole.UserRole, "")
+            self.summary.addItem(item)
         for issue in validation.issues:
             item = QListWidgetItem(f"✖ {issue.message}")
             item.setData(Qt.ItemDataRole.UserRole, issue.path)
@@ -369,7 +415,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(f"⚠ {message}")
             item.setData(Qt.ItemDataRole.UserRole, path)
             self.summary.addItem(item)
-        count = len(validation.errors)
+        count = len(validation.errors) + (1 if raw_error else 0)
         if count:
             self.summary_title.setText(f"<b>Problems</b> ({count}) — click one to go to it")
         else:
@@ -414,11 +460,73 @@ class MainWindow(QMainWindow):
     def send(self) -> None:
         if self.controller.sending:
             return
+        if self.raw_button.isChecked():
+            self._apply_raw()
+        raw_error = self.controller.raw_error
+        if raw_error:
+            if self.asker.send_as_is(raw_error):
+                self.controller.send(as_is=True)
+            return
         self.controller.refresh_now()
         missing = [i for i in self.controller.validation.issues if i.code == "presence_error"]
         if missing and not self.asker.send_incomplete(len(missing)):
             return
         self.controller.send()
+
+    # --- raw mode --------------------------------------------------------------------------
+
+    def set_raw_mode(self, on: bool) -> None:
+        if self.raw_button.isChecked() != on:
+            self.raw_button.setChecked(on)  # toggled() calls back here
+            return
+        if on:
+            self.raw_editor.blockSignals(True)
+            self.raw_editor.setPlainText(self.controller.body_text())
+            self.raw_editor.blockSignals(False)
+            self._show_raw_status(None)
+            self.preview_stack.setCurrentIndex(1)
+            self.raw_editor.setFocus()
+            return
+        self._raw_timer.stop()
+        if self.controller.raw_error:
+            self.statusBar().showMessage(
+                "The raw JSON did not parse; the form keeps the last cart that did.", 10000
+            )
+        self.controller.clear_raw()
+        self.preview_stack.setCurrentIndex(0)
+
+    def _apply_raw(self) -> None:
+        self._raw_timer.stop()
+        error, notes = self.controller.apply_raw(self.raw_editor.toPlainText())
+        self._show_raw_status(error)
+        if notes:
+            self.statusBar().showMessage(" ".join(notes), 10000)
+
+    def _show_raw_status(self, error: str | None) -> None:
+        if error:
+            self.raw_status.setText(f"✖ {error}. Send asks before sending this text as is.")
+            self.raw_status.setStyleSheet("color: #c62828;")
+        else:
+            self.raw_status.setText("✔ Valid JSON: the form follows what you type here.")
+            self.raw_status.setStyleSheet("color: #2e7d32;")
+
+    def _on_payload_replaced(self) -> None:
+        document = self.controller.document()
+        self.form.fill(document.payload, document.options)
+        self.items_model.refresh()
+
+    def _follow_in_raw_editor(self, _: str) -> None:
+        # Form edits show up in the raw text, unless the user is typing there.
+        if (
+            self.preview_stack.currentIndex() == 1
+            and not self.raw_editor.hasFocus()
+            and not self.controller.raw_error
+        ):
+            text = self.controller.body_text()
+            if text != self.raw_editor.toPlainText():
+                self.raw_editor.blockSignals(True)
+                self.raw_editor.setPlainText(text)
+                self.raw_editor.blockSignals(False)
 
     def add_item(self) -> None:
         row = self.items_model.rowCount()

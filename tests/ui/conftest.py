@@ -16,6 +16,7 @@ class FakeAsker:
     def __init__(self) -> None:
         self.save_answer = "discard"
         self.send_anyway = True
+        self.send_raw = True
         self.open_answer: Path | None = None
         self.save_answer_path: Path | None = None
         self.asked: list[str] = []
@@ -27,6 +28,10 @@ class FakeAsker:
     def send_incomplete(self, missing: int) -> bool:
         self.asked.append(f"send_incomplete {missing}")
         return self.send_anyway
+
+    def send_as_is(self, error: str) -> bool:
+        self.asked.append(f"send_as_is {error}")
+        return self.send_raw
 
     def open_path(self) -> Path | None:
         self.asked.append("open_path")

@@ -340,3 +340,47 @@ def test_a_screenshot_with_a_sample_cart_and_a_response(
     shot = tmp_path / f"composer-{provider}.png"
     assert window.grab().save(str(shot))
     assert shot.stat().st_size > 20_000
+
+
+# --- raw mode ------------------------------------------------------------------------------
+
+
+def test_raw_mode_round_trip(qtbot: QtBot, window: MainWindow) -> None:
+    window.raw_button.click()
+    assert window.raw_editor.toPlainText() == GOLDEN
+    window.raw_editor.setPlainText(GOLDEN.replace('"#5"', '"#77"'))
+    qtbot.waitUntil(lambda: window.form.editors["cart_public_id"].text() == "#77", timeout=3000)
+    assert window.raw_status.text().startswith("✔ Valid JSON")
+    window.raw_button.click()
+    window.controller.refresh_now()
+    assert body_of(window) == GOLDEN.replace('"#5"', '"#77"')
+
+
+def test_raw_mode_maps_the_old_discount_key_and_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    window.raw_button.click()
+    window.raw_editor.setPlainText(golden_text("drip-doc-example.json"))
+    qtbot.waitUntil(lambda: "Renamed" in window.statusBar().currentMessage(), timeout=3000)
+    assert window.controller.items()[0]["discounts"] == Decimal("5.34")
+    assert "discount" not in window.controller.items()[0]
+
+
+def test_invalid_raw_json_shows_line_and_column_and_is_sent_only_as_is(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker
+) -> None:
+    window.raw_button.click()
+    broken = '{\n  "provider": "shop",\n  "grand_total": 12,,\n}'
+    window.raw_editor.setPlainText(broken)
+    expected = "Line 3, column 21: Expecting property name enclosed in double quotes"
+    qtbot.waitUntil(lambda: expected in window.raw_status.text(), timeout=3000)
+    assert window.summary.item(0).text() == f"✖ JSON: {expected}"
+    asker.send_raw = False
+    window.send()
+    assert asker.asked == [f"send_as_is {expected}"]
+    assert not window.controller.sending
+    asker.send_raw = True
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
+        window.send()
+    result = blocker.args[0]
+    assert result.status == 400
+    assert result.request.body == broken.encode()
+    assert embedded_server().sandbox.requests()[-1].body == broken
