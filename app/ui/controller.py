@@ -124,6 +124,11 @@ class ComposerController(QObject):
     def option(self, name: str) -> bool:
         return bool(self._options.get(name, False))
 
+    def payload_object(self) -> dict[str, Any]:
+        """The live top-level payload, for editors that manage several keys at once (custom
+        attributes); they call ``changed()`` after writing."""
+        return self._payload
+
     def items(self) -> list[dict[str, Any]]:
         """The live list of line items (the items model edits it through this controller)."""
         items = self._payload.get(self._provider.items_key)

@@ -41,6 +41,7 @@ from app.providers.samples import new_cart_id, sample_document
 from app.transport import SendResult
 from app.ui.cart_form import CartForm
 from app.ui.controller import ComposerController, empty_document
+from app.ui.custom_attributes import CustomAttributesEditor
 from app.ui.items_model import ItemsTableModel
 from app.ui.json_preview import JsonHighlighter, PreviewView
 from app.ui.response_view import ResponseView
@@ -221,10 +222,12 @@ class MainWindow(QMainWindow):
         items_layout.addLayout(items_buttons)
         items_layout.addWidget(self.items_table, 1)
 
+        self.custom = CustomAttributesEditor(self.controller)
         left = QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("leftSplitter")
         left.addWidget(scroll)
         left.addWidget(items_panel)
+        left.addWidget(self.custom)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
 
@@ -295,7 +298,7 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 9)
         # Stretch factors alone leave a fresh splitter's first pane tiny: give it real sizes.
         main.setSizes([700, 580])
-        left.setSizes([500, 240])
+        left.setSizes([430, 200, 110])
         right.setSizes([380, 110, 250])
         self.splitters = (main, left, right)
         self.setCentralWidget(main)
@@ -360,6 +363,9 @@ class MainWindow(QMainWindow):
             lambda: self.items_model.apply_line_total(self._current_row())
         )
         self.apply_cart_button.clicked.connect(self.apply_cart_totals)
+        self.items_table.selectionModel().currentRowChanged.connect(
+            lambda current, _: self.custom.select_item(current.row())
+        )
         self.summary.itemActivated.connect(self._on_summary_item)
         self.summary.itemClicked.connect(self._on_summary_item)
         self.response.problem_activated.connect(self.focus_path)

@@ -384,3 +384,55 @@ def test_invalid_raw_json_shows_line_and_column_and_is_sent_only_as_is(
     assert result.status == 400
     assert result.request.body == broken.encode()
     assert embedded_server().sandbox.requests()[-1].body == broken
+
+
+# --- custom attributes ---------------------------------------------------------------------
+
+
+def test_custom_attributes_of_an_item_and_of_the_cart(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QComboBox, QTableWidgetItem
+
+    custom = window.custom
+    custom.scope.setCurrentIndex(custom.scope.findData(0))
+    custom.reload()
+    assert custom.rows() == [("product_tag", "text", "Best Seller")]
+    value = custom.table.item(0, 2)
+    assert value is not None
+    value.setText("Top Pick")
+    window.controller.refresh_now()
+    assert body_of(window) == GOLDEN.replace('"Best Seller"', '"Top Pick"')
+
+    custom.scope.setCurrentIndex(custom.scope.findData("cart"))
+    custom.reload()
+    custom.add_row()
+    row = custom.table.rowCount() - 1
+    custom.table.setItem(row, 0, QTableWidgetItem("gift"))
+    combo = custom.table.cellWidget(row, 1)
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentText("boolean")
+    custom.table.setItem(row, 2, QTableWidgetItem("true"))
+    window.controller.refresh_now()
+    assert body_of(window).endswith('  ],\n  "gift": true\n}')
+
+    custom.table.setItem(row, 0, QTableWidgetItem("email"))
+    window.controller.refresh_now()
+    assert '"gift"' not in body_of(window) and '"email": "user@gmail.com"' in body_of(window)
+    assert custom.note.text() == (
+        "“email” has the same name as the documented field “email”; use that field instead "
+        "(not sent until fixed)."
+    )
+    custom.table.setItem(row, 0, QTableWidgetItem("size"))
+    combo.setCurrentText("number")
+    custom.table.setItem(row, 2, QTableWidgetItem("large"))
+    assert custom.note.text() == "“size” is not a number (not sent until fixed)."
+    custom.table.setItem(row, 2, QTableWidgetItem("42.0"))
+    window.controller.refresh_now()
+    assert body_of(window).endswith('  ],\n  "size": 42.0\n}')
+
+
+def test_bronto_takes_no_custom_attributes(qtbot: QtBot, window: MainWindow) -> None:
+    selector = window.provider_selector
+    selector.setCurrentIndex(selector.findData("bronto"))
+    selector.activated.emit(selector.currentIndex())
+    assert not window.custom.isEnabled()
+    assert window.custom.note.text() == "Bronto takes no custom attributes."
