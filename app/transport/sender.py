@@ -15,6 +15,7 @@ from app.profiles import Profile
 from app.providers import CartDocument, Credentials, OutgoingRequest, Target, get_provider
 from app.secrets import SecretStore
 from app.secrets.store import SECRET_LABELS, read_secrets
+from app.transport.connection import ConnectionCheck
 from app.transport.oauth import BrontoTokens, TokenError
 from app.transport.result import ErrorKind, SendResult
 from app.transport.send import CancelToken, make_client, send_request
@@ -148,6 +149,24 @@ class Sender:
         doc = self.document_for(document, profile, overrides)
         provider = get_provider(doc.provider)
         return provider.build_request(doc.payload, destination.target, doc.options)
+
+    def test_connection(
+        self, profile: Profile, secrets: Mapping[str, str | None] | None = None
+    ) -> ConnectionCheck:
+        """Try the profile's URL and secrets (or the ``secrets`` given, e.g. not yet saved)."""
+        from app.transport.connection import check_connection
+
+        destination = self.destination(profile)
+        values = dict(secrets) if secrets is not None else self.secrets(profile)
+        return check_connection(
+            profile,
+            destination.target.base_url,
+            destination.token_url,
+            destination.target.account_id,
+            values,
+            timeout=min(destination.timeout, 15.0),
+            transport=self.transport,
+        )
 
     # --- sending ---------------------------------------------------------------------------
 

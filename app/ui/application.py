@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.transport import Sender
 from app.ui.controller import ComposerController
 from app.ui.main_window import Asker, MainWindow
 
@@ -18,13 +19,14 @@ def create_main_window(
     open_path: Path | None = None,
     profile: str | None = None,
     asker: Asker | None = None,
+    sender: Sender | None = None,
 ) -> MainWindow:
     from app.paths import sample_cart
     from app.profiles import ProfileStore
     from app.transport import Sender
 
     profiles = ProfileStore()
-    controller = ComposerController(profiles, Sender())
+    controller = ComposerController(profiles, sender or Sender())
     window = MainWindow(controller, asker)
     # A first run opens the vendor's own example, so there is something real to send at once.
     window.open_cart(open_path or sample_cart("drip"))

@@ -76,6 +76,14 @@ class ComposerController(QObject):
     # --- reading ---------------------------------------------------------------------------
 
     @property
+    def cart_sender(self) -> Sender:
+        return self._sender
+
+    @property
+    def profile_store(self) -> ProfileStore:
+        return self._profiles
+
+    @property
     def provider(self) -> Provider:
         return self._provider
 

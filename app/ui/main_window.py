@@ -44,10 +44,13 @@ from app.ui.controller import ComposerController, empty_document
 from app.ui.custom_attributes import CustomAttributesEditor
 from app.ui.items_model import ItemsTableModel
 from app.ui.json_preview import JsonHighlighter, PreviewView
+from app.ui.profiles_dialog import ProfilesDialog
 from app.ui.response_view import ResponseView
+from app.ui.workers import run_in_background
 
 __all__ = ["Asker", "DialogAsker", "MainWindow"]
 
+MANAGE = "__manage_profiles__"
 FILE_FILTER = "Cart files (*.cart.json);;JSON files (*.json);;All files (*)"
 STYLE = """
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
@@ -301,7 +304,17 @@ class MainWindow(QMainWindow):
         left.setSizes([430, 200, 110])
         right.setSizes([380, 110, 250])
         self.splitters = (main, left, right)
-        self.setCentralWidget(main)
+        self.banner = QLabel()
+        self.banner.setObjectName("secretsBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff3e0; padding:6px; border-radius:4px;")
+        self.banner.hide()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(4, 4, 4, 0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(main, 1)
+        self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
         def action(
@@ -320,6 +333,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
         file_menu.addSeparator()
         file_menu.addAction(action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        file_menu.insertAction(
+            file_menu.actions()[-1], action("&Profiles…", self.manage_profiles, "Ctrl+,")
+        )
         cart_menu = self.menuBar().addMenu("&Cart")
         cart_menu.addAction(action("&Fill with a sample cart", self.fill_sample))
         cart_menu.addAction(action("New cart &id", self.new_cart_id))
@@ -396,12 +412,33 @@ class MainWindow(QMainWindow):
         self.profile_selector.clear()
         for profile in self.controller.profiles():
             self.profile_selector.addItem(profile.display_name, profile.name)
+        self.profile_selector.insertSeparator(self.profile_selector.count())
+        self.profile_selector.addItem("Manage profiles…", MANAGE)
         self.profile_selector.setCurrentIndex(
             self.profile_selector.findData(self.controller.profile.name)
         )
         self.profile_selector.blockSignals(False)
 
     def _on_profile_changed(self, profile: Profile) -> None:
+        self._fill_profiles()
+        if profile.sandbox:
+            self.banner.hide()
+            return
+        # Opening the keyring can take a moment (D-Bus): ask off the GUI thread.
+        run_in_background(
+            lambda: self.controller.cart_sender.store,
+            self._show_store_notice,
+            lambda error: self._show_store_notice(None),
+        )
+
+    def _show_store_notice(self, store: object) -> None:
+        persistent = getattr(store, "persistent", False)
+        self.banner.setText(getattr(store, "notice", "The secret store could not be opened."))
+        self.banner.setVisible(not persistent and not self.controller.profile.sandbox)
+
+    def manage_profiles(self) -> None:
+        dialog = ProfilesDialog(self.controller.profile_store, self.controller.cart_sender, self)
+        dialog.exec()
         self._fill_profiles()
 
     def _on_validation_changed(self, validation: Validation) -> None:
@@ -612,7 +649,7 @@ class MainWindow(QMainWindow):
 
         try:
             request = self.controller.preview_request()
-            destination = self.controller._sender.destination(self.controller.profile)
+            destination = self.controller.cart_sender.destination(self.controller.profile)
         except CartComposerError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
@@ -638,6 +675,9 @@ class MainWindow(QMainWindow):
 
     def _on_profile_selected(self, index: int) -> None:
         name = str(self.profile_selector.itemData(index))
+        if name == MANAGE:
+            self.manage_profiles()
+            return
         try:
             self.controller.set_profile(name)
         except CartComposerError as exc:

@@ -1,0 +1,111 @@
+"""Manage profiles: a profile and its secrets saved, masked, revealed, tested; the banner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app.profiles import ProfileStore
+from app.sandbox import config as creds
+from app.sandbox.runtime import embedded_server
+from app.secrets import MemorySecretStore
+from app.transport import Sender
+from app.ui.application import create_main_window
+from app.ui.profiles_dialog import ProfilesDialog
+from tests.ui.conftest import FakeAsker
+
+
+def make_dialog(qtbot: QtBot) -> tuple[ProfilesDialog, MemorySecretStore, ProfileStore]:
+    store = MemorySecretStore()
+    profiles = ProfileStore()
+    dialog = ProfilesDialog(profiles, Sender(store, environ={}))
+    qtbot.addWidget(dialog)
+    return dialog, store, profiles
+
+
+def test_a_drip_profile_is_saved_with_its_secret_and_tested(qtbot: QtBot, home: Path) -> None:
+    dialog, store, profiles = make_dialog(qtbot)
+    assert dialog.banner.text().startswith("No usable system keyring")
+    dialog.new_profile()
+    dialog.name.setText("qa-drip")
+    dialog.provider.setCurrentIndex(dialog.provider.findData("drip"))
+    dialog.base_url.setText(embedded_server().url)
+    dialog.account_id.setText(creds.DRIP_ACCOUNT_ID)
+    secret = dialog.secrets["drip_api_key"]
+    secret.setText(creds.DRIP_API_KEY)
+    assert secret.echoMode() == QLineEdit.EchoMode.Password
+    dialog.reveal.setChecked(True)
+    assert secret.echoMode() == QLineEdit.EchoMode.Normal
+    assert not dialog.secrets["bronto_client_secret"].isEnabled()
+    assert dialog.save_profile()
+    assert profiles.get("qa-drip").base_url == embedded_server().url
+    assert store.get("qa-drip", "drip_api_key") == creds.DRIP_API_KEY
+    assert (
+        dialog.status_label.text() == "✔ Saved qa-drip; its secrets are in memory for this session."
+    )
+    assert creds.DRIP_API_KEY not in (home / "profiles.json").read_text()
+
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+    assert dialog.status_label.text() == (
+        "✔ Connected: account 9999999 is among the key's accounts."
+    )
+    secret.setText("wrong-key")
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+    assert dialog.status_label.text() == "✖ Drip refused the API key (401 Unauthorized)."
+
+
+def test_a_bronto_profile_test_fetches_a_token(qtbot: QtBot, home: Path) -> None:
+    dialog, _, _ = make_dialog(qtbot)
+    dialog.new_profile()
+    dialog.name.setText("qa-bronto")
+    dialog.provider.setCurrentIndex(dialog.provider.findData("bronto"))
+    url = embedded_server().url
+    dialog.base_url.setText(url)
+    dialog.token_url.setText(f"{url}/oauth2/token")
+    dialog.secrets["bronto_client_id"].setText(creds.BRONTO_CLIENT_ID)
+    dialog.secrets["bronto_client_secret"].setText("not-the-secret")
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+    assert dialog.status_label.text().startswith(
+        "✖ Bronto refused the client ID and secret (401 Unauthorized: Unknown client or secret)."
+    )
+    dialog.secrets["bronto_client_secret"].setText(creds.BRONTO_CLIENT_SECRET)
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+    assert dialog.status_label.text() == "✔ Connected: Bronto accepted the client ID and secret."
+
+
+def test_builtin_profiles_are_read_only(qtbot: QtBot, home: Path) -> None:
+    dialog, _, _ = make_dialog(qtbot)
+    dialog.list.setCurrentRow(0)
+    assert dialog.name.text() == "sandbox-drip"
+    assert not dialog.delete_button.isEnabled() and not dialog.save_button.isEnabled()
+    assert not dialog.base_url.isEnabled()
+    dialog.test_connection()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
+    assert dialog.status_label.text().startswith("✔ Connected")
+
+
+def test_the_window_shows_a_banner_for_in_memory_secrets(
+    qtbot: QtBot, home: Path, asker: FakeAsker
+) -> None:
+    from app.profiles import new_profile
+
+    ProfileStore().add(new_profile("mine", "drip", account_id="1"))
+    window = create_main_window(asker=asker, sender=Sender(MemorySecretStore(), environ={}))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.profile_selector.findData("mine") >= 0
+    assert window.profile_selector.itemText(window.profile_selector.count() - 1) == (
+        "Manage profiles…"
+    )
+    assert window.banner.isHidden()
+    window.controller.set_profile("mine")
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
+    assert "kept in memory for this session only" in window.banner.text()
+    window.controller.set_profile("sandbox-drip")
+    assert window.banner.isHidden()
