@@ -27,7 +27,7 @@ def create_main_window(
 
     profiles = ProfileStore()
     controller = ComposerController(profiles, sender or Sender())
-    window = MainWindow(controller, asker)
+    window = MainWindow(controller, asker, settings=_settings())
     # A first run opens the vendor's own example, so there is something real to send at once.
     window.open_cart(open_path or sample_cart("drip"))
     if profile:

@@ -7,7 +7,15 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFontDatabase,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -121,11 +129,18 @@ def _button(text: str, name: str, tip: str) -> QPushButton:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: ComposerController, asker: Asker | None = None) -> None:
+    def __init__(
+        self,
+        controller: ComposerController,
+        asker: Asker | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.controller = controller
         self.asker: Asker = asker or DialogAsker(self)
+        self.settings = settings
+        self.setAcceptDrops(True)
         self.resize(1280, 800)
         self.setStyleSheet(STYLE)
         self._build_toolbar()
@@ -329,6 +344,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(action("&New", self.new_cart, QKeySequence.StandardKey.New))
         file_menu.addAction(action("&Open…", self.open_cart, QKeySequence.StandardKey.Open))
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(action("&Save", self.save_cart, QKeySequence.StandardKey.Save))
         file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
         file_menu.addSeparator()
@@ -709,6 +727,7 @@ class MainWindow(QMainWindow):
         except CartComposerError as exc:
             QMessageBox.warning(self, "Cannot open the cart", str(exc))
             return False
+        self._remember(path)
         self.statusBar().showMessage(" ".join([f"Opened {path.name}.", *notes]), 10000)
         return True
 
@@ -728,7 +747,69 @@ class MainWindow(QMainWindow):
         except CartComposerError as exc:
             QMessageBox.warning(self, "Cannot save the cart", str(exc))
             return False
+        self._remember(path)
         self.statusBar().showMessage(f"Saved {path}.", 5000)
+        return True
+
+    # --- recent files and drops ------------------------------------------------------------
+
+    def recent_files(self) -> list[Path]:
+        if self.settings is None:
+            return []
+        value: object = self.settings.value("recent/files", [])
+        names: list[object] = [value] if isinstance(value, str) else []
+        if isinstance(value, list | tuple):
+            names = list(value)
+        return [Path(name) for name in names if isinstance(name, str)]
+
+    def _remember(self, path: Path) -> None:
+        if self.settings is None:
+            return
+        names = [str(path.resolve())]
+        names += [str(p) for p in self.recent_files() if str(p) != names[0]]
+        self.settings.setValue("recent/files", names[:8])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        if not files:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        for path in files:
+            act = self.recent_menu.addAction(str(path))
+            act.triggered.connect(lambda _=False, p=path: self.open_cart(p))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and all(u.isLocalFile() and u.toLocalFile().endswith(".json") for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls:
+            event.acceptProposedAction()
+            self.open_dropped(Path(urls[0].toLocalFile()))
+
+    def open_dropped(self, path: Path) -> bool:
+        """A dropped ``.cart.json`` opens; a bare payload becomes the current provider's cart."""
+        try:
+            data = jsonfmt.loads(path.read_bytes())
+        except (OSError, jsonfmt.JsonSyntaxError) as exc:
+            self.statusBar().showMessage(f"Cannot use {path.name}: {exc}", 10000)
+            return False
+        if isinstance(data, dict) and "payload" in data and set(data) <= {
+            "provider", "payload", "options",
+        }:  # fmt: skip
+            return self.open_cart(path)
+        if not self._may_discard():
+            return False
+        error, notes = self.controller.apply_raw(path.read_text(encoding="utf-8"))
+        if error:
+            self.statusBar().showMessage(f"Cannot use {path.name}: {error}", 10000)
+            return False
+        title = self.controller.provider.title
+        self.statusBar().showMessage(
+            " ".join([f"Loaded the payload from {path.name} as a {title} cart.", *notes]), 10000
+        )
         return True
 
     # --- window state ----------------------------------------------------------------------

@@ -436,3 +436,37 @@ def test_bronto_takes_no_custom_attributes(qtbot: QtBot, window: MainWindow) -> 
     selector.activated.emit(selector.currentIndex())
     assert not window.custom.isEnabled()
     assert window.custom.note.text() == "Bronto takes no custom attributes."
+
+
+# --- drops and recent files ----------------------------------------------------------------
+
+
+def test_dropping_a_cart_file_or_a_bare_payload(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from app.paths import sample_cart
+
+    def drop(path: Path) -> None:
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        event = QDropEvent(
+            QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )  # fmt: skip
+        window.dropEvent(event)
+
+    drop(sample_cart("bronto"))
+    assert window.controller.provider.key == "bronto"
+    assert window.windowTitle() == "bronto-example.cart.json — Cart Composer"
+    bare = tmp_path / "paste.json"
+    bare.write_text(
+        '{"customerCartId": "dropped-1", "lineItems": [{"quantity": 1, "totalPrice": 2}]}'
+    )
+    drop(bare)
+    assert window.controller.value("customerCartId") == "dropped-1"
+    assert window.form.editors["customerCartId"].text() == "dropped-1"
+    assert window.controller.dirty
+    assert window.recent_files()[0] == sample_cart("bronto").resolve()
