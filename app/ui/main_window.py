@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
         summary_layout.addWidget(self.summary_title)
         self.summary = QListWidget()
         self.summary.setObjectName("validationSummary")
+        self.summary.setWordWrap(True)
         summary_layout.addWidget(self.summary, 1)
 
         self.response = ResponseView()

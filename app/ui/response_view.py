@@ -77,6 +77,7 @@ class ResponseView(QWidget):
         layout.addLayout(head)
         self.problems = QListWidget()
         self.problems.setObjectName("responseProblems")
+        self.problems.setWordWrap(True)
         self.problems.setMaximumHeight(90)
         self.problems.hide()
         self.problems.itemActivated.connect(self._on_problem)
