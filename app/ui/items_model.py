@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRegularExpression,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QRegularExpressionValidator
+from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.domain import jsonfmt
 from app.domain.fieldtypes import Kind
@@ -15,10 +22,40 @@ from app.providers.schema import FieldSpec, field_specs
 from app.ui.cart_form import display_value, parse_value
 from app.ui.controller import ComposerController
 
-__all__ = ["ItemsTableModel"]
+__all__ = ["ItemsTableModel", "TypedDelegate"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ERROR_BRUSH = QBrush(QColor(229, 57, 53, 60))
+_NUMBER = QRegularExpression(r"-?[0-9]*\.?[0-9]*")
+_WHOLE = QRegularExpression(r"-?[0-9]*")
+
+
+class TypedDelegate(QStyledItemDelegate):
+    """Cell editors that only take what the column's type can hold: digits and a point for
+    amounts, digits for whole numbers; URLs and text as typed."""
+
+    def __init__(self, model: ItemsTableModel) -> None:
+        super().__init__()
+        self._model = model
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        spec = self._model.spec(index.column())
+        if isinstance(editor, QLineEdit) and spec is not None:
+            pattern = {
+                Kind.MONEY: _NUMBER,
+                Kind.NUMBER: _NUMBER,
+                Kind.INTEGER: _WHOLE,
+            }.get(spec.kind)
+            if pattern is not None:
+                editor.setValidator(QRegularExpressionValidator(pattern, editor))
+            if spec.kind is Kind.TEXT_LIST:
+                editor.setPlaceholderText("comma, separated")
+            elif spec.kind is Kind.URL:
+                editor.setPlaceholderText("https://…")
+        return editor
 
 
 class ItemsTableModel(QAbstractTableModel):

@@ -50,7 +50,7 @@ from app.transport import SendResult
 from app.ui.cart_form import CartForm
 from app.ui.controller import ComposerController, empty_document
 from app.ui.custom_attributes import CustomAttributesEditor
-from app.ui.items_model import ItemsTableModel
+from app.ui.items_model import ItemsTableModel, TypedDelegate
 from app.ui.json_preview import JsonHighlighter, PreviewView
 from app.ui.profiles_dialog import ProfilesDialog
 from app.ui.response_view import ResponseView
@@ -206,6 +206,8 @@ class MainWindow(QMainWindow):
         self.items_table = QTableView()
         self.items_table.setObjectName("itemsTable")
         self.items_table.setModel(self.items_model)
+        self._delegate = TypedDelegate(self.items_model)
+        self.items_table.setItemDelegate(self._delegate)
         self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.items_table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked

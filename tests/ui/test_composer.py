@@ -470,3 +470,43 @@ def test_dropping_a_cart_file_or_a_bare_payload(
     assert window.form.editors["customerCartId"].text() == "dropped-1"
     assert window.controller.dirty
     assert window.recent_files()[0] == sample_cart("bronto").resolve()
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("cart_url", "mysuperstore.com/cart",
+         "Cart URL must be a full web address starting with http:// or https://."),
+        ("occurred_at", "2019-01-17",
+         "Occurred at must include a time and a time zone, like 2019-01-17T20:50:00Z."),
+        ("provider", "My Shop", "Platform must be lower snake case, like my_custom_platform."),
+        ("cart_id", "", "Cart ID is required."),
+        ("grand_total", "-3", "Grand total can't be negative."),
+    ],
+)  # fmt: skip
+def test_each_rule_shows_under_its_own_field(
+    qtbot: QtBot, window: MainWindow, field: str, typed: str, message: str
+) -> None:
+    editor = line_edit(window, field)
+    editor.selectAll()
+    if typed:
+        qtbot.keyClicks(editor, typed)
+    else:
+        qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    error = window.form.editors[field].error
+    qtbot.waitUntil(lambda: error.text() == message, timeout=3000)
+    others = [n for n, e in window.form.editors.items() if n != field and e.error.text()]
+    assert others == []
+
+
+def test_an_amount_cell_takes_only_a_number(qtbot: QtBot, window: MainWindow) -> None:
+    index = window.table_index(0, "quantity")
+    window.items_table.setCurrentIndex(index)
+    window.items_table.edit(index)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "3x")  # the x is refused by the validator
+    assert editor.text() == "3"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn
+    qtbot.waitUntil(lambda: window.controller.items()[0]["quantity"] == 3, timeout=3000)
