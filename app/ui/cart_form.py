@@ -36,7 +36,6 @@ _WHOLE = QRegularExpression(r"-?[0-9]*")
 _PLACEHOLDERS = {
     Kind.EMAIL: "name@example.com",
     Kind.URL: "https://…",
-    Kind.MONEY: "0.00",
     Kind.DATETIME: "2019-01-17T20:50:00Z",
     Kind.DATE_OR_DATETIME: "2015-01-02",
     Kind.IP_ADDRESS: "203.0.113.7",

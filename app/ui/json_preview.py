@@ -7,6 +7,8 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QGuiApplication,
+    QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
@@ -24,28 +26,44 @@ def _format(color: str, bold: bool = False) -> QTextCharFormat:
     return fmt
 
 
+# (number, literal, string, key, header line, header name, request line, comment)
+_LIGHT = ("#e65100", "#ad1457", "#2e7d32", "#0d47a1", "#455a64", "#6a1b9a", "#1565c0", "#c62828")
+_DARK = ("#ffb74d", "#f48fb1", "#a5d6a7", "#90caf9", "#b0bec5", "#ce93d8", "#64b5f6", "#ef9a9a")
+
+
+def _dark_palette() -> bool:
+    return QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
 class JsonHighlighter(QSyntaxHighlighter):
-    """Keys, strings, numbers and literals in JSON; the request line and headers above it."""
+    """Keys, strings, numbers and literals in JSON; the request line and headers above it.
+    Colours follow the palette: darker ones on a light background, lighter on a dark one."""
 
     # Later rules win where they overlap: numbers first, so digits inside strings stay string-
     # coloured, and the request line last.
-    _RULES = (
-        (QRegularExpression(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])"),
-         _format("#e65100")),
-        (QRegularExpression(r"\b(?:true|false|null)\b"), _format("#ad1457")),
-        (QRegularExpression(r'"(?:[^"\\]|\\.)*"'), _format("#2e7d32")),
-        (QRegularExpression(r'"(?:[^"\\]|\\.)*"(?=\s*:)'), _format("#0d47a1", bold=True)),
-        (QRegularExpression(r"^[A-Za-z-]+: .*$"), _format("#455a64")),
-        (QRegularExpression(r"^[A-Za-z-]+(?=: )"), _format("#6a1b9a")),
-        (QRegularExpression(r"^(GET|POST|PUT|DELETE|PATCH) \S+"), _format("#1565c0", bold=True)),
-        (QRegularExpression(r"^#.*$"), _format("#c62828")),
-    )  # fmt: skip
+    _PATTERNS = (
+        QRegularExpression(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])"),
+        QRegularExpression(r"\b(?:true|false|null)\b"),
+        QRegularExpression(r'"(?:[^"\\]|\\.)*"'),
+        QRegularExpression(r'"(?:[^"\\]|\\.)*"(?=\s*:)'),
+        QRegularExpression(r"^[A-Za-z-]+: .*$"),
+        QRegularExpression(r"^[A-Za-z-]+(?=: )"),
+        QRegularExpression(r"^(GET|POST|PUT|DELETE|PATCH) \S+"),
+        QRegularExpression(r"^#.*$"),
+    )
+    _BOLD = (False, False, False, True, False, False, True, False)
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
+        colours = _DARK if _dark_palette() else _LIGHT
+        self.dark = colours is _DARK
+        self._rules = [
+            (pattern, _format(colour, bold))
+            for pattern, colour, bold in zip(self._PATTERNS, colours, self._BOLD, strict=True)
+        ]
 
     def highlightBlock(self, text: str) -> None:
-        for pattern, fmt in self._RULES:
+        for pattern, fmt in self._rules:
             matches = pattern.globalMatch(text)
             while matches.hasNext():
                 match = matches.next()

@@ -510,3 +510,25 @@ def test_an_amount_cell_takes_only_a_number(qtbot: QtBot, window: MainWindow) ->
     assert editor.text() == "3"
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn
     qtbot.waitUntil(lambda: window.controller.items()[0]["quantity"] == 3, timeout=3000)
+
+
+def test_a_dark_palette_gets_light_syntax_colours(
+    qtbot: QtBot, home: Path, asker: FakeAsker
+) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from app.ui.application import create_main_window
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    dark = QPalette(before)
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+    app.setPalette(dark)
+    try:
+        window = create_main_window(asker=asker)
+        qtbot.addWidget(window)
+        assert window.preview._highlighter.dark
+    finally:
+        app.setPalette(before)
