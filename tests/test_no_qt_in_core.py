@@ -9,7 +9,7 @@ import pytest
 
 CORE = [
     "app.domain", "app.providers", "app.paths", "app.cli.main", "app.sandbox", "app.transport",
-    "app.profiles", "app.secrets",
+    "app.profiles", "app.secrets", "app.history", "app.history.export", "app.cli.history",
 ]  # fmt: skip
 
 

@@ -246,13 +246,39 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"  {where or '(cart)'}: {message}", file=err)
             print("  (use --no-validate to send it anyway)", file=err)
             return EXIT_INVALID
+    from app.cli.history import open_history
+    from app.history import HistoryStore
+    from app.history import record as recording
+
     try:
-        sent = sender.send(document, profile, overrides, retry=args.retry)
+        sender.secrets(profile)  # missing secrets stop us before anything is recorded or sent
+        if document.provider != profile.provider:
+            raise CliError(
+                f"The cart is for {document.provider.title()} but the profile “{profile.name}” "
+                f"is for {profile.provider.title()}.",
+                EXIT_INVALID,
+            )
+        planned = sender.preview(document, profile, overrides)
     except MissingSecrets as exc:
         print(str(exc), file=err)
         return EXIT_SECRETS
     except CartComposerError as exc:
+        if isinstance(exc, CliError):
+            raise
         raise CliError(str(exc), EXIT_INVALID) from None
+    history = open_history(err)
+    row = None
+    if isinstance(history, HistoryStore):
+        shaped = sender.document_for(document, profile, overrides)
+        row = recording.start(history, planned, shaped, profile, "cli")
+    try:
+        sent = sender.send(document, profile, overrides, retry=args.retry)
+    except CartComposerError as exc:
+        if isinstance(history, HistoryStore) and row is not None:
+            history.delete([row])  # nothing left: not a send
+        raise CliError(str(exc), EXIT_INVALID) from None
+    if isinstance(history, HistoryStore) and row is not None:
+        recording.finish(history, row, sent)
     if args.json:
         out.write(jsonfmt.dumps(sent.to_json()) + "\n")
     else:

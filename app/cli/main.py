@@ -7,6 +7,7 @@
     cart-composer curl CART            print a cURL command for it
     cart-composer send CART            send it and print the answer
     cart-composer profiles ...         list, add, remove profiles; set their secrets
+    cart-composer history ...          what was sent: list, show, export (HAR), clear
     cart-composer sandbox [--port N]   run the Drip/Bronto emulator on 127.0.0.1 until Ctrl-C
 
 Only ``gui`` imports Qt.
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__
-from app.cli import carts, profiles
+from app.cli import carts, history, profiles
 from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
 from app.domain.errors import CartComposerError
 
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("--profile", metavar="NAME", help="select this profile")
     carts.add_arguments(commands)
     profiles.add_arguments(commands)
+    history.add_arguments(commands)
 
     sandbox = commands.add_parser(
         "sandbox", help="run the Drip and Bronto emulator on 127.0.0.1 (Ctrl-C stops it)"
@@ -121,6 +123,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.send(args, out, err)
     if args.command == "profiles":
         return profiles.run(args, out, err)
+    if args.command == "history":
+        return history.run(args, out, err)
     if args.command == "sandbox":
         return _sandbox(args, out, err)
     # Qt is imported only here, so the headless commands never load it.

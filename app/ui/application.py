@@ -21,13 +21,27 @@ def create_main_window(
     asker: Asker | None = None,
     sender: Sender | None = None,
 ) -> MainWindow:
+    from app.history import HistoryError, HistoryStore
     from app.paths import sample_cart
     from app.profiles import ProfileStore
     from app.transport import Sender
 
     profiles = ProfileStore()
-    controller = ComposerController(profiles, sender or Sender())
+    notice = ""
+    try:
+        history: HistoryStore | None = HistoryStore()
+    except HistoryError as exc:
+        history, notice = None, f"The history is unavailable, so sends are not recorded: {exc}"
+    if history is not None and history.recovered_from is not None:
+        notice = (
+            f"The history file was damaged; it was moved to {history.recovered_from} and a "
+            "new one was started."
+        )
+    controller = ComposerController(profiles, sender or Sender(), history=history)
     window = MainWindow(controller, asker, settings=_settings())
+    if notice:
+        window.banner.setText(notice)
+        window.banner.show()
     # A first run opens the vendor's own example, so there is something real to send at once.
     window.open_cart(open_path or sample_cart("drip"))
     if profile:

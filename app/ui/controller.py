@@ -4,6 +4,7 @@ and sending off the GUI thread. Widgets call it and listen to its signals; it ow
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.validation import Validation
+from app.history import HistoryStore
+from app.history import record as recording
 from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
 from app.providers.document import dumps_cart, load_cart, save_cart
@@ -43,6 +46,7 @@ class ComposerController(QObject):
     send_finished = Signal(object)  # SendResult
     send_failed = Signal(str)  # nothing was sent: missing secrets, a bad target
     payload_replaced = Signal()  # raw JSON parsed into a new payload: refill form and table
+    history_changed = Signal(int)  # a history row was written or completed (its id)
     raw_changed = Signal()  # the raw text became invalid, or valid again
 
     def __init__(
@@ -51,10 +55,13 @@ class ComposerController(QObject):
         sender: Sender,
         provider: str = "drip",
         parent: QObject | None = None,
+        history: HistoryStore | None = None,
     ) -> None:
         super().__init__(parent)
         self._profiles = profiles
         self._sender = sender
+        self._history = history
+        self._history_row: int | None = None
         self._provider: Provider = get_provider(provider)
         self._payload: dict[str, Any] = {}
         self._options: dict[str, Any] = {}
@@ -301,6 +308,7 @@ class ComposerController(QObject):
         document, profile = self.document(), self._profile
         raw = self._raw_text.encode("utf-8") if as_is and self._raw_error else None
         cancel = self._cancel = CancelToken()
+        self._history_row = self._record_pending(document, profile, raw)
         self.send_started.emit()
         run_in_background(
             lambda: self._sender.send(document, profile, cancel=cancel, raw_body=raw),
@@ -313,13 +321,42 @@ class ComposerController(QObject):
         if self._cancel is not None:
             self._cancel.cancel()
 
+    @property
+    def history(self) -> HistoryStore | None:
+        return self._history
+
+    def _record_pending(
+        self, document: CartDocument, profile: Profile, raw: bytes | None
+    ) -> int | None:
+        """The history row, written on the GUI thread before the request leaves."""
+        if self._history is None:
+            return None
+        try:
+            planned = self._sender.preview(document, profile)
+        except CartComposerError:
+            return None  # no request can be built: the send fails before anything leaves
+        if raw is not None:
+            planned = dataclasses.replace(planned, body=raw)
+        shaped = self._sender.document_for(document, profile)
+        row = recording.start(self._history, planned, shaped, profile, "gui")
+        self.history_changed.emit(row)
+        return row
+
     def _on_sent(self, result: object) -> None:
         self._cancel = None
         assert isinstance(result, SendResult)
+        row, self._history_row = self._history_row, None
+        if self._history is not None and row is not None:
+            recording.finish(self._history, row, result)
+            self.history_changed.emit(row)
         self.send_finished.emit(result)
 
     def _on_send_error(self, error: BaseException) -> None:
         self._cancel = None
+        row, self._history_row = self._history_row, None
+        if self._history is not None and row is not None:
+            self._history.delete([row])  # nothing left the app: not a send
+            self.history_changed.emit(row)
         if isinstance(error, CartComposerError):
             self.send_failed.emit(str(error))
         else:

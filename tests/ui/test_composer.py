@@ -532,3 +532,20 @@ def test_a_dark_palette_gets_light_syntax_colours(
         assert window.preview._highlighter.dark
     finally:
         app.setPalette(before)
+
+
+def test_a_window_send_leaves_one_completed_history_row(qtbot: QtBot, window: MainWindow) -> None:
+    history = window.controller.history
+    assert history is not None
+    before = history.count()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
+        window.send()
+    rows = history.query(limit=10)
+    assert history.count() == before + 1
+    entry = history.get(rows[0].id)
+    assert entry is not None
+    assert (entry.state, entry.status, entry.source, entry.provider) == (
+        "succeeded", 202, "gui", "drip",
+    )  # fmt: skip
+    assert entry.provider_id == blocker.args[0].provider_id
+    assert entry.request_body == blocker.args[0].request.body

@@ -1,0 +1,149 @@
+"""``cart-composer history``: list, show, export and clear what was sent. No Qt."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
+from app.domain import jsonfmt
+
+__all__ = ["add_arguments", "open_history", "run"]
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, default=50, metavar="N", help="at most N rows")
+    parser.add_argument("--provider", choices=("drip", "bronto"))
+    parser.add_argument("--profile", metavar="NAME")
+    parser.add_argument(
+        "--outcome",
+        choices=("pending", "succeeded", "http_error", "network_error", "cancelled",
+                 "interrupted"),
+    )  # fmt: skip
+    parser.add_argument("--search", metavar="TEXT", help="email, cart id, request id or body text")
+
+
+def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    history = commands.add_parser("history", help="what was sent, newest first")
+    _filters(history)
+    history.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    actions = history.add_subparsers(dest="history_action", metavar="ACTION")
+    show = actions.add_parser("show", help="one entry: request and response in full")
+    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("--json", action="store_true", dest="show_json")
+    export = actions.add_parser("export", help="export entries as HAR 1.2 or JSON lines")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--har", type=Path, metavar="FILE")
+    target.add_argument("--jsonl", type=Path, metavar="FILE")
+    _filters(export)
+    clear = actions.add_parser("clear", help="delete the history (or only old entries)")
+    clear.add_argument("--older-than", type=int, metavar="DAYS", help="only entries older than")
+
+
+def open_history(err: TextIO) -> object | None:
+    """The history store, or None (said on stderr) when it cannot be opened."""
+    from app.history import HistoryError, HistoryStore
+
+    try:
+        store = HistoryStore()
+    except HistoryError as exc:
+        print(f"The history is unavailable, so this send is not recorded: {exc}", file=err)
+        return None
+    if store.recovered_from is not None:
+        print(
+            f"The history file was damaged; it was moved to {store.recovered_from} and a new "
+            "one was started.",
+            file=err,
+        )
+    return store
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.history import HistoryError, HistoryFilter, HistoryStore
+
+    try:
+        store = HistoryStore()
+    except HistoryError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    action = args.history_action
+    if action == "show":
+        entry = store.get(args.id)
+        if entry is None:
+            raise CliError(f"There is no history entry {args.id}.", EXIT_INVALID)
+        if args.show_json:
+            out.write(jsonfmt.dumps(entry.to_json()) + "\n")
+        else:
+            _show(entry, out)
+        return EXIT_OK
+    if action == "clear":
+        if args.older_than is not None:
+            moment = datetime.now(UTC) - timedelta(days=args.older_than)
+            count = store.delete_older_than(moment.strftime("%Y-%m-%dT%H:%M:%S"))
+        else:
+            count = store.clear()
+        print(f"Deleted {count} history entr{'y' if count == 1 else 'ies'}.", file=out)
+        return EXIT_OK
+    filters = HistoryFilter(
+        provider=args.provider, profile=args.profile, outcome=args.outcome, text=args.search
+    )
+    if action == "export":
+        from app.history.export import write_har, write_jsonl
+
+        ids = [e.id for e in store.query(filters, limit=args.limit)]
+        entries = [entry for entry in (store.get(i) for i in ids) if entry is not None]
+        if args.har:
+            count = write_har(entries, args.har)
+            print(f"Wrote {count} entries to {args.har} (HAR 1.2).", file=out)
+        else:
+            count = write_jsonl(entries, args.jsonl)
+            print(f"Wrote {count} entries to {args.jsonl} (JSON lines).", file=out)
+        return EXIT_OK
+    rows = store.query(filters, limit=args.limit)
+    if args.json:
+        for entry in rows:
+            out.write(jsonfmt.dumps(entry.to_json(), indent=None) + "\n")
+        return EXIT_OK
+    table = [("ID", "SENT (UTC)", "PROVIDER", "PROFILE", "OUTCOME", "STATUS", "EMAIL", "CART ID")]
+    for entry in rows:
+        table.append(
+            (
+                str(entry.id),
+                entry.sent_at[:19].replace("T", " "),
+                entry.provider,
+                entry.profile,
+                entry.state,
+                str(entry.status or entry.error_kind or ""),
+                entry.email or "",
+                entry.cart_id or "",
+            )
+        )
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
+    if len(table) == 1:
+        print("(nothing sent yet)", file=out)
+    return EXIT_OK
+
+
+def _show(entry: object, out: TextIO) -> None:
+    from app.history import HistoryEntry
+
+    assert isinstance(entry, HistoryEntry)
+    print(f"#{entry.id}  {entry.sent_at}  {entry.provider} · {entry.profile} · {entry.state}",
+          file=out)  # fmt: skip
+    if entry.error_message:
+        print(f"{entry.error_kind}: {entry.error_message}", file=out)
+    print(f"\n{entry.method} {entry.url}", file=out)
+    for name, value in entry.request_headers:
+        print(f"{name}: {value}", file=out)
+    print("", file=out)
+    print(entry.request_body.decode("utf-8", errors="replace"), file=out)
+    if entry.status is not None:
+        elapsed = f" in {entry.elapsed_ms:.0f} ms" if entry.elapsed_ms is not None else ""
+        print(f"\n{entry.status} {entry.reason or ''}{elapsed}", file=out)
+        for name, value in entry.response_headers:
+            print(f"{name}: {value}", file=out)
+        print("", file=out)
+        print(entry.response_body.decode("utf-8", errors="replace"), file=out)

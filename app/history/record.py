@@ -1,0 +1,66 @@
+"""Writing sends into the history: a pending row before the request leaves, completed after."""
+
+from __future__ import annotations
+
+from app.history.store import HistoryStore
+from app.profiles import Profile
+from app.providers import CartDocument, OutgoingRequest
+from app.transport.result import ErrorKind, SendResult
+
+__all__ = ["OPERATIONS", "finish", "outcome", "start"]
+
+OPERATIONS = {"drip": "cart_activity", "bronto": "add_cart"}
+_KEYS = {"drip": ("email", "cart_id"), "bronto": ("emailAddress", "customerCartId")}
+
+
+def start(
+    history: HistoryStore,
+    request: OutgoingRequest,
+    document: CartDocument,
+    profile: Profile,
+    source: str,
+) -> int:
+    """Record ``request`` (headers masked) as pending; returns the row id."""
+    email_key, cart_key = _KEYS[document.provider]
+    email, cart_id = document.payload.get(email_key), document.payload.get(cart_key)
+    return history.record_pending(
+        method=request.method,
+        url=request.url,
+        headers=request.headers,
+        body=request.body,
+        profile=profile.name,
+        provider=document.provider,
+        operation=OPERATIONS[document.provider],
+        source=source,
+        email=email if isinstance(email, str) else None,
+        cart_id=cart_id if isinstance(cart_id, str) else None,
+    )
+
+
+def outcome(result: SendResult) -> str:
+    if result.ok:
+        return "succeeded"
+    if result.error_kind is ErrorKind.CANCELLED:
+        return "cancelled"
+    if result.error_kind in (ErrorKind.HTTP_STATUS, ErrorKind.AUTH) or result.status is not None:
+        return "http_error"
+    return "network_error"
+
+
+def finish(history: HistoryStore, row_id: int, result: SendResult) -> None:
+    failed = result.error_kind is not None
+    history.complete(
+        row_id,
+        state=outcome(result),
+        elapsed_ms=round(result.elapsed * 1000, 1),
+        headers=result.request.headers,
+        body=result.request.body,
+        status=result.status,
+        reason=result.reason or None,
+        response_headers=result.headers,
+        response_body=result.body,
+        response_size=result.body_size,
+        error_kind=str(result.error_kind) if failed else None,
+        error_message=result.message if failed else None,
+        provider_id=result.provider_id,
+    )
