@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from app.history.store import HistoryStore
+from urllib.parse import parse_qsl, urlsplit
+
+from app.domain import jsonfmt
+from app.history.store import HistoryEntry, HistoryError, HistoryStore
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest
 from app.transport.result import ErrorKind, SendResult
 
-__all__ = ["OPERATIONS", "finish", "outcome", "start"]
+__all__ = ["OPERATIONS", "entry_document", "finish", "outcome", "start"]
 
 OPERATIONS = {"drip": "cart_activity", "bronto": "add_cart"}
 _KEYS = {"drip": ("email", "cart_id"), "bronto": ("emailAddress", "customerCartId")}
@@ -64,3 +67,22 @@ def finish(history: HistoryStore, row_id: int, result: SendResult) -> None:
         error_message=result.message if failed else None,
         provider_id=result.provider_id,
     )
+
+
+def entry_document(entry: HistoryEntry) -> CartDocument:
+    """The cart a history entry sent, with its request options, ready for the composer."""
+    try:
+        payload = jsonfmt.loads(entry.request_body)
+    except jsonfmt.JsonSyntaxError as exc:
+        raise HistoryError(
+            f"Entry #{entry.id} was sent as raw text that is not JSON ({exc}); copy it from the "
+            "detail view instead."
+        ) from None
+    if not isinstance(payload, dict):
+        raise HistoryError(f"Entry #{entry.id} did not send a JSON object.")
+    options: dict[str, bool] = {}
+    if entry.provider == "bronto":
+        query = dict(parse_qsl(urlsplit(entry.url).query))
+        for name in ("createContact", "ignoreInvalidTid"):
+            options[name] = query.get(name, "false").lower() == "true"
+    return CartDocument(provider=entry.provider, payload=payload, options=options)  # type: ignore[arg-type]

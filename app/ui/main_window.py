@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.validation import Validation
+from app.history import HistoryEntry
 from app.profiles import Profile
 from app.providers import PROVIDERS
 from app.providers.mapping import convert
@@ -50,6 +52,7 @@ from app.transport import SendResult
 from app.ui.cart_form import CartForm
 from app.ui.controller import ComposerController, empty_document
 from app.ui.custom_attributes import CustomAttributesEditor
+from app.ui.history_view import HistoryView
 from app.ui.items_model import ItemsTableModel, TypedDelegate
 from app.ui.json_preview import JsonHighlighter, PreviewView
 from app.ui.profiles_dialog import ProfilesDialog
@@ -302,11 +305,16 @@ class MainWindow(QMainWindow):
         summary_layout.addWidget(self.summary, 1)
 
         self.response = ResponseView()
+        self.history_view = HistoryView(self.controller.history)
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setObjectName("bottomTabs")
+        self.bottom_tabs.addTab(self.response, "Response")
+        self.bottom_tabs.addTab(self.history_view, "History")
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
         right.addWidget(preview_panel)
         right.addWidget(summary_panel)
-        right.addWidget(self.response)
+        right.addWidget(self.bottom_tabs)
         right.setStretchFactor(0, 5)
         right.setStretchFactor(1, 1)
         right.setStretchFactor(2, 3)
@@ -412,6 +420,9 @@ class MainWindow(QMainWindow):
         c.payload_replaced.connect(self._on_payload_replaced)
         c.raw_changed.connect(lambda: self._on_validation_changed(c.validation))
         c.preview_changed.connect(self._follow_in_raw_editor)
+        c.history_changed.connect(lambda _: self.history_view.refresh())
+        self.history_view.open_requested.connect(self.open_history_entry)
+        self.history_view.resend_requested.connect(self.resend_history_entry)
         self.copy_json_button.clicked.connect(self.copy_json)
         self.copy_curl_button.clicked.connect(self.copy_curl)
 
@@ -490,7 +501,6 @@ class MainWindow(QMainWindow):
         name = path.name if path is not None else "Untitled cart"
         mark = "*" if self.controller.dirty else ""
         self.setWindowTitle(f"{name}{mark} — Cart Composer")
-        self.setWindowModified(self.controller.dirty)
 
     def _on_send_started(self) -> None:
         self.send_button.setEnabled(False)
@@ -512,6 +522,7 @@ class MainWindow(QMainWindow):
     def _on_send_finished(self, result: SendResult) -> None:
         self._send_done()
         self.response.show_result(result)
+        self.bottom_tabs.setCurrentWidget(self.response)
         self.statusBar().showMessage(result.message, 10000)
 
     def _on_send_failed(self, message: str) -> None:
@@ -753,6 +764,33 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self.statusBar().showMessage(f"Saved {path}.", 5000)
         return True
+
+    # --- history ---------------------------------------------------------------------------
+
+    def open_history_entry(self, entry: HistoryEntry) -> bool:
+        """Put a sent cart back in the composer, with its provider, options and profile."""
+        from app.history.record import entry_document
+
+        try:
+            document = entry_document(entry)
+        except CartComposerError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            return False
+        if not self._may_discard():
+            return False
+        self.controller.replace_document(document, saved=False)
+        try:
+            self.controller.set_profile(entry.profile)
+            note = ""
+        except CartComposerError:
+            note = f" The profile {entry.profile} no longer exists; using the sandbox."
+        self.statusBar().showMessage(f"Opened history entry #{entry.id}.{note}", 8000)
+        return True
+
+    def resend_history_entry(self, entry: HistoryEntry) -> None:
+        if self.open_history_entry(entry):
+            self.bottom_tabs.setCurrentWidget(self.response)
+            self.send()
 
     # --- recent files and drops ------------------------------------------------------------
 

@@ -1,0 +1,115 @@
+"""The history table: a lazy model over the history store, newest first, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.history import HistoryEntry, HistoryFilter, HistoryStore
+
+__all__ = ["COLUMNS", "PAGE", "HistoryTableModel"]
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+PAGE = 200
+COLUMNS = ("Time (UTC)", "Provider", "Profile", "Status", "Email", "Cart ID", "Elapsed")
+COL_TIME, COL_PROVIDER, COL_PROFILE, COL_STATUS, COL_EMAIL, COL_CART, COL_ELAPSED = range(7)
+_COLOURS = {
+    "succeeded": "#2e7d32",
+    "http_error": "#e65100",
+    "network_error": "#6d4c41",
+    "cancelled": "#757575",
+    "interrupted": "#c62828",
+    "pending": "#1565c0",
+}
+
+
+def status_text(entry: HistoryEntry) -> str:
+    if entry.state == "pending":
+        return "sending…"
+    if entry.status is not None:
+        return f"{entry.status} {entry.reason or ''}".strip()
+    return (entry.error_kind or entry.state).replace("_", " ")
+
+
+class HistoryTableModel(QAbstractTableModel):
+    def __init__(self, store: HistoryStore | None) -> None:
+        super().__init__()
+        self.store = store
+        self.filters = HistoryFilter()
+        self._rows: list[HistoryEntry] = []
+        self._total = 0
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def load(self, rows: list[HistoryEntry], total: int, filters: HistoryFilter) -> None:
+        """Show the first page of a (re)query; further pages come through ``fetchMore``."""
+        self.beginResetModel()
+        self.filters, self._rows, self._total = filters, rows, total
+        self.endResetModel()
+
+    def reload(self) -> None:
+        if self.store is None:
+            return
+        rows = self.store.query(self.filters, limit=PAGE)
+        self.load(rows, self.store.count(self.filters), self.filters)
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self.store is None:
+            return
+        more = self.store.query(self.filters, limit=PAGE, offset=len(self._rows))
+        if not more:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def entry(self, row: int) -> HistoryEntry | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # --- Qt model --------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                entry.sent_at[:19].replace("T", " "),
+                entry.provider.title(),
+                entry.profile,
+                status_text(entry),
+                entry.email or "",
+                entry.cart_id or "",
+                "" if entry.elapsed_ms is None else f"{entry.elapsed_ms:.0f} ms",
+            )[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
+            return QBrush(QColor(_COLOURS.get(entry.state, "#000000")))
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_STATUS:
+            return entry.error_message or entry.state
+        if role == Qt.ItemDataRole.UserRole:
+            return entry.id
+        return None

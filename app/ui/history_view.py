@@ -1,0 +1,336 @@
+"""The history panel: filter, browse, inspect, reopen, re-send, compare, delete, export."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import jsonfmt
+from app.history import OUTCOMES, HistoryEntry, HistoryFilter, HistoryStore
+from app.history.export import write_har, write_jsonl
+from app.ui.history_model import PAGE, HistoryTableModel
+from app.ui.workers import run_in_background
+
+__all__ = ["HistoryView", "compare_html", "pretty"]
+
+
+def pretty(body: bytes) -> str:
+    if not body:
+        return ""
+    try:
+        return jsonfmt.dumps(jsonfmt.loads(body))
+    except (jsonfmt.JsonSyntaxError, ValueError, TypeError):
+        return body.decode("utf-8", errors="replace")
+
+
+def _describe(entry: HistoryEntry, response: bool) -> str:
+    if not response:
+        head = [f"{entry.method} {entry.url}"]
+        head += [f"{name}: {value}" for name, value in entry.request_headers]
+        return "\n".join([*head, "", pretty(entry.request_body)])
+    if entry.status is None:
+        return f"No response: {entry.error_kind or entry.state}\n{entry.error_message or ''}"
+    head = [f"{entry.status} {entry.reason or ''}"]
+    head += [f"{name}: {value}" for name, value in entry.response_headers]
+    return "\n".join([*head, "", pretty(entry.response_body)])
+
+
+def compare_html(left: HistoryEntry, right: HistoryEntry) -> str:
+    """Side-by-side diffs of the request bodies and of the response bodies."""
+    differ = difflib.HtmlDiff(wrapcolumn=60)
+    parts = []
+    for title, a, b in (
+        ("Request bodies", pretty(left.request_body), pretty(right.request_body)),
+        ("Response bodies", pretty(left.response_body), pretty(right.response_body)),
+    ):
+        table = differ.make_table(
+            a.splitlines(), b.splitlines(), f"#{left.id}", f"#{right.id}", context=False
+        )
+        parts.append(f"<h3>{title}</h3>{table}")
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+class HistoryView(QWidget):
+    open_requested = Signal(object)  # HistoryEntry: open it in the composer
+    resend_requested = Signal(object)  # HistoryEntry: open and send again
+
+    def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.store = store
+        self.model = HistoryTableModel(store)
+        self._generation = 0
+
+        self.provider = QComboBox()
+        self.provider.setObjectName("historyProvider")
+        self.provider.addItem("All providers", None)
+        self.provider.addItem("Drip", "drip")
+        self.provider.addItem("Bronto", "bronto")
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("historyOutcome")
+        self.outcome.addItem("Any outcome", None)
+        for outcome in OUTCOMES:
+            self.outcome.addItem(outcome.replace("_", " "), outcome)
+        self.period = QComboBox()
+        self.period.setObjectName("historyPeriod")
+        for label, days in (("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7),
+                            ("Last 30 days", 30)):  # fmt: skip
+            self.period.addItem(label, days)
+        self.search = QLineEdit()
+        self.search.setObjectName("historySearch")
+        self.search.setPlaceholderText("Search email, cart id, request id, body text…")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("historyCount")
+        filters = QHBoxLayout()
+        for widget in (self.provider, self.outcome, self.period):
+            filters.addWidget(widget)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.request_text = QPlainTextEdit(readOnly=True)
+        self.request_text.setObjectName("historyRequest")
+        self.response_text = QPlainTextEdit(readOnly=True)
+        self.response_text.setObjectName("historyResponse")
+        for pane in (self.request_text, self.response_text):
+            pane.setFont(fixed)
+            pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        detail = QSplitter(Qt.Orientation.Horizontal)
+        detail.addWidget(self.request_text)
+        detail.addWidget(self.response_text)
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, label, tip in (
+            ("open", "Open in composer", "Put this cart back in the form"),
+            ("resend", "Re-send", "Send this cart again with its profile"),
+            ("curl", "Copy as cURL", "The request as a cURL command (secrets as variables)"),
+            ("compare", "Compare", "Diff the bodies of two selected entries"),
+            ("delete", "Delete", "Delete the selected entries"),
+            ("har", "Export HAR…", "The selected entries (or all shown) as HAR 1.2"),
+            ("jsonl", "Export JSON lines…", "The selected entries (or all shown) as JSON lines"),
+            ("clear", "Clear…", "Delete the whole history, or entries older than 30 days"),
+        ):
+            button = QPushButton(label)
+            button.setObjectName(f"history_{key}")
+            button.setToolTip(tip)
+            self.buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(detail)
+        split.setSizes([200, 160])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(split, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._search_timer.start)
+        for combo in (self.provider, self.outcome, self.period):
+            combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
+        self.buttons["open"].clicked.connect(lambda: self._emit_selected(self.open_requested))
+        self.buttons["resend"].clicked.connect(lambda: self._emit_selected(self.resend_requested))
+        self.buttons["curl"].clicked.connect(self.copy_curl)
+        self.buttons["compare"].clicked.connect(self.compare)
+        self.buttons["delete"].clicked.connect(self.delete_selected)
+        self.buttons["har"].clicked.connect(lambda: self.export("har"))
+        self.buttons["jsonl"].clicked.connect(lambda: self.export("jsonl"))
+        self.buttons["clear"].clicked.connect(self.clear)
+        self.setEnabled(store is not None)
+        self.refresh()
+
+    # --- querying --------------------------------------------------------------------------
+
+    def current_filter(self) -> HistoryFilter:
+        from datetime import UTC, datetime, timedelta
+
+        days = self.period.currentData()
+        since = None
+        if days:
+            since = (datetime.now(UTC) - timedelta(days=int(days))).strftime("%Y-%m-%dT%H:%M:%S")
+        return HistoryFilter(
+            provider=self.provider.currentData(),
+            outcome=self.outcome.currentData(),
+            since=since,
+            text=self.search.text().strip() or None,
+        )
+
+    def refresh(self) -> None:
+        """Re-run the query off the GUI thread (a text search reads every body)."""
+        store = self.store
+        if store is None:
+            return
+        filters = self.current_filter()
+        self.count_label.setText("Searching…")
+        self._generation += 1
+        generation = self._generation
+
+        def query() -> tuple[list[HistoryEntry], int, HistoryFilter, int]:
+            return store.query(filters, limit=PAGE), store.count(filters), filters, generation
+
+        run_in_background(query, self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        rows: list[HistoryEntry] = result[0]
+        total: int = result[1]
+        filters: HistoryFilter = result[2]
+        if result[3] != self._generation:
+            return  # an older query finished after a newer one started
+        self.model.load(rows, total, filters)
+        self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.count_label.setText(f"Search failed: {error}")
+
+    # --- selection -------------------------------------------------------------------------
+
+    def selected(self) -> list[HistoryEntry]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        entries = []
+        for row in rows:
+            listed = self.model.entry(row)
+            full = self.store.get(listed.id) if (listed and self.store) else None
+            if full is not None:
+                entries.append(full)
+        return entries
+
+    def _show_detail(self) -> None:
+        entries = self.selected()
+        if not entries:
+            self.request_text.setPlainText("")
+            self.response_text.setPlainText("")
+            return
+        entry = entries[0]
+        self.request_text.setPlainText(_describe(entry, response=False))
+        self.response_text.setPlainText(_describe(entry, response=True))
+
+    def _emit_selected(self, signal: SignalInstance) -> None:
+        entries = self.selected()
+        if entries:
+            signal.emit(entries[0])
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def copy_curl(self) -> None:
+        from app.providers import OutgoingRequest
+        from app.transport.curl import curl_command
+
+        entries = self.selected()
+        if not entries:
+            return
+        entry = entries[0]
+        request = OutgoingRequest(
+            entry.method, entry.url, entry.request_body, tuple(entry.request_headers)
+        )
+        token_url = entry.url.split("/carts", 1)[0] + "/oauth2/token"
+        QGuiApplication.clipboard().setText(
+            curl_command(request, provider=entry.provider, token_url=token_url)
+        )
+
+    def compare(self) -> QDialog | None:
+        entries = self.selected()
+        if len(entries) != 2:
+            self.count_label.setText("Select exactly two entries to compare.")
+            return None
+        dialog = QDialog(self)
+        dialog.setObjectName("compareDialog")
+        dialog.setWindowTitle(f"Compare #{entries[0].id} and #{entries[1].id}")
+        dialog.resize(1000, 600)
+        browser = QTextBrowser()
+        browser.setObjectName("compareView")
+        browser.setHtml(compare_html(entries[0], entries[1]))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        dialog.show()
+        return dialog
+
+    def delete_selected(self) -> int:
+        entries = self.selected()
+        if not entries or self.store is None:
+            return 0
+        count = self.store.delete([e.id for e in entries])
+        self.refresh()
+        return count
+
+    def export(self, kind: str, path: Path | None = None) -> int:
+        if self.store is None:
+            return 0
+        entries = self.selected()
+        if not entries:
+            listed = self.store.query(self.current_filter(), limit=100_000)
+            entries = [e for e in (self.store.get(x.id) for x in listed) if e is not None]
+        if path is None:
+            suffix = "har" if kind == "har" else "jsonl"
+            name, _ = QFileDialog.getSaveFileName(
+                self, "Export history", f"cart-composer-history.{suffix}"
+            )
+            if not name:
+                return 0
+            path = Path(name)
+        count = write_har(entries, path) if kind == "har" else write_jsonl(entries, path)
+        self.count_label.setText(f"Exported {count} entries to {path.name}.")
+        return count
+
+    def clear(self) -> None:
+        if self.store is None:
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle("Clear history")
+        box.setText("Delete the whole history, or only entries older than 30 days?")
+        everything = box.addButton("Delete all", QMessageBox.ButtonRole.DestructiveRole)
+        older = box.addButton("Older than 30 days", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is everything:
+            self.store.clear()
+        elif box.clickedButton() is older:
+            from datetime import UTC, datetime, timedelta
+
+            moment = datetime.now(UTC) - timedelta(days=30)
+            self.store.delete_older_than(moment.strftime("%Y-%m-%dT%H:%M:%S"))
+        self.refresh()

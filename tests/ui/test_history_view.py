@@ -1,0 +1,125 @@
+"""The history panel: lazy rows, filters, detail, reopen, compare, export, delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.domain import jsonfmt
+from app.history import HistoryStore
+from app.ui.history_model import PAGE, HistoryTableModel
+from app.ui.history_view import HistoryView
+from app.ui.main_window import MainWindow
+
+
+def fill(store: HistoryStore, count: int) -> list[int]:
+    ids = []
+    for n in range(count):
+        provider = "drip" if n % 2 == 0 else "bronto"
+        body = jsonfmt.dumps({"cart_id": f"c-{n}", "email": f"u{n}@example.com", "n": n})
+        row = store.record_pending(
+            method="POST", url="http://127.0.0.1:1/x", headers=[], body=body.encode(),
+            profile=f"sandbox-{provider}", provider=provider, operation="x", source="test",
+            email=f"u{n}@example.com", cart_id=f"c-{n}",
+        )  # fmt: skip
+        state = "succeeded" if n % 3 else "http_error"
+        store.complete(row, state=state, elapsed_ms=n, status=202 if n % 3 else 422,
+                       response_body=b'{"request_id":"r-%d"}' % n)  # fmt: skip
+        ids.append(row)
+    return ids
+
+
+def test_the_model_is_lazy_and_passes_qtmodeltester(qtmodeltester: object, tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    fill(store, 450)
+    model = HistoryTableModel(store)
+    model.reload()
+    assert model.rowCount() == PAGE and model.total == 450
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * PAGE
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert model.data(model.index(0, 5)) == "c-449"  # newest first
+
+
+def test_filters_run_off_the_gui_thread_and_narrow_the_rows(qtbot: QtBot, tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    fill(store, 30)
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.count_label.text() == "30 entries", timeout=5000)
+    view.provider.setCurrentIndex(view.provider.findData("bronto"))
+    qtbot.waitUntil(lambda: view.count_label.text() == "15 entries", timeout=5000)
+    view.outcome.setCurrentIndex(view.outcome.findData("http_error"))
+    qtbot.waitUntil(lambda: view.count_label.text() == "5 entries", timeout=5000)
+    view.provider.setCurrentIndex(0)
+    view.outcome.setCurrentIndex(0)
+    view.search.setText("u17@example.com")
+    qtbot.waitUntil(lambda: view.count_label.text() == "1 entry", timeout=5000)
+    view.search.setText("r-21")  # the response body
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.model.data(
+        view.model.index(0, 5)) == "c-21", timeout=5000)  # fmt: skip
+
+
+def test_detail_compare_export_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    fill(store, 3)
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    view.table.selectRow(0)
+    assert view.request_text.toPlainText().startswith("POST http://127.0.0.1:1/x")
+    assert '"cart_id": "c-2"' in view.request_text.toPlainText()
+    assert view.response_text.toPlainText().startswith("202")
+    view.table.selectAll()
+    assert view.compare() is None  # three selected: needs exactly two
+    assert view.count_label.text() == "Select exactly two entries to compare."
+    view.table.clearSelection()
+    view.table.selectRow(0)
+    view.table.selectionModel().select(
+        view.model.index(1, 0), view.table.selectionModel().SelectionFlag.Select
+        | view.table.selectionModel().SelectionFlag.Rows,
+    )  # fmt: skip
+    dialog = view.compare()
+    assert dialog is not None
+    html = dialog.findChild(object, "compareView").toHtml()  # type: ignore[union-attr]
+    assert "Request bodies" in html and "Response bodies" in html
+    assert "c-1" in html and "c-2" in html
+    dialog.close()
+    har = tmp_path / "two.har"
+    assert view.export("har", har) == 2
+    assert len(jsonfmt.loads(har.read_bytes())["log"]["entries"]) == 2
+    assert view.delete_selected() == 2
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    assert store.count() == 1
+
+
+def test_a_send_appears_at_the_top_and_reopens_in_the_composer(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from app.paths import sample_cart
+
+    window.open_cart(sample_cart("bronto"))
+    window.controller.set_field("customerCartId", "history-1")
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000):
+        window.send()
+    view = window.history_view
+    qtbot.waitUntil(
+        lambda: (
+            view.model.rowCount() >= 1 and view.model.data(view.model.index(0, 3)) == "201 Created"
+        ),
+        timeout=5000,
+    )
+    assert view.model.data(view.model.index(0, 5)) == "history-1"
+    window.new_cart()
+    window.provider_selector.setCurrentIndex(window.provider_selector.findData("drip"))
+    window.provider_selector.activated.emit(window.provider_selector.currentIndex())
+    assert window.controller.provider.key == "drip"
+    view.table.selectRow(0)
+    view.buttons["open"].click()
+    controller = window.controller
+    assert controller.provider.key == "bronto"
+    assert controller.profile.name == "sandbox-bronto"
+    assert controller.value("customerCartId") == "history-1"
+    assert controller.option("createContact") is True
