@@ -39,39 +39,36 @@ class HistoryTableModel(QAbstractTableModel):
         self.store = store
         self.filters = HistoryFilter()
         self._rows: list[HistoryEntry] = []
-        self._total = 0
+        self._more = False
 
     # --- loading ---------------------------------------------------------------------------
+    # No count(*) on the way to the first rows: a page is one indexed query, whatever the size
+    # of the history; a full page means there may be more.
 
-    def load(self, rows: list[HistoryEntry], total: int, filters: HistoryFilter) -> None:
+    def load(self, rows: list[HistoryEntry], filters: HistoryFilter) -> None:
         """Show the first page of a (re)query; further pages come through ``fetchMore``."""
         self.beginResetModel()
-        self.filters, self._rows, self._total = filters, rows, total
+        self.filters, self._rows, self._more = filters, rows, len(rows) >= PAGE
         self.endResetModel()
 
     def reload(self) -> None:
         if self.store is None:
             return
-        rows = self.store.query(self.filters, limit=PAGE)
-        self.load(rows, self.store.count(self.filters), self.filters)
+        self.load(self.store.query(self.filters, limit=PAGE), self.filters)
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and self._more
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.store is None:
             return
         more = self.store.query(self.filters, limit=PAGE, offset=len(self._rows))
+        self._more = len(more) >= PAGE
         if not more:
-            self._total = len(self._rows)
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
         self._rows.extend(more)
         self.endInsertRows()
-
-    @property
-    def total(self) -> int:
-        return self._total
 
     def entry(self, row: int) -> HistoryEntry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -206,20 +206,29 @@ class HistoryView(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def query() -> tuple[list[HistoryEntry], int, HistoryFilter, int]:
-            return store.query(filters, limit=PAGE), store.count(filters), filters, generation
+        def query() -> tuple[list[HistoryEntry], HistoryFilter, int]:
+            return store.query(filters, limit=PAGE), filters, generation
 
+        def count() -> tuple[int, int]:
+            return store.count(filters), generation
+
+        # The rows first; the count (a scan) follows, so the table never waits for it.
         run_in_background(query, self._on_loaded, self._on_failed)
+        run_in_background(count, self._on_counted, self._on_failed)
 
     def _on_loaded(self, result: object) -> None:
         assert isinstance(result, tuple)
         rows: list[HistoryEntry] = result[0]
-        total: int = result[1]
-        filters: HistoryFilter = result[2]
-        if result[3] != self._generation:
+        filters: HistoryFilter = result[1]
+        if result[2] != self._generation:
             return  # an older query finished after a newer one started
-        self.model.load(rows, total, filters)
-        self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
+        self.model.load(rows, filters)
+
+    def _on_counted(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        total: int = result[0]
+        if result[1] == self._generation:
+            self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
 
     def _on_failed(self, error: BaseException) -> None:
         self.count_label.setText(f"Search failed: {error}")
