@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -100,7 +101,8 @@ class HistoryView(QWidget):
             self.period.addItem(label, days)
         self.search = QLineEdit()
         self.search.setObjectName("historySearch")
-        self.search.setPlaceholderText("Search email, cart id, request id, body text…")
+        self.search.setPlaceholderText("Search email, cart id, request id, body…")
+        self.search.setMinimumWidth(120)
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setObjectName("historyCount")
@@ -119,6 +121,10 @@ class HistoryView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setDefaultSectionSize(96)
+        self.table.setColumnWidth(0, 140)
 
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.request_text = QPlainTextEdit(readOnly=True)
@@ -133,7 +139,9 @@ class HistoryView(QWidget):
         detail.addWidget(self.response_text)
 
         self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
+        # Two rows of four, so the panel fits a 1280-pixel-wide window beside the form.
+        actions = QGridLayout()
+        actions.setHorizontalSpacing(4)
         for key, label, tip in (
             ("open", "Open in composer", "Put this cart back in the form"),
             ("resend", "Re-send", "Send this cart again with its profile"),
@@ -147,14 +155,14 @@ class HistoryView(QWidget):
             button = QPushButton(label)
             button.setObjectName(f"history_{key}")
             button.setToolTip(tip)
+            actions.addWidget(button, len(self.buttons) // 4, len(self.buttons) % 4)
             self.buttons[key] = button
-            actions.addWidget(button)
-        actions.addStretch(1)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(detail)
-        split.setSizes([200, 160])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)

@@ -225,6 +225,8 @@ class MainWindow(QMainWindow):
         self.remove_item_button = _button("Remove", "removeItemButton", "Remove this item")
         self.up_button = _button("↑", "moveItemUpButton", "Move up")
         self.down_button = _button("↓", "moveItemDownButton", "Move down")
+        for narrow in (self.up_button, self.down_button):
+            narrow.setMaximumWidth(36)
         self.apply_line_button = _button(
             "Apply line total", "applyLineTotalButton", "Put the worked-out total in this item"
         )
@@ -328,7 +330,7 @@ class MainWindow(QMainWindow):
         # Stretch factors alone leave a fresh splitter's first pane tiny: give it real sizes.
         main.setSizes([700, 580])
         left.setSizes([430, 200, 110])
-        right.setSizes([380, 110, 250])
+        right.setSizes([350, 90, 300])
         self.splitters = (main, left, right)
         self.banner = QLabel()
         self.banner.setObjectName("secretsBanner")

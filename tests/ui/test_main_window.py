@@ -42,3 +42,10 @@ def test_gui_command_saves_a_screenshot(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000
+
+
+def test_the_window_fits_1280_by_800(window: MainWindow) -> None:
+    # Nothing may force the window wider or taller than a 1280x800 screen (clipped controls).
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 800, hint
+    assert window.width() <= 1280
