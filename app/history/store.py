@@ -387,6 +387,12 @@ class HistoryStore:
             rows = self._db.execute(sql, [*args, limit, offset]).fetchall()
         return [HistoryEntry(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
 
+    def profiles(self) -> list[str]:
+        """The profile names that appear in the history, sorted."""
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT profile FROM requests ORDER BY profile")
+            return [str(row[0]) for row in rows.fetchall()]
+
     def get(self, row_id: int) -> HistoryEntry | None:
         columns = ", ".join(_COLUMNS)
         sql = (

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -94,11 +95,24 @@ class HistoryView(QWidget):
         self.outcome.addItem("Any outcome", None)
         for outcome in OUTCOMES:
             self.outcome.addItem(outcome.replace("_", " "), outcome)
+        self.profile = QComboBox()
+        self.profile.setObjectName("historyProfile")
+        self.profile.addItem("All profiles", None)
         self.period = QComboBox()
         self.period.setObjectName("historyPeriod")
         for label, days in (("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7),
-                            ("Last 30 days", 30)):  # fmt: skip
+                            ("Last 30 days", 30), ("Between…", "range")):  # fmt: skip
             self.period.addItem(label, days)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-7))
+        self.date_from.setObjectName("historyFrom")
+        self.date_to = QDateEdit(today)
+        self.date_to.setObjectName("historyTo")
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setToolTip("Days in UTC; both ends included")
+            edit.hide()
         self.search = QLineEdit()
         self.search.setObjectName("historySearch")
         self.search.setPlaceholderText("Search email, cart id, request id, body…")
@@ -107,10 +121,14 @@ class HistoryView(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("historyCount")
         filters = QHBoxLayout()
-        for widget in (self.provider, self.outcome, self.period):
+        for widget in (self.provider, self.profile, self.outcome, self.period):
             filters.addWidget(widget)
+        filters.addWidget(self.date_from)
+        filters.addWidget(self.date_to)
         filters.addWidget(self.search, 1)
-        filters.addWidget(self.count_label)
+        second = QHBoxLayout()
+        second.addStretch(1)
+        second.addWidget(self.count_label)
 
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -167,6 +185,7 @@ class HistoryView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(actions)
+        layout.addLayout(second)
         layout.addWidget(split, 1)
 
         self._search_timer = QTimer(self)
@@ -174,8 +193,11 @@ class HistoryView(QWidget):
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._search_timer.start)
-        for combo in (self.provider, self.outcome, self.period):
+        for combo in (self.provider, self.profile, self.outcome, self.period):
             combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.period.currentIndexChanged.connect(lambda _: self._show_range())
+        self.date_from.dateChanged.connect(lambda _: self.refresh())
+        self.date_to.dateChanged.connect(lambda _: self.refresh())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.buttons["open"].clicked.connect(lambda: self._emit_selected(self.open_requested))
         self.buttons["resend"].clicked.connect(lambda: self._emit_selected(self.resend_requested))
@@ -190,17 +212,42 @@ class HistoryView(QWidget):
 
     # --- querying --------------------------------------------------------------------------
 
+    def _show_range(self) -> None:
+        custom = self.period.currentData() == "range"
+        self.date_from.setVisible(custom)
+        self.date_to.setVisible(custom)
+
+    def _fill_profiles(self) -> None:
+        if self.store is None:
+            return
+        current = self.profile.currentData()
+        names = self.store.profiles()
+        if names == [self.profile.itemData(i) for i in range(1, self.profile.count())]:
+            return
+        self.profile.blockSignals(True)
+        self.profile.clear()
+        self.profile.addItem("All profiles", None)
+        for name in names:
+            self.profile.addItem(name, name)
+        self.profile.setCurrentIndex(max(self.profile.findData(current), 0))
+        self.profile.blockSignals(False)
+
     def current_filter(self) -> HistoryFilter:
         from datetime import UTC, datetime, timedelta
 
-        days = self.period.currentData()
-        since = None
-        if days:
-            since = (datetime.now(UTC) - timedelta(days=int(days))).strftime("%Y-%m-%dT%H:%M:%S")
+        period = self.period.currentData()
+        since = until = None
+        if period == "range":
+            since = self.date_from.date().toString("yyyy-MM-dd")
+            until = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
+        elif period:
+            since = (datetime.now(UTC) - timedelta(days=int(period))).strftime("%Y-%m-%dT%H:%M:%S")
         return HistoryFilter(
             provider=self.provider.currentData(),
+            profile=self.profile.currentData(),
             outcome=self.outcome.currentData(),
             since=since,
+            until=until,
             text=self.search.text().strip() or None,
         )
 
@@ -209,6 +256,7 @@ class HistoryView(QWidget):
         store = self.store
         if store is None:
             return
+        self._fill_profiles()
         filters = self.current_filter()
         self.count_label.setText("Searching…")
         self._generation += 1

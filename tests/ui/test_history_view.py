@@ -125,3 +125,23 @@ def test_a_send_appears_at_the_top_and_reopens_in_the_composer(
     assert controller.profile.name == "sandbox-bronto"
     assert controller.value("customerCartId") == "history-1"
     assert controller.option("createContact") is True
+
+
+def test_profile_and_date_range_filters(qtbot: QtBot, tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    fill(store, 6)
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.count_label.text() == "6 entries", timeout=5000)
+    assert [view.profile.itemData(i) for i in range(view.profile.count())] == [
+        None, "sandbox-bronto", "sandbox-drip",
+    ]  # fmt: skip
+    view.profile.setCurrentIndex(view.profile.findData("sandbox-bronto"))
+    qtbot.waitUntil(lambda: view.count_label.text() == "3 entries", timeout=5000)
+    view.profile.setCurrentIndex(0)
+    view.period.setCurrentIndex(view.period.findData("range"))
+    assert view.date_from.isVisibleTo(view) and view.date_to.isVisibleTo(view)
+    qtbot.waitUntil(lambda: view.count_label.text() == "6 entries", timeout=5000)  # today
+    view.date_to.setDate(view.date_to.date().addDays(-3))
+    view.date_from.setDate(view.date_to.date().addDays(-3))
+    qtbot.waitUntil(lambda: view.count_label.text() == "0 entries", timeout=5000)
