@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["JsonSyntaxError", "dumps", "format_decimal", "loads"]
+__all__ = ["JsonSyntaxError", "dumps", "format_decimal", "loads", "pretty"]
 
 # Past these exponents a plain positional rendering would be absurdly long; use E notation.
 _MAX_POSITIONAL_EXPONENT = 40
@@ -153,3 +153,13 @@ def loads(text: str | bytes) -> Any:
     except ValueError as exc:
         # Duplicate keys, NaN, and integers longer than Python's digit limit.
         raise JsonSyntaxError(str(exc)) from None
+
+
+def pretty(body: bytes) -> str:
+    """A body for reading: indented JSON when it is JSON, else the text as it came."""
+    if not body:
+        return ""
+    try:
+        return dumps(loads(body))
+    except (JsonSyntaxError, ValueError, TypeError):
+        return body.decode("utf-8", errors="replace")

@@ -35,28 +35,19 @@ from app.history.export import write_har, write_jsonl
 from app.ui.history_model import PAGE, HistoryTableModel
 from app.ui.workers import run_in_background
 
-__all__ = ["HistoryView", "compare_html", "pretty"]
-
-
-def pretty(body: bytes) -> str:
-    if not body:
-        return ""
-    try:
-        return jsonfmt.dumps(jsonfmt.loads(body))
-    except (jsonfmt.JsonSyntaxError, ValueError, TypeError):
-        return body.decode("utf-8", errors="replace")
+__all__ = ["HistoryView", "compare_html"]
 
 
 def _describe(entry: HistoryEntry, response: bool) -> str:
     if not response:
         head = [f"{entry.method} {entry.url}"]
         head += [f"{name}: {value}" for name, value in entry.request_headers]
-        return "\n".join([*head, "", pretty(entry.request_body)])
+        return "\n".join([*head, "", jsonfmt.pretty(entry.request_body)])
     if entry.status is None:
         return f"No response: {entry.error_kind or entry.state}\n{entry.error_message or ''}"
     head = [f"{entry.status} {entry.reason or ''}"]
     head += [f"{name}: {value}" for name, value in entry.response_headers]
-    return "\n".join([*head, "", pretty(entry.response_body)])
+    return "\n".join([*head, "", jsonfmt.pretty(entry.response_body)])
 
 
 def compare_html(left: HistoryEntry, right: HistoryEntry) -> str:
@@ -64,8 +55,12 @@ def compare_html(left: HistoryEntry, right: HistoryEntry) -> str:
     differ = difflib.HtmlDiff(wrapcolumn=60)
     parts = []
     for title, a, b in (
-        ("Request bodies", pretty(left.request_body), pretty(right.request_body)),
-        ("Response bodies", pretty(left.response_body), pretty(right.response_body)),
+        ("Request bodies", jsonfmt.pretty(left.request_body), jsonfmt.pretty(right.request_body)),
+        (
+            "Response bodies",
+            jsonfmt.pretty(left.response_body),
+            jsonfmt.pretty(right.response_body),
+        ),
     ):
         table = differ.make_table(
             a.splitlines(), b.splitlines(), f"#{left.id}", f"#{right.id}", context=False

@@ -139,18 +139,9 @@ class ResponseView(QWidget):
             self.problems.addItem(item)
         self.problems.setVisible(bool(result.problems))
         self.headers.setPlainText("\n".join(f"{name}: {value}" for name, value in result.headers))
-        self.body.setPlainText(_pretty(result.body))
+        self.body.setPlainText(jsonfmt.pretty(result.body))
 
     def _on_problem(self, item: QListWidgetItem) -> None:
         attribute = item.data(Qt.ItemDataRole.UserRole)
         if attribute:
             self.problem_activated.emit(str(attribute))
-
-
-def _pretty(body: bytes) -> str:
-    if not body:
-        return ""
-    try:
-        return jsonfmt.dumps(jsonfmt.loads(body))
-    except (jsonfmt.JsonSyntaxError, ValueError, TypeError):
-        return body.decode("utf-8", errors="replace")
