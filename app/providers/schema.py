@@ -8,6 +8,7 @@ model is the only edit a new field needs.
 from __future__ import annotations
 
 import copy
+import functools
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -85,8 +86,10 @@ def _find_model(annotation: Any) -> type[PayloadModel] | None:
     return None
 
 
+@functools.cache
 def child_model(model: type[PayloadModel], name: str) -> type[PayloadModel] | None:
-    """The element model of a list-of-objects field (``items`` → the item model)."""
+    """The element model of a list-of-objects field (``items`` → the item model). Cached: the
+    preview asks it for every item on every keystroke."""
     info = model.model_fields.get(name)
     return _find_model(info.annotation) if info is not None else None
 

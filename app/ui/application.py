@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.transport import Sender
@@ -55,6 +56,18 @@ def create_main_window(
     return window
 
 
+class _QuitAtFirstPaint(QObject):
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._app.quit)
+        return False
+
+
 def _settings() -> QSettings:
     from app.paths import config_dir
 
@@ -72,6 +85,9 @@ def run(
     settings = _settings()
     if screenshot is None:
         window.restore_state(settings)
+    if os.environ.get("CART_COMPOSER_QUIT_AFTER_PAINT"):
+        # For the start-up benchmark: stop at the first paint of the window.
+        window.installEventFilter(_QuitAtFirstPaint(app))
     window.show()
     if screenshot is not None:
         # After the event loop starts, so the window has been laid out and painted once.

@@ -39,35 +39,45 @@ class JsonHighlighter(QSyntaxHighlighter):
     """Keys, strings, numbers and literals in JSON; the request line and headers above it.
     Colours follow the palette: darker ones on a light background, lighter on a dark one."""
 
-    # Later rules win where they overlap: numbers first, so digits inside strings stay string-
-    # coloured, and the request line last.
-    _PATTERNS = (
-        QRegularExpression(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])"),
-        QRegularExpression(r"\b(?:true|false|null)\b"),
-        QRegularExpression(r'"(?:[^"\\]|\\.)*"'),
-        QRegularExpression(r'"(?:[^"\\]|\\.)*"(?=\s*:)'),
-        QRegularExpression(r"^[A-Za-z-]+: .*$"),
-        QRegularExpression(r"^[A-Za-z-]+(?=: )"),
-        QRegularExpression(r"^(GET|POST|PUT|DELETE|PATCH) \S+"),
-        QRegularExpression(r"^#.*$"),
+    # One pass per line: a single pattern whose named groups say what matched. Alternatives
+    # are tried left to right, so a whole string (key or value) is taken before the digits in
+    # it, and the request line and headers before anything inside them.
+    _PATTERN = QRegularExpression(
+        r"(?<comment>^#.*$)"
+        r"|(?<request>^(?:GET|POST|PUT|DELETE|PATCH) \S+)"
+        r"|(?<hname>^[A-Za-z-]+(?=: ))"
+        r"|(?<key>\"(?:[^\"\\]|\\.)*\"(?=\s*:))"
+        r"|(?<string>\"(?:[^\"\\]|\\.)*\")"
+        r"|(?<literal>\b(?:true|false|null)\b)"
+        r"|(?<number>(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.]))"
     )
+    _GROUPS = ("number", "literal", "string", "key", "hvalue", "hname", "request", "comment")
     _BOLD = (False, False, False, True, False, False, True, False)
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         colours = _DARK if _dark_palette() else _LIGHT
         self.dark = colours is _DARK
-        self._rules = [
-            (pattern, _format(colour, bold))
-            for pattern, colour, bold in zip(self._PATTERNS, colours, self._BOLD, strict=True)
-        ]
+        self._formats = {
+            group: _format(colour, bold)
+            for group, colour, bold in zip(self._GROUPS, colours, self._BOLD, strict=True)
+        }
 
     def highlightBlock(self, text: str) -> None:
-        for pattern, fmt in self._rules:
-            matches = pattern.globalMatch(text)
-            while matches.hasNext():
-                match = matches.next()
-                self.setFormat(match.capturedStart(), match.capturedLength(), fmt)
+        if ": " in text and not text.startswith((" ", "{", "}", "[", "]", '"')):
+            # A header line: the value in its own colour, then the name over it.
+            self.setFormat(0, len(text), self._formats["hvalue"])
+        matches = self._PATTERN.globalMatch(text)
+        while matches.hasNext():
+            match = matches.next()
+            for group in ("comment", "request", "hname", "key", "string", "literal", "number"):
+                if match.capturedStart(group) >= 0:
+                    self.setFormat(
+                        match.capturedStart(group),
+                        match.capturedLength(group),
+                        self._formats[group],
+                    )
+                    break
 
 
 class PreviewView(QPlainTextEdit):

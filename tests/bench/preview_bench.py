@@ -1,0 +1,86 @@
+"""Edit → preview latency: one line-item cell edit until the preview text is updated, for carts
+of 1, 100 and 1,000 items (validation and the request rebuild included; the 50 ms debounce
+that batches keystrokes is not, and is reported separately).
+
+    .venv/bin/python tests/bench/preview_bench.py [--edits 60]
+
+Offscreen; not part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["CART_COMPOSER_HOME"] = tempfile.mkdtemp(prefix="cc-preview-")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtWidgets import QApplication
+
+from app.ui.application import create_main_window
+from app.ui.controller import PREVIEW_DEBOUNCE_MS
+
+
+class _Discard:
+    """Answers the window's questions so the benchmark never waits on a dialog."""
+
+    def save_changes(self, name: str) -> str:
+        return "discard"
+
+    def send_incomplete(self, missing: int) -> bool:
+        return True
+
+    def send_as_is(self, error: str) -> bool:
+        return True
+
+    def open_path(self) -> None:
+        return None
+
+    def save_path(self, suggested: str) -> None:
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--edits", type=int, default=60)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    window = create_main_window(asker=_Discard())
+    window.show()
+    app.processEvents()
+    model = window.items_model
+    price = model.column_of("price")
+    print(f"edit → preview text updated (debounce of {PREVIEW_DEBOUNCE_MS} ms not included)")
+    print(f"{'items':>7}{'p50 ms':>9}{'p95 ms':>9}")
+    for count in (1, 100, 1000):
+        template = dict(window.controller.items()[0])
+        while model.rowCount() > count:
+            model.remove_item(model.rowCount() - 1)
+        while model.rowCount() < count:
+            model.insert_item(model.rowCount(), dict(template))
+        window.controller.refresh_now()
+        samples = []
+        for n in range(args.edits):
+            index = model.index(n % count, price)
+            started = time.perf_counter()
+            model.setData(index, str(Decimal("10.00") + n))
+            window.controller.refresh_now()  # what the debounce timer calls
+            app.processEvents()
+            assert f"{10 + n}.00" in window.preview.toPlainText()
+            samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+        print(f"{count:7d}{statistics.median(samples):9.2f}{p95:9.2f}")
+    window.controller.cancel()
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
