@@ -252,19 +252,12 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         sender.secrets(profile)  # missing secrets stop us before anything is recorded or sent
-        if document.provider != profile.provider:
-            raise CliError(
-                f"The cart is for {document.provider.title()} but the profile “{profile.name}” "
-                f"is for {profile.provider.title()}.",
-                EXIT_INVALID,
-            )
+        sender.check_pair(document, profile)
         planned = sender.preview(document, profile, overrides)
     except MissingSecrets as exc:
         print(str(exc), file=err)
         return EXIT_SECRETS
     except CartComposerError as exc:
-        if isinstance(exc, CliError):
-            raise
         raise CliError(str(exc), EXIT_INVALID) from None
     history = open_history(err)
     row = None

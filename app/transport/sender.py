@@ -121,6 +121,15 @@ class Sender:
             uses_embedded_sandbox=embedded,
         )
 
+    @staticmethod
+    def check_pair(document: CartDocument, profile: Profile) -> None:
+        """A cart goes only to a profile of its own provider."""
+        if document.provider != profile.provider:
+            raise CartComposerError(
+                f"The cart is for {document.provider.title()} but the profile “{profile.name}” "
+                f"is for {profile.provider.title()}."
+            )
+
     def secrets(self, profile: Profile) -> dict[str, str | None]:
         """The profile's secrets (env overrides first); ``MissingSecrets`` names what is not set.
         The sandbox profiles always use the sandbox's public credentials."""
@@ -185,11 +194,7 @@ class Sender:
 
         ``raw_body`` replaces the body with text the user typed and chose to send as is (QA's
         deliberately broken JSON); URL and headers are built as usual."""
-        if document.provider != profile.provider:
-            raise CartComposerError(
-                f"The cart is for {document.provider.title()} but the profile “{profile.name}” "
-                f"is for {profile.provider.title()}."
-            )
+        self.check_pair(document, profile)
         destination = self.destination(profile, overrides)
         doc = self.document_for(document, profile, overrides)
         provider = get_provider(doc.provider)
