@@ -45,8 +45,9 @@ def outcome(result: SendResult) -> str:
         return "succeeded"
     if result.error_kind is ErrorKind.CANCELLED:
         return "cancelled"
-    if result.error_kind in (ErrorKind.HTTP_STATUS, ErrorKind.AUTH) or result.status is not None:
+    if result.error_kind in (ErrorKind.HTTP_STATUS, ErrorKind.AUTH):
         return "http_error"
+    # No usable answer: nothing came, or what came (even with a 2xx status) did not parse.
     return "network_error"
 
 
