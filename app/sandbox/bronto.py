@@ -172,8 +172,10 @@ class BrontoApi:
     ) -> httpx.Response:
         site = creds.BRONTO_SITE_ID if site_known else "null"
         text = f"ServiceExceptionMessage{{siteId={site}, statusCode={status}, reason={reason}}}"
-        # Header values travel as Latin-1 at most; keep them plain ASCII.
+        # Header values travel as Latin-1 at most, and a CR or LF from the client's own keys
+        # would break the header: keep them printable ASCII.
         text = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+        text = "".join(ch if " " <= ch <= "~" else "?" for ch in text)
         return httpx.Response(status, headers=[("X-Reason", text), *headers])
 
     # --- OAuth2 ----------------------------------------------------------------------------

@@ -374,3 +374,14 @@ def test_wrong_methods_get_405(door: Door) -> None:
     token = door.bronto_token()
     assert door.bronto("PUT", "/carts", token=token).status_code == 405
     assert door.bronto("GET", f"/carts/{uuid.uuid4()}/abandon", token=token).status_code == 405
+
+
+def test_control_characters_from_the_client_never_break_the_x_reason_header(door: Door) -> None:
+    response = door.bronto("POST", ADD, body=b'{"customerCartId": "x", "a\\r\\nInjected: 1": 2}')
+    assert response.status_code == 400
+    assert "Injected" not in response.headers
+    assert response.headers["X-Reason"] == reason(
+        400,
+        '["a??Injected: 1"]: "a??Injected: 1" is not a field this API accepts (check the '
+        "spelling).",
+    )
