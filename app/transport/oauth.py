@@ -54,7 +54,12 @@ class BrontoTokens:
                 cached.expires_at = 0.0  # keep the refresh token
 
     def token(
-        self, client: httpx.Client, token_url: str, client_id: str, client_secret: str
+        self,
+        client: httpx.Client,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        timeout: float = 30.0,
     ) -> str:
         key = (token_url, client_id)
         with self._lock:
@@ -69,7 +74,7 @@ class BrontoTokens:
                 "client_secret": client_secret,
             }
             try:
-                return self._fetch(client, key, form)
+                return self._fetch(client, key, form, timeout)
             except TokenError as exc:
                 if exc.kind is not ErrorKind.AUTH:
                     raise
@@ -79,16 +84,22 @@ class BrontoTokens:
             "client_id": client_id,
             "client_secret": client_secret,
         }
-        return self._fetch(client, key, form)
+        return self._fetch(client, key, form, timeout)
 
-    def _fetch(self, client: httpx.Client, key: tuple[str, str], form: dict[str, str]) -> str:
+    def _fetch(
+        self, client: httpx.Client, key: tuple[str, str], form: dict[str, str], timeout: float
+    ) -> str:
         token_url = key[0]
-        timeout = client.timeout.read or 30.0
         try:
             with self._lock:
                 self.fetches += 1
             # Form-encoded, as Bronto's own clients send it; the secret never reaches a message.
-            response = client.post(token_url, data=form, headers={"Accept": "application/json"})
+            response = client.post(
+                token_url,
+                data=form,
+                headers={"Accept": "application/json"},
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            )
         except httpx.HTTPError as exc:
             kind, message = classify(exc, token_url, timeout)
             raise TokenError(kind, f"Getting a Bronto token failed. {message}") from None

@@ -70,9 +70,10 @@ class CancelToken:
 def make_client(
     timeout: float = 30.0, transport: httpx.BaseTransport | None = None
 ) -> httpx.Client:
-    """The one way the app makes an HTTP client: TLS verified, bounded waits, our User-Agent."""
+    """The one way the app makes an HTTP client: TLS verified, bounded waits, our User-Agent.
+    Making one costs tens of milliseconds (the TLS trust store), so a sender keeps one."""
     return httpx.Client(
-        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        timeout=_timeout(timeout),
         verify=True,
         follow_redirects=False,
         headers={"User-Agent": f"CartComposer/{__version__}"},
@@ -106,7 +107,6 @@ def send_request(
 ) -> SendResult:
     """Send ``request`` and describe what came back; never raises for network trouble."""
     cancel = cancel or CancelToken()
-    cancel.on_cancel(client.close)
     started = time.perf_counter()
     result = SendResult(request)
     tries = MAX_TRIES if retry else 1
@@ -114,7 +114,7 @@ def send_request(
         result.attempts = attempt
         try:
             cancel.check()
-            response, body, size = _one_cancellable(request, client, cancel)
+            response, body, size = _one_cancellable(request, client, cancel, timeout)
         except Cancelled:
             message = "Cancelled before an answer came; the cart may or may not have arrived."
             return _finish(result, started, ErrorKind.CANCELLED, message)
@@ -150,17 +150,17 @@ def send_request(
 
 
 def _one_cancellable(
-    request: OutgoingRequest, client: httpx.Client, cancel: CancelToken
+    request: OutgoingRequest, client: httpx.Client, cancel: CancelToken, timeout: float
 ) -> tuple[httpx.Response, bytes, int]:
-    """``_one`` on a helper thread, so a cancel returns at once even while a read is blocked
-    (closing the client, which the token also does, does not wake a blocked read)."""
+    """``_one`` on a helper thread, so a cancel returns at once even while a read is blocked.
+    The abandoned request ends by itself at its timeout; the shared client stays usable."""
     outcome: list[tuple[httpx.Response, bytes, int]] = []
     failure: list[BaseException] = []
     finished = threading.Event()
 
     def work() -> None:
         try:
-            outcome.append(_one(request, client))
+            outcome.append(_one(request, client, timeout))
         except BaseException as exc:  # handed to the caller's thread below
             failure.append(exc)
         finally:
@@ -174,10 +174,20 @@ def _one_cancellable(
     return outcome[0]
 
 
-def _one(request: OutgoingRequest, client: httpx.Client) -> tuple[httpx.Response, bytes, int]:
+def _timeout(seconds: float) -> httpx.Timeout:
+    return httpx.Timeout(seconds, connect=min(seconds, 10.0))
+
+
+def _one(
+    request: OutgoingRequest, client: httpx.Client, timeout: float
+) -> tuple[httpx.Response, bytes, int]:
     """The response, its body up to ``BODY_CAP`` and the body's full size."""
     wire = client.build_request(
-        request.method, request.url, headers=list(request.wire_headers()), content=request.body
+        request.method,
+        request.url,
+        headers=list(request.wire_headers()),
+        content=request.body,
+        timeout=_timeout(timeout),
     )
     response = client.send(wire, stream=True)
     try:

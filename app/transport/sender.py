@@ -4,6 +4,7 @@ dance (fetch, reuse, refresh, and one re-authentication after a 403 for a stale 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -82,6 +83,27 @@ class Sender:
         self.environ = os.environ if environ is None else environ
         self.transport = transport
         self.tokens = tokens or BrontoTokens()
+        self._client: httpx.Client | None = None
+        self._client_lock = threading.Lock()
+
+    def client(self) -> httpx.Client:
+        """The sender's one HTTP client (connections are reused between sends)."""
+        with self._client_lock:
+            if self._client is None or self._client.is_closed:
+                self._client = make_client(30.0, self.transport)
+            return self._client
+
+    def close(self) -> None:
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def __del__(self) -> None:
+        # A sender dropped without close() still hangs up its connections.
+        client = getattr(self, "_client", None)
+        if client is not None:
+            client.close()
 
     @property
     def store(self) -> SecretStore:
@@ -200,27 +222,26 @@ class Sender:
         provider = get_provider(doc.provider)
         secrets = self.secrets(profile)
         cancel = cancel or CancelToken()
-        with make_client(destination.timeout, self.transport) as client:
-            if doc.provider == "drip":
-                credentials = Credentials(
-                    drip_api_key=secrets.get("drip_api_key"),
-                    drip_access_token=secrets.get("drip_access_token"),
-                )
-                request = _with_body(
-                    provider.build_request(
-                        doc.payload, destination.target, doc.options, credentials
-                    ),
-                    raw_body,
-                )
-                return send_request(
-                    request,
-                    client,
-                    provider,
-                    retry=retry,
-                    cancel=cancel,
-                    timeout=destination.timeout,
-                )
-            return self._send_bronto(doc, destination, secrets, client, retry, cancel, raw_body)
+        # One client for every send: no new TLS context and connection each time.
+        client = self.client()
+        if doc.provider == "drip":
+            credentials = Credentials(
+                drip_api_key=secrets.get("drip_api_key"),
+                drip_access_token=secrets.get("drip_access_token"),
+            )
+            request = _with_body(
+                provider.build_request(doc.payload, destination.target, doc.options, credentials),
+                raw_body,
+            )
+            return send_request(
+                request,
+                client,
+                provider,
+                retry=retry,
+                cancel=cancel,
+                timeout=destination.timeout,
+            )
+        return self._send_bronto(doc, destination, secrets, client, retry, cancel, raw_body)
 
     def _send_bronto(
         self,
@@ -238,7 +259,9 @@ class Sender:
         notes: list[str] = []
         for attempt in (1, 2):
             try:
-                token = self.tokens.token(client, destination.token_url, client_id, client_secret)
+                token = self.tokens.token(
+                    client, destination.token_url, client_id, client_secret, destination.timeout
+                )
             except TokenError as exc:
                 placeholder = provider.build_request(doc.payload, destination.target, doc.options)
                 failed = SendResult(placeholder, error_kind=exc.kind, message=str(exc))
