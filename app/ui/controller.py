@@ -124,9 +124,11 @@ class ComposerController(QObject):
         return self._cancel is not None
 
     def document(self) -> CartDocument:
-        payload = copy.deepcopy(self._payload)
+        # canonical() builds new dicts for the cart and each item; deeper values are shared,
+        # which is safe because editors replace values rather than change them in place.
+        payload = self._payload
         if payload.get(self._provider.items_key) == []:
-            del payload[self._provider.items_key]  # no items: leave the key out, not []
+            payload = {k: v for k, v in payload.items() if k != self._provider.items_key}
         return CartDocument(
             provider=self._provider.key,  # type: ignore[arg-type]
             payload=self._provider.canonical(payload),
@@ -181,8 +183,9 @@ class ComposerController(QObject):
         self.changed()
 
     def changed(self) -> None:
-        """Something in the draft changed: mark it unsaved and schedule a preview rebuild."""
-        self._set_dirty(dumps_cart_safe(self.document()) != self._saved_text)
+        """Something in the draft changed: mark it unsaved and schedule a preview rebuild (which
+        also checks whether the cart is back to what was saved)."""
+        self._set_dirty(True)
         self.payload_changed.emit()
         self._timer.start()
 
@@ -281,6 +284,8 @@ class ComposerController(QObject):
     def refresh_now(self) -> None:
         self._timer.stop()
         document = self.document()
+        if self._dirty and self._saved_text:
+            self._set_dirty(dumps_cart_safe(document) != self._saved_text)
         self._validation = self._provider.validate(document.payload)
         self.validation_changed.emit(self._validation)
         self._preview = self._render_preview(document)
