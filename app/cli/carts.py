@@ -14,11 +14,13 @@ from app.cli.common import (
     EXIT_NETWORK,
     EXIT_OK,
     EXIT_SECRETS,
+    STANDALONE_SANDBOX,
     CliError,
 )
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError, CartFileError
 from app.providers import CartDocument, LoadedCart, OutgoingRequest, get_provider, loads_cart
+from app.providers.document import is_cart_document
 from app.transport.result import ErrorKind, SendResult
 
 if TYPE_CHECKING:
@@ -26,8 +28,6 @@ if TYPE_CHECKING:
     from app.transport import Overrides, Sender
 
 __all__ = ["add_arguments", "curl", "load_input", "payload", "preview", "send", "validate"]
-
-STANDALONE_SANDBOX = "http://127.0.0.1:8765"
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,18 +95,8 @@ def load_input(path: Path, provider: str | None) -> LoadedCart:
         raw = jsonfmt.loads(data)
     except jsonfmt.JsonSyntaxError as exc:
         raise CliError(f"{path}: The cart file is not valid JSON: {exc}.", EXIT_INVALID) from None
-    is_document = (
-        isinstance(raw, dict)
-        and "payload" in raw
-        and set(raw)
-        <= {
-            "provider",
-            "payload",
-            "options",
-        }
-    )
     try:
-        if is_document:
+        if is_cart_document(raw):
             loaded = loads_cart(data)
             if provider and provider != loaded.document.provider:
                 raise CliError(

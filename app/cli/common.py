@@ -10,6 +10,8 @@ __all__ = [
     "EXIT_NETWORK",
     "EXIT_OK",
     "EXIT_SECRETS",
+    "SANDBOX_PORT",
+    "STANDALONE_SANDBOX",
     "CliError",
 ]
 
@@ -18,6 +20,11 @@ EXIT_HTTP = 1  # the server answered with an error status
 EXIT_INVALID = 2  # invalid input: nothing was sent
 EXIT_NETWORK = 3  # no usable answer (DNS, refused, timeout, TLS, dropped, malformed)
 EXIT_SECRETS = 4  # secrets missing or the keyring unavailable
+
+# Where `cart-composer sandbox` listens by default, and so where previews and cURL exports of a
+# sandbox profile point (the embedded sandbox's port changes with every run).
+SANDBOX_PORT = 8765
+STANDALONE_SANDBOX = f"http://127.0.0.1:{SANDBOX_PORT}"
 
 
 class CliError(CartComposerError):

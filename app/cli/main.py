@@ -24,12 +24,10 @@ from typing import TextIO
 
 from app import __version__
 from app.cli import carts, history, profiles
-from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
+from app.cli.common import EXIT_INVALID, EXIT_OK, SANDBOX_PORT, CliError
 from app.domain.errors import CartComposerError
 
 __all__ = ["main"]
-
-DEFAULT_SANDBOX_PORT = 8765
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "sandbox", help="run the Drip and Bronto emulator on 127.0.0.1 (Ctrl-C stops it)"
     )
     sandbox.add_argument(
-        "--port", type=int, default=DEFAULT_SANDBOX_PORT, help="port to listen on; 0 = any free"
+        "--port", type=int, default=SANDBOX_PORT, help="port to listen on; 0 = any free"
     )
     sandbox.add_argument(
         "--drip-hourly-limit", type=int, default=3600, metavar="N", help="Drip requests per hour"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator
 
@@ -20,7 +20,6 @@ __all__ = [
     "DateTimeWithZone",
     "Email",
     "IpAddress",
-    "JsonValue",
     "Kind",
     "LowerSnake",
     "Money",
@@ -74,6 +73,5 @@ TextList = Annotated[
     BeforeValidator(rules.text_list),
     Kind.TEXT_LIST,
 ]
-JsonValue = Any
 # Enum fields are written as Annotated[Literal[...], BeforeValidator(rules.text), Kind.CHOICE]:
 # the Literal is the list of wire values, and the error text is made from it.

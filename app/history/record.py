@@ -7,13 +7,12 @@ from urllib.parse import parse_qsl, urlsplit
 from app.domain import jsonfmt
 from app.history.store import HistoryEntry, HistoryError, HistoryStore
 from app.profiles import Profile
-from app.providers import CartDocument, OutgoingRequest
+from app.providers import CartDocument, OutgoingRequest, get_provider
 from app.transport.result import ErrorKind, SendResult
 
 __all__ = ["OPERATIONS", "entry_document", "finish", "outcome", "start"]
 
 OPERATIONS = {"drip": "cart_activity", "bronto": "add_cart"}
-_KEYS = {"drip": ("email", "cart_id"), "bronto": ("emailAddress", "customerCartId")}
 
 
 def start(
@@ -24,8 +23,9 @@ def start(
     source: str,
 ) -> int:
     """Record ``request`` (headers masked) as pending; returns the row id."""
-    email_key, cart_key = _KEYS[document.provider]
-    email, cart_id = document.payload.get(email_key), document.payload.get(cart_key)
+    provider = get_provider(document.provider)
+    email = document.payload.get(provider.email_field)
+    cart_id = document.payload.get(provider.cart_id_field)
     return history.record_pending(
         method=request.method,
         url=request.url,

@@ -123,6 +123,10 @@ class Provider:
     form_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # A sentence a form shows above the fields, for a rule no single field can show.
     form_hint: str = ""
+    # The fields that identify a cart: its shopper's email, its id, its link.
+    email_field: str = ""
+    cart_id_field: str = ""
+    cart_url_field: str = ""
 
     def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
         """What an item's line total works out to from its price, quantity and discount, or

@@ -19,9 +19,24 @@ from app.domain import jsonfmt
 from app.domain.errors import CartFileError
 from app.domain.validation import Issue
 
-__all__ = ["CartDocument", "LoadedCart", "dumps_cart", "load_cart", "loads_cart", "save_cart"]
+__all__ = [
+    "CartDocument",
+    "LoadedCart",
+    "dumps_cart",
+    "is_cart_document",
+    "load_cart",
+    "loads_cart",
+    "save_cart",
+]
 
 SUFFIX = ".cart.json"
+_DOCUMENT_KEYS = frozenset({"provider", "payload", "options"})
+
+
+def is_cart_document(raw: Any) -> bool:
+    """Whether parsed JSON is a cart document rather than a bare payload (which might itself
+    have a ``provider`` key: Drip's carts do)."""
+    return isinstance(raw, dict) and "payload" in raw and set(raw) <= _DOCUMENT_KEYS
 
 
 class CartDocument(BaseModel):

@@ -13,6 +13,7 @@ import httpx
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.transport.result import ErrorKind, classify
+from app.transport.send import request_timeout
 
 __all__ = ["BrontoTokens", "TokenError"]
 
@@ -98,7 +99,7 @@ class BrontoTokens:
                 token_url,
                 data=form,
                 headers={"Accept": "application/json"},
-                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                timeout=request_timeout(timeout),
             )
         except httpx.HTTPError as exc:
             kind, message = classify(exc, token_url, timeout)

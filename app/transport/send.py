@@ -19,7 +19,7 @@ from app import __version__
 from app.providers.base import OutgoingRequest, Provider
 from app.transport.result import BODY_CAP, ErrorKind, SendResult, classify
 
-__all__ = ["CancelToken", "Cancelled", "make_client", "send_request"]
+__all__ = ["CancelToken", "Cancelled", "make_client", "request_timeout", "send_request"]
 
 MAX_TRIES = 3
 MAX_RETRY_WAIT = 120.0
@@ -73,7 +73,7 @@ def make_client(
     """The one way the app makes an HTTP client: TLS verified, bounded waits, our User-Agent.
     Making one costs tens of milliseconds (the TLS trust store), so a sender keeps one."""
     return httpx.Client(
-        timeout=_timeout(timeout),
+        timeout=request_timeout(timeout),
         verify=True,
         follow_redirects=False,
         headers={"User-Agent": f"CartComposer/{__version__}"},
@@ -174,7 +174,8 @@ def _one_cancellable(
     return outcome[0]
 
 
-def _timeout(seconds: float) -> httpx.Timeout:
+def request_timeout(seconds: float) -> httpx.Timeout:
+    """``seconds`` for every wait, but at most 10 s to connect."""
     return httpx.Timeout(seconds, connect=min(seconds, 10.0))
 
 
@@ -187,7 +188,7 @@ def _one(
         request.url,
         headers=list(request.wire_headers()),
         content=request.body,
-        timeout=_timeout(timeout),
+        timeout=request_timeout(timeout),
     )
     response = client.send(wire, stream=True)
     try:

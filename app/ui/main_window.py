@@ -46,6 +46,7 @@ from app.domain.validation import Validation
 from app.history import HistoryEntry
 from app.profiles import Profile
 from app.providers import PROVIDERS
+from app.providers.document import is_cart_document
 from app.providers.mapping import convert
 from app.providers.samples import new_cart_id, sample_document
 from app.transport import SendResult
@@ -638,10 +639,10 @@ class MainWindow(QMainWindow):
         self.controller.replace_document(sample_document(self.controller.provider.key), saved=False)
 
     def new_cart_id(self) -> None:
-        key = "cart_id" if self.controller.provider.key == "drip" else "customerCartId"
+        provider = self.controller.provider
         fresh = new_cart_id()
-        self.controller.set_field(key, fresh)
-        url_key = "cart_url" if self.controller.provider.key == "drip" else "url"
+        self.controller.set_field(provider.cart_id_field, fresh)
+        url_key = provider.cart_url_field
         url = self.controller.value(url_key)
         if isinstance(url, str) and "/cart/" in url:
             self.controller.set_field(url_key, url.rsplit("/", 1)[0] + "/" + fresh)
@@ -839,9 +840,7 @@ class MainWindow(QMainWindow):
         except (OSError, jsonfmt.JsonSyntaxError) as exc:
             self.statusBar().showMessage(f"Cannot use {path.name}: {exc}", 10000)
             return False
-        if isinstance(data, dict) and "payload" in data and set(data) <= {
-            "provider", "payload", "options",
-        }:  # fmt: skip
+        if is_cart_document(data):
             return self.open_cart(path)
         if not self._may_discard():
             return False

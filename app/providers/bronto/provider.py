@@ -31,6 +31,7 @@ class BrontoProvider(Provider):
     model = BrontoCart
     options_model = BrontoOptions
     items_key = "lineItems"
+    email_field, cart_id_field, cart_url_field = "emailAddress", "customerCartId", "url"
     form_groups = (
         ("Who", ("emailAddress", "contactId")),
         ("Cart", ("customerCartId", "url", "phase")),

@@ -42,6 +42,7 @@ class DripProvider(Provider):
     title = "Drip"
     model = DripCart
     items_key = "items"
+    email_field, cart_id_field, cart_url_field = "email", "cart_id", "cart_url"
     form_groups = (
         ("Who", ("email", "person_id", "initial_status")),
         ("Cart", ("provider", "action", "cart_id", "cart_public_id", "cart_url", "occurred_at")),
