@@ -23,14 +23,26 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__
-from app.cli import carts, history, profiles
 from app.cli.common import EXIT_INVALID, EXIT_OK, SANDBOX_PORT, CliError
 from app.domain.errors import CartComposerError
 
 __all__ = ["main"]
 
 
+def _gui_arguments(gui: argparse.ArgumentParser) -> None:
+    gui.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="save a picture of the window to PNG once it is shown, then quit",
+    )
+    gui.add_argument("--open", type=Path, metavar="FILE", help="open this cart file")
+    gui.add_argument("--profile", metavar="NAME", help="select this profile")
+
+
 def _parser() -> argparse.ArgumentParser:
+    from app.cli import carts, history, profiles
+
     parser = argparse.ArgumentParser(
         prog="cart-composer",
         description="Compose, preview and send shopping-cart events to Drip and Bronto.",
@@ -40,15 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cart-composer {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    gui = commands.add_parser("gui", help="open the window (the default)")
-    gui.add_argument(
-        "--screenshot",
-        type=Path,
-        metavar="PNG",
-        help="save a picture of the window to PNG once it is shown, then quit",
-    )
-    gui.add_argument("--open", type=Path, metavar="FILE", help="open this cart file")
-    gui.add_argument("--profile", metavar="NAME", help="select this profile")
+    _gui_arguments(commands.add_parser("gui", help="open the window (the default)"))
     carts.add_arguments(commands)
     profiles.add_arguments(commands)
     history.add_arguments(commands)
@@ -109,6 +113,17 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command in (None, "gui"):
+        # Qt is imported only here, so the headless commands never load it.
+        from app.ui.application import run
+
+        return run(
+            screenshot=getattr(args, "screenshot", None),
+            open_path=getattr(args, "open", None),
+            profile=getattr(args, "profile", None),
+        )
+    from app.cli import carts, history, profiles
+
     if args.command == "validate":
         return carts.validate(args.carts, args.provider, out, err)
     if args.command == "payload":
@@ -125,18 +140,20 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return history.run(args, out, err)
     if args.command == "sandbox":
         return _sandbox(args, out, err)
-    # Qt is imported only here, so the headless commands never load it.
-    from app.ui.application import run
-
-    return run(
-        screenshot=getattr(args, "screenshot", None),
-        open_path=getattr(args, "open", None),
-        profile=getattr(args, "profile", None),
-    )
+    raise AssertionError(f"unknown command {args.command}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0] == "gui":
+        # The window's own parser: the headless commands' modules stay unloaded until needed,
+        # so start-up does not pay for them.
+        gui = argparse.ArgumentParser(prog="cart-composer gui", description="Open the window.")
+        _gui_arguments(gui)
+        args = gui.parse_args(arguments[1:])
+        args.command = "gui"
+    else:
+        args = _parser().parse_args(arguments)
     try:
         return _dispatch(args, sys.stdout, sys.stderr)
     except CliError as exc:

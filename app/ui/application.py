@@ -1,17 +1,24 @@
-"""Composition root of the window: builds the collaborators and runs the Qt event loop."""
+"""Composition root of the window: builds the collaborators and runs the Qt event loop.
+
+Start-up paints the window's frame first and only then loads the heavy half of the app
+(pydantic models, httpx, sqlite, the sample cart's first validation) on a worker thread; the
+composer is attached on the GUI thread when that is done. Nothing heavy is imported here.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.transport import Sender
-from app.ui.controller import ComposerController
 from app.ui.main_window import Asker, MainWindow
+
+if TYPE_CHECKING:
+    from app.transport import Sender
 
 __all__ = ["create_main_window", "run"]
 
@@ -22,10 +29,46 @@ def create_main_window(
     asker: Asker | None = None,
     sender: Sender | None = None,
 ) -> MainWindow:
+    """A complete window, built at once (tests and embedding use this)."""
+    window = MainWindow(asker=asker, settings=_settings())
+    attach_composer(window, open_path, profile, sender)
+    return window
+
+
+def preload() -> None:
+    """The heavy imports and first-use work the composer needs, done off the GUI thread.
+
+    Only modules and pure-Python warm-up: no widget is created here."""
+    import app.ui.cart_form
+    import app.ui.controller
+    import app.ui.custom_attributes
+    import app.ui.history_view
+    import app.ui.items_model
+    import app.ui.response_view
+    from app.paths import sample_cart
+    from app.providers import get_provider, loads_cart
+
+    # The first validation and body build the models' validators and serializers: do them
+    # here, not on the GUI thread.
+    document = loads_cart(sample_cart("drip").read_bytes()).document
+    provider = get_provider(document.provider)
+    provider.validate(document.payload)
+    provider.body(document.payload)
+    app.ui.cart_form.currency_codes()
+
+
+def attach_composer(
+    window: MainWindow,
+    open_path: Path | None = None,
+    profile: str | None = None,
+    sender: Sender | None = None,
+) -> None:
+    """Give the window its controller, the history, the profiles and a first cart."""
     from app.history import HistoryError, HistoryStore
     from app.paths import sample_cart
     from app.profiles import ProfileStore
     from app.transport import Sender
+    from app.ui.controller import ComposerController
 
     profiles = ProfileStore()
     notice = ""
@@ -39,7 +82,7 @@ def create_main_window(
             "new one was started."
         )
     controller = ComposerController(profiles, sender or Sender(), history=history)
-    window = MainWindow(controller, asker, settings=_settings())
+    window.attach(controller)
     if notice:
         window.banner.setText(notice)
         window.banner.show()
@@ -53,7 +96,20 @@ def create_main_window(
             )
             window._on_provider_selected(window.provider_selector.currentIndex())
         controller.set_profile(profile)
-    return window
+
+
+class _AtFirstPaint(QObject):
+    """Calls ``then`` once, just after the watched widget's first paint."""
+
+    def __init__(self, then: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 class _QuitAtFirstPaint(QObject):
@@ -77,29 +133,57 @@ def _settings() -> QSettings:
 def run(
     screenshot: Path | None = None, open_path: Path | None = None, profile: str | None = None
 ) -> int:
+    from app.ui.workers import run_in_background
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Cart Composer")
     app.setOrganizationName("Cart Composer")
-    window = create_main_window(open_path, profile)
     settings = _settings()
+    window = MainWindow(settings=settings)
     if screenshot is None:
         window.restore_state(settings)
-    if os.environ.get("CART_COMPOSER_QUIT_AFTER_PAINT"):
-        # For the start-up benchmark: stop at the first paint of the window.
-        window.installEventFilter(_QuitAtFirstPaint(app))
-    window.show()
-    if screenshot is not None:
-        # After the event loop starts, so the window has been laid out and painted once.
-        def save_and_quit() -> None:
-            ok = window.grab().save(str(screenshot))
-            if not ok:
-                print(f"Could not save a screenshot to {screenshot}", file=sys.stderr)
-            app.exit(0 if ok else 1)
+    # For the start-up benchmark: quit at the frame's first paint, or once the composer is in.
+    quit_after = os.environ.get("CART_COMPOSER_QUIT_AFTER_PAINT", "")
+    status: dict[str, Any] = {"code": 0}
 
-        QTimer.singleShot(400, save_and_quit)
-    status = app.exec()
-    if screenshot is None:
+    def fail(message: str) -> None:
+        print(message, file=sys.stderr)
+        status["code"] = 2
+        app.exit(2)
+
+    def loaded(_: object) -> None:
+        try:
+            attach_composer(window, open_path, profile)
+        except Exception as exc:  # a bad --open or --profile: say so, do not hang
+            fail(f"Cannot start: {exc}")
+            return
+        if screenshot is None:
+            window.restore_state(settings)  # the splitters exist now
+        window.statusBar().showMessage("Ready", 3000)
+        if quit_after == "ready":
+            window.installEventFilter(_QuitAtFirstPaint(app))
+            window.update()
+        if screenshot is not None:
+            QTimer.singleShot(400, save_and_quit)
+
+    def save_and_quit() -> None:
+        assert screenshot is not None
+        ok = window.grab().save(str(screenshot))
+        if not ok:
+            print(f"Could not save a screenshot to {screenshot}", file=sys.stderr)
+        app.exit(0 if ok else 1)
+
+    def start_loading() -> None:
+        run_in_background(preload, loaded, lambda exc: fail(f"Cannot start: {exc!r}"))
+
+    if quit_after and quit_after != "ready":
+        window.installEventFilter(_QuitAtFirstPaint(app))
+    else:
+        window.installEventFilter(_AtFirstPaint(start_loading, app))
+    window.show()
+    code = app.exec()
+    if screenshot is None and window.attached:
         window.save_state(settings)
     QThreadPool.globalInstance().waitForDone(5000)
-    return status
+    return int(status["code"] or code)

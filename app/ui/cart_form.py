@@ -4,6 +4,7 @@ right under the field."""
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -104,7 +105,7 @@ class FieldEditor(QWidget):
             combo.setObjectName(f"edit_{spec.name}")
             if spec.kind is Kind.CURRENCY:
                 combo.setEditable(True)
-                combo.addItems(["", *_currency_codes()])
+                combo.addItems(["", *currency_codes()])
                 combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             else:
                 combo.addItems(([] if spec.required else [""]) + list(spec.choices))
@@ -178,7 +179,9 @@ class FieldEditor(QWidget):
         self.edited.emit(self.spec.name, parse_value(self.spec.kind, self.text()))
 
 
-def _currency_codes() -> list[str]:
+@functools.cache
+def currency_codes() -> list[str]:
+    """ISO 4217 codes, read once (iso4217 parses its XML table on import)."""
     from iso4217 import Currency
 
     return sorted({member.code for member in Currency})

@@ -4,61 +4,28 @@ request preview, the problems, and the response on the right."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QFontDatabase,
-    QGuiApplication,
-    QKeySequence,
-)
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QTabWidget,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
-from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
-from app.domain.validation import Validation
-from app.history import HistoryEntry
-from app.profiles import Profile
-from app.providers import PROVIDERS
-from app.providers.document import is_cart_document
-from app.providers.mapping import convert
-from app.providers.samples import new_cart_id, sample_document
-from app.transport import SendResult
-from app.ui.cart_form import CartForm
-from app.ui.controller import ComposerController, empty_document
-from app.ui.custom_attributes import CustomAttributesEditor
-from app.ui.history_view import HistoryView
-from app.ui.items_model import ItemsTableModel, TypedDelegate
-from app.ui.json_preview import JsonHighlighter, PreviewView
-from app.ui.profiles_dialog import ProfilesDialog
-from app.ui.response_view import ResponseView
 from app.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QListWidgetItem, QPushButton
+
+    from app.domain.validation import Validation
+    from app.history import HistoryEntry
+    from app.profiles import Profile
+    from app.transport import SendResult
+    from app.ui.controller import ComposerController
+
+# The window paints its frame before the heavy half of the app is imported (pydantic models,
+# httpx, sqlite): the modules that need those are imported where they are first used, in
+# ``attach()`` and the actions, so that importing this module stays cheap.
 
 __all__ = ["Asker", "DialogAsker", "MainWindow"]
 
@@ -84,6 +51,8 @@ class DialogAsker:
         self._parent = parent
 
     def save_changes(self, name: str) -> str:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self._parent,
             "Unsaved changes",
@@ -98,6 +67,8 @@ class DialogAsker:
         }.get(answer, "cancel")
 
     def send_incomplete(self, missing: int) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self._parent,
             "Required fields are missing",
@@ -106,6 +77,8 @@ class DialogAsker:
         return answer == QMessageBox.StandardButton.Yes
 
     def send_as_is(self, error: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self._parent,
             "The JSON does not parse",
@@ -114,10 +87,14 @@ class DialogAsker:
         return answer == QMessageBox.StandardButton.Yes
 
     def open_path(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self._parent, "Open a cart", "", FILE_FILTER)
         return Path(name) if name else None
 
     def save_path(self, suggested: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(self._parent, "Save the cart", suggested, FILE_FILTER)
         if not name:
             return None
@@ -126,6 +103,8 @@ class DialogAsker:
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
+    from PySide6.QtWidgets import QPushButton
+
     button = QPushButton(text)
     button.setObjectName(name)
     button.setToolTip(tip)
@@ -135,17 +114,40 @@ def _button(text: str, name: str, tip: str) -> QPushButton:
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        controller: ComposerController,
+        controller: ComposerController | None = None,
         asker: Asker | None = None,
         settings: QSettings | None = None,
     ) -> None:
+        """With a controller the window is complete at once; without one it is only the frame
+        (title, size, a "Starting…" placeholder) until ``attach()``: that is how start-up paints
+        before the heavy modules are loaded."""
         super().__init__()
         self.setObjectName("mainWindow")
-        self.controller = controller
         self.asker: Asker = asker or DialogAsker(self)
         self.settings = settings
-        self.setAcceptDrops(True)
+        self.splitters: tuple[QSplitter, ...] = ()
         self.resize(1280, 800)
+        self.setWindowTitle("Cart Composer")
+        if controller is None:
+            placeholder = QLabel("Starting Cart Composer…")
+            placeholder.setObjectName("startingPlaceholder")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            placeholder.setStyleSheet("color: #757575; font-size: 15px;")
+            self.setCentralWidget(placeholder)
+            self.statusBar().showMessage("Loading…")
+        else:
+            self.attach(controller)
+
+    @property
+    def attached(self) -> bool:
+        return hasattr(self, "controller")
+
+    def attach(self, controller: ComposerController) -> None:
+        """Build the composer around ``controller`` (once)."""
+        if self.attached:
+            raise RuntimeError("the window already has a controller")
+        self.controller = controller
+        self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
         self._build_toolbar()
         self._build_body()
@@ -161,6 +163,10 @@ class MainWindow(QMainWindow):
     # --- building --------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
+        from PySide6.QtWidgets import QComboBox, QProgressBar, QToolBar
+
+        from app.providers import PROVIDERS
+
         bar = QToolBar("Cart")
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
@@ -201,6 +207,28 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.cancel_button)
 
     def _build_body(self) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtGui import QFontDatabase
+        from PySide6.QtWidgets import (
+            QAbstractItemView,
+            QHBoxLayout,
+            QHeaderView,
+            QListWidget,
+            QPlainTextEdit,
+            QScrollArea,
+            QStackedWidget,
+            QTableView,
+            QTabWidget,
+            QVBoxLayout,
+        )
+
+        from app.ui.cart_form import CartForm
+        from app.ui.custom_attributes import CustomAttributesEditor
+        from app.ui.history_view import HistoryView
+        from app.ui.items_model import ItemsTableModel, TypedDelegate
+        from app.ui.json_preview import JsonHighlighter, PreviewView
+        from app.ui.response_view import ResponseView
+
         self.form = CartForm()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -346,6 +374,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         def action(
             text: str, slot: object, shortcut: QKeySequence.StandardKey | str | None = None
         ) -> QAction:
@@ -472,11 +502,15 @@ class MainWindow(QMainWindow):
         self.banner.setVisible(not persistent and not self.controller.profile.sandbox)
 
     def manage_profiles(self) -> None:
+        from app.ui.profiles_dialog import ProfilesDialog
+
         dialog = ProfilesDialog(self.controller.profile_store, self.controller.cart_sender, self)
         dialog.exec()
         self._fill_profiles()
 
     def _on_validation_changed(self, validation: Validation) -> None:
+        from PySide6.QtWidgets import QListWidgetItem
+
         self.form.show_errors(validation)
         self.summary.clear()
         raw_error = self.controller.raw_error
@@ -623,6 +657,8 @@ class MainWindow(QMainWindow):
         self.items_table.setCurrentIndex(self.items_model.index(row, column))
 
     def apply_cart_totals(self) -> None:
+        from app.domain import jsonfmt
+
         suggested = self.controller.provider.suggested_totals(self.controller.document().payload)
         if not suggested:
             self.statusBar().showMessage("The items' amounts are incomplete: nothing to apply.")
@@ -634,11 +670,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Applied {shown}.", 8000)
 
     def fill_sample(self) -> None:
+        from app.providers.samples import sample_document
+
         if not self._may_discard():
             return
         self.controller.replace_document(sample_document(self.controller.provider.key), saved=False)
 
     def new_cart_id(self) -> None:
+        from app.providers.samples import new_cart_id
+
         provider = self.controller.provider
         fresh = new_cart_id()
         self.controller.set_field(provider.cart_id_field, fresh)
@@ -670,6 +710,10 @@ class MainWindow(QMainWindow):
         self.focus_path(str(item.data(Qt.ItemDataRole.UserRole) or ""))
 
     def copy_json(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        from app.providers import PROVIDERS
+
         document = self.controller.document()
         try:
             body = PROVIDERS[document.provider].body(document.payload).decode("utf-8")
@@ -680,6 +724,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Copied the JSON body.", 4000)
 
     def copy_curl(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
         from app.transport.curl import curl_command
 
         try:
@@ -700,6 +746,9 @@ class MainWindow(QMainWindow):
         )
 
     def _on_provider_selected(self, index: int) -> None:
+        from app.providers import PROVIDERS
+        from app.providers.mapping import convert
+
         key = str(self.provider_selector.itemData(index))
         if key == self.controller.provider.key:
             return
@@ -730,10 +779,14 @@ class MainWindow(QMainWindow):
         return answer == "discard"
 
     def new_cart(self) -> None:
+        from app.ui.controller import empty_document
+
         if self._may_discard():
             self.controller.replace_document(empty_document(self.controller.provider.key))
 
     def open_cart(self, path: Path | None = None) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         if not self._may_discard():
             return False
         path = path or self.asker.open_path()
@@ -759,6 +812,8 @@ class MainWindow(QMainWindow):
         return path is not None and self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         try:
             self.controller.save(path)
         except CartComposerError as exc:
@@ -835,6 +890,9 @@ class MainWindow(QMainWindow):
 
     def open_dropped(self, path: Path) -> bool:
         """A dropped ``.cart.json`` opens; a bare payload becomes the current provider's cart."""
+        from app.domain import jsonfmt
+        from app.providers.document import is_cart_document
+
         try:
             data = jsonfmt.loads(path.read_bytes())
         except (OSError, jsonfmt.JsonSyntaxError) as exc:
@@ -871,6 +929,9 @@ class MainWindow(QMainWindow):
             settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.attached:
+            event.accept()
+            return
         if self.controller.sending:
             self.controller.cancel()
         if not self._may_discard():
