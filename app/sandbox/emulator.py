@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -127,7 +127,11 @@ class Sandbox:
             response = self._route(request, body)
         if fault is not None and fault.malformed:
             response = _malformed(response)
+        if fault is not None and fault.body_bytes:
+            response = _padded(response, fault.body_bytes)
         self._record(request, body, response.status_code, fault)
+        if fault is not None and fault.trickle_ms:
+            response = _trickled(response, fault.trickle_ms)
         return response
 
     # --- inspection and faults (also used from code) ---------------------------------------
@@ -315,6 +319,41 @@ class Sandbox:
                 "PUT /_sandbox/bronto/carts/{cartId}",
             ],
         }
+
+
+def _padded(response: httpx.Response, size: int) -> httpx.Response:
+    """The same answer, its body grown to ``size`` bytes with trailing spaces (JSON allows
+    them, so a JSON body still parses)."""
+    content = response.content
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-length"]
+    padding = b" " * max(0, size - len(content))
+    return httpx.Response(response.status_code, headers=headers, content=content + padding)
+
+
+TRICKLE_CHUNK = 8
+
+
+class Trickle(httpx.SyncByteStream):
+    """A body handed out ``TRICKLE_CHUNK`` bytes at a time, ``delay`` seconds apart; the HTTP
+    door writes it to the socket the same way."""
+
+    def __init__(self, content: bytes, delay: float) -> None:
+        self.content = content
+        self.delay = delay
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self.content), TRICKLE_CHUNK):
+            time.sleep(self.delay)
+            yield self.content[start : start + TRICKLE_CHUNK]
+
+
+def _trickled(response: httpx.Response, delay_ms: int) -> httpx.Response:
+    content = response.content
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(content))))
+    return httpx.Response(
+        response.status_code, headers=headers, stream=Trickle(content, delay_ms / 1000)
+    )
 
 
 def _malformed(response: httpx.Response) -> httpx.Response:

@@ -1,5 +1,6 @@
 """Injected faults: what the next N requests suffer (latency, a forced status, a dropped
-connection, a malformed body), so every client error path can be shown on demand."""
+connection, a malformed, oversized or trickled body), so every client error path can be shown
+on demand."""
 
 from __future__ import annotations
 
@@ -29,13 +30,21 @@ class Fault:
     retry_after: int | None = None
     drop: bool = False
     malformed: bool = False
+    # Pad the answer's body with trailing whitespace (still valid JSON) to this many bytes.
+    body_bytes: int = 0
+    # Send the answer's body in small pieces, this many milliseconds apart.
+    trickle_ms: int = 0
     path_prefix: str = ""
 
     def matches(self, path: str) -> bool:
         return self.count > 0 and path.startswith(self.path_prefix)
 
     def to_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value not in (None, "")}
+        return {
+            key: value
+            for key, value in asdict(self).items()
+            if value not in (None, "") and not (key in ("body_bytes", "trickle_ms") and not value)
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> Fault:
@@ -52,6 +61,8 @@ class Fault:
             retry_after=_optional_integer(data, "retry_after"),
             drop=_boolean(data, "drop"),
             malformed=_boolean(data, "malformed"),
+            body_bytes=_integer(data, "body_bytes", 0, minimum=0, maximum=64 * 1024 * 1024),
+            trickle_ms=_integer(data, "trickle_ms", 0, minimum=0, maximum=10_000),
             path_prefix=_text(data, "path_prefix"),
         )
         if fault.status is not None and fault.status not in FORCEABLE_STATUSES:
@@ -59,7 +70,9 @@ class Fault:
             raise FaultError(f"“status” must be one of {allowed}.")
         if fault.retry_after is not None and (fault.retry_after < 0 or fault.status is None):
             raise FaultError("“retry_after” needs a “status” and must be 0 or more seconds.")
-        if fault.drop and (fault.status is not None or fault.malformed):
+        if fault.drop and (
+            fault.status is not None or fault.malformed or fault.body_bytes or fault.trickle_ms
+        ):
             raise FaultError("A dropped connection sends nothing: use “drop” alone.")
         return fault
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from app.sandbox.emulator import ConnectionDropped, Sandbox
+from app.sandbox.emulator import ConnectionDropped, Sandbox, Trickle
 
 __all__ = ["HOST", "SandboxServer"]
 
@@ -91,7 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(response)
 
     def _write(self, response: httpx.Response) -> None:
-        content = response.content
+        trickle = response.stream if isinstance(response.stream, Trickle) else None
+        content = trickle.content if trickle is not None else response.content
         self.send_response(response.status_code)
         for name, value in response.headers.multi_items():
             if name.lower() not in _HOP_BY_HOP:
@@ -99,8 +100,17 @@ class _Handler(BaseHTTPRequestHandler):
         if response.status_code not in (204, 304) and not 100 <= response.status_code < 200:
             self.send_header("Content-Length", str(len(content)))
         self.end_headers()
-        if self.command != "HEAD" and content:
+        if self.command == "HEAD" or not content:
+            return
+        if trickle is None:
             self.wfile.write(content)
+            return
+        try:
+            for piece in trickle:
+                self.wfile.write(piece)
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True  # the client gave up waiting
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 

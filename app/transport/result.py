@@ -15,7 +15,7 @@ import httpx
 from app.domain import jsonfmt
 from app.providers.base import OutgoingRequest
 
-__all__ = ["BODY_CAP", "ErrorKind", "SendResult", "classify"]
+__all__ = ["BODY_CAP", "ErrorKind", "SendResult", "SlowAnswer", "classify"]
 
 # Responses are kept whole up to this size; past it the body is cut and its full size noted.
 BODY_CAP = 2 * 1024 * 1024
@@ -109,6 +109,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+class SlowAnswer(httpx.ReadTimeout):
+    """The server answered, but its body was still arriving when the timeout ran out."""
+
+
 def classify(exc: Exception, url: str, timeout: float) -> tuple[ErrorKind, str]:
     """The kind of a transport failure and one line saying what happened and what to check."""
     parts = urlsplit(url)
@@ -133,6 +137,12 @@ def classify(exc: Exception, url: str, timeout: float) -> tuple[ErrorKind, str]:
         )
     if isinstance(exc, httpx.ConnectTimeout):
         return ErrorKind.TIMEOUT, f"Could not connect to {where} within {timeout:g} s."
+    if isinstance(exc, SlowAnswer):
+        return (
+            ErrorKind.TIMEOUT,
+            f"{where} answered but was still sending after {timeout:g} s ({exc}); the cart may "
+            "or may not have arrived.",
+        )
     if isinstance(exc, httpx.TimeoutException):
         return (
             ErrorKind.TIMEOUT,

@@ -17,7 +17,7 @@ import httpx
 
 from app import __version__
 from app.providers.base import OutgoingRequest, Provider
-from app.transport.result import BODY_CAP, ErrorKind, SendResult, classify
+from app.transport.result import BODY_CAP, ErrorKind, SendResult, SlowAnswer, classify
 
 __all__ = ["CancelToken", "Cancelled", "make_client", "request_timeout", "send_request"]
 
@@ -190,6 +190,9 @@ def _one(
         content=request.body,
         timeout=request_timeout(timeout),
     )
+    # httpx's read timeout is per read: a server that trickles a byte at a time never trips it.
+    # The whole answer must arrive within ``timeout`` of sending.
+    deadline = time.monotonic() + timeout
     response = client.send(wire, stream=True)
     try:
         chunks: list[bytes] = []
@@ -198,6 +201,8 @@ def _one(
             if size < BODY_CAP:
                 chunks.append(chunk[: BODY_CAP - size])
             size += len(chunk)
+            if time.monotonic() > deadline:
+                raise SlowAnswer(f"{size} bytes of the body had arrived", request=wire)
     finally:
         response.close()
     return response, b"".join(chunks), size
@@ -212,6 +217,13 @@ def _fill(
     result.body = body
     result.body_size = size
     result.error_kind = None
+    if size > BODY_CAP:
+        result.error_kind = ErrorKind.INVALID_RESPONSE
+        result.message = (
+            f"The server answered {response.status_code} with a body of {_megabytes(size)}, more "
+            f"than the {_megabytes(BODY_CAP)} kept; the start of it is shown."
+        )
+        return
     try:
         result.provider_id, result.problems = provider.read_response(
             response.status_code, response.headers, result.body
@@ -232,6 +244,10 @@ def _fill(
     more = len(result.problems) - 1
     tail = f" (and {more} more)" if more > 0 else ""
     result.message = f"{response.status_code} {response.reason_phrase}{said}{tail}"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _finish(result: SendResult, started: float, kind: ErrorKind, message: str) -> SendResult:

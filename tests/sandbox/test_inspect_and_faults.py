@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from app.sandbox import Fault, FaultError
+from app.sandbox.emulator import TRICKLE_CHUNK
 from app.sandbox import config as creds
 from tests.conftest import golden_text
 from tests.sandbox.conftest import Door, drip_basic
@@ -102,6 +103,34 @@ def test_a_malformed_body_keeps_the_status(door: Door) -> None:
     assert response.headers["Content-Type"].startswith("application/json")
     with pytest.raises(ValueError):
         response.json()
+
+
+def test_an_oversized_body_is_still_json(door: Door) -> None:
+    door.client.post("/_sandbox/faults", json={"body_bytes": 10 * 1024 * 1024})
+    response = door.drip_post(EXAMPLE)
+    assert response.status_code == 202
+    assert len(response.content) == 10 * 1024 * 1024
+    assert response.json()["request_id"]
+
+
+def test_a_trickled_body_arrives_in_pieces_over_time(door: Door) -> None:
+    door.sandbox.add_fault(Fault(trickle_ms=20))
+    started = time.perf_counter()
+    arrivals: list[float] = []
+    with door.client.stream(
+        "POST",
+        f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+        content=EXAMPLE,
+        headers={"Authorization": drip_basic(), "Content-Type": "application/json"},
+    ) as r:
+        body = b""
+        for piece in r.iter_raw():
+            body += piece
+            arrivals.append(time.perf_counter() - started)
+    assert r.status_code == 202 and b"request_id" in body
+    pieces = -(-len(body) // TRICKLE_CHUNK)
+    assert arrivals[-1] >= 0.02 * pieces * 0.9  # one delay per piece
+    assert len(arrivals) >= 2
 
 
 def test_faults_are_listed_and_cleared(door: Door) -> None:
