@@ -8,6 +8,7 @@ A file that is not a database (or is someone else's) is moved aside, and a fresh
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -223,6 +224,10 @@ class HistoryStore:
             ) from None
         try:
             self._db = self._open()
+        except sqlite3.OperationalError as exc:
+            # Cannot open or write (a read-only folder, a full disk, a lock): the file may be
+            # fine, so it is left alone; only a damaged file is moved aside, below.
+            raise HistoryError(f"The history {path} cannot be opened: {exc}.") from None
         except sqlite3.DatabaseError:
             self._move_aside()
             self._db = self._open()
@@ -279,14 +284,32 @@ class HistoryStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; a database failure (full disk, read-only file) is a HistoryError
+        that says what to do."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._write_error(exc) from None
             try:
                 yield self._db
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise self._write_error(exc) from None
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("ROLLBACK")
+
+    def _write_error(self, exc: sqlite3.Error) -> HistoryError:
+        return HistoryError(
+            f"The history could not be saved ({exc}). Free some disk space or make "
+            f"{self.path.parent} writable; sending still works."
+        )
 
     def close(self) -> None:
         self._db.close()

@@ -84,8 +84,7 @@ def attach_composer(
     controller = ComposerController(profiles, sender or Sender(), history=history)
     window.attach(controller)
     if notice:
-        window.banner.setText(notice)
-        window.banner.show()
+        window.show_notice(notice)
     # A first run opens the vendor's own example, so there is something real to send at once.
     window.open_cart(open_path or sample_cart("drip"))
     if profile:

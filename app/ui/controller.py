@@ -3,6 +3,7 @@ and sending off the GUI thread. Widgets call it and listen to its signals; it ow
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 from pathlib import Path
@@ -13,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.validation import Validation
-from app.history import HistoryStore
+from app.history import HistoryError, HistoryStore
 from app.history import record as recording
 from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
@@ -47,6 +48,7 @@ class ComposerController(QObject):
     send_failed = Signal(str)  # nothing was sent: missing secrets, a bad target
     payload_replaced = Signal()  # raw JSON parsed into a new payload: refill form and table
     history_changed = Signal(int)  # a history row was written or completed (its id)
+    notice = Signal(str)  # something the user should know that is not about one send
     raw_changed = Signal()  # the raw text became invalid, or valid again
 
     def __init__(
@@ -157,7 +159,8 @@ class ComposerController(QObject):
     def profiles(self) -> list[Profile]:
         try:
             every = self._profiles.all()
-        except ProfileError:
+        except ProfileError as exc:
+            self.notice.emit(str(exc))
             every = [self._profiles.get(f"sandbox-{k}") for k in ("drip", "bronto")]
         return [p for p in every if p.provider == self._provider.key]
 
@@ -343,7 +346,11 @@ class ComposerController(QObject):
         if raw is not None:
             planned = dataclasses.replace(planned, body=raw)
         shaped = self._sender.document_for(document, profile)
-        row = recording.start(self._history, planned, shaped, profile, "gui")
+        try:
+            row = recording.start(self._history, planned, shaped, profile, "gui")
+        except HistoryError as exc:
+            self.notice.emit(str(exc))  # the send goes ahead; its answer is still shown
+            return None
         self.history_changed.emit(row)
         return row
 
@@ -352,7 +359,10 @@ class ComposerController(QObject):
         assert isinstance(result, SendResult)
         row, self._history_row = self._history_row, None
         if self._history is not None and row is not None:
-            recording.finish(self._history, row, result)
+            try:
+                recording.finish(self._history, row, result)
+            except HistoryError as exc:
+                self.notice.emit(str(exc))
             self.history_changed.emit(row)
         self.send_finished.emit(result)
 
@@ -360,7 +370,8 @@ class ComposerController(QObject):
         self._cancel = None
         row, self._history_row = self._history_row, None
         if self._history is not None and row is not None:
-            self._history.delete([row])  # nothing left the app: not a send
+            with contextlib.suppress(HistoryError):  # then it stays, as interrupted
+                self._history.delete([row])  # nothing left the app: not a send
             self.history_changed.emit(row)
         if isinstance(error, CartComposerError):
             self.send_failed.emit(str(error))

@@ -361,6 +361,8 @@ class MainWindow(QMainWindow):
         left.setSizes([430, 200, 110])
         right.setSizes([350, 90, 300])
         self.splitters = (main, left, right)
+        self._notices: list[str] = []
+        self._store_notice = ""
         self.banner = QLabel()
         self.banner.setObjectName("secretsBanner")
         self.banner.setWordWrap(True)
@@ -454,6 +456,7 @@ class MainWindow(QMainWindow):
         c.raw_changed.connect(lambda: self._on_validation_changed(c.validation))
         c.preview_changed.connect(self._follow_in_raw_editor)
         c.history_changed.connect(lambda _: self.history_view.refresh())
+        c.notice.connect(self.show_notice)
         self.history_view.open_requested.connect(self.open_history_entry)
         self.history_view.resend_requested.connect(self.resend_history_entry)
         self.copy_json_button.clicked.connect(self.copy_json)
@@ -487,7 +490,8 @@ class MainWindow(QMainWindow):
     def _on_profile_changed(self, profile: Profile) -> None:
         self._fill_profiles()
         if profile.sandbox:
-            self.banner.hide()
+            self._store_notice = ""
+            self._show_banner()
             return
         # Opening the keyring can take a moment (D-Bus): ask off the GUI thread.
         run_in_background(
@@ -496,10 +500,23 @@ class MainWindow(QMainWindow):
             lambda error: self._show_store_notice(None),
         )
 
+    def show_notice(self, text: str) -> None:
+        """A standing message above the composer (history or profiles trouble); each said once."""
+        if text not in self._notices:
+            self._notices.append(text)
+        self._show_banner()
+
     def _show_store_notice(self, store: object) -> None:
         persistent = getattr(store, "persistent", False)
-        self.banner.setText(getattr(store, "notice", "The secret store could not be opened."))
-        self.banner.setVisible(not persistent and not self.controller.profile.sandbox)
+        notice = getattr(store, "notice", "The secret store could not be opened.")
+        sandbox = self.controller.profile.sandbox
+        self._store_notice = "" if persistent or sandbox else notice
+        self._show_banner()
+
+    def _show_banner(self) -> None:
+        lines = [line for line in (self._store_notice, *self._notices) if line]
+        self.banner.setText("\n".join(lines))
+        self.banner.setVisible(bool(lines))
 
     def manage_profiles(self) -> None:
         from app.ui.profiles_dialog import ProfilesDialog

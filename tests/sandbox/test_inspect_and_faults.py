@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from app.sandbox import Fault, FaultError
-from app.sandbox.emulator import TRICKLE_CHUNK
 from app.sandbox import config as creds
+from app.sandbox.emulator import TRICKLE_CHUNK
 from tests.conftest import golden_text
 from tests.sandbox.conftest import Door, drip_basic
 
