@@ -144,7 +144,14 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.logs import configure
+
     arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        configure()  # only when CART_COMPOSER_LOG is set
+    except (ValueError, OSError) as exc:
+        print(f"Cannot start the log: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     if not arguments or arguments[0] == "gui":
         # The window's own parser: the headless commands' modules stay unloaded until needed,
         # so start-up does not pay for them.

@@ -12,6 +12,7 @@ import httpx
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
+from app.logs import log, register_secret
 from app.transport.result import ErrorKind, classify
 from app.transport.send import request_timeout
 
@@ -116,6 +117,10 @@ class BrontoTokens:
                 "Bronto's token endpoint answered 200 without a usable access_token.",
             ) from None
         refresh = data.get("refresh_token") if isinstance(data.get("refresh_token"), str) else None
+        register_secret(str(access))
+        register_secret(refresh)
+        log.debug("got a Bronto token from %s (%s), valid %g s", token_url, form["grant_type"],
+                  lifetime)  # fmt: skip
         with self._lock:
             self._tokens[key] = _Token(str(access), refresh, self._clock() + lifetime, lifetime)
         return str(access)

@@ -3,15 +3,17 @@ dance (fetch, reuse, refresh, and one re-authentication after a 403 for a stale 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
 from app.domain.errors import CartComposerError
+from app.logs import log, register_secret
 from app.profiles import Profile
 from app.providers import CartDocument, Credentials, OutgoingRequest, Target, get_provider
 from app.secrets import SecretStore
@@ -156,9 +158,14 @@ class Sender:
         """The profile's secrets (env overrides first); ``MissingSecrets`` names what is not set.
         The sandbox profiles always use the sandbox's public credentials."""
         if profile.sandbox:
-            return _sandbox_secrets()
-        names = profile.secret_names()
-        values = read_secrets(self.store, profile.name, names, self.environ)
+            values = _sandbox_secrets()
+        else:
+            names = profile.secret_names()
+            values = read_secrets(self.store, profile.name, names, self.environ)
+        for value in values.values():
+            register_secret(value)
+        if profile.sandbox:
+            return values
         missing = [name for name in names if not values.get(name)]
         if missing:
             raise MissingSecrets(profile.name, missing)
@@ -233,15 +240,23 @@ class Sender:
                 provider.build_request(doc.payload, destination.target, doc.options, credentials),
                 raw_body,
             )
-            return send_request(
+            return _logged(
                 request,
-                client,
-                provider,
-                retry=retry,
-                cancel=cancel,
-                timeout=destination.timeout,
+                profile,
+                lambda: send_request(
+                    request,
+                    client,
+                    provider,
+                    retry=retry,
+                    cancel=cancel,
+                    timeout=destination.timeout,
+                ),
             )
-        return self._send_bronto(doc, destination, secrets, client, retry, cancel, raw_body)
+        return _logged(
+            None,
+            profile,
+            lambda: self._send_bronto(doc, destination, secrets, client, retry, cancel, raw_body),
+        )
 
     def _send_bronto(
         self,
@@ -267,6 +282,7 @@ class Sender:
                 failed = SendResult(placeholder, error_kind=exc.kind, message=str(exc))
                 failed.notes.extend(notes)
                 return failed
+            register_secret(token)
             credentials = Credentials(bronto_access_token=token)
             request = _with_body(
                 provider.build_request(doc.payload, destination.target, doc.options, credentials),
@@ -283,6 +299,25 @@ class Sender:
                 continue
             return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _logged(
+    request: OutgoingRequest | None, profile: Profile, send: Callable[[], SendResult]
+) -> SendResult:
+    """Run ``send``, logging the request (headers masked) and the outcome at debug level."""
+    result = send()
+    sent = request or result.request
+    if log.isEnabledFor(logging.DEBUG):
+        headers = "; ".join(f"{name}: {value}" for name, value in sent.headers)
+        log.debug(
+            "send %s %s (profile %s, %d bytes) headers: %s",
+            sent.method, sent.url, profile.name, len(sent.body), headers,
+        )  # fmt: skip
+        log.debug(
+            "answer %s %s in %.0f ms: %s",
+            result.status, result.error_kind or "ok", result.elapsed * 1000, result.message,
+        )  # fmt: skip
+    return result
 
 
 def _with_body(request: OutgoingRequest, raw_body: bytes | None) -> OutgoingRequest:

@@ -16,6 +16,7 @@ from app.domain.errors import CartComposerError
 from app.domain.validation import Validation
 from app.history import HistoryError, HistoryStore
 from app.history import record as recording
+from app.logs import log
 from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
 from app.providers.document import dumps_cart, load_cart, save_cart
@@ -349,8 +350,10 @@ class ComposerController(QObject):
         try:
             row = recording.start(self._history, planned, shaped, profile, "gui")
         except HistoryError as exc:
+            log.warning("history: %s", exc)
             self.notice.emit(str(exc))  # the send goes ahead; its answer is still shown
             return None
+        log.debug("history: row %d pending", row)
         self.history_changed.emit(row)
         return row
 

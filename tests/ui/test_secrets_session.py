@@ -1,0 +1,116 @@
+"""A whole window session with known secrets — Drip and Bronto profiles, sends that succeed and
+fail, a refused secret, cURL copied, the history exported, the cart saved, debug logging on —
+then every file under CART_COMPOSER_HOME, the log, the clipboard, and every message the app
+showed or raised are searched for the secrets: none may be there."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from app import logs
+from app.profiles import ProfileStore, new_profile
+from app.sandbox import SandboxServer
+from app.sandbox import config as creds
+from app.secrets import MemorySecretStore
+from app.transport import Sender
+from app.ui.application import create_main_window
+from app.ui.main_window import MainWindow
+from tests.ui.conftest import FakeAsker
+
+WRONG_SECRET = "wrong-bronto-secret-7f3a9c"
+
+
+@pytest.fixture
+def debug_log(home: Path) -> Iterator[Path]:
+    handler = logs.configure("debug")
+    assert handler is not None
+    yield home / logs.LOG_FILE
+    for added in list(logs.log.handlers):
+        logs.log.removeHandler(added)
+        added.close()
+    logs.log.setLevel(logging.NOTSET)
+
+
+def _send(qtbot: QtBot, window: MainWindow, said: list[str]) -> int | None:
+    with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as blocker:
+        window.send()
+    result = blocker.args[0]
+    said += [result.message, *result.notes, *(m for _, m in result.problems)]
+    said += [window.response.summary.text(), window.statusBar().currentMessage()]
+    status: int | None = result.status
+    return status
+
+
+def test_no_secret_leaves_the_keyring_or_memory(
+    qtbot: QtBot, home: Path, asker: FakeAsker, debug_log: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="cart_composer")
+    said: list[str] = []
+    with SandboxServer() as server:
+        profiles = ProfileStore()
+        profiles.add(new_profile("qa-drip", "drip", base_url=server.url,
+                                 account_id=creds.DRIP_ACCOUNT_ID))  # fmt: skip
+        profiles.add(new_profile("qa-bronto", "bronto", base_url=server.url,
+                                 token_url=f"{server.url}/oauth2/token"))  # fmt: skip
+        store = MemorySecretStore()
+        store.set("qa-drip", "drip_api_key", creds.DRIP_API_KEY)
+        store.set("qa-bronto", "bronto_client_id", creds.BRONTO_CLIENT_ID)
+        store.set("qa-bronto", "bronto_client_secret", WRONG_SECRET)
+        window = create_main_window(asker=asker, sender=Sender(store, environ={}))
+        qtbot.addWidget(window)
+        window.show()
+        window.controller.send_failed.connect(said.append)
+        window.controller.notice.connect(said.append)
+
+        window.controller.set_profile("qa-drip")
+        assert _send(qtbot, window, said) == 202
+        window.controller.set_field("email", "not an address")
+        assert _send(qtbot, window, said) == 422  # the sandbox refuses it, as Drip does
+        window.copy_curl()
+        clipboard = QGuiApplication.clipboard().text()
+        assert clipboard.startswith("curl ") and "$CART_COMPOSER_DRIP_API_KEY" in clipboard
+
+        window.provider_selector.setCurrentIndex(window.provider_selector.findData("bronto"))
+        window._on_provider_selected(window.provider_selector.currentIndex())
+        window.controller.set_profile("qa-bronto")
+        window.controller.set_field(window.controller.provider.email_field, creds.KNOWN_CONTACT)
+        assert _send(qtbot, window, said) is None  # the wrong secret: refused, said plainly
+        store.set("qa-bronto", "bronto_client_secret", creds.BRONTO_CLIENT_SECRET)
+        assert _send(qtbot, window, said) == 201
+        assert _send(qtbot, window, said) == 409  # the same customerCartId again
+        tokens = list(server.sandbox.bronto._tokens)
+        assert tokens, "the sandbox issued a bearer token"
+
+        history = window.history_view
+        assert history.export("har", home / "exported.har") == 5
+        assert history.export("jsonl", home / "exported.jsonl") == 5
+        assert window._save_to(home / "session.cart.json")
+        window.controller.cancel()
+        window.close()
+    said.append(window.banner.text())
+    assert any("Bronto refused" in text or "invalid_client" in text for text in said), said
+
+    drip_basic = base64.b64encode(f"{creds.DRIP_API_KEY}:".encode()).decode()
+    secrets = [creds.DRIP_API_KEY, drip_basic, creds.BRONTO_CLIENT_SECRET, WRONG_SECRET, *tokens]
+    files = [path for path in home.rglob("*") if path.is_file()]
+    assert debug_log in files and debug_log.stat().st_size > 0
+    assert {"exported.har", "exported.jsonl", "session.cart.json", "profiles.json"} <= {
+        path.name for path in files
+    }
+    log_text = debug_log.read_text(encoding="utf-8")
+    assert "send POST" in log_text and "Authorization: Basic ••••••••" in log_text
+    assert "Authorization: Bearer ••••••••" in log_text
+    for secret in secrets:
+        for path in files:
+            assert secret.encode() not in path.read_bytes(), (secret, path)
+        assert secret not in caplog.text
+        assert secret not in clipboard
+        for text in said:
+            assert secret not in text, (secret, text)
