@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
@@ -80,19 +81,69 @@ class JsonHighlighter(QSyntaxHighlighter):
                     break
 
 
+_CHUNK = 4096
+
+
+def changed_lines(old: str, new: str) -> tuple[int, int, int, int]:
+    """Where ``new`` differs from ``old``, in whole lines: (first line, number of old lines
+    replaced, start and end of the replacement in ``new``). Comparisons run in C on chunks,
+    so a one-character change in a 20,000-line text costs well under a millisecond."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix : prefix + _CHUNK] == new[prefix : prefix + _CHUNK]:
+        prefix += _CHUNK
+    prefix = min(prefix, limit)
+    end = min(prefix + _CHUNK, limit)
+    while prefix < end and old[prefix] == new[prefix]:
+        prefix += 1
+    room = limit - prefix  # the common suffix may not overlap the common prefix
+    suffix = 0
+    while suffix < room:
+        step = min(_CHUNK, room - suffix)
+        if old[len(old) - suffix - step : len(old) - suffix] != new[
+            len(new) - suffix - step : len(new) - suffix
+        ]:
+            break
+        suffix += step
+    while suffix < room and old[len(old) - suffix - 1] == new[len(new) - suffix - 1]:
+        suffix += 1
+    line_start = old.rfind("\n", 0, prefix) + 1
+    old_end = old.find("\n", len(old) - suffix)
+    old_end = len(old) if old_end < 0 else old_end
+    new_end = old_end - len(old) + len(new)
+    first = old.count("\n", 0, line_start)
+    replaced = old.count("\n", line_start, old_end) + 1
+    return first, replaced, line_start, new_end
+
+
 class PreviewView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("payloadPreview")
         self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)  # edits below would otherwise pile up an undo history
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._highlighter = JsonHighlighter(self.document())
+        self._text = ""
 
     def show_text(self, text: str) -> None:
-        if text == self.toPlainText():
+        """Show ``text``, replacing only the lines that changed: a one-cell edit in a large
+        cart re-lays-out and re-highlights a line or two, not the whole request."""
+        old = self._text
+        if text == old:
             return
-        bar = self.verticalScrollBar()
-        position = bar.value()
-        self.setPlainText(text)
-        bar.setValue(position)  # keep the reader's place while they type
+        self._text = text
+        if not old:
+            self.setPlainText(text)
+            return
+        first, replaced, start, end = changed_lines(old, text)
+        document = self.document()
+        cursor = QTextCursor(document.findBlockByNumber(first))
+        last = document.findBlockByNumber(first + replaced - 1)
+        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(text[start:end])
+
+    def setPlainText(self, text: str) -> None:
+        self._text = text
+        super().setPlainText(text)

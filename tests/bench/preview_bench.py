@@ -73,8 +73,8 @@ def main() -> None:
             model.setData(index, str(Decimal("10.00") + n))
             window.controller.refresh_now()  # what the debounce timer calls
             app.processEvents()
-            assert f"{10 + n}.00" in window.preview.toPlainText()
             samples.append((time.perf_counter() - started) * 1000)
+            assert f"{10 + n}.00" in window.preview.toPlainText()  # checked outside the timing
         samples.sort()
         p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
         print(f"{count:7d}{statistics.median(samples):9.2f}{p95:9.2f}")
