@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["JsonSyntaxError", "dumps", "format_decimal", "loads", "pretty"]
+__all__ = [
+    "JsonSyntaxError",
+    "RawJson",
+    "dumps",
+    "dumps_element",
+    "format_decimal",
+    "loads",
+    "pretty",
+]
 
 # Past these exponents a plain positional rendering would be absurdly long; use E notation.
 _MAX_POSITIONAL_EXPONENT = 40
@@ -45,8 +53,15 @@ def _string(text: str) -> str:
     return out
 
 
+class RawJson(str):
+    """JSON text already written for its place in the output (indent included): ``dumps``
+    copies it as is. How the preview reuses the text of line items that did not change."""
+
+
 def _write(value: Any, indent: int | None, level: int, parts: list[str]) -> None:
-    if value is None:
+    if isinstance(value, RawJson):
+        parts.append(value)
+    elif value is None:
         parts.append("null")
     elif value is True:
         parts.append("true")
@@ -108,9 +123,19 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     Keys keep their insertion order; with ``indent`` the layout matches ``json.dumps(indent=2)``.
     Raises ``TypeError`` for non-JSON values and ``ValueError`` for NaN or infinities.
     """
+    return _written(value, indent, 0)
+
+
+def dumps_element(value: Any, level: int, *, indent: int = 2) -> str:
+    """``value`` written as it appears ``level`` containers deep in ``dumps`` output (its
+    first line unindented, the lines after it indented for that depth)."""
+    return _written(value, indent, level)
+
+
+def _written(value: Any, indent: int | None, level: int) -> str:
     parts: list[str] = []
     try:
-        _write(value, indent, 0, parts)
+        _write(value, indent, level, parts)
     except RecursionError:
         raise ValueError("the value is nested too deeply to write as JSON") from None
     return "".join(parts)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 __all__ = ["Issue", "Validation", "format_path"]
 
@@ -39,11 +38,10 @@ class Issue:
 
 @dataclass(frozen=True)
 class Validation:
-    """Errors block a clean send; warnings only inform. ``cart`` is the typed model when valid."""
+    """Errors block a clean send; warnings only inform."""
 
     issues: tuple[Issue, ...] = ()
     warning_issues: tuple[Issue, ...] = ()
-    cart: Any = None
     errors: Mapping[str, str] = field(init=False)
     warnings: Mapping[str, str] = field(init=False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
@@ -26,12 +26,15 @@ from app.domain.validation import Issue, Validation, format_path
 __all__ = [
     "CheckResult",
     "FieldSpec",
+    "Finding",
     "Loc",
     "PayloadModel",
+    "assemble",
     "canonical",
     "child_model",
     "custom_key_problem",
     "field_specs",
+    "findings",
     "present",
     "upgrade_legacy_keys",
     "validate_payload",
@@ -298,27 +301,46 @@ def custom_key_problem(model: type[PayloadModel], key: Any) -> str | None:
     return None
 
 
-def _custom_issues(
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in one object, before it becomes an ``Issue``: its ``loc`` is relative to
+    where the search started, so an item's findings can be kept and re-placed when the item
+    moves. ``custom`` marks a custom attribute's problem: (its object's loc, that object's
+    element label, the attribute's quoted name)."""
+
+    loc: Loc
+    code: str
+    predicate: str
+    custom: tuple[Loc, str, str] | None = None
+
+    def issue(self, root: type[PayloadModel], prefix: Loc = ()) -> Issue:
+        loc = (*prefix, *self.loc)
+        if self.custom is None:
+            subject = _subject(root, loc)
+        else:
+            obj_loc, label, name = self.custom
+            where = (*prefix, *obj_loc)
+            element = "" if not where else f"{label} {int(where[-1]) + 1}: "
+            subject = f"{element}Custom attribute{name}"
+        return Issue(format_path(loc), self.code, _sentence(subject, self.predicate), loc)
+
+
+def _custom_findings(
     model: type[PayloadModel], data: Mapping[str, Any], loc: Loc
-) -> Iterator[tuple[Loc, Issue]]:
-    element = "" if not loc else f"{model.element_label} {int(loc[-1]) + 1}: "
+) -> Iterator[Finding]:
     for key, value in data.items():
         if key in model.model_fields:
             continue
         where: Loc = (*loc, key) if isinstance(key, str) else loc
         name = f" “{key}”" if isinstance(key, str) and key.strip() else ""
-        subject = f"{element}Custom attribute{name}"
+        custom = (loc, model.element_label, name)
         problem = custom_key_problem(model, key)
         if problem is not None:
-            yield (
-                where,
-                Issue(format_path(where), "format_error", _sentence(subject, problem), where),
-            )
+            yield Finding(where, "format_error", problem, custom)
             continue
         value_problem = _json_problem(value)
         if value_problem is not None:
-            message = _sentence(subject, value_problem)
-            yield where, Issue(format_path(where), "type_error", message, where)
+            yield Finding(where, "type_error", value_problem, custom)
 
 
 def _walk_objects(
@@ -354,34 +376,50 @@ def _validate(model: type[PayloadModel], payload: Any) -> Validation:
             f"The cart must be a JSON object with named fields, not {describe_json_type(payload)}."
         )
         return Validation(issues=(Issue("", "type_error", message),))
-    data = canonical(model, payload)
-    found: list[tuple[Loc, Issue]] = []
-    warnings: list[Issue] = []
-    cart: PayloadModel | None = None
+    errors, warnings = findings(model, canonical(model, payload))
+    return assemble(model, [((), errors, warnings)])
 
-    def issue(loc: Loc, code: str, predicate: str) -> Issue:
-        return Issue(format_path(loc), code, _sentence(_subject(model, loc), predicate), loc)
 
+def findings(
+    model: type[PayloadModel], data: Mapping[str, Any]
+) -> tuple[list[Finding], list[Finding]]:
+    """Errors and warnings in ``data`` (canonical) and the objects inside it, with locs relative
+    to ``data``: per object, cross-field rules first, then the model's field rules, then the
+    custom attributes (the order in which one path's messages are told)."""
+    errors: list[Finding] = []
+    warnings: list[Finding] = []
     # Cross-field rules first: where both speak of one field, "Email or a Drip person ID is
     # required" says more than the field's own "is empty".
     for owner, obj, loc in _walk_objects(model, data):
         for where, code, predicate in owner.check_errors(obj):
-            found.append(((*loc, *where), issue((*loc, *where), code, predicate)))
+            errors.append(Finding((*loc, *where), code, predicate))
         for where, code, predicate in owner.check_warnings(obj):
-            warnings.append(issue((*loc, *where), code, predicate))
+            warnings.append(Finding((*loc, *where), code, predicate))
     try:
-        cart = model.model_validate(data)
+        model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc, code, predicate = _translate(model, error)
-            found.append((loc, issue(loc, code, predicate)))
+            errors.append(Finding(loc, code, predicate))
     for owner, obj, loc in _walk_objects(model, data):
         if _allows_custom(owner):
-            found.extend(_custom_issues(owner, obj, loc))
+            errors.extend(_custom_findings(owner, obj, loc))
+    return errors, warnings
+
+
+def assemble(
+    root: type[PayloadModel], parts: Iterable[tuple[Loc, Sequence[Finding], Sequence[Finding]]]
+) -> Validation:
+    """One ``Validation`` from findings made in parts (the cart, each item), each part given
+    with the loc it was found at."""
+    found: list[Issue] = []
+    warned: list[Issue] = []
+    for prefix, errors, warnings in parts:
+        found.extend(finding.issue(root, prefix) for finding in errors)
+        warned.extend(finding.issue(root, prefix) for finding in warnings)
     # Messages in the order of the form (a stable sort keeps "first per path" meaningful).
-    found.sort(key=lambda pair: _loc_order(model, pair[0]))
-    issues = tuple(issue for _, issue in found)
-    return Validation(issues=issues, warning_issues=tuple(warnings), cart=None if issues else cart)
+    found.sort(key=lambda issue: _loc_order(root, issue.loc))
+    return Validation(issues=tuple(found), warning_issues=tuple(warned))
 
 
 def _loc_order(root: type[PayloadModel], loc: Loc) -> tuple[int, ...]:

@@ -19,7 +19,8 @@ from app.history import record as recording
 from app.logs import log
 from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
-from app.providers.document import dumps_cart, load_cart, save_cart
+from app.providers.document import load_cart, save_cart
+from app.providers.render import CartRenderer, Rendered
 from app.transport import CancelToken, Sender, SendResult
 from app.ui.workers import run_in_background
 
@@ -66,10 +67,12 @@ class ComposerController(QObject):
         self._history = history
         self._history_row: int | None = None
         self._provider: Provider = get_provider(provider)
+        self._renderer = CartRenderer(self._provider)
         self._payload: dict[str, Any] = {}
         self._options: dict[str, Any] = {}
         self._path: Path | None = None
-        self._saved_text = ""
+        # What the cart was when last opened or saved: (provider, body, options), see _state().
+        self._saved: tuple[str, bytes | None, str] | None = None
         self._dirty = False
         self._profile = profiles.get(f"sandbox-{provider}")
         self._validation = Validation()
@@ -129,14 +132,18 @@ class ComposerController(QObject):
     def document(self) -> CartDocument:
         # canonical() builds new dicts for the cart and each item; deeper values are shared,
         # which is safe because editors replace values rather than change them in place.
+        return CartDocument(
+            provider=self._provider.key,  # type: ignore[arg-type]
+            payload=self._provider.canonical(self._wire_payload()),
+            options=dict(self._options),
+        )
+
+    def _wire_payload(self) -> dict[str, Any]:
+        """The payload as it is sent and saved: an empty list of items is left out."""
         payload = self._payload
         if payload.get(self._provider.items_key) == []:
             payload = {k: v for k, v in payload.items() if k != self._provider.items_key}
-        return CartDocument(
-            provider=self._provider.key,  # type: ignore[arg-type]
-            payload=self._provider.canonical(payload),
-            options=dict(self._options),
-        )
+        return payload
 
     def value(self, name: str) -> Any:
         return self._payload.get(name)
@@ -206,6 +213,7 @@ class ComposerController(QObject):
     ) -> None:
         provider_changed = document.provider != self._provider.key
         self._provider = get_provider(document.provider)
+        self._renderer = CartRenderer(self._provider)
         self._payload = copy.deepcopy(document.payload)
         typed = self._provider.options(document.options)
         self._options = typed.model_dump() if typed is not None else {}
@@ -213,7 +221,7 @@ class ComposerController(QObject):
             self._profile = self._profiles.get(f"sandbox-{self._provider.key}")
             self.profile_changed.emit(self._profile)
         self._path = path
-        self._saved_text = dumps_cart_safe(self.document()) if saved else ""
+        self._saved = self._state() if saved else None
         self._set_dirty(not saved)
         self.path_changed.emit(path)
         self.document_replaced.emit()
@@ -273,7 +281,7 @@ class ComposerController(QObject):
         document = self.document()
         save_cart(document, target)
         self._path = target
-        self._saved_text = dumps_cart_safe(document)
+        self._saved = self._state()
         self._set_dirty(False)
         self.path_changed.emit(target)
         return target
@@ -287,22 +295,37 @@ class ComposerController(QObject):
 
     def refresh_now(self) -> None:
         self._timer.stop()
-        document = self.document()
-        if self._dirty and self._saved_text:
-            self._set_dirty(dumps_cart_safe(document) != self._saved_text)
-        self._validation = self._provider.validate(document.payload)
+        rendered = self._renderer.render(self._wire_payload())
+        if self._dirty and self._saved is not None:
+            self._set_dirty(self._state(rendered) != self._saved)
+        self._validation = rendered.validation
         self.validation_changed.emit(self._validation)
-        self._preview = self._render_preview(document)
+        self._preview = self._render_preview(rendered)
         self.preview_changed.emit(self._preview)
+
+    def _state(self, rendered: Rendered | None = None) -> tuple[str, bytes | None, str]:
+        """What a save writes, compared cheaply: the body is the canonical payload, exactly."""
+        rendered = rendered or self._renderer.render(self._wire_payload())
+        return self._provider.key, rendered.body, repr(sorted(self._options.items()))
 
     def preview_request(self, document: CartDocument | None = None) -> OutgoingRequest:
         return self._sender.preview(document or self.document(), self._profile)
 
-    def _render_preview(self, document: CartDocument) -> str:
+    def _render_preview(self, rendered: Rendered) -> str:
+        # The request around the body (URL, headers) comes from the profile and the options;
+        # the body is the one just rendered, so the cart is not written twice per keystroke.
+        shell = CartDocument(
+            provider=self._provider.key,  # type: ignore[arg-type]
+            payload={},
+            options=dict(self._options),
+        )
         try:
-            request = self.preview_request(document)
+            request = self.preview_request(shell)
         except CartComposerError as exc:
             return f"# No request can be built yet:\n# {exc}"
+        if rendered.body is None:
+            return f"# No request can be built yet:\n# {rendered.body_error}"
+        request = dataclasses.replace(request, body=rendered.body)
         lines = [f"{request.method} {request.url}"]
         lines += [f"{name}: {value}" for name, value in request.headers]
         return "\n".join([*lines, "", request.body_text])
@@ -380,11 +403,3 @@ class ComposerController(QObject):
             self.send_failed.emit(str(error))
         else:
             self.send_failed.emit(f"Sending failed unexpectedly: {type(error).__name__}: {error}")
-
-
-def dumps_cart_safe(document: CartDocument) -> str:
-    """The file text of a document, or a marker when it holds something JSON cannot hold."""
-    try:
-        return dumps_cart(document)
-    except ValueError:
-        return "<unwritable>"

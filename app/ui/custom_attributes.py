@@ -232,11 +232,17 @@ class CustomAttributesEditor(QWidget):
         model, target = self._model(), self._target()
         if model is None or target is None:
             return
-        for key in [k for k in target if k not in model.model_fields]:
-            del target[key]
+        updated = {k: v for k, v in target.items() if k in model.model_fields}
         for (key, kind, text), problem in zip(self.rows(), self._problems(), strict=True):
             if problem is None:
-                target[key] = parse_custom(kind, text)[0]
+                updated[key] = parse_custom(kind, text)[0]
+        row = self.scope.currentData()
+        if row == "cart":
+            target.clear()
+            target.update(updated)
+        else:
+            # An item is replaced, never changed in place (the preview caches items by identity).
+            self._controller.items()[row] = updated
         self._mark()
         self._controller.changed()
 

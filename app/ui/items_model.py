@@ -161,14 +161,17 @@ class ItemsTableModel(QAbstractTableModel):
         spec = self.spec(index.column())
         if role != Qt.ItemDataRole.EditRole or spec is None or not index.isValid():
             return False
-        item = self._controller.items()[index.row()]
+        items = self._controller.items()
+        item = items[index.row()]
         if not isinstance(item, dict):
             return False
         parsed = parse_value(spec.kind, str(value))
+        # A new dict, never a change in place: the preview keeps each unchanged item's
+        # rendering by identity (see app/providers/render.py).
         if parsed is None:
-            item.pop(spec.name, None)
+            items[index.row()] = {k: v for k, v in item.items() if k != spec.name}
         else:
-            item[spec.name] = parsed
+            items[index.row()] = {**item, spec.name: parsed}
         self.dataChanged.emit(index, self.index(index.row(), self.computed_column))
         self._controller.changed()
         return True

@@ -100,9 +100,10 @@ def changed_lines(old: str, new: str) -> tuple[int, int, int, int]:
     suffix = 0
     while suffix < room:
         step = min(_CHUNK, room - suffix)
-        if old[len(old) - suffix - step : len(old) - suffix] != new[
-            len(new) - suffix - step : len(new) - suffix
-        ]:
+        if (
+            old[len(old) - suffix - step : len(old) - suffix]
+            != new[len(new) - suffix - step : len(new) - suffix]
+        ):
             break
         suffix += step
     while suffix < room and old[len(old) - suffix - 1] == new[len(new) - suffix - 1]:
