@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import json.encoder
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,11 +47,16 @@ def format_decimal(value: Decimal) -> str:
     return str(value)
 
 
+# json's own string writer (in C), the one json.dumps(ensure_ascii=False) uses.
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _string(text: str) -> str:
-    out = json.dumps(text, ensure_ascii=False)
-    if any("\ud800" <= ch <= "\udfff" for ch in out):
+    out = _encode_string(text)
+    if _SURROGATE.search(out):
         # A lone surrogate (possible after parsing "\ud800") cannot be encoded as UTF-8: escape it.
-        out = "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in out)
+        out = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", out)
     return out
 
 

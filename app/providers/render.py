@@ -12,6 +12,7 @@ message, as ``Provider.validate`` and ``Provider.body`` (a property test holds i
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,8 +48,21 @@ class CartRenderer:
         self._model: type[PayloadModel] = provider.model
         self._item_model = child_model(provider.model, provider.items_key)
         self._items: dict[int, tuple[object, _Item]] = {}
+        self._lock = threading.Lock()  # one render at a time: a worker's, or the GUI thread's
+
+    def unseen_items(self, payload: Any) -> int:
+        """How many line items ``render`` would have to check anew."""
+        items = payload.get(self.provider.items_key) if isinstance(payload, Mapping) else None
+        if not isinstance(items, list):
+            return 0
+        known = self._items
+        return sum(1 for item in items if id(item) not in known)
 
     def render(self, payload: Any) -> Rendered:
+        with self._lock:
+            return self._render(payload)
+
+    def _render(self, payload: Any) -> Rendered:
         key = self.provider.items_key
         items = payload.get(key) if isinstance(payload, Mapping) else None
         if not isinstance(items, list) or not items or self._item_model is None:

@@ -7,6 +7,7 @@ composer is attached on the GUI thread when that is done. Nothing heavy is impor
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -160,6 +161,9 @@ def run(
         if screenshot is None:
             window.restore_state(settings)  # the splitters exist now
         window.statusBar().showMessage("Ready", 3000)
+        # Everything loaded so far lives as long as the app: keep it out of the garbage
+        # collector's full passes, which otherwise re-scan it and pause every thread.
+        gc.freeze()
         if quit_after == "ready":
             window.installEventFilter(_QuitAtFirstPaint(app))
             window.update()

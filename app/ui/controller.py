@@ -24,10 +24,12 @@ from app.providers.render import CartRenderer, Rendered
 from app.transport import CancelToken, Sender, SendResult
 from app.ui.workers import run_in_background
 
-__all__ = ["PREVIEW_DEBOUNCE_MS", "ComposerController"]
+__all__ = ["BACKGROUND_ITEMS", "PREVIEW_DEBOUNCE_MS", "ComposerController"]
 
 # Edits within this many milliseconds share one preview rebuild.
 PREVIEW_DEBOUNCE_MS = 50
+# More new line items than this to check, and the check runs off the GUI thread.
+BACKGROUND_ITEMS = 300
 
 
 def empty_document(provider: str) -> CartDocument:
@@ -51,6 +53,7 @@ class ComposerController(QObject):
     payload_replaced = Signal()  # raw JSON parsed into a new payload: refill form and table
     history_changed = Signal(int)  # a history row was written or completed (its id)
     notice = Signal(str)  # something the user should know that is not about one send
+    status = Signal(str)  # a passing state ("Checking 5,000 line items…"); "" when over
     raw_changed = Signal()  # the raw text became invalid, or valid again
 
     def __init__(
@@ -73,6 +76,7 @@ class ComposerController(QObject):
         self._path: Path | None = None
         # What the cart was when last opened or saved: (provider, body, options), see _state().
         self._saved: tuple[str, bytes | None, str] | None = None
+        self._saved_pending: int | None = None
         self._dirty = False
         self._profile = profiles.get(f"sandbox-{provider}")
         self._validation = Validation()
@@ -83,7 +87,9 @@ class ComposerController(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh_now)
+        self._timer.timeout.connect(self.refresh)
+        self._generation = 0  # counts edits, so a late background result is recognised
+        self._rendering = False
         self.replace_document(empty_document(provider))
 
     # --- reading ---------------------------------------------------------------------------
@@ -196,6 +202,7 @@ class ComposerController(QObject):
     def changed(self) -> None:
         """Something in the draft changed: mark it unsaved and schedule a preview rebuild (which
         also checks whether the cart is back to what was saved)."""
+        self._generation += 1
         self._set_dirty(True)
         self.payload_changed.emit()
         self._timer.start()
@@ -221,20 +228,24 @@ class ComposerController(QObject):
             self._profile = self._profiles.get(f"sandbox-{self._provider.key}")
             self.profile_changed.emit(self._profile)
         self._path = path
-        self._saved = self._state() if saved else None
+        self._generation += 1
+        self._saved = None
+        # The saved state is taken from the first rendering of this cart (maybe a background
+        # one, for a big cart), if no edit came first.
+        self._saved_pending = self._generation if saved else None
         self._set_dirty(not saved)
         self.path_changed.emit(path)
         self.document_replaced.emit()
-        self.refresh_now()
+        self.refresh()
 
     # --- raw JSON --------------------------------------------------------------------------
 
     def body_text(self) -> str:
         """The JSON body as it will be sent (what the raw editor starts from)."""
-        try:
-            return self._provider.body(self.document().payload).decode("utf-8")
-        except CartComposerError as exc:
-            return f"// {exc}"
+        rendered = self._renderer.render(self._wire_payload())  # the items done are reused
+        if rendered.body is None:
+            return f"// {rendered.body_error}"
+        return rendered.body.decode("utf-8")
 
     def apply_raw(self, text: str) -> tuple[str | None, tuple[str, ...]]:
         """Take hand-edited JSON. A JSON object becomes the cart (old keys renamed, with notes);
@@ -281,7 +292,7 @@ class ComposerController(QObject):
         document = self.document()
         save_cart(document, target)
         self._path = target
-        self._saved = self._state()
+        self._saved, self._saved_pending = self._state(), None
         self._set_dirty(False)
         self.path_changed.emit(target)
         return target
@@ -293,9 +304,53 @@ class ComposerController(QObject):
 
     # --- validation and preview ------------------------------------------------------------
 
-    def refresh_now(self) -> None:
+    def refresh(self) -> None:
+        """Validate and rebuild the preview: at once for the usual edit (the renderer redoes
+        only what changed), on a worker thread when many new line items must be checked (a
+        pasted or opened cart of thousands), so the window never stalls for it."""
         self._timer.stop()
-        rendered = self._renderer.render(self._wire_payload())
+        payload = self._wire_payload()
+        if self._renderer.unseen_items(payload) <= BACKGROUND_ITEMS:
+            self.refresh_now()
+            return
+        if self._rendering:
+            self._timer.start()  # try again when the running check is done
+            return
+        # A snapshot: editors replace item dicts and values rather than change them in place,
+        # so copying the two containers is enough for the worker to read it safely.
+        key = self._provider.items_key
+        snapshot = dict(payload)
+        if isinstance(snapshot.get(key), list):
+            snapshot[key] = list(snapshot[key])
+        generation, renderer = self._generation, self._renderer
+        self._rendering = True
+        count = len(snapshot.get(key) or ())
+        self.status.emit(f"Checking {count:,} line items…")
+        run_in_background(
+            lambda: renderer.render(snapshot),
+            lambda rendered: self._rendered(rendered, generation, renderer),
+            lambda error: self._rendered(None, generation, renderer),
+        )
+
+    def _rendered(self, rendered: object, generation: int, renderer: CartRenderer) -> None:
+        self._rendering = False
+        if generation != self._generation or renderer is not self._renderer:
+            self._timer.start()  # edited meanwhile: check again (the items done are kept)
+            return
+        if isinstance(rendered, Rendered):
+            self._apply(rendered, generation)
+            self.status.emit("")
+        else:
+            self.refresh_now()
+
+    def refresh_now(self) -> None:
+        """Validate and rebuild the preview now, on this thread."""
+        self._timer.stop()
+        self._apply(self._renderer.render(self._wire_payload()), self._generation)
+
+    def _apply(self, rendered: Rendered, generation: int) -> None:
+        if self._saved_pending == generation:
+            self._saved, self._saved_pending = self._state(rendered), None
         if self._dirty and self._saved is not None:
             self._set_dirty(self._state(rendered) != self._saved)
         self._validation = rendered.validation

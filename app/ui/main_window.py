@@ -457,6 +457,7 @@ class MainWindow(QMainWindow):
         c.preview_changed.connect(self._follow_in_raw_editor)
         c.history_changed.connect(lambda _: self.history_view.refresh())
         c.notice.connect(self.show_notice)
+        c.status.connect(self._show_status)
         self.history_view.open_requested.connect(self.open_history_entry)
         self.history_view.resend_requested.connect(self.resend_history_entry)
         self.copy_json_button.clicked.connect(self.copy_json)
@@ -499,6 +500,12 @@ class MainWindow(QMainWindow):
             self._show_store_notice,
             lambda error: self._show_store_notice(None),
         )
+
+    def _show_status(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     def show_notice(self, text: str) -> None:
         """A standing message above the composer (history or profiles trouble); each said once."""

@@ -46,10 +46,12 @@ edits = st.lists(
 
 def _apply(payload: dict[str, Any], key: str, edit: tuple[str, int, int, Any], fresh: Any) -> None:
     kind, a, b, value = edit
-    items = payload.setdefault(key, [])
-    if kind == "field":
+    if kind == "field":  # may also put something that is not a list where the items go
         payload[sorted(payload)[a % len(payload)]] = value
         return
+    items = payload.get(key)
+    if not isinstance(items, list):
+        items = payload[key] = []
     if kind == "insert":
         items.insert(a % (len(items) + 1), fresh)
         return

@@ -1,0 +1,99 @@
+"""A 5,000-item cart pasted into raw mode, with bad values hypothesis chooses and places: the
+window keeps answering while it is checked (on a worker), every bad value gets its own message
+at its item and field, and editing a cell afterwards is immediate."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from app.domain import jsonfmt
+from app.paths import sample_cart
+from app.ui.main_window import MainWindow
+
+COUNT = 5000
+bad_values = st.sampled_from(["abc", "-1", "1e999999", "😀", "", " ", "x" * 10_000, "\u202e9"])
+bad_fields = st.sampled_from(["price", "quantity", "product_url", "image_url", "total"])
+
+
+class Ticks:
+    """The GUI event loop's heartbeat: the longest gap between 10 ms timer ticks."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(lambda: self.times.append(time.perf_counter()))
+
+    def longest_gap(self) -> float:
+        return max((b - a for a, b in itertools.pairwise(self.times)), default=0.0)
+
+
+@pytest.fixture
+def ticks() -> Iterator[Ticks]:
+    beat = Ticks()
+    beat.timer.start()
+    yield beat
+    beat.timer.stop()
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # shrinking 5,000-item carts would take minutes
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(bad=st.lists(st.tuples(st.integers(0, COUNT - 1), bad_fields, bad_values), min_size=1,
+                    max_size=4, unique_by=lambda b: b[0]))  # fmt: skip
+def test_a_5000_item_cart_is_checked_without_freezing(
+    qtbot: QtBot, window: MainWindow, ticks: Ticks, bad: list[tuple[int, str, str]]
+) -> None:
+    body: Any = jsonfmt.loads(sample_cart("drip").read_bytes())["payload"]
+    template = body["items"][0]
+    body["items"] = [dict(template, product_id=f"sku-{n}") for n in range(COUNT)]
+    for row, field, value in bad:
+        body["items"][row][field] = value
+    text = jsonfmt.dumps(body)
+
+    window.set_raw_mode(True)
+    started = time.perf_counter()
+    window.raw_editor.setPlainText(text)  # the paste
+    paste = time.perf_counter() - started
+    started = time.perf_counter()
+    window._apply_raw()  # parses the text (on the GUI thread) and schedules the check
+    parse = time.perf_counter() - started
+    ticks.times.clear()
+    with qtbot.waitSignal(window.controller.validation_changed, timeout=30_000):
+        qtbot.waitUntil(lambda: "Checking 5,000 line items" in window.statusBar().currentMessage())
+    qtbot.wait(100)  # the ticks after the result is shown count too
+    stall = ticks.longest_gap()
+    assert window.controller.preview_text.endswith(text)
+
+    errors = window.controller.validation.errors
+    for row, field, _ in bad:
+        assert f"items[{row}].{field}" in errors, (row, field, sorted(errors)[:5])
+        assert errors[f"items[{row}].{field}"].startswith(f"Item {row + 1}: ")
+    assert len(errors) == len(bad)
+    print(f"paste {paste:.2f} s, parse {parse:.2f} s, longest stall while checking {stall:.3f} s")
+    # The check runs on a worker; what can still pause the window is CPython's full garbage
+    # collection of a heap this size (about 0.1 s here), which stops every thread.
+    assert stall < 0.25, stall
+    assert paste < 2.0 and parse < 2.0
+
+    window.set_raw_mode(False)
+    model = window.items_model
+    index = model.index(COUNT - 1, model.column_of("price"))
+    started = time.perf_counter()
+    model.setData(index, "12.50")
+    window.controller.refresh()  # what the debounce timer calls: one item is new, so at once
+    edit = time.perf_counter() - started
+    assert '"price": 12.50' in window.controller.preview_text
+    assert edit < 0.5, edit
