@@ -33,6 +33,9 @@ MAX_BATCH = 1000
 _HOUR = 3600.0
 _RATE_DOC = "https://www.getdrip.com/docs/rest-api#rate-limting"  # sic: Drip's own spelling
 
+# The newest accepted carts the sandbox keeps (for tests and /_sandbox inspection).
+ACCEPTED_LIMIT = 5000
+
 
 def _errors(status: int, *entries: dict[str, str], headers: Any = ()) -> httpx.Response:
     return json_response(status, {"errors": list(entries)}, headers)
@@ -104,7 +107,8 @@ class DripApi:
         self._config = config
         self._lock = lock
         self._calls: dict[str, deque[float]] = {"single": deque(), "batch": deque()}
-        self.accepted: list[dict[str, Any]] = []  # every accepted cart, with its request id
+        # The accepted carts with their request ids: the newest ones, as for the request log.
+        self.accepted: deque[dict[str, Any]] = deque(maxlen=ACCEPTED_LIMIT)
 
     def reset(self) -> None:
         with self._lock:

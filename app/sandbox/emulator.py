@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,10 @@ __all__ = ["ConnectionDropped", "RecordedRequest", "Sandbox", "json_response"]
 
 # Form fields whose values are secrets: masked in the request log.
 _SECRET_FORM_FIELDS = frozenset({"client_secret", "refresh_token", "password"})
+
+
+# How many requests the sandbox remembers for /_sandbox/requests (the newest ones).
+LOG_LIMIT = 5000
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):
@@ -99,7 +104,8 @@ class Sandbox:
 
         self.config = config or SandboxConfig()
         self._lock = threading.RLock()
-        self._log: list[RecordedRequest] = []
+        # The newest requests only: a sandbox left running all day must not grow without end.
+        self._log: deque[RecordedRequest] = deque(maxlen=LOG_LIMIT)
         self._faults: list[Fault] = []
         self._next_id = 1
         self.drip = DripApi(self.config, self._lock)

@@ -28,8 +28,11 @@ class Worker(QRunnable):
         self.signals = WorkerSignals()
 
     def run(self) -> None:
+        # The job (and all it holds) is let go as soon as it has run: PySide may keep this
+        # object itself for as long as the pool lives.
+        job, self._job = self._job, _done
         try:
-            value = self._job()
+            value = job()
         except BaseException as exc:  # reported to the GUI thread, never lost
             self.signals.errored.emit(exc)
         else:
@@ -38,7 +41,11 @@ class Worker(QRunnable):
             self.signals.finished.emit()
 
 
-_running: set[Worker] = set()
+_running: dict[int, Worker] = {}
+
+
+def _done() -> None:
+    raise RuntimeError("this worker has already run")
 
 
 def run_in_background(
@@ -52,7 +59,18 @@ def run_in_background(
     worker = Worker(job)
     worker.signals.returned.connect(on_success)
     worker.signals.errored.connect(on_failure)
-    worker.signals.finished.connect(lambda: _running.discard(worker))
-    _running.add(worker)
+    # Once finished, the worker drops its connections: a slot that holds the worker makes a
+    # cycle through Qt (worker → signals → slot → worker) that Python's collector cannot see,
+    # and every worker, with all its job held, would otherwise stay in memory for good.
+    key = id(worker)
+
+    def release() -> None:
+        _running.pop(key, None)
+        signals = worker.signals
+        for signal in (signals.returned, signals.errored, signals.finished):
+            signal.disconnect()  # the callbacks (and what they hold) go with them
+
+    worker.signals.finished.connect(release)
+    _running[key] = worker
     (pool or QThreadPool.globalInstance()).start(worker)
     return worker

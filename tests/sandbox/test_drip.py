@@ -140,7 +140,7 @@ def test_rule_violations_get_422_with_drips_error_list(
     assert response.json() == {
         "errors": [{"code": code, "attribute": attribute, "message": message}]
     }
-    assert door.sandbox.drip.accepted == []
+    assert not door.sandbox.drip.accepted
 
 
 def test_an_item_error_names_the_item(door: Door) -> None:
@@ -209,7 +209,7 @@ def test_one_bad_cart_rejects_the_batch_and_names_it(door: Door) -> None:
     response = door.drip_post(jsonfmt.dumps({"carts": [good, bad]}).encode(), batch=True)
     assert response.status_code == 422
     assert response.json()["errors"][0]["attribute"] == "carts[1].email"
-    assert door.sandbox.drip.accepted == []
+    assert not door.sandbox.drip.accepted
 
 
 def test_a_batch_with_a_string_price_gets_400_pointing_at_it(door: Door) -> None:

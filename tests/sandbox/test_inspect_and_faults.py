@@ -167,7 +167,21 @@ def test_reset_forgets_everything(door: Door) -> None:
     door.sandbox.add_fault(Fault(status=500, count=5))
     assert door.client.post("/_sandbox/reset").status_code == 204
     assert door.sandbox.requests() == [] and door.sandbox.faults() == []
-    assert door.sandbox.drip.accepted == []
+    assert not door.sandbox.drip.accepted
     assert (
         door.client.get("/v2/accounts", headers={"Authorization": drip_basic()}).status_code == 200
     )
+
+
+def test_the_log_keeps_the_newest_requests_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.sandbox import Sandbox, emulator
+
+    monkeypatch.setattr(emulator, "LOG_LIMIT", 3)
+    sandbox = Sandbox()
+    with httpx.Client(transport=sandbox.transport(), base_url="http://sandbox") as client:
+        for _ in range(5):
+            client.post(f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE,
+                        headers={"Authorization": drip_basic()})  # fmt: skip
+    assert [r.id for r in sandbox.requests()] == [3, 4, 5]
