@@ -32,7 +32,7 @@ __all__ = [
     "HistoryStore",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILE_NAME = "history.sqlite3"
 # Response bodies are stored up to this size; the original size is kept beside them.
 BODY_LIMIT = 2 * 1024 * 1024
@@ -74,7 +74,36 @@ CREATE INDEX requests_email ON requests (email);
 CREATE INDEX requests_cart_id ON requests (cart_id);
 CREATE INDEX requests_provider_id ON requests (provider_id);
 """
-_MIGRATIONS = {1: _V1, 2: _V2}
+# Version 3: a full-text index (trigram, so any substring of 3 or more characters) of what the
+# free-text filter searches, kept in step by triggers; existing rows are indexed on migration.
+_FTS_COLUMNS = "email, cart_id, provider_id, request_body, response_body"
+_FTS_VALUES = (
+    "{p}.email, {p}.cart_id, {p}.provider_id, "
+    "CAST({p}.request_body AS TEXT), CAST({p}.response_body AS TEXT)"
+)
+_INDEX_NEW = (
+    f"INSERT INTO requests_text (rowid, {_FTS_COLUMNS}) "
+    f"VALUES (new.id, {_FTS_VALUES.format(p='new')})"
+)
+_UNINDEX_OLD = (
+    f"INSERT INTO requests_text (requests_text, rowid, {_FTS_COLUMNS}) "
+    f"VALUES ('delete', old.id, {_FTS_VALUES.format(p='old')})"
+)
+_V3 = f"""
+CREATE VIRTUAL TABLE requests_text USING fts5(
+    {_FTS_COLUMNS}, content='requests', content_rowid='id', tokenize='trigram'
+);
+INSERT INTO requests_text (rowid, {_FTS_COLUMNS})
+    SELECT id, {_FTS_VALUES.format(p="requests")} FROM requests;
+CREATE TRIGGER requests_text_insert AFTER INSERT ON requests BEGIN {_INDEX_NEW}; END;
+CREATE TRIGGER requests_text_delete AFTER DELETE ON requests BEGIN {_UNINDEX_OLD}; END;
+CREATE TRIGGER requests_text_update AFTER UPDATE ON requests BEGIN
+    {_UNINDEX_OLD}; {_INDEX_NEW};
+END;
+"""
+_MIGRATIONS = {1: _V1, 2: _V2, 3: _V3}
+# The trigram index finds substrings of at least this many characters; shorter text is scanned.
+_TRIGRAM = 3
 
 _COLUMNS = (
     "id", "sent_at", "elapsed_ms", "state", "source", "profile", "provider", "operation",
@@ -113,7 +142,12 @@ class HistoryFilter:
         if self.until:
             clauses.append("sent_at < ?")
             args.append(self.until)
-        if self.text:
+        if self.text and len(self.text) >= _TRIGRAM:
+            # A phrase query on the trigram index: the text anywhere, case-insensitively.
+            phrase = '"' + self.text.replace('"', '""') + '"'
+            clauses.append("id IN (SELECT rowid FROM requests_text WHERE requests_text MATCH ?)")
+            args.append(phrase)
+        elif self.text:
             like = f"%{self.text}%"
             clauses.append(
                 "(email LIKE ? OR cart_id LIKE ? OR provider_id LIKE ? "

@@ -16,7 +16,7 @@ import pytest
 from app.domain import jsonfmt
 from app.history import HistoryFilter, HistoryStore
 from app.history.export import to_har, write_har
-from app.history.store import _V1, SCHEMA_VERSION
+from app.history.store import _MIGRATIONS, _V1, SCHEMA_VERSION
 from app.paths import sample_cart
 from app.sandbox import Fault, SandboxServer
 from app.sandbox import config as creds
@@ -72,6 +72,45 @@ def test_query_filters_and_orders_newest_first(tmp_path: Path) -> None:
     assert store.delete([first]) == 1 and store.count() == 1
 
 
+def test_free_text_finds_any_substring_in_the_searched_fields(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    a = pending(store, email="Ann.Shopper@Example.com", cart_id="cart-AAA-1",
+                body=b'{"items": [{"name": "Blue \\"Delft\\" mug"}]}')  # fmt: skip
+    b = pending(store, email="bob@example.com", cart_id="cart-bbb-2")
+    store.complete(b, state="succeeded", elapsed_ms=1, status=201,
+                   response_body=b'{"cartId": "7f3a-cafe"}', provider_id="7f3a-cafe")  # fmt: skip
+
+    def found(text: str) -> list[int]:
+        return [e.id for e in store.query(HistoryFilter(text=text))]
+
+    assert found("shopper@example") == [a]  # case-insensitive, inside the address
+    assert found("AAA-1") == [a] and found("aaa-1") == [a]
+    assert found('"name": "Blue') == [a]  # quotes are searched for, not query syntax
+    assert found("cafe") == [b]  # the response body, indexed once the row is complete
+    assert found("7f3a") == [b]  # the provider's id
+    assert found("example.com") == [b, a]
+    assert found("zz") == [] and found("b@") == [b]  # under 3 characters: a plain scan
+    assert found("nowhere") == []
+    store.delete([b])
+    assert found("cafe") == [] and found("example.com") == [a]
+
+
+def test_version_2_rows_are_searchable_after_the_migration(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(_V1 + "PRAGMA user_version=1;")
+    db.executescript(_MIGRATIONS[2] + "PRAGMA user_version=2;")
+    db.execute(
+        "INSERT INTO requests (sent_at, state, profile, provider, operation, method, url, "
+        "request_headers, request_body, email) VALUES ('2026-01-01T00:00:00.000Z', 'succeeded', "
+        "'p', 'drip', 'cart_activity', 'POST', 'http://x', '[]', x'7b7d', 'old@example.com')"
+    )
+    db.commit()
+    db.close()
+    store = HistoryStore(path)
+    assert [e.email for e in store.query(HistoryFilter(text="old@exam"))] == ["old@example.com"]
+
+
 def test_pending_rows_become_interrupted_on_the_next_open(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     store = HistoryStore(path)
@@ -118,7 +157,7 @@ def test_version_1_is_migrated_to_the_current_version(tmp_path: Path) -> None:
     (entry,) = store.query()
     assert entry.source == "unknown" and entry.request_headers == []
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"requests_provider", "requests_state", "requests_email"} <= indexes
     assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
