@@ -198,14 +198,25 @@ def _one(
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
-            if size < BODY_CAP:
-                chunks.append(chunk[: BODY_CAP - size])
+            chunks.append(chunk[: BODY_CAP - size])
             size += len(chunk)
+            if size > BODY_CAP:
+                # The rest would be thrown away: stop reading (the connection is closed) and
+                # take the full size from Content-Length when the server gave one.
+                size = max(size, _declared_length(response))
+                break
             if time.monotonic() > deadline:
                 raise SlowAnswer(f"{size} bytes of the body had arrived", request=wire)
     finally:
         response.close()
     return response, b"".join(chunks), size
+
+
+def _declared_length(response: httpx.Response) -> int:
+    try:
+        return max(int(response.headers.get("content-length", "")), 0)
+    except ValueError:
+        return 0
 
 
 def _fill(
@@ -217,11 +228,14 @@ def _fill(
     result.body = body
     result.body_size = size
     result.error_kind = None
-    if size > BODY_CAP:
+    if size > BODY_CAP and 200 <= response.status_code < 300:
+        # A success whose body cannot be read whole: the provider's id cannot be trusted.
         result.error_kind = ErrorKind.INVALID_RESPONSE
+        known = _declared_length(response) == size
+        how_big = _megabytes(size) if known else f"more than {_megabytes(BODY_CAP)}"
         result.message = (
-            f"The server answered {response.status_code} with a body of {_megabytes(size)}, more "
-            f"than the {_megabytes(BODY_CAP)} kept; the start of it is shown."
+            f"The server answered {response.status_code} with a body of {how_big}, more than "
+            f"the {_megabytes(BODY_CAP)} kept; the start of it is shown."
         )
         return
     try:

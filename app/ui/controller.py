@@ -68,7 +68,6 @@ class ComposerController(QObject):
         self._profiles = profiles
         self._sender = sender
         self._history = history
-        self._history_row: int | None = None
         self._provider: Provider = get_provider(provider)
         self._renderer = CartRenderer(self._provider)
         self._payload: dict[str, Any] = {}
@@ -395,10 +394,10 @@ class ComposerController(QObject):
         document, profile = self.document(), self._profile
         raw = self._raw_text.encode("utf-8") if as_is and self._raw_error else None
         cancel = self._cancel = CancelToken()
-        self._history_row = self._record_pending(document, profile, raw)
         self.send_started.emit()
+        history = self._history
         run_in_background(
-            lambda: self._sender.send(document, profile, cancel=cancel, raw_body=raw),
+            lambda: self._send_recorded(history, document, profile, cancel, raw),
             self._on_sent,
             self._on_send_error,
         )
@@ -412,11 +411,38 @@ class ComposerController(QObject):
     def history(self) -> HistoryStore | None:
         return self._history
 
+    def _send_recorded(
+        self,
+        history: HistoryStore | None,
+        document: CartDocument,
+        profile: Profile,
+        cancel: CancelToken,
+        raw: bytes | None,
+    ) -> SendResult:
+        """On the worker, like all disk and network work: the history row (pending) before the
+        request leaves, the send, then the row completed. Signals go to the GUI thread."""
+        row = self._record_pending(history, document, profile, raw)
+        try:
+            result = self._sender.send(document, profile, cancel=cancel, raw_body=raw)
+        except BaseException:
+            if history is not None and row is not None:
+                with contextlib.suppress(HistoryError):  # then it stays, as interrupted
+                    history.delete([row])  # nothing left the app: not a send
+                self.history_changed.emit(row)
+            raise
+        if history is not None and row is not None:
+            try:
+                recording.finish(history, row, result)
+            except HistoryError as exc:
+                self.notice.emit(str(exc))
+            self.history_changed.emit(row)
+        return result
+
     def _record_pending(
-        self, document: CartDocument, profile: Profile, raw: bytes | None
-    ) -> int | None:
-        """The history row, written on the GUI thread before the request leaves."""
-        if self._history is None:
+        self, history: HistoryStore | None, document: CartDocument, profile: Profile,
+        raw: bytes | None,
+    ) -> int | None:  # fmt: skip
+        if history is None:
             return None
         try:
             planned = self._sender.preview(document, profile)
@@ -426,7 +452,7 @@ class ComposerController(QObject):
             planned = dataclasses.replace(planned, body=raw)
         shaped = self._sender.document_for(document, profile)
         try:
-            row = recording.start(self._history, planned, shaped, profile, "gui")
+            row = recording.start(history, planned, shaped, profile, "gui")
         except HistoryError as exc:
             log.warning("history: %s", exc)
             self.notice.emit(str(exc))  # the send goes ahead; its answer is still shown
@@ -438,22 +464,10 @@ class ComposerController(QObject):
     def _on_sent(self, result: object) -> None:
         self._cancel = None
         assert isinstance(result, SendResult)
-        row, self._history_row = self._history_row, None
-        if self._history is not None and row is not None:
-            try:
-                recording.finish(self._history, row, result)
-            except HistoryError as exc:
-                self.notice.emit(str(exc))
-            self.history_changed.emit(row)
         self.send_finished.emit(result)
 
     def _on_send_error(self, error: BaseException) -> None:
         self._cancel = None
-        row, self._history_row = self._history_row, None
-        if self._history is not None and row is not None:
-            with contextlib.suppress(HistoryError):  # then it stays, as interrupted
-                self._history.delete([row])  # nothing left the app: not a send
-            self.history_changed.emit(row)
         if isinstance(error, CartComposerError):
             self.send_failed.emit(str(error))
         else:

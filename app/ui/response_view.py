@@ -53,6 +53,28 @@ def _size(count: int) -> str:
     return f"{count / 1024 / 1024:.1f} MB"
 
 
+# The pane shows at most this much of a body (the history keeps up to 2 MB), with lines folded
+# at FOLD characters: laying out megabytes, or one line of 64 KB (60 ms), holds up the window.
+DISPLAY_LIMIT = 64 * 1024
+FOLD = 1000
+
+
+def body_text(body: bytes, size: int) -> str:
+    """The body for the pane: pretty JSON when it is small enough, else its start; long lines
+    folded; a note at the end says what was left out or folded."""
+    whole = len(body) <= DISPLAY_LIMIT and size <= len(body)
+    text = jsonfmt.pretty(body) if whole else body[:DISPLAY_LIMIT].decode("utf-8", "replace")
+    notes = [] if whole else [f"the first {_size(min(len(body), DISPLAY_LIMIT))} of {_size(size)}"]
+    lines = text.split("\n")
+    if any(len(line) > FOLD for line in lines):
+        text = "\n".join(
+            line[start : start + FOLD] for line in lines for start in range(0, len(line) or 1, FOLD)
+        )
+        notes.append(f"lines over {FOLD:,} characters folded")
+    return text + (f"\n\n… {'; '.join(notes)} (the history keeps the body as received)."
+                   if notes else "")  # fmt: skip
+
+
 class ResponseView(QWidget):
     """Empty until the first send; then the latest result."""
 
@@ -139,7 +161,7 @@ class ResponseView(QWidget):
             self.problems.addItem(item)
         self.problems.setVisible(bool(result.problems))
         self.headers.setPlainText("\n".join(f"{name}: {value}" for name, value in result.headers))
-        self.body.setPlainText(jsonfmt.pretty(result.body))
+        self.body.setPlainText(body_text(result.body, result.body_size))
 
     def _on_problem(self, item: QListWidgetItem) -> None:
         attribute = item.data(Qt.ItemDataRole.UserRole)

@@ -235,4 +235,5 @@ def test_a_large_response_body_is_capped_with_its_size_noted() -> None:
     assert len(result.body) == BODY_CAP
     assert result.body_size == len(huge)
     assert result.truncated
+    assert str(result.error_kind) == "http_status" and result.message.startswith("500 ")
     assert result.to_json()["response"]["truncated"] is True

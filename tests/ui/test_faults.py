@@ -98,6 +98,10 @@ def test_each_fault_is_reported_recorded_and_never_freezes_the_window(
     assert result.status == status
     assert words in result.message
     assert words in window.response.summary.text() or window.response.badge.text() == str(status)
+    if isinstance(fault, Fault) and fault.body_bytes:  # the pane shows the start, and says so
+        assert "… the first 64.0 KB of 10.0 MB; lines over 1,000 characters folded" in (
+            window.response.body.toPlainText()
+        )
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert ticks and max(gaps) < 0.1, max(gaps)
     history = window.controller.history
