@@ -71,6 +71,10 @@ def attach_composer(
     from app.transport import Sender
     from app.ui.controller import ComposerController
 
+    # Workers (checks of big carts, sends) hold the GIL in turns of this many seconds; the
+    # window's paint makes many short calls into Python, each waiting up to one turn. 5 ms
+    # (Python's default) adds up to visible pauses; 1 ms keeps them short.
+    sys.setswitchinterval(0.001)
     profiles = ProfileStore()
     notice = ""
     try:
@@ -172,6 +176,9 @@ def run(
 
     def save_and_quit() -> None:
         assert screenshot is not None
+        if window.controller.checking:  # a big cart: picture it once it is checked
+            QTimer.singleShot(100, save_and_quit)
+            return
         ok = window.grab().save(str(screenshot))
         if not ok:
             print(f"Could not save a screenshot to {screenshot}", file=sys.stderr)

@@ -131,6 +131,11 @@ class ComposerController(QObject):
         return self._raw_error
 
     @property
+    def checking(self) -> bool:
+        """A check of many line items is running on a worker (``refresh``)."""
+        return self._rendering
+
+    @property
     def sending(self) -> bool:
         return self._cancel is not None
 
@@ -324,6 +329,11 @@ class ComposerController(QObject):
         generation, renderer = self._generation, self._renderer
         self._rendering = True
         count = len(snapshot.get(key) or ())
+        # Until the answer comes, say so rather than show the previous cart's problems.
+        self._preview = f"# Checking {count:,} line items…"
+        self.preview_changed.emit(self._preview)
+        self._validation = Validation()
+        self.validation_changed.emit(self._validation)
         self.status.emit(f"Checking {count:,} line items…")
         run_in_background(
             lambda: renderer.render(snapshot),

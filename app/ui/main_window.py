@@ -552,7 +552,10 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, path)
             self.summary.addItem(item)
         count = len(validation.errors) + (1 if raw_error else 0)
-        if count:
+        if self.controller.checking:
+            self.summary.clear()
+            self.summary_title.setText("<b>Problems</b> — checking the line items…")
+        elif count:
             self.summary_title.setText(f"<b>Problems</b> ({count}) — click one to go to it")
         else:
             self.summary_title.setText("<b>Problems</b> — none: the cart follows the API's rules")
@@ -657,6 +660,7 @@ class MainWindow(QMainWindow):
             self.preview_stack.currentIndex() == 1
             and not self.raw_editor.hasFocus()
             and not self.controller.raw_error
+            and not self.controller.checking  # the body is being worked out on a worker
         ):
             text = self.controller.body_text()
             if text != self.raw_editor.toPlainText():
