@@ -20,6 +20,7 @@ from app.cli.common import (
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError, CartFileError
 from app.providers import CartDocument, LoadedCart, OutgoingRequest, get_provider, loads_cart
+from app.providers.bronto.lifecycle import CartOperation
 from app.providers.document import is_cart_document
 from app.transport.result import ErrorKind, SendResult
 
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
     from app.profiles import Profile
     from app.transport import Overrides, Sender
 
-__all__ = ["add_arguments", "curl", "load_input", "payload", "preview", "send", "validate"]
+__all__ = [
+    "add_arguments", "bronto", "curl", "load_input", "payload", "preview", "send", "validate",
+]  # fmt: skip
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,6 +82,32 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         action="store_true",
         help="send even if the cart breaks the API's rules (to see the server's own errors)",
     )
+
+    bronto_cmd = commands.add_parser(
+        "bronto",
+        help="Bronto cart actions after Add Cart: update, get, search, abandon, fiddle, delete",
+        description="Act on a cart Bronto already has. Every action but search needs Bronto's "
+        "cartId (Add Cart's answer, shown by `send`); update sends CART, search looks up CART's "
+        "customerCartId (or --customer-cart-id). The sandbox profile's embedded sandbox lives "
+        "only as long as one command: to act on a cart across commands, run `cart-composer "
+        "sandbox` and pass --base-url http://127.0.0.1:8765 --auth-url "
+        "http://127.0.0.1:8765/oauth2/token.",
+    )
+    bronto_cmd.add_argument("action", choices=[op.value for op in CartOperation])
+    bronto_cmd.add_argument(
+        "cart", nargs="?", type=Path, metavar="CART",
+        help=".cart.json (update: sent; search: its customerCartId)",
+    )  # fmt: skip
+    bronto_cmd.add_argument("--cart-id", default="", metavar="ID", help="Bronto's cartId")
+    bronto_cmd.add_argument("--customer-cart-id", default="", metavar="ID",
+                            help="search: the shop's cart id")  # fmt: skip
+    bronto_cmd.add_argument("--profile", default="sandbox-bronto", metavar="NAME")
+    bronto_cmd.add_argument("--base-url", metavar="URL", help="override the profile's base URL")
+    bronto_cmd.add_argument("--auth-url", metavar="URL", help="override Bronto's token URL")
+    bronto_cmd.add_argument("--create-contact", action="store_true",
+                            help="update: create a contact for a new email")  # fmt: skip
+    bronto_cmd.add_argument("--timeout", type=float, metavar="S")
+    bronto_cmd.add_argument("--json", action="store_true", help="print the full result as JSON")
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -267,6 +296,59 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         _print_result(sent, profile.name, out, err)
     return _exit_code(sent)
+
+
+def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """One lifecycle action on a cart Bronto has; recorded in the history like a send."""
+    from app.cli.history import open_history
+    from app.history import HistoryStore
+    from app.history import record as recording
+    from app.profiles import ProfileStore
+    from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
+    from app.transport import MissingSecrets, Overrides, Sender
+
+    operation = CartOperation(args.action)
+    document = CartDocument(provider="bronto")
+    if args.cart is not None:
+        document = load_input(args.cart, "bronto").document
+        if document.provider != "bronto":
+            raise CliError(f"{args.cart} is a {document.provider} cart.", EXIT_INVALID)
+    if args.customer_cart_id:
+        payload = {**document.payload, "customerCartId": args.customer_cart_id}
+        document = document.model_copy(update={"payload": payload})
+    if operation is CartOperation.UPDATE and args.cart is None:
+        raise CliError("update sends a cart: give the CART file.", EXIT_INVALID)
+    profile = ProfileStore().get(args.profile)
+    options = {"createContact": True} if args.create_contact else {}
+    overrides = Overrides(base_url=args.base_url, token_url=args.auth_url, timeout=args.timeout,
+                          options=options)  # fmt: skip
+    sender = Sender()
+    history = open_history(err)
+    try:
+        result = sender.operate(operation, profile, cart_id=args.cart_id, document=document,
+                                overrides=overrides)  # fmt: skip
+    except MissingSecrets as exc:
+        print(str(exc), file=err)
+        return EXIT_SECRETS
+    except CartComposerError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    if isinstance(history, HistoryStore):
+        shaped = sender.document_for(document, profile, overrides)
+        row = recording.start(history, result.request, shaped, profile, "cli", operation.value)
+        recording.finish(history, row, result)
+    if args.json:
+        out.write(jsonfmt.dumps(result.to_json()) + "\n")
+        return _exit_code(result)
+    _print_result(result, profile.name, out, err)
+    if result.status is not None:
+        meaning = OPERATIONS[operation].meanings.get(result.status)
+        if meaning:
+            print(meaning, file=out)
+        search = operation is CartOperation.SEARCH
+        described = cart_state(result.status, result.body, search=search).describe()
+        if described:
+            print(f"Cart: {described}", file=out)
+    return _exit_code(result)
 
 
 def _print_result(result: SendResult, profile: str, out: TextIO, err: TextIO) -> None:

@@ -6,6 +6,7 @@
     cart-composer preview CART         print the exact request (secrets masked)
     cart-composer curl CART            print a cURL command for it
     cart-composer send CART            send it and print the answer
+    cart-composer bronto ACTION ...    Bronto cart actions: update, get, search, abandon, ...
     cart-composer profiles ...         list, add, remove profiles; set their secrets
     cart-composer history ...          what was sent: list, show, export (HAR), clear
     cart-composer sandbox [--port N]   run the Drip/Bronto emulator on 127.0.0.1 until Ctrl-C
@@ -134,6 +135,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.curl(args, out)
     if args.command == "send":
         return carts.send(args, out, err)
+    if args.command == "bronto":
+        return carts.bronto(args, out, err)
     if args.command == "profiles":
         return profiles.run(args, out, err)
     if args.command == "history":

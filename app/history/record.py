@@ -21,8 +21,10 @@ def start(
     document: CartDocument,
     profile: Profile,
     source: str,
+    operation: str | None = None,
 ) -> int:
-    """Record ``request`` (headers masked) as pending; returns the row id."""
+    """Record ``request`` (headers masked) as pending; returns the row id. ``operation``
+    defaults to the provider's cart call (Drip cart activity, Bronto Add Cart)."""
     provider = get_provider(document.provider)
     email = document.payload.get(provider.email_field)
     cart_id = document.payload.get(provider.cart_id_field)
@@ -33,7 +35,7 @@ def start(
         body=request.body,
         profile=profile.name,
         provider=document.provider,
-        operation=OPERATIONS[document.provider],
+        operation=operation or OPERATIONS[document.provider],
         source=source,
         email=email if isinstance(email, str) else None,
         cart_id=cart_id if isinstance(cart_id, str) else None,

@@ -12,10 +12,11 @@ from typing import Any
 
 import httpx
 
-from app.domain.errors import CartComposerError
+from app.domain.errors import CartComposerError, TargetError
 from app.logs import log, register_secret
 from app.profiles import Profile
 from app.providers import CartDocument, Credentials, OutgoingRequest, Target, get_provider
+from app.providers.bronto.lifecycle import CartOperation, build_operation
 from app.secrets import SecretStore
 from app.secrets.store import SECRET_LABELS, read_secrets
 from app.transport.connection import ConnectionCheck
@@ -269,6 +270,29 @@ class Sender:
         raw_body: bytes | None = None,
     ) -> SendResult:
         provider = get_provider("bronto")
+
+        def build(token: str | None) -> OutgoingRequest:
+            credentials = Credentials(bronto_access_token=token)
+            request = provider.build_request(
+                doc.payload, destination.target, doc.options, credentials
+            )
+            return _with_body(request, raw_body) if token else request
+
+        return self._with_token(destination, secrets, client, build, retry, cancel)
+
+    def _with_token(
+        self,
+        destination: Destination,
+        secrets: Mapping[str, str | None],
+        client: httpx.Client,
+        build: Callable[[str | None], OutgoingRequest],
+        retry: bool,
+        cancel: CancelToken,
+    ) -> SendResult:
+        """A Bronto call with a bearer token: fetched (or cached), and fetched anew once when
+        Bronto refuses it, as Bronto's own client does. ``build(None)`` is the request shown
+        when no token could be had."""
+        provider = get_provider("bronto")
         client_id = secrets.get("bronto_client_id") or ""
         client_secret = secrets.get("bronto_client_secret") or ""
         notes: list[str] = []
@@ -278,19 +302,14 @@ class Sender:
                     client, destination.token_url, client_id, client_secret, destination.timeout
                 )
             except TokenError as exc:
-                placeholder = provider.build_request(doc.payload, destination.target, doc.options)
-                failed = SendResult(placeholder, error_kind=exc.kind, message=str(exc))
+                failed = SendResult(build(None), error_kind=exc.kind, message=str(exc))
                 failed.notes.extend(notes)
                 return failed
             register_secret(token)
-            credentials = Credentials(bronto_access_token=token)
-            request = _with_body(
-                provider.build_request(doc.payload, destination.target, doc.options, credentials),
-                raw_body,
-            )
             result = send_request(
-                request, client, provider, retry=retry, cancel=cancel, timeout=destination.timeout
-            )
+                build(token), client, provider, retry=retry, cancel=cancel,
+                timeout=destination.timeout,
+            )  # fmt: skip
             result.notes[:0] = notes
             if attempt == 1 and result.status == 403 and _stale_token(result):
                 # Bronto's own client re-authenticates once on a 403 for a bad token.
@@ -299,6 +318,43 @@ class Sender:
                 continue
             return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def operate(
+        self,
+        operation: CartOperation,
+        profile: Profile,
+        *,
+        cart_id: str = "",
+        document: CartDocument | None = None,
+        overrides: Overrides | None = None,
+        cancel: CancelToken | None = None,
+    ) -> SendResult:
+        """A Bronto lifecycle call on a cart Add Cart created (``cart_id`` is Bronto's
+        ``cartId``); Update sends ``document``, Search looks up its ``customerCartId``.
+        Raises like ``send`` before anything leaves."""
+        if profile.provider != "bronto":
+            raise TargetError(f"“{profile.name}” is a {profile.provider} profile; cart actions "
+                              "are Bronto's.")  # fmt: skip
+        destination = self.destination(profile, overrides)
+        doc = self.document_for(document or CartDocument(provider="bronto"), profile, overrides)
+        customer = doc.payload.get("customerCartId")
+
+        def build(token: str | None) -> OutgoingRequest:
+            return build_operation(
+                operation, destination.target, token=token, cart_id=cart_id,
+                customer_cart_id=customer if isinstance(customer, str) else "",
+                payload=doc.payload, options=doc.options,
+            )  # fmt: skip
+
+        build(None)  # a missing cartId or customerCartId is said before a token is fetched
+        secrets = self.secrets(profile)
+        return _logged(
+            None,
+            profile,
+            lambda: self._with_token(
+                destination, secrets, self.client(), build, False, cancel or CancelToken()
+            ),
+        )
 
 
 def _logged(

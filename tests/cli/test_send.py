@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from app.paths import sample_cart
@@ -230,3 +231,39 @@ def test_curl_reveals_secrets_only_when_asked(home: Path) -> None:
     assert '-u "$CART_COMPOSER_DRIP_API_KEY:"' in hidden.stdout
     shown = cli(home, "curl", DRIP_CART, "--reveal-secrets")
     assert f"-u {creds.DRIP_API_KEY}:" in shown.stdout
+
+
+def test_bronto_cart_actions_after_add_cart(home: Path, server: SandboxServer) -> None:
+    url = ("--base-url", server.url)
+    added = cli(home, "send", BRONTO_CART, *url)
+    assert added.returncode == 0, added.stderr
+    cart_id = added.stdout.splitlines()[1].rsplit(" · ", 1)[1]
+
+    def act(*args: str) -> subprocess.CompletedProcess[str]:
+        return cli(home, "bronto", *args, *url)
+
+    abandoned = act("abandon", "--cart-id", cart_id)
+    assert abandoned.returncode == 0, abandoned.stderr
+    assert abandoned.stdout.splitlines()[1:] == [
+        next(line for line in abandoned.stdout.splitlines() if line.startswith("204 No Content")),
+        "Abandoned: the cart is ABANDONED, which starts “Cart Is Abandoned” workflows.",
+    ]
+    got = act("get", "--cart-id", cart_id)
+    assert f"Cart: status ABANDONED · phase SHOPPING · cartId {cart_id}" in got.stdout
+    found = act("search", BRONTO_CART)
+    assert "Cart: 1 cart found · status ABANDONED" in found.stdout
+    expire = f"{server.url}/_sandbox/bronto/carts/{cart_id}"
+    assert httpx.put(expire, json={"status": "EXPIRED"}).status_code == 200
+    refused = act("update", BRONTO_CART, "--cart-id", cart_id)
+    assert refused.returncode == 1
+    assert "The cart is EXPIRED or COMPLETE: it can no longer change." in refused.stdout
+    assert act("delete", "--cart-id", cart_id).returncode == 0
+    none = act("search", BRONTO_CART)
+    assert (
+        none.returncode == 0 and "No cart has this customerCartId (204 No Content)." in none.stdout
+    )
+    missing = act("fiddle")
+    assert missing.returncode == 2
+    assert "Fiddle needs Bronto's cartId" in missing.stderr
+    rows = json.loads(cli(home, "history", "--json", "--limit", "1").stdout.splitlines()[0])
+    assert rows["operation"] == "search" and rows["response"]["status"] == 204
