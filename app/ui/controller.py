@@ -19,6 +19,7 @@ from app.history import record as recording
 from app.logs import log
 from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
+from app.providers.bronto.lifecycle import CartOperation, CartState, build_operation, cart_state
 from app.providers.document import load_cart, save_cart
 from app.providers.render import CartRenderer, Rendered
 from app.transport import CancelToken, Sender, SendResult
@@ -54,6 +55,8 @@ class ComposerController(QObject):
     history_changed = Signal(int)  # a history row was written or completed (its id)
     notice = Signal(str)  # something the user should know that is not about one send
     status = Signal(str)  # a passing state ("Checking 5,000 line items…"); "" when over
+    bronto_cart_changed = Signal(str)  # Bronto's cartId for this cart ("" when none is known)
+    cart_state_changed = Signal(object)  # CartState: what the last answer says of the cart
     raw_changed = Signal()  # the raw text became invalid, or valid again
 
     def __init__(
@@ -88,6 +91,7 @@ class ComposerController(QObject):
         self._timer.setInterval(PREVIEW_DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
         self._generation = 0  # counts edits, so a late background result is recognised
+        self._bronto_cart_id = ""  # Bronto's cartId, from Add Cart's answer (or a search)
         self._rendering = False
         self.replace_document(empty_document(provider))
 
@@ -233,6 +237,7 @@ class ComposerController(QObject):
             self.profile_changed.emit(self._profile)
         self._path = path
         self._generation += 1
+        self.set_bronto_cart_id("")  # another cart: the old cartId is not this one's
         self._saved = None
         # The saved state is taken from the first rendering of this cart (maybe a background
         # one, for a big cart), if no edit came first.
@@ -474,6 +479,98 @@ class ComposerController(QObject):
     def _on_sent(self, result: object) -> None:
         self._cancel = None
         assert isinstance(result, SendResult)
+        if self._provider.key == "bronto" and result.status == 201 and result.provider_id:
+            self.set_bronto_cart_id(result.provider_id)
+            self.cart_state_changed.emit(cart_state(201, result.body))
+        self.send_finished.emit(result)
+
+    # --- Bronto's cart lifecycle -----------------------------------------------------------
+
+    @property
+    def bronto_cart_id(self) -> str:
+        return self._bronto_cart_id
+
+    def set_bronto_cart_id(self, cart_id: str) -> None:
+        cart_id = cart_id.strip()
+        if cart_id != self._bronto_cart_id:
+            self._bronto_cart_id = cart_id
+            self.bronto_cart_changed.emit(cart_id)
+
+    def operate(self, operation: CartOperation) -> bool:
+        """One lifecycle call on the cart Bronto has (off the GUI thread, recorded like a send).
+        After Abandon or Fiddle, a Get follows, so the pane can show the status they left."""
+        if self._cancel is not None:
+            return False
+        document, profile, cart_id = self.document(), self._profile, self._bronto_cart_id
+        cancel = self._cancel = CancelToken()
+        self.send_started.emit()
+        history = self._history
+        run_in_background(
+            lambda: self._operate_recorded(history, operation, document, profile, cart_id, cancel),
+            lambda outcome: self._on_operated(operation, outcome),
+            self._on_send_error,
+        )
+        return True
+
+    def _operate_recorded(
+        self,
+        history: HistoryStore | None,
+        operation: CartOperation,
+        document: CartDocument,
+        profile: Profile,
+        cart_id: str,
+        cancel: CancelToken,
+    ) -> tuple[SendResult, CartState]:
+        def one(op: CartOperation) -> SendResult:
+            shaped = self._sender.document_for(document, profile)
+            customer = shaped.payload.get("customerCartId")
+            # Built first (and refused here if the cartId is missing), so the history row is
+            # written before anything leaves, as for a send.
+            planned = build_operation(
+                op, self._sender.destination(profile).target, cart_id=cart_id,
+                customer_cart_id=customer if isinstance(customer, str) else "",
+                payload=shaped.payload, options=shaped.options,
+            )  # fmt: skip
+            row = None
+            if history is not None:
+                try:
+                    row = recording.start(history, planned, shaped, profile, "gui", op)
+                except HistoryError as exc:
+                    self.notice.emit(str(exc))
+            try:
+                result = self._sender.operate(op, profile, cart_id=cart_id, document=document,
+                                              cancel=cancel)  # fmt: skip
+            except BaseException:
+                if history is not None and row is not None:
+                    with contextlib.suppress(HistoryError):
+                        history.delete([row])  # nothing left the app
+                raise
+            if history is not None and row is not None:
+                try:
+                    recording.finish(history, row, result)
+                except HistoryError as exc:
+                    self.notice.emit(str(exc))
+                self.history_changed.emit(row)
+            return result
+
+        result = one(operation)
+        search = operation is CartOperation.SEARCH
+        state = cart_state(result.status or 0, result.body, search=search)
+        if operation in (CartOperation.ABANDON, CartOperation.FIDDLE) and result.status == 204:
+            after = one(CartOperation.GET)
+            state = cart_state(after.status or 0, after.body)
+        return result, state
+
+    def _on_operated(self, operation: CartOperation, outcome: object) -> None:
+        self._cancel = None
+        assert isinstance(outcome, tuple)
+        result, state = outcome[0], outcome[1]
+        assert isinstance(result, SendResult) and isinstance(state, CartState)
+        if operation is CartOperation.DELETE and result.status == 204:
+            self.set_bronto_cart_id("")
+        elif state.cart_id:
+            self.set_bronto_cart_id(state.cart_id)
+        self.cart_state_changed.emit(state)
         self.send_finished.emit(result)
 
     def _on_send_error(self, error: BaseException) -> None:

@@ -14,8 +14,8 @@ from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
-    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-    from PySide6.QtWidgets import QListWidgetItem, QPushButton
+    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QListWidgetItem, QPushButton, QToolBar
 
     from app.domain.validation import Validation
     from app.history import HistoryEntry
@@ -44,6 +44,7 @@ class Asker(Protocol):
     def send_as_is(self, error: str) -> bool: ...
     def open_path(self) -> Path | None: ...
     def save_path(self, suggested: str) -> Path | None: ...
+    def cart_id(self, current: str) -> str | None: ...  # Bronto's cartId, typed or pasted
 
 
 class DialogAsker:
@@ -100,6 +101,14 @@ class DialogAsker:
             return None
         path = Path(name)
         return path if path.name.endswith(".json") else path.with_name(path.name + ".cart.json")
+
+    def cart_id(self, current: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            self._parent, "Bronto cartId", "The cartId Bronto gave the cart (a UUID):", text=current
+        )
+        return text.strip() if ok else None
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -189,6 +198,7 @@ class MainWindow(QMainWindow):
                                      "A fresh cart id, to send the same cart again")  # fmt: skip
         bar.addWidget(self.sample_button)
         bar.addWidget(self.new_id_button)
+        self._build_cart_actions(bar)
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
                              spacer.sizePolicy().verticalPolicy())  # fmt: skip
@@ -205,6 +215,77 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(False)
         bar.addWidget(self.send_button)
         bar.addWidget(self.cancel_button)
+
+    def _build_cart_actions(self, bar: QToolBar) -> None:
+        """Bronto's lifecycle calls on the cart Add Cart created (shown for Bronto only)."""
+        from PySide6.QtWidgets import QMenu, QToolButton
+
+        from app.providers.bronto.lifecycle import OPERATIONS, CartOperation
+
+        self.cart_actions_button = QToolButton()
+        self.cart_actions_button.setObjectName("cartActionsButton")
+        self.cart_actions_button.setText("Cart actions")
+        self.cart_actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.cart_actions_button)
+        self.cart_id_item = menu.addAction("cartId: none yet — send the cart first")
+        self.cart_id_item.setEnabled(False)
+        menu.addSeparator()
+        self.cart_actions: dict[CartOperation, QAction] = {}
+        tips = {
+            CartOperation.UPDATE: "Send the form's cart as an update (POST /carts/{cartId})",
+            CartOperation.GET: "Bronto's copy of the cart, with its status and phase",
+            CartOperation.SEARCH: "Find carts by this cart's customerCartId (204 = none)",
+            CartOperation.ABANDON: "Mark the cart ABANDONED (starts abandonment workflows)",
+            CartOperation.FIDDLE: "Reset the abandonment timer (ABANDONED becomes ACTIVE)",
+            CartOperation.DELETE: "Delete the cart from Bronto",
+        }
+        for operation, spec in OPERATIONS.items():
+            action = menu.addAction(spec.title)
+            action.setObjectName(f"cartAction_{operation.value}")
+            action.setToolTip(tips[operation])
+            action.triggered.connect(lambda _=False, op=operation: self.run_cart_action(op))
+            self.cart_actions[operation] = action
+        menu.setToolTipsVisible(True)
+        menu.addSeparator()
+        menu.addAction("Use a cartId…", self._ask_cart_id)
+        self.cart_actions_button.setMenu(menu)
+        self._cart_actions_widget = bar.addWidget(self.cart_actions_button)
+        self._pending_operation: CartOperation | None = None
+        self._cart_state_text = ""
+
+    def _ask_cart_id(self) -> None:
+        answer = self.asker.cart_id(self.controller.bronto_cart_id)
+        if answer is not None:
+            self.controller.set_bronto_cart_id(answer)
+
+    def _on_bronto_cart_changed(self, cart_id: str = "") -> None:
+        from app.providers.bronto.lifecycle import CartOperation
+
+        bronto = self.controller.provider.key == "bronto"
+        self._cart_actions_widget.setVisible(bronto)
+        cart_id = self.controller.bronto_cart_id
+        self.cart_id_item.setText(f"cartId: {cart_id}" if cart_id else
+                                  "cartId: none yet — send the cart first")  # fmt: skip
+        for operation, action in self.cart_actions.items():
+            action.setEnabled(operation is CartOperation.SEARCH or bool(cart_id))
+        self.cart_actions_button.setToolTip(
+            f"Bronto's cart actions for cartId {cart_id}" if cart_id else
+            "Bronto's cart actions: Add Cart (Send) first, or search by customerCartId"
+        )  # fmt: skip
+
+    def run_cart_action(self, operation: object) -> None:
+        from app.providers.bronto.lifecycle import CartOperation
+
+        assert isinstance(operation, CartOperation)
+        if self.controller.sending:
+            return
+        self._pending_operation = operation
+        if not self.controller.operate(operation):
+            self._pending_operation = None
+
+    def _on_cart_state(self, state: object) -> None:
+        describe = getattr(state, "describe", None)
+        self._cart_state_text = describe() if callable(describe) else ""
 
     def _build_body(self) -> None:
         from PySide6.QtCore import QTimer
@@ -458,6 +539,8 @@ class MainWindow(QMainWindow):
         c.history_changed.connect(lambda _: self.history_view.refresh())
         c.notice.connect(self.show_notice)
         c.status.connect(self._show_status)
+        c.bronto_cart_changed.connect(self._on_bronto_cart_changed)
+        c.cart_state_changed.connect(self._on_cart_state)
         self.history_view.open_requested.connect(self.open_history_entry)
         self.history_view.resend_requested.connect(self.resend_history_entry)
         self.copy_json_button.clicked.connect(self.copy_json)
@@ -474,6 +557,7 @@ class MainWindow(QMainWindow):
         document = c.document()
         self.form.fill(document.payload, document.options)
         self.items_title.setText(f"<b>Line items</b> <small>({c.provider.items_key})</small>")
+        self._on_bronto_cart_changed()
         self._fill_profiles()
 
     def _fill_profiles(self) -> None:
@@ -584,8 +668,19 @@ class MainWindow(QMainWindow):
         self.progress.hide()
 
     def _on_send_finished(self, result: SendResult) -> None:
+        from app.providers.bronto.lifecycle import OPERATIONS
+
         self._send_done()
         self.response.show_result(result)
+        operation, self._pending_operation = self._pending_operation, None
+        meaning = ""
+        if operation is not None and result.status is not None:
+            meaning = f"{OPERATIONS[operation].title}: " + OPERATIONS[operation].meanings.get(
+                result.status, f"answered {result.status}."
+            )
+        state, self._cart_state_text = self._cart_state_text, ""
+        if operation is not None or state:
+            self.response.show_cart(meaning, state)
         self.bottom_tabs.setCurrentWidget(self.response)
         self.statusBar().showMessage(result.message, 10000)
 

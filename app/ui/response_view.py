@@ -97,6 +97,12 @@ class ResponseView(QWidget):
         head.addWidget(self.badge)
         head.addWidget(self.summary, 1)
         layout.addLayout(head)
+        self.cart_state = QLabel()
+        self.cart_state.setObjectName("cartState")
+        self.cart_state.setWordWrap(True)
+        self.cart_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cart_state.hide()
+        layout.addWidget(self.cart_state)
         self.problems = QListWidget()
         self.problems.setObjectName("responseProblems")
         self.problems.setWordWrap(True)
@@ -139,7 +145,14 @@ class ResponseView(QWidget):
         self.body.setPlainText("")
         self.headers.setPlainText("")
 
+    def show_cart(self, meaning: str, state: str) -> None:
+        """For a Bronto cart action: what the answer means, and the cart's status and phase."""
+        lines = [line for line in (meaning, f"<b>Cart:</b> {state}" if state else "") if line]
+        self.cart_state.setText("<br>".join(lines))
+        self.cart_state.setVisible(bool(lines))
+
     def show_result(self, result: SendResult) -> None:
+        self.cart_state.hide()
         elapsed = f"{result.elapsed * 1000:.0f} ms"
         if result.status is None or result.error_kind not in (None, ErrorKind.HTTP_STATUS):
             label = str(result.error_kind or "failed").replace("_", " ")

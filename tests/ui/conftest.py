@@ -19,6 +19,7 @@ class FakeAsker:
         self.send_raw = True
         self.open_answer: Path | None = None
         self.save_answer_path: Path | None = None
+        self.cart_id_answer: str | None = None
         self.asked: list[str] = []
 
     def save_changes(self, name: str) -> str:
@@ -40,6 +41,10 @@ class FakeAsker:
     def save_path(self, suggested: str) -> Path | None:
         self.asked.append("save_path")
         return self.save_answer_path
+
+    def cart_id(self, current: str) -> str | None:
+        self.asked.append(f"cart_id {current}")
+        return self.cart_id_answer
 
 
 @pytest.fixture

@@ -1,0 +1,77 @@
+"""Bronto's cart lifecycle from the window, against the embedded sandbox: Add Cart remembers the
+cartId, the cart actions use it, the response pane shows what each answer means and the cart's
+status and phase, and every call is a history row."""
+
+from __future__ import annotations
+
+import httpx
+from pytestqt.qtbot import QtBot
+
+from app.paths import sample_cart
+from app.providers.bronto.lifecycle import CartOperation
+from app.ui.main_window import MainWindow
+from tests.ui.conftest import FakeAsker
+
+Op = CartOperation
+
+
+def to_bronto(window: MainWindow) -> None:
+    assert window.open_cart(sample_cart("bronto"))  # the vendor's example (createContact on)
+
+
+def act(qtbot: QtBot, window: MainWindow, op: Op) -> int | None:
+    with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as blocker:
+        window.cart_actions[op].trigger()
+    status: int | None = blocker.args[0].status
+    return status
+
+
+def test_a_bronto_cart_from_add_to_abandon_to_delete(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker
+) -> None:
+    assert not window._cart_actions_widget.isVisible()  # Drip: no cart actions
+    to_bronto(window)
+    assert window._cart_actions_widget.isVisible()
+    assert not window.cart_actions[Op.ABANDON].isEnabled()  # no cartId yet
+    assert window.cart_actions[Op.SEARCH].isEnabled()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as sent:
+        window.send()
+    assert sent.args[0].status == 201
+    cart_id = window.controller.bronto_cart_id
+    assert cart_id and cart_id == sent.args[0].provider_id
+    assert window.cart_id_item.text() == f"cartId: {cart_id}"
+    assert window.cart_actions[Op.ABANDON].isEnabled()
+    assert "status ACTIVE · phase SHOPPING" in window.response.cart_state.text()
+
+    assert act(qtbot, window, Op.ABANDON) == 204
+    shown = window.response.cart_state.text()
+    assert shown.startswith("Abandon: Abandoned: the cart is ABANDONED")
+    assert "status ABANDONED · phase SHOPPING" in shown  # from the Get that follows
+
+    assert act(qtbot, window, Op.FIDDLE) == 204
+    assert "status ACTIVE" in window.response.cart_state.text()
+
+    base = window.controller.cart_sender.destination(window.controller.profile).target.base_url
+    httpx.put(f"{base}/_sandbox/bronto/carts/{cart_id}", json={"status": "EXPIRED"})
+    assert act(qtbot, window, Op.UPDATE) == 409
+    assert window.response.badge.text() == "409"
+    assert "Update: The cart is EXPIRED or COMPLETE" in window.response.cart_state.text()
+
+    assert act(qtbot, window, Op.DELETE) == 204
+    assert window.controller.bronto_cart_id == ""
+    assert not window.cart_actions[Op.GET].isEnabled()
+    assert act(qtbot, window, Op.SEARCH) == 204
+    assert "No cart has this customerCartId" in window.response.cart_state.text()
+
+    history = window.controller.history
+    assert history is not None
+    operations = [e.operation for e in reversed(history.query())]
+    assert operations == ["add_cart", "abandon", "get", "fiddle", "get", "update", "delete",
+                          "search"]  # fmt: skip
+
+    asker.cart_id_answer = "  1234-known-elsewhere "
+    window._ask_cart_id()
+    assert window.controller.bronto_cart_id == "1234-known-elsewhere"
+    assert window.cart_actions[Op.GET].isEnabled()
+    assert act(qtbot, window, Op.GET) == 404
+    assert "Get: Bronto has no cart with that cartId." in window.response.cart_state.text()
