@@ -484,6 +484,17 @@ class ComposerController(QObject):
             self.cart_state_changed.emit(cart_state(201, result.body))
         self.send_finished.emit(result)
 
+    def mark_as_update(self) -> None:
+        """Drip: the same cart again as an update — ``action`` "updated", ``occurred_at`` now
+        (UTC); the cart id stays, which is what ties the two events together."""
+        from app.ui.cart_form import now_iso
+
+        if self._provider.key != "drip":
+            raise CartComposerError("Only Drip carts are sent as updates; Bronto has Update.")
+        self.set_field("action", "updated")
+        self.set_field("occurred_at", now_iso())
+        self.refresh_now()
+
     # --- Bronto's cart lifecycle -----------------------------------------------------------
 
     @property

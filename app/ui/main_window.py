@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
 
         bronto = self.controller.provider.key == "bronto"
         self._cart_actions_widget.setVisible(bronto)
+        self.send_update_action.setEnabled(not bronto)
         cart_id = self.controller.bronto_cart_id
         self.cart_id_item.setText(f"cartId: {cart_id}" if cart_id else
                                   "cartId: none yet — send the cart first")  # fmt: skip
@@ -489,7 +490,11 @@ class MainWindow(QMainWindow):
         self.send_action = action("&Send", self.send, "Ctrl+Return")
         self.cancel_action = action("&Cancel sending", self.controller.cancel, "Esc")
         self.cancel_action.setEnabled(False)
+        self.send_update_action = action("Send as an &update (same cart id, time now)",
+                                         self.send_as_update, "Ctrl+Shift+Return")  # fmt: skip
+        self.send_update_action.setObjectName("sendAsUpdateAction")
         cart_menu.addAction(self.send_action)
+        cart_menu.addAction(self.send_update_action)
         cart_menu.addAction(self.cancel_action)
 
     def _connect(self) -> None:
@@ -706,6 +711,14 @@ class MainWindow(QMainWindow):
         if missing and not self.asker.send_incomplete(len(missing)):
             return
         self.controller.send()
+
+    def send_as_update(self) -> None:
+        """Drip: the cart again as "updated", occurred_at now (a journey's next step)."""
+        if self.controller.sending or self.controller.provider.key != "drip":
+            return
+        self.controller.mark_as_update()
+        self.form.fill(self.controller.document().payload, self.controller.document().options)
+        self.send()
 
     # --- raw mode --------------------------------------------------------------------------
 

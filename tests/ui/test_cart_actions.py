@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 from pytestqt.qtbot import QtBot
 
+from app.domain import jsonfmt
 from app.paths import sample_cart
 from app.providers.bronto.lifecycle import CartOperation
 from app.ui.main_window import MainWindow
@@ -75,3 +76,19 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     assert window.cart_actions[Op.GET].isEnabled()
     assert act(qtbot, window, Op.GET) == 404
     assert "Get: Bronto has no cart with that cartId." in window.response.cart_state.text()
+
+
+def test_a_drip_cart_sent_again_as_an_update(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as first:
+        window.send()
+    assert first.args[0].status == 202
+    assert window.send_update_action.isEnabled()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as second:
+        window.send_update_action.trigger()
+    assert second.args[0].status == 202
+    bodies = [jsonfmt.loads(r.request.body) for r in (first.args[0], second.args[0])]
+    assert [b["action"] for b in bodies] == ["created", "updated"]
+    assert bodies[0]["cart_id"] == bodies[1]["cart_id"]
+    assert bodies[1]["occurred_at"] > bodies[0]["occurred_at"]  # now, not the example's 2019
+    to_bronto(window)
+    assert not window.send_update_action.isEnabled()
