@@ -10,6 +10,7 @@ import pytest
 CORE = [
     "app.domain", "app.providers", "app.paths", "app.cli.main", "app.sandbox", "app.transport",
     "app.profiles", "app.secrets", "app.history", "app.history.export", "app.cli.history",
+    "app.scenarios", "app.cli.scenarios", "app.providers.bronto.lifecycle",
 ]  # fmt: skip
 
 

@@ -7,6 +7,7 @@
     cart-composer curl CART            print a cURL command for it
     cart-composer send CART            send it and print the answer
     cart-composer bronto ACTION ...    Bronto cart actions: update, get, search, abandon, ...
+    cart-composer run SCENARIO         run a journey (.scenario.json) step by step
     cart-composer profiles ...         list, add, remove profiles; set their secrets
     cart-composer history ...          what was sent: list, show, export (HAR), clear
     cart-composer sandbox [--port N]   run the Drip/Bronto emulator on 127.0.0.1 until Ctrl-C
@@ -42,7 +43,7 @@ def _gui_arguments(gui: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import carts, history, profiles
+    from app.cli import carts, history, profiles, scenarios
 
     parser = argparse.ArgumentParser(
         prog="cart-composer",
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _gui_arguments(commands.add_parser("gui", help="open the window (the default)"))
     carts.add_arguments(commands)
+    scenarios.add_arguments(commands)
     profiles.add_arguments(commands)
     history.add_arguments(commands)
 
@@ -123,7 +125,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             open_path=getattr(args, "open", None),
             profile=getattr(args, "profile", None),
         )
-    from app.cli import carts, history, profiles
+    from app.cli import carts, history, profiles, scenarios
 
     if args.command == "validate":
         return carts.validate(args.carts, args.provider, out, err)
@@ -137,6 +139,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.send(args, out, err)
     if args.command == "bronto":
         return carts.bronto(args, out, err)
+    if args.command == "run":
+        return scenarios.run(args, out, err)
     if args.command == "profiles":
         return profiles.run(args, out, err)
     if args.command == "history":

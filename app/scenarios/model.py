@@ -1,0 +1,155 @@
+"""The ``.scenario.json`` format.
+
+    {"name": "Drip: cart abandoned after an update",
+     "description": "…",
+     "steps": [
+        {"do": "send", "cart": "drip-example.cart.json", "new_cart_id": true, "expect": 202},
+        {"do": "wait", "minutes": 5},
+        {"do": "send", "action": "updated", "remove_item": 0, "expect": 202},
+        {"do": "wait", "minutes": 120},
+        {"do": "note", "text": "No more events: Drip's abandonment workflow takes it from here."}
+     ]}
+
+Steps: ``send`` (the journey's cart: ``cart`` loads one — a path next to the scenario, or a
+bundled sample's file name — ``profile`` picks where it goes, ``set`` changes fields,
+``remove_item`` drops an item, ``action`` "created"/"updated" is Drip's action with
+``occurred_at`` set to now, ``new_cart_id`` gives the cart a fresh id); ``bronto`` (a cart action,
+``action`` one of update, get, search, abandon, fiddle, delete, on the cartId the last Add Cart
+returned; ``set`` changes the cart first, e.g. an Update to another phase); ``wait``
+(``seconds`` or ``minutes``, shortened by the runner's speed); ``note``. Any ``send`` or
+``bronto`` step may say ``expect``: the status it should get; a different one stops the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.domain import jsonfmt
+from app.domain.errors import CartComposerError
+from app.providers.bronto.lifecycle import CartOperation
+
+__all__ = ["SUFFIX", "Scenario", "ScenarioError", "Step", "load_scenario"]
+
+SUFFIX = ".scenario.json"
+_KINDS = ("send", "bronto", "wait", "note")
+
+
+class ScenarioError(CartComposerError):
+    """A scenario file that cannot be used; the message names the step and the problem."""
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        v = self.values
+        if self.kind == "wait":
+            return f"wait {_duration(self.seconds)}"
+        if self.kind == "note":
+            return str(v.get("text", ""))
+        if self.kind == "bronto":
+            changes = ", ".join(f"{k} = {jsonfmt.dumps(x, indent=None)}"
+                                for k, x in dict(v.get("set", {})).items())  # fmt: skip
+            return f"Bronto: {v['action']}" + (f" with {changes}" if changes else "")
+        parts = ["send"]
+        if v.get("action"):
+            parts.append(f"as {v['action']}")
+        if "remove_item" in v:
+            parts.append(f"without item {int(v['remove_item']) + 1}")
+        if v.get("set"):
+            parts.append("with " + ", ".join(f"{k} = {jsonfmt.dumps(x, indent=None)}"
+                                             for k, x in v["set"].items()))  # fmt: skip
+        if v.get("cart"):
+            parts.append(f"({v['cart']})")
+        return " ".join(parts)
+
+    @property
+    def seconds(self) -> float:
+        if self.kind != "wait":
+            return 0.0
+        return float(self.values.get("seconds", 0)) + 60 * float(self.values.get("minutes", 0))
+
+    @property
+    def expect(self) -> int | None:
+        value = self.values.get("expect")
+        return value if isinstance(value, int) else None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    steps: tuple[Step, ...]
+    description: str = ""
+    folder: Path | None = None  # where relative cart paths are looked up
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        data = jsonfmt.loads(path.read_bytes())
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read {path}: {exc.strerror}.") from None
+    except jsonfmt.JsonSyntaxError as exc:
+        raise ScenarioError(f"{path.name} is not valid JSON: {exc}.") from None
+    return parse_scenario(data, path.parent, path.name)
+
+
+def parse_scenario(data: Any, folder: Path | None = None, label: str = "the scenario") -> Scenario:
+    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+        raise ScenarioError(f'{label} must be {{"name": …, "steps": [ … ]}}.')
+    steps = []
+    for number, raw in enumerate(data["steps"], start=1):
+        where = f"{label}, step {number}"
+        if not isinstance(raw, dict) or raw.get("do") not in _KINDS:
+            raise ScenarioError(f"{where}: “do” must be one of {', '.join(_KINDS)}.")
+        values = {k: v for k, v in raw.items() if k != "do"}
+        step = Step(str(raw["do"]), values)
+        _check(step, where)
+        steps.append(step)
+    if not steps:
+        raise ScenarioError(f"{label} has no steps.")
+    name = data.get("name")
+    description = data.get("description", "")
+    return Scenario(
+        name=name if isinstance(name, str) and name.strip() else label,
+        steps=tuple(steps),
+        description=description if isinstance(description, str) else "",
+        folder=folder,
+    )
+
+
+def _check(step: Step, where: str) -> None:
+    v = step.values
+    if step.kind == "wait":
+        for key in ("seconds", "minutes"):
+            value = v.get(key, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ScenarioError(f"{where}: “{key}” must be a number of 0 or more.")
+    if step.kind == "bronto":
+        choices = [op.value for op in CartOperation]
+        if v.get("action") not in choices:
+            raise ScenarioError(f"{where}: “action” must be one of {', '.join(choices)}.")
+    if "set" in v and not isinstance(v["set"], dict):
+        raise ScenarioError(f"{where}: “set” must be an object of field values.")
+    if step.kind == "send":
+        if "action" in v and v["action"] not in ("created", "updated"):
+            raise ScenarioError(f"{where}: “action” must be created or updated (Drip).")
+        if "remove_item" in v and (isinstance(v["remove_item"], bool)
+                                   or not isinstance(v["remove_item"], int)):  # fmt: skip
+            raise ScenarioError(f"{where}: “remove_item” must be an item's index (from 0).")
+        if "set" in v and not isinstance(v["set"], dict):
+            raise ScenarioError(f"{where}: “set” must be an object of field values.")
+    if "expect" in v and (isinstance(v["expect"], bool) or not isinstance(v["expect"], int)):
+        raise ScenarioError(f"{where}: “expect” must be an HTTP status, like 202.")

@@ -1,0 +1,263 @@
+"""Running a scenario: its steps in order, each send and cart action recorded in the history,
+waits shortened by ``speed``, with pause, resume and cancel from another thread. Blocking: the
+window runs it on a worker, the command line on its own thread."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.domain.errors import CartComposerError
+from app.history import HistoryError, HistoryStore
+from app.history import record as recording
+from app.paths import resources_dir
+from app.profiles import Profile, ProfileStore
+from app.providers import CartDocument, get_provider, load_cart
+from app.providers.bronto.lifecycle import CartOperation, build_operation, cart_state
+from app.providers.samples import new_cart_id
+from app.scenarios.model import Scenario, ScenarioError, Step
+from app.transport import CancelToken, Overrides, Sender, SendResult
+from app.transport.send import Cancelled
+
+__all__ = ["ScenarioRunner", "StepEvent"]
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    """One line of the timeline: a step started, done, failed, or the run cancelled."""
+
+    index: int  # 0-based step number
+    step: Step
+    state: str  # "started" | "waiting" | "done" | "failed" | "cancelled"
+    at: float  # seconds since the run started
+    status: int | None = None
+    message: str = ""
+
+
+class ScenarioRunner:
+    def __init__(
+        self,
+        scenario: Scenario,
+        sender: Sender,
+        profiles: ProfileStore,
+        history: HistoryStore | None = None,
+        *,
+        speed: float = 1.0,
+        profile: str | None = None,
+        overrides: Overrides | None = None,
+        on_event: Callable[[StepEvent], None] | None = None,
+    ) -> None:
+        if speed <= 0:
+            raise ScenarioError("The speed must be more than 0 (1 = real time).")
+        self.scenario = scenario
+        self.sender = sender
+        self.profiles = profiles
+        self.history = history
+        self.speed = speed
+        self.profile_name = profile
+        self.overrides = overrides
+        self.on_event = on_event or (lambda event: None)
+        self.events: list[StepEvent] = []
+        self.results: list[SendResult] = []
+        self.cancel_token = CancelToken()
+        self._running = threading.Event()
+        self._running.set()  # cleared while paused
+        self._document: CartDocument | None = None
+        self._bronto_cart_id = ""
+        self._started = 0.0
+
+    # --- control, from any thread ----------------------------------------------------------
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+        self._running.set()  # a paused run wakes up to stop
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    # --- running ---------------------------------------------------------------------------
+
+    def run(self) -> bool:
+        """All steps in order; True when every one did what it expected."""
+        self._started = time.monotonic()
+        for index, step in enumerate(self.scenario.steps):
+            self._running.wait()  # paused between steps
+            if self.cancel_token.cancelled:
+                self._emit(index, step, "cancelled", message="Cancelled before this step.")
+                return False
+            self._emit(index, step, "started")
+            try:
+                ok = self._do(index, step)
+            except CartComposerError as exc:
+                self._emit(index, step, "failed", message=str(exc))
+                return False
+            if not ok:
+                return False
+        return True
+
+    def _emit(self, index: int, step: Step, state: str, status: int | None = None,
+              message: str = "") -> None:  # fmt: skip
+        event = StepEvent(index, step, state, time.monotonic() - self._started, status, message)
+        self.events.append(event)
+        self.on_event(event)
+
+    def _do(self, index: int, step: Step) -> bool:
+        if step.kind == "note":
+            self._emit(index, step, "done", message=step.describe())
+            return True
+        if step.kind == "wait":
+            seconds = step.seconds / self.speed
+            self._emit(index, step, "waiting", message=f"waiting {seconds:.3g} s")
+            try:
+                self.cancel_token.wait(seconds)
+            except Cancelled:
+                self._emit(index, step, "cancelled", message="Cancelled during the wait.")
+                return False
+            self._emit(index, step, "done")
+            return True
+        result = self._send(step) if step.kind == "send" else self._bronto(step)
+        self.results.append(result)
+        if result.status is None:
+            self._emit(index, step, "failed", message=result.message)
+            return False
+        expected = step.expect
+        if expected is not None and result.status != expected:
+            message = f"expected {expected}, got {result.status}: {result.message}"
+            self._emit(index, step, "failed", result.status, message)
+            return False
+        message = result.message
+        if step.kind == "bronto":
+            search = step.values["action"] == CartOperation.SEARCH
+            found = cart_state(result.status, result.body, search=search)
+            said = ", ".join(f"{k} {v}" for k, v in (("status", found.status),
+                                                      ("phase", found.phase)) if v)  # fmt: skip
+            message += f" · cart {said}" if said else ""
+        self._emit(index, step, "done", result.status, message)
+        return True
+
+    # --- the steps -------------------------------------------------------------------------
+
+    def _profile(self, step: Step, provider: str) -> Profile:
+        name = step.values.get("profile") or self.profile_name or f"sandbox-{provider}"
+        profile = self.profiles.get(str(name))
+        if profile.provider != provider:
+            raise ScenarioError(f"The profile “{profile.name}” is for {profile.provider}, but "
+                                f"this step sends a {provider} cart.")  # fmt: skip
+        return profile
+
+    def _cart(self, step: Step) -> CartDocument:
+        name = step.values.get("cart")
+        if name:
+            candidates = [Path(str(name))]
+            if self.scenario.folder is not None:
+                candidates.insert(0, self.scenario.folder / str(name))
+            candidates.append(resources_dir() / "samples" / str(name))
+            path = next((p for p in candidates if p.is_file()), None)
+            if path is None:
+                raise ScenarioError(f"The cart {name} is neither next to the scenario nor a "
+                                    "bundled sample.")  # fmt: skip
+            self._document = load_cart(path).document
+        if self._document is None:
+            raise ScenarioError("The first send must name its cart (“cart”: a .cart.json).")
+        payload: dict[str, Any] = dict(self._document.payload)
+        provider = get_provider(self._document.provider)
+        if step.values.get("new_cart_id"):
+            fresh = new_cart_id()
+            payload[provider.cart_id_field] = fresh
+            url = payload.get(provider.cart_url_field)
+            if isinstance(url, str) and "/cart" in url:
+                payload[provider.cart_url_field] = url.rsplit("/", 1)[0] + "/" + fresh
+        for key, value in dict(step.values.get("set", {})).items():
+            payload[key] = value
+        if "remove_item" in step.values:
+            items = list(payload.get(provider.items_key) or [])
+            index = int(step.values["remove_item"])
+            if not 0 <= index < len(items):
+                raise ScenarioError(f"There is no item {index + 1} to remove.")
+            del items[index]
+            payload[provider.items_key] = items
+        if step.values.get("action"):
+            if provider.key != "drip":
+                raise ScenarioError("“action” created/updated is Drip's; Bronto has Update.")
+            payload["action"] = step.values["action"]
+            now = datetime.now(UTC).replace(microsecond=0).isoformat()
+            payload["occurred_at"] = now.replace("+00:00", "Z")
+        self._document = self._document.model_copy(update={"payload": payload})
+        return self._document
+
+    def _record(self, planned: Any, document: CartDocument, profile: Profile,
+                operation: str | None, send: Callable[[], SendResult]) -> SendResult:  # fmt: skip
+        row = None
+        if self.history is not None:
+            shaped = self.sender.document_for(document, profile, self.overrides)
+            try:
+                row = recording.start(self.history, planned, shaped, profile, "scenario",
+                                      operation)  # fmt: skip
+            except HistoryError:
+                row = None  # the run goes on; the history says why when it is opened
+        try:
+            result = send()
+        except BaseException:
+            if self.history is not None and row is not None:
+                self.history.delete([row])
+            raise
+        if self.history is not None and row is not None:
+            with contextlib.suppress(HistoryError):
+                recording.finish(self.history, row, result)
+        return result
+
+    def _send(self, step: Step) -> SendResult:
+        document = self._cart(step)
+        profile = self._profile(step, document.provider)
+        self.sender.check_pair(document, profile)
+        planned = self.sender.preview(document, profile, self.overrides)
+        result = self._record(
+            planned, document, profile, None,
+            lambda: self.sender.send(document, profile, self.overrides,
+                                     cancel=self.cancel_token),
+        )  # fmt: skip
+        if document.provider == "bronto" and result.status == 201 and result.provider_id:
+            self._bronto_cart_id = result.provider_id
+        return result
+
+    def _bronto(self, step: Step) -> SendResult:
+        operation = CartOperation(step.values["action"])
+        document = self._document or CartDocument(provider="bronto")
+        if step.values.get("set"):  # e.g. an Update that moves the cart to another phase
+            payload = {**document.payload, **dict(step.values["set"])}
+            document = self._document = document.model_copy(update={"payload": payload})
+        profile = self._profile(step, "bronto")
+        shaped = self.sender.document_for(document, profile, self.overrides)
+        customer = shaped.payload.get("customerCartId")
+        planned = build_operation(
+            operation, self.sender.destination(profile, self.overrides).target,
+            cart_id=self._bronto_cart_id,
+            customer_cart_id=customer if isinstance(customer, str) else "",
+            payload=shaped.payload, options=shaped.options,
+        )  # fmt: skip
+        result = self._record(
+            planned, document, profile, operation.value,
+            lambda: self.sender.operate(operation, profile, cart_id=self._bronto_cart_id,
+                                        document=document, overrides=self.overrides,
+                                        cancel=self.cancel_token),
+        )  # fmt: skip
+        if operation is CartOperation.DELETE and result.status == 204:
+            self._bronto_cart_id = ""
+        found = cart_state(result.status or 0, result.body,
+                           search=operation is CartOperation.SEARCH)  # fmt: skip
+        if found.cart_id:
+            self._bronto_cart_id = found.cart_id
+        return result

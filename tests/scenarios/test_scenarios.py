@@ -1,0 +1,162 @@
+"""Scenarios: the shipped ones run to completion against the sandbox (over loopback HTTP) with
+the expected requests in the sandbox's record and a history row for each; cancelling stops
+between steps and keeps what was sent; bad files are explained."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.history import HistoryStore
+from app.paths import resources_dir
+from app.profiles import ProfileStore
+from app.sandbox import SandboxServer
+from app.scenarios import ScenarioError, ScenarioRunner, StepEvent, load_scenario
+from app.scenarios.model import parse_scenario
+from app.transport import Overrides, Sender
+
+SCENARIOS = resources_dir() / "scenarios"
+DRIP = SCENARIOS / "drip-abandoned-after-update.scenario.json"
+BRONTO = SCENARIOS / "bronto-abandon-and-recover.scenario.json"
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer() as running:
+        yield running
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> HistoryStore:
+    return HistoryStore(tmp_path / "history.sqlite3")
+
+
+def runner_for(path: Path, server: SandboxServer, history: HistoryStore, **kwargs: object
+               ) -> ScenarioRunner:  # fmt: skip
+    return ScenarioRunner(
+        load_scenario(path), Sender(), ProfileStore(), history,
+        overrides=Overrides(base_url=server.url), **kwargs,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_the_drip_journey_sends_created_then_updated_without_an_item(
+    server: SandboxServer, history: HistoryStore
+) -> None:
+    runner = runner_for(DRIP, server, history, speed=100_000)
+    assert runner.run()
+    sent = server.sandbox.drip.accepted
+    assert [c["action"] for c in sent] == ["created", "updated"]
+    assert sent[0]["cart_id"] == sent[1]["cart_id"] and sent[0]["cart_id"].startswith("cc-")
+    assert len(sent[1]["items"]) == len(sent[0]["items"]) - 1
+    assert [r.status for r in server.sandbox.requests()] == [202, 202]
+    rows = list(reversed(history.query()))
+    assert [(r.source, r.operation, r.status) for r in rows] == [
+        ("scenario", "cart_activity", 202), ("scenario", "cart_activity", 202)]  # fmt: skip
+    assert [e.state for e in runner.events if e.step.kind == "wait"] == ["started", "waiting",
+                                                                           "done"] * 2  # fmt: skip
+
+
+def test_the_bronto_journey_abandons_recovers_and_completes(
+    server: SandboxServer, history: HistoryStore
+) -> None:
+    runner = runner_for(BRONTO, server, history, speed=100_000)
+    assert runner.run(), [e.message for e in runner.events if e.state == "failed"]
+    calls = [(r.method, r.path.split("/")[-1] if r.path.count("/") > 2 else r.path, r.status)
+             for r in server.sandbox.requests() if r.path != "/oauth2/token"]  # fmt: skip
+    assert calls == [
+        ("POST", "/carts", 201), ("PUT", "abandon", 204), ("GET", calls[2][1], 200),
+        ("PUT", "fiddle", 204), ("POST", calls[4][1], 200), ("POST", calls[5][1], 200),
+        ("GET", calls[6][1], 200),
+    ]  # fmt: skip
+    done = [e.message for e in runner.events if e.state == "done" and e.step.kind == "bronto"]
+    assert done[1].endswith("cart status ABANDONED, phase SHOPPING")
+    assert done[-1].endswith("cart status COMPLETE, phase ORDER_COMPLETE")
+    operations = [r.operation for r in reversed(history.query())]
+    assert operations == ["add_cart", "abandon", "get", "fiddle", "update", "update", "get"]
+
+
+def test_cancelling_stops_between_steps_and_keeps_what_was_sent(
+    server: SandboxServer, history: HistoryStore
+) -> None:
+    events: list[StepEvent] = []
+    runner = runner_for(DRIP, server, history, speed=1, on_event=events.append)
+    worker = threading.Thread(target=runner.run)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not any(e.state == "waiting" for e in events) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    runner.cancel()  # during the 5-minute wait
+    worker.join(5)
+    assert not worker.is_alive() and time.monotonic() - started < 1
+    assert events[-1].state == "cancelled" and events[-1].index == 1
+    assert [r.status for r in server.sandbox.requests()] == [202]
+    (row,) = history.query()
+    assert row.state == "succeeded"
+
+
+def test_a_paused_run_waits_between_steps(server: SandboxServer, history: HistoryStore) -> None:
+    runner = runner_for(DRIP, server, history, speed=100_000)
+    runner.pause()
+    worker = threading.Thread(target=runner.run)
+    worker.start()
+    time.sleep(0.3)
+    assert server.sandbox.requests() == [] and runner.paused
+    runner.resume()
+    worker.join(10)
+    assert len(server.sandbox.requests()) == 2
+
+
+def test_an_unexpected_status_stops_the_run(server: SandboxServer, history: HistoryStore,
+                                            tmp_path: Path) -> None:  # fmt: skip
+    path = tmp_path / "twice.scenario.json"
+    path.write_text('{"name": "twice", "steps": ['
+                    '{"do": "send", "cart": "bronto-example.cart.json", "expect": 201},'
+                    '{"do": "send", "expect": 201}, {"do": "note", "text": "never"}]}')  # fmt: skip
+    runner = runner_for(path, server, history, speed=100_000)
+    assert not runner.run()
+    last = runner.events[-1]
+    assert (last.state, last.index, last.status) == ("failed", 1, 409)
+    assert last.message.startswith("expected 201, got 409: 409 Conflict")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"steps": []}, "the scenario has no steps."),
+        ({"name": "x"}, 'the scenario must be {"name": …, "steps": [ … ]}.'),
+        ({"steps": [{"do": "jump"}]}, "the scenario, step 1: “do” must be one of send, bronto, "
+                                      "wait, note."),
+        ({"steps": [{"do": "wait", "minutes": -1}]}, "the scenario, step 1: “minutes” must be a "
+                                                     "number of 0 or more."),
+        ({"steps": [{"do": "bronto", "action": "buy"}]}, "the scenario, step 1: “action” must be "
+         "one of update, get, search, abandon, fiddle, delete."),
+        ({"steps": [{"do": "send", "expect": True}]}, "the scenario, step 1: “expect” must be an "
+                                                      "HTTP status, like 202."),
+    ],
+)  # fmt: skip
+def test_bad_scenarios_are_explained(data: object, message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    assert str(caught.value) == message
+
+
+def test_run_from_the_command_line_on_a_fresh_install(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
+    env["CART_COMPOSER_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "run", str(BRONTO), "--speed", "100000"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Bronto: abandon and recover (10 steps, speed x100000)"
+    assert lines[-1] == "Finished: 10 of 10 steps done."
+    assert any("✔ 204 Bronto: abandon" in line for line in lines)
