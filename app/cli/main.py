@@ -8,6 +8,7 @@
     cart-composer send CART            send it and print the answer
     cart-composer bronto ACTION ...    Bronto cart actions: update, get, search, abandon, ...
     cart-composer run SCENARIO         run a journey (.scenario.json) step by step
+    cart-composer bulk N               send N sample carts (Drip in batches, Bronto one by one)
     cart-composer profiles ...         list, add, remove profiles; set their secrets
     cart-composer history ...          what was sent: list, show, export (HAR), clear
     cart-composer sandbox [--port N]   run the Drip/Bronto emulator on 127.0.0.1 until Ctrl-C
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     _gui_arguments(commands.add_parser("gui", help="open the window (the default)"))
     carts.add_arguments(commands)
     scenarios.add_arguments(commands)
+    scenarios.add_bulk_arguments(commands)
     profiles.add_arguments(commands)
     history.add_arguments(commands)
 
@@ -141,6 +143,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.bronto(args, out, err)
     if args.command == "run":
         return scenarios.run(args, out, err)
+    if args.command == "bulk":
+        return scenarios.bulk(args, out, err)
     if args.command == "profiles":
         return profiles.run(args, out, err)
     if args.command == "history":

@@ -1,4 +1,5 @@
-"""``cart-composer run SCENARIO``: a journey's steps in order, with a timeline as they go."""
+"""``cart-composer run SCENARIO`` (a journey's steps in order, with a timeline as they go) and
+``cart-composer bulk N`` (many sample carts at once)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from app.cli.common import EXIT_HTTP, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, CliError
+from app.cli.common import (
+    EXIT_HTTP,
+    EXIT_INVALID,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_SECRETS,
+    CliError,
+)
 from app.domain.errors import CartComposerError
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "add_bulk_arguments", "bulk", "run"]
 
 
 def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -89,3 +97,70 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if last is not None and last.state == "failed" and last.status is None:
         return EXIT_NETWORK if runner.results else EXIT_INVALID
     return EXIT_HTTP
+
+
+def add_bulk_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bulk_cmd = commands.add_parser(
+        "bulk",
+        help="send N sample carts (distinct ids and emails): Drip in batches, Bronto one by one",
+        description="Generate N sample carts from the catalog and send them: to Drip through "
+        "the batch endpoint in chunks of up to 1,000 (stopping before Drip's hourly batch "
+        "limit), to Bronto one by one with a few in flight. Every request is a history row.",
+    )
+    bulk_cmd.add_argument("count", type=int, metavar="N", help="how many carts")
+    bulk_cmd.add_argument("--provider", choices=("drip", "bronto"), default="drip")
+    bulk_cmd.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
+    bulk_cmd.add_argument("--in-flight", type=int, default=4, metavar="K",
+                          help="Bronto: carts in flight at once (default 4)")  # fmt: skip
+    bulk_cmd.add_argument("--base-url", metavar="URL", help="override the profile's base URL")
+    bulk_cmd.add_argument("--auth-url", metavar="URL", help="override Bronto's token URL")
+
+
+def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.cli.history import open_history
+    from app.history import HistoryStore
+    from app.profiles import ProfileStore
+    from app.transport import MissingSecrets, Overrides, Sender
+    from app.transport.bulk import BulkProgress, BulkRun, sample_carts
+
+    if not 1 <= args.count <= 100_000:
+        raise CliError("N must be from 1 to 100,000.", EXIT_INVALID)
+    profile = ProfileStore().get(args.profile or f"sandbox-{args.provider}")
+    if profile.provider != args.provider:
+        raise CliError(f"“{profile.name}” is a {profile.provider} profile.", EXIT_INVALID)
+    overrides = None
+    if args.base_url or args.auth_url:
+        overrides = Overrides(base_url=args.base_url, token_url=args.auth_url)
+    history = open_history(err)
+    last = [0]
+
+    def show(progress: BulkProgress) -> None:
+        step = 1000 if args.provider == "drip" else 100
+        crossed = progress.sent // step > last[0] // step or progress.sent == progress.total
+        if crossed and progress.sent != last[0]:
+            print(f"  {progress.sent:>7,} sent · {progress.accepted:,} accepted · "
+                  f"{progress.failed:,} failed", file=out, flush=True)  # fmt: skip
+            last[0] = progress.sent
+
+    documents = sample_carts(args.provider, args.count)
+    run = BulkRun(Sender(), profile, documents, overrides=overrides,
+                  history=history if isinstance(history, HistoryStore) else None,
+                  in_flight=args.in_flight, on_progress=show)  # fmt: skip
+    print(f"Sending {args.count:,} sample {args.provider} carts to {profile.name}…", file=out)
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, lambda *_: run.cancel())
+    try:
+        progress = run.run()
+    except MissingSecrets as exc:
+        print(str(exc), file=err)
+        return EXIT_SECRETS
+    except CartComposerError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, previous)
+    print(progress.summary(), file=out)
+    if progress.accepted == progress.total:
+        return EXIT_OK
+    return EXIT_HTTP if progress.requests else EXIT_NETWORK

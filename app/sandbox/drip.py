@@ -22,6 +22,7 @@ from app.domain.fieldtypes import Kind
 from app.domain.validation import Issue
 from app.providers import get_provider
 from app.providers.drip.models import DripCart
+from app.providers.drip.provider import MAX_BATCH as DRIP_MAX_BATCH
 from app.providers.schema import PayloadModel, child_model
 from app.sandbox import config as creds
 from app.sandbox.config import SandboxConfig
@@ -29,7 +30,7 @@ from app.sandbox.emulator import json_response, utc_stamp
 
 __all__ = ["MAX_BATCH", "DripApi"]
 
-MAX_BATCH = 1000
+MAX_BATCH = DRIP_MAX_BATCH  # the API's own limit, as the client knows it
 _HOUR = 3600.0
 _RATE_DOC = "https://www.getdrip.com/docs/rest-api#rate-limting"  # sic: Drip's own spelling
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,6 +17,7 @@ from app.logs import log, register_secret
 from app.profiles import Profile
 from app.providers import CartDocument, Credentials, OutgoingRequest, Target, get_provider
 from app.providers.bronto.lifecycle import CartOperation, build_operation
+from app.providers.drip.provider import DripProvider
 from app.secrets import SecretStore
 from app.secrets.store import SECRET_LABELS, read_secrets
 from app.transport.connection import ConnectionCheck
@@ -318,6 +319,49 @@ class Sender:
                 continue
             return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def send_batch(
+        self,
+        documents: Sequence[CartDocument],
+        profile: Profile,
+        overrides: Overrides | None = None,
+        *,
+        cancel: CancelToken | None = None,
+    ) -> SendResult:
+        """Drip's batch endpoint: up to 1,000 carts in one request (202 ``request_ids``)."""
+        request = self.preview_batch(documents, profile, overrides, secrets=self.secrets(profile))
+        destination = self.destination(profile, overrides)
+        provider = get_provider("drip")
+        return _logged(
+            request,
+            profile,
+            lambda: send_request(request, self.client(), provider, cancel=cancel or CancelToken(),
+                                 timeout=destination.timeout),
+        )  # fmt: skip
+
+    def preview_batch(
+        self,
+        documents: Sequence[CartDocument],
+        profile: Profile,
+        overrides: Overrides | None = None,
+        *,
+        secrets: Mapping[str, str | None] | None = None,
+    ) -> OutgoingRequest:
+        """The batch request (placeholder secrets unless ``secrets`` are given)."""
+        if profile.provider != "drip":
+            raise TargetError(f"“{profile.name}” is a {profile.provider} profile; batches are "
+                              "Drip's.")  # fmt: skip
+        destination = self.destination(profile, overrides)
+        values = secrets or {}
+        credentials = Credentials(
+            drip_api_key=values.get("drip_api_key"),
+            drip_access_token=values.get("drip_access_token"),
+        )
+        drip = get_provider("drip")
+        assert isinstance(drip, DripProvider)
+        return drip.build_batch_request(
+            [d.payload for d in documents], destination.target, credentials
+        )
 
     def operate(
         self,

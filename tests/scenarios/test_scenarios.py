@@ -38,10 +38,21 @@ def history(tmp_path: Path) -> HistoryStore:
     return HistoryStore(tmp_path / "history.sqlite3")
 
 
+_senders: list[Sender] = []
+
+
+@pytest.fixture(autouse=True)
+def close_senders() -> Iterator[None]:
+    yield
+    while _senders:
+        _senders.pop().close()
+
+
 def runner_for(path: Path, server: SandboxServer, history: HistoryStore, **kwargs: object
                ) -> ScenarioRunner:  # fmt: skip
+    _senders.append(Sender())
     return ScenarioRunner(
-        load_scenario(path), Sender(), ProfileStore(), history,
+        load_scenario(path), _senders[-1], ProfileStore(), history,
         overrides=Overrides(base_url=server.url), **kwargs,  # type: ignore[arg-type]
     )  # fmt: skip
 
@@ -160,3 +171,22 @@ def test_run_from_the_command_line_on_a_fresh_install(tmp_path: Path) -> None:
     assert lines[0] == "Bronto: abandon and recover (10 steps, speed x100000)"
     assert lines[-1] == "Finished: 10 of 10 steps done."
     assert any("✔ 204 Bronto: abandon" in line for line in lines)
+
+
+def test_bulk_from_the_command_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
+    env["CART_COMPOSER_HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "bulk", "1200"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Sending 1,200 sample drip carts to sandbox-drip…"
+    assert lines[-1].startswith("1,200 carts: 1,200 accepted, 0 failed, 2 requests in ")
+    bronto = subprocess.run(
+        [sys.executable, "-m", "app", "bulk", "12", "--provider", "bronto"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert bronto.returncode == 0, bronto.stdout + bronto.stderr
+    assert bronto.stdout.splitlines()[-1].startswith("12 carts: 12 accepted, 0 failed, 12 requests")

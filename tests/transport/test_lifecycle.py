@@ -35,11 +35,13 @@ def profile(server: SandboxServer) -> Profile:
 
 
 @pytest.fixture
-def sender() -> Sender:
+def sender() -> Iterator[Sender]:
     store = MemorySecretStore()
     store.set("qa-bronto", "bronto_client_id", creds.BRONTO_CLIENT_ID)
     store.set("qa-bronto", "bronto_client_secret", creds.BRONTO_CLIENT_SECRET)
-    return Sender(store, environ={})
+    made = Sender(store, environ={})
+    yield made
+    made.close()
 
 
 def state(result: SendResult) -> tuple[int | None, str | None, str | None]:

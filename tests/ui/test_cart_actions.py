@@ -18,6 +18,7 @@ Op = CartOperation
 
 def to_bronto(window: MainWindow) -> None:
     assert window.open_cart(sample_cart("bronto"))  # the vendor's example (createContact on)
+    window.new_cart_id()  # the embedded sandbox lives as long as the process: a fresh id
 
 
 def act(qtbot: QtBot, window: MainWindow, op: Op) -> int | None:

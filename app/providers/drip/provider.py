@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from app.domain import jsonfmt
-from app.domain.errors import TargetError
+from app.domain.errors import PayloadError, TargetError
 from app.providers.base import (
     PLACEHOLDER_SECRET,
     Credentials,
@@ -20,9 +20,11 @@ from app.providers.base import (
 )
 from app.providers.drip.models import DripCart
 
-__all__ = ["DEFAULT_BASE_URL", "DripProvider", "cart_path"]
+__all__ = ["DEFAULT_BASE_URL", "MAX_BATCH", "DripProvider", "cart_path"]
 
 DEFAULT_BASE_URL = "https://api.getdrip.com"
+# Drip's batch endpoint takes up to this many carts per request.
+MAX_BATCH = 1000
 
 
 def cart_path(account_id: str) -> str:
@@ -85,6 +87,29 @@ class DripProvider(Provider):
         credentials: Credentials | None = None,
     ) -> OutgoingRequest:
         self.options(options)
+        url, headers = self._endpoint(target, credentials)
+        return OutgoingRequest(
+            method="POST", url=url, body=self.body(payload), _wire_headers=headers
+        )
+
+    def build_batch_request(
+        self, payloads: list[Any], target: Target, credentials: Credentials | None = None
+    ) -> OutgoingRequest:
+        """``POST …/shopper_activity/cart/batch`` with ``{"carts": [...]}`` (1 to 1,000 carts,
+        each written exactly as a single send would write it)."""
+        if not 1 <= len(payloads) <= MAX_BATCH:
+            raise PayloadError(f"A batch holds 1 to {MAX_BATCH:,} carts, not {len(payloads):,}.")
+        url, headers = self._endpoint(target, credentials)
+        try:
+            carts = [jsonfmt.RawJson(jsonfmt.dumps_element(self.canonical(p), 2)) for p in payloads]
+            body = jsonfmt.dumps({"carts": carts}).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            raise PayloadError(f"A cart cannot be written as JSON: {exc}.") from None
+        return OutgoingRequest(method="POST", url=url + "/batch", body=body, _wire_headers=headers)
+
+    def _endpoint(
+        self, target: Target, credentials: Credentials | None
+    ) -> tuple[str, tuple[tuple[str, str], ...]]:
         base = target.checked_base()
         account = target.account_id.strip()
         if not account:
@@ -98,12 +123,7 @@ class DripProvider(Provider):
             authorization = f"Bearer {creds.drip_access_token}"
         else:
             authorization = basic_authorization(creds.drip_api_key or PLACEHOLDER_SECRET)
-        return OutgoingRequest(
-            method="POST",
-            url=base + cart_path(account),
-            body=self.body(payload),
-            _wire_headers=self._json_headers(authorization),
-        )
+        return base + cart_path(account), self._json_headers(authorization)
 
     def read_response(
         self, status: int, headers: Mapping[str, str], body: bytes

@@ -1,0 +1,217 @@
+"""Bulk: N sample carts (distinct ids and emails, from the sample catalog) sent in one go — to
+Drip through the batch endpoint in chunks of up to 1,000, to Bronto one by one with a bounded
+number in flight — with progress, cancel, Drip's hourly limits respected, and every request a
+history row."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from app.domain import jsonfmt
+from app.domain.errors import CartComposerError
+from app.history import HistoryError, HistoryStore
+from app.history import record as recording
+from app.profiles import Profile
+from app.providers import CartDocument, get_provider
+from app.providers.drip.provider import MAX_BATCH
+from app.providers.samples import sample_document
+from app.transport.result import SendResult
+from app.transport.send import CancelToken
+from app.transport.sender import Overrides, Sender
+
+__all__ = ["BulkProgress", "BulkRun", "sample_carts"]
+
+
+def sample_carts(provider: str, count: int, rng: random.Random | None = None) -> list[CartDocument]:
+    """``count`` sample carts whose cart ids and shopper emails are all different."""
+    run = secrets.token_hex(3)
+    out = []
+    for index in range(count):
+        document = sample_document(provider, rng)
+        p = get_provider(provider)
+        cart_id = f"bulk-{run}-{index + 1:05d}"
+        payload = dict(document.payload)
+        payload[p.cart_id_field] = cart_id
+        payload[p.email_field] = f"shopper.{run}.{index + 1}@example.com"
+        url = payload.get(p.cart_url_field)
+        if isinstance(url, str):
+            payload[p.cart_url_field] = url.rsplit("/", 1)[0] + "/" + cart_id
+        out.append(document.model_copy(update={"payload": payload}))
+    return out
+
+
+@dataclass
+class BulkProgress:
+    total: int
+    sent: int = 0  # carts that left (accepted or not)
+    accepted: int = 0
+    failed: int = 0
+    requests: int = 0
+    ids: list[str] = field(default_factory=list)  # Drip request ids / Bronto cartIds
+    stopped: str = ""  # why the run ended early, if it did
+    elapsed: float = 0.0
+
+    def summary(self) -> str:
+        head = (f"{self.total:,} carts: {self.accepted:,} accepted, {self.failed:,} failed, "
+                f"{self.requests:,} requests in {self.elapsed:.1f} s")  # fmt: skip
+        left = self.total - self.sent
+        if left:
+            head += f"; {left:,} not sent"
+        return head + (f". {self.stopped}" if self.stopped else ".")
+
+
+class BulkRun:
+    """Blocking; ``cancel`` from another thread stops it between requests."""
+
+    def __init__(
+        self,
+        sender: Sender,
+        profile: Profile,
+        documents: list[CartDocument],
+        *,
+        overrides: Overrides | None = None,
+        history: HistoryStore | None = None,
+        in_flight: int = 4,
+        chunk: int = MAX_BATCH,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+    ) -> None:
+        self.sender = sender
+        self.profile = profile
+        self.documents = documents
+        self.overrides = overrides
+        self.history = history
+        self.in_flight = max(1, in_flight)
+        self.chunk = max(1, min(chunk, MAX_BATCH))
+        self.on_progress = on_progress or (lambda progress: None)
+        self.progress = BulkProgress(total=len(documents))
+        self.cancel_token = CancelToken()
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    def run(self) -> BulkProgress:
+        started = time.monotonic()
+        if self.documents:
+            self.sender.check_pair(self.documents[0], self.profile)
+            self.sender.secrets(self.profile)  # missing secrets: said before anything leaves
+            if self.profile.provider == "drip":
+                self._drip()
+            else:
+                self._bronto()
+        self.progress.elapsed = time.monotonic() - started
+        self.on_progress(self.progress)
+        return self.progress
+
+    # --- Drip: batches -----------------------------------------------------------------------
+
+    def _drip(self) -> None:
+        for start in range(0, len(self.documents), self.chunk):
+            if self.cancel_token.cancelled:
+                self.progress.stopped = "Cancelled."
+                return
+            batch = self.documents[start : start + self.chunk]
+            planned = self.sender.preview_batch(batch, self.profile, self.overrides)
+            result = self._recorded(planned, batch[0], "cart_activity_batch",
+                                    lambda b=batch: self.sender.send_batch(  # type: ignore[misc]
+                                        b, self.profile, self.overrides,
+                                        cancel=self.cancel_token))  # fmt: skip
+            self.progress.requests += 1
+            self.progress.sent += len(batch)
+            if result.status == 202:
+                ids = _request_ids(result.body)
+                self.progress.accepted += len(batch)
+                self.progress.ids.extend(ids)
+            else:
+                self.progress.failed += len(batch)
+            self.on_progress(self.progress)
+            if result.status == 429:
+                wait_s = result.header("retry-after") or "an hour"
+                self.progress.stopped = (
+                    f"Drip's hourly limit for batch requests is reached (429); try again in "
+                    f"{wait_s}{' s' if wait_s.isdigit() else ''}."
+                )
+                return
+            if result.status is None:
+                self.progress.stopped = result.message
+                return
+            remaining = result.header("x-ratelimit-remaining")
+            more = start + self.chunk < len(self.documents)
+            if more and remaining is not None and remaining.strip() == "0":
+                self.progress.stopped = (
+                    "Drip's hourly limit for batch requests is used up (X-RateLimit-Remaining: "
+                    "0): the rest is not sent, so Drip does not answer 429."
+                )
+                return
+
+    # --- Bronto: one by one, a few in flight -------------------------------------------------
+
+    def _bronto(self) -> None:
+        with ThreadPoolExecutor(max_workers=self.in_flight) as pool:
+            pending: set[Future[SendResult]] = set()
+            queue = list(self.documents)
+            while queue or pending:
+                while queue and len(pending) < self.in_flight and not self.cancel_token.cancelled:
+                    document = queue.pop(0)
+                    pending.add(pool.submit(self._one_bronto, document))
+                if not pending:
+                    break
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()
+                    with self._lock:
+                        self.progress.requests += 1
+                        self.progress.sent += 1
+                        if result.status == 201:
+                            self.progress.accepted += 1
+                            if result.provider_id:
+                                self.progress.ids.append(result.provider_id)
+                        else:
+                            self.progress.failed += 1
+                    self.on_progress(self.progress)
+                if self.cancel_token.cancelled and queue:
+                    self.progress.stopped = "Cancelled."
+                    queue.clear()
+
+    def _one_bronto(self, document: CartDocument) -> SendResult:
+        planned = self.sender.preview(document, self.profile, self.overrides)
+        return self._recorded(planned, document, None,
+                              lambda: self.sender.send(document, self.profile, self.overrides,
+                                                       cancel=self.cancel_token))  # fmt: skip
+
+    # --- history -------------------------------------------------------------------------------
+
+    def _recorded(self, planned: object, document: CartDocument, operation: str | None,
+                  send: Callable[[], SendResult]) -> SendResult:  # fmt: skip
+        row = None
+        shaped = self.sender.document_for(document, self.profile, self.overrides)
+        if self.history is not None:
+            with contextlib.suppress(HistoryError):
+                row = recording.start(self.history, planned, shaped, self.profile,  # type: ignore[arg-type]
+                                      "bulk", operation)  # fmt: skip
+        try:
+            result = send()
+        except CartComposerError:
+            if self.history is not None and row is not None:
+                self.history.delete([row])
+            raise
+        if self.history is not None and row is not None:
+            with contextlib.suppress(HistoryError):
+                recording.finish(self.history, row, result)
+        return result
+
+
+def _request_ids(body: bytes) -> list[str]:
+    try:
+        data = jsonfmt.loads(body)
+    except jsonfmt.JsonSyntaxError:
+        return []
+    ids = data.get("request_ids") if isinstance(data, dict) else None
+    return [str(i) for i in ids] if isinstance(ids, list) else []
