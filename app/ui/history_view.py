@@ -212,11 +212,8 @@ class HistoryView(QWidget):
         self.date_from.setVisible(custom)
         self.date_to.setVisible(custom)
 
-    def _fill_profiles(self) -> None:
-        if self.store is None:
-            return
+    def _fill_profiles(self, names: list[str]) -> None:
         current = self.profile.currentData()
-        names = self.store.profiles()
         if names == [self.profile.itemData(i) for i in range(1, self.profile.count())]:
             return
         self.profile.blockSignals(True)
@@ -251,14 +248,16 @@ class HistoryView(QWidget):
         store = self.store
         if store is None:
             return
-        self._fill_profiles()
         filters = self.current_filter()
         self.count_label.setText("Searching…")
         self._generation += 1
         generation = self._generation
 
-        def query() -> tuple[list[HistoryEntry], HistoryFilter, int]:
-            return store.query(filters, limit=PAGE), filters, generation
+        # Everything the store is asked runs here, off the GUI thread: a send's worker may be
+        # writing a large body (and indexing it) at this moment, and the store takes one call
+        # at a time.
+        def query() -> tuple[list[HistoryEntry], HistoryFilter, int, list[str]]:
+            return store.query(filters, limit=PAGE), filters, generation, store.profiles()
 
         def count() -> tuple[int, int]:
             return store.count(filters), generation
@@ -273,6 +272,7 @@ class HistoryView(QWidget):
         filters: HistoryFilter = result[1]
         if result[2] != self._generation:
             return  # an older query finished after a newer one started
+        self._fill_profiles(result[3])
         self.model.load(rows, filters)
 
     def _on_counted(self, result: object) -> None:
