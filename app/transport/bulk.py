@@ -59,8 +59,10 @@ class BulkProgress:
     elapsed: float = 0.0
 
     def summary(self) -> str:
-        head = (f"{self.total:,} carts: {self.accepted:,} accepted, {self.failed:,} failed, "
-                f"{self.requests:,} requests in {self.elapsed:.1f} s")  # fmt: skip
+        requests = f"{self.requests:,} request{'s' if self.requests != 1 else ''}"
+        carts = f"{self.total:,} cart{'s' if self.total != 1 else ''}"
+        head = (f"{carts}: {self.accepted:,} accepted, {self.failed:,} failed, {requests} in "
+                f"{self.elapsed:.1f} s")  # fmt: skip
         left = self.total - self.sent
         if left:
             head += f"; {left:,} not sent"

@@ -21,16 +21,28 @@ from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
 from app.providers.bronto.lifecycle import CartOperation, CartState, build_operation, cart_state
 from app.providers.document import load_cart, save_cart
+from app.providers.mapping import convert
 from app.providers.render import CartRenderer, Rendered
 from app.transport import CancelToken, Sender, SendResult
 from app.ui.workers import run_in_background
 
-__all__ = ["BACKGROUND_ITEMS", "PREVIEW_DEBOUNCE_MS", "ComposerController"]
+__all__ = ["BACKGROUND_ITEMS", "PREVIEW_DEBOUNCE_MS", "BothResult", "ComposerController"]
 
 # Edits within this many milliseconds share one preview rebuild.
 PREVIEW_DEBOUNCE_MS = 50
 # More new line items than this to check, and the check runs off the GUI thread.
 BACKGROUND_ITEMS = 300
+
+
+@dataclasses.dataclass(frozen=True)
+class BothResult:
+    """Each side's answer, or why it could not be sent (missing secrets, a bad profile)."""
+
+    drip: SendResult | str
+    bronto: SendResult | str
+    drip_profile: str
+    bronto_profile: str
+    notes: tuple[str, ...] = ()
 
 
 def empty_document(provider: str) -> CartDocument:
@@ -57,6 +69,7 @@ class ComposerController(QObject):
     status = Signal(str)  # a passing state ("Checking 5,000 line items…"); "" when over
     bronto_cart_changed = Signal(str)  # Bronto's cartId for this cart ("" when none is known)
     cart_state_changed = Signal(object)  # CartState: what the last answer says of the cart
+    both_finished = Signal(object)  # BothResult: "Send to both" is done
     raw_changed = Signal()  # the raw text became invalid, or valid again
 
     def __init__(
@@ -494,6 +507,60 @@ class ComposerController(QObject):
         self.set_field("action", "updated")
         self.set_field("occurred_at", now_iso())
         self.refresh_now()
+
+    # --- both providers at once ------------------------------------------------------------
+
+    def send_to_both(self) -> bool:
+        """The cart to Drip and to Bronto (mapped through the fields both share): the current
+        profile for its own provider, the other provider's sandbox profile for the other."""
+        if self._cancel is not None:
+            return False
+        document = self.document()
+        documents: dict[str, CartDocument] = {}
+        notes: list[str] = []
+        for key in ("drip", "bronto"):
+            converted, said = convert(document, key)
+            documents[key] = converted
+            notes += said
+        if document.provider == "drip":
+            # Drip adds people it does not know; Bronto only when asked: ask, so the same
+            # shopper works on both sides.
+            bronto = documents["bronto"]
+            options = {**bronto.options, "createContact": True}
+            documents["bronto"] = bronto.model_copy(update={"options": options})
+        profiles = {
+            key: self._profile
+            if key == self._provider.key
+            else self._profiles.get(f"sandbox-{key}")
+            for key in ("drip", "bronto")
+        }
+        cancel = self._cancel = CancelToken()
+        history = self._history
+        self.send_started.emit()
+
+        def job() -> BothResult:
+            answers: dict[str, SendResult | str] = {}
+            for key in ("drip", "bronto"):
+                try:
+                    answers[key] = self._send_recorded(
+                        history, documents[key], profiles[key], cancel, None
+                    )
+                except CartComposerError as exc:
+                    answers[key] = str(exc)
+            return BothResult(answers["drip"], answers["bronto"], profiles["drip"].name,
+                              profiles["bronto"].name, tuple(notes))  # fmt: skip
+
+        run_in_background(job, self._on_both, self._on_send_error)
+        return True
+
+    def _on_both(self, result: object) -> None:
+        self._cancel = None
+        assert isinstance(result, BothResult)
+        bronto = result.bronto
+        added = isinstance(bronto, SendResult) and bronto.status == 201 and bronto.provider_id
+        if added and self._provider.key == "bronto" and isinstance(bronto, SendResult):
+            self.set_bronto_cart_id(str(bronto.provider_id))
+        self.both_finished.emit(result)
 
     # --- Bronto's cart lifecycle -----------------------------------------------------------
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from app.profiles import Profile
     from app.transport import SendResult
     from app.ui.controller import ComposerController
+    from app.ui.response_view import ResponseView
 
 # The window paints its frame before the heavy half of the app is imported (pydantic models,
 # httpx, sqlite): the modules that need those are imported where they are first used, in
@@ -215,6 +216,55 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(False)
         bar.addWidget(self.send_button)
         bar.addWidget(self.cancel_button)
+
+    def _build_both_panel(self) -> QWidget:
+        """The "Send to both" tab: Drip's answer and Bronto's side by side."""
+        from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+        from app.ui.response_view import ResponseView
+
+        panel = QWidget()
+        panel.setObjectName("bothPanel")
+        outer = QVBoxLayout(panel)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.both_notes = QLabel("Cart → Send to both providers sends this cart to Drip and to "
+                                 "Bronto (mapped through the fields both share).")  # fmt: skip
+        self.both_notes.setObjectName("bothNotes")
+        self.both_notes.setWordWrap(True)
+        outer.addWidget(self.both_notes)
+        row = QHBoxLayout()
+        self.both_titles: dict[str, QLabel] = {}
+        self.both_views: dict[str, ResponseView] = {}
+        for key, title in (("drip", "Drip"), ("bronto", "Bronto")):
+            column = QVBoxLayout()
+            self.both_titles[key] = QLabel(f"<b>{title}</b>")
+            self.both_views[key] = ResponseView()
+            self.both_views[key].setObjectName(f"both_{key}")
+            column.addWidget(self.both_titles[key])
+            column.addWidget(self.both_views[key], 1)
+            row.addLayout(column, 1)
+        outer.addLayout(row, 1)
+        return panel
+
+    def send_to_both(self) -> None:
+        if self.controller.sending:
+            return
+        self.controller.send_to_both()
+
+    def _on_both_finished(self, result: object) -> None:
+        self._send_done()
+        for key in ("drip", "bronto"):
+            answer = getattr(result, key)
+            profile = getattr(result, f"{key}_profile")
+            self.both_titles[key].setText(f"<b>{key.title()}</b> · {profile}")
+            if isinstance(answer, str):
+                self.both_views[key].show_failure(answer)
+            else:
+                self.both_views[key].show_result(answer)
+        notes = " ".join(getattr(result, "notes", ()))
+        self.both_notes.setText(notes or "Both sent; each is a history row.")
+        self.bottom_tabs.setCurrentWidget(self.both_panel)
+        self.statusBar().showMessage("Sent to both providers.", 8000)
 
     def _build_cart_actions(self, bar: QToolBar) -> None:
         """Bronto's lifecycle calls on the cart Add Cart created (shown for Bronto only)."""
@@ -423,6 +473,15 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.response, "Response")
         self.bottom_tabs.addTab(self.history_view, "History")
+        self.both_panel = self._build_both_panel()
+        self.bottom_tabs.addTab(self.both_panel, "Both")
+        from app.ui.journeys_view import JourneysView
+
+        self.journeys = JourneysView(
+            self.controller.cart_sender, self.controller.profile_store, self.controller.history
+        )
+        self.bottom_tabs.addTab(self.journeys, "Journeys")
+        self.journeys.history_written.connect(lambda: self.history_view.refresh())
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
         right.addWidget(preview_panel)
@@ -493,8 +552,11 @@ class MainWindow(QMainWindow):
         self.send_update_action = action("Send as an &update (same cart id, time now)",
                                          self.send_as_update, "Ctrl+Shift+Return")  # fmt: skip
         self.send_update_action.setObjectName("sendAsUpdateAction")
+        self.send_both_action = action("Send to &both providers", self.send_to_both)
+        self.send_both_action.setObjectName("sendBothAction")
         cart_menu.addAction(self.send_action)
         cart_menu.addAction(self.send_update_action)
+        cart_menu.addAction(self.send_both_action)
         cart_menu.addAction(self.cancel_action)
 
     def _connect(self) -> None:
@@ -546,6 +608,7 @@ class MainWindow(QMainWindow):
         c.status.connect(self._show_status)
         c.bronto_cart_changed.connect(self._on_bronto_cart_changed)
         c.cart_state_changed.connect(self._on_cart_state)
+        c.both_finished.connect(self._on_both_finished)
         self.history_view.open_requested.connect(self.open_history_entry)
         self.history_view.resend_requested.connect(self.resend_history_entry)
         self.copy_json_button.clicked.connect(self.copy_json)

@@ -93,3 +93,23 @@ def test_a_drip_cart_sent_again_as_an_update(qtbot: QtBot, window: MainWindow) -
     assert bodies[1]["occurred_at"] > bodies[0]["occurred_at"]  # now, not the example's 2019
     to_bronto(window)
     assert not window.send_update_action.isEnabled()
+
+
+def test_send_to_both_gives_a_202_and_a_201_side_by_side(qtbot: QtBot, window: MainWindow) -> None:
+    window.new_cart_id()  # the embedded sandbox outlives a test: a cart id of its own
+    with qtbot.waitSignal(window.controller.both_finished, timeout=20_000) as both:
+        window.send_both_action.trigger()
+    result = both.args[0]
+    assert (result.drip.status, result.bronto.status) == (202, 201)
+    assert window.both_views["drip"].badge.text() == "202"
+    assert window.both_views["bronto"].badge.text() == "201"
+    assert window.both_titles["bronto"].text() == "<b>Bronto</b> · sandbox-bronto"
+    assert window.bottom_tabs.currentWidget() is window.both_panel
+    sent_bronto = jsonfmt.loads(result.bronto.request.body)
+    sent_drip = jsonfmt.loads(result.drip.request.body)
+    assert sent_bronto["customerCartId"] == sent_drip["cart_id"]
+    assert sent_bronto["emailAddress"] == sent_drip["email"]
+    assert "createContact=true" in result.bronto.request.url
+    history = window.controller.history
+    assert history is not None
+    assert sorted(e.operation for e in history.query()) == ["add_cart", "cart_activity"]
