@@ -73,8 +73,10 @@ class JourneysView(QWidget):
         self._relay.bulk.connect(self._on_bulk)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._scenario_box(), 3)
-        layout.addWidget(self._bulk_box(), 2)
+        layout.addWidget(self._scenario_box())
+        # The bulk sender is a tab of its own (see ``bulk_panel``): side by side, the two would
+        # make the window wider than a 1280-pixel screen.
+        self.bulk_panel = self._bulk_box()
 
     # --- building ----------------------------------------------------------------------------
 

@@ -481,6 +481,7 @@ class MainWindow(QMainWindow):
             self.controller.cart_sender, self.controller.profile_store, self.controller.history
         )
         self.bottom_tabs.addTab(self.journeys, "Journeys")
+        self.bottom_tabs.addTab(self.journeys.bulk_panel, "Bulk")
         self.journeys.history_written.connect(lambda: self.history_view.refresh())
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
