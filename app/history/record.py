@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit
 
 from app.domain import jsonfmt
@@ -10,7 +12,7 @@ from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
 from app.transport.result import ErrorKind, SendResult
 
-__all__ = ["OPERATIONS", "entry_document", "finish", "outcome", "start"]
+__all__ = ["OPERATIONS", "entry_document", "finish", "outcome", "recorded", "start"]
 
 OPERATIONS = {"drip": "cart_activity", "bronto": "add_cart"}
 
@@ -40,6 +42,54 @@ def start(
         email=email if isinstance(email, str) else None,
         cart_id=cart_id if isinstance(cart_id, str) else None,
     )
+
+
+def recorded(
+    history: HistoryStore | None,
+    planned: OutgoingRequest,
+    document: CartDocument,
+    profile: Profile,
+    source: str,
+    send: Callable[[], SendResult],
+    *,
+    operation: str | None = None,
+    on_problem: Callable[[str], None] | None = None,
+    on_row: Callable[[int], None] | None = None,
+) -> SendResult:
+    """``send()`` with its history row: written (pending) before the request leaves, completed
+    after, deleted if ``send`` raised before anything left. A history that cannot be written
+    never stops the send: ``on_problem`` hears why. ``on_row`` hears of the row each time it is
+    written."""
+    row = None
+    if history is not None:
+        try:
+            row = start(history, planned, document, profile, source, operation)
+        except HistoryError as exc:
+            if on_problem is not None:
+                on_problem(str(exc))
+        else:
+            if on_row is not None:
+                on_row(row)
+    try:
+        result = send()
+    except BaseException:
+        if history is not None and row is not None:
+            # Nothing left the app: not a send. (If even that fails, the row stays, and becomes
+            # "interrupted" when the history is next opened.)
+            with contextlib.suppress(HistoryError):
+                history.delete([row])
+            if on_row is not None:
+                on_row(row)
+        raise
+    if history is not None and row is not None:
+        try:
+            finish(history, row, result)
+        except HistoryError as exc:
+            if on_problem is not None:
+                on_problem(str(exc))
+        if on_row is not None:
+            on_row(row)
+    return result
 
 
 def outcome(result: SendResult) -> str:

@@ -4,7 +4,6 @@ window runs it on a worker, the command line on its own thread."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -14,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import CartComposerError
-from app.history import HistoryError, HistoryStore
+from app.history import HistoryStore
 from app.history import record as recording
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
-from app.providers import CartDocument, get_provider, load_cart
+from app.providers import CartDocument, OutgoingRequest, get_provider, load_cart
 from app.providers.bronto.lifecycle import CartOperation, build_operation, cart_state
 from app.providers.samples import new_cart_id
 from app.scenarios.model import Scenario, ScenarioError, Step
@@ -198,26 +197,11 @@ class ScenarioRunner:
         self._document = self._document.model_copy(update={"payload": payload})
         return self._document
 
-    def _record(self, planned: Any, document: CartDocument, profile: Profile,
+    def _record(self, planned: OutgoingRequest, document: CartDocument, profile: Profile,
                 operation: str | None, send: Callable[[], SendResult]) -> SendResult:  # fmt: skip
-        row = None
-        if self.history is not None:
-            shaped = self.sender.document_for(document, profile, self.overrides)
-            try:
-                row = recording.start(self.history, planned, shaped, profile, "scenario",
-                                      operation)  # fmt: skip
-            except HistoryError:
-                row = None  # the run goes on; the history says why when it is opened
-        try:
-            result = send()
-        except BaseException:
-            if self.history is not None and row is not None:
-                self.history.delete([row])
-            raise
-        if self.history is not None and row is not None:
-            with contextlib.suppress(HistoryError):
-                recording.finish(self.history, row, result)
-        return result
+        shaped = self.sender.document_for(document, profile, self.overrides)
+        return recording.recorded(self.history, planned, shaped, profile, "scenario", send,
+                                  operation=operation)  # fmt: skip
 
     def _send(self, step: Step) -> SendResult:
         document = self._cart(step)

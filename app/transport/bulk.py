@@ -5,7 +5,6 @@ history row."""
 
 from __future__ import annotations
 
-import contextlib
 import random
 import secrets
 import threading
@@ -15,11 +14,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from app.domain import jsonfmt
-from app.domain.errors import CartComposerError
-from app.history import HistoryError, HistoryStore
+from app.history import HistoryStore
 from app.history import record as recording
 from app.profiles import Profile
-from app.providers import CartDocument, get_provider
+from app.providers import CartDocument, OutgoingRequest, get_provider
 from app.providers.drip.provider import MAX_BATCH
 from app.providers.samples import sample_document
 from app.transport.result import SendResult
@@ -190,24 +188,11 @@ class BulkRun:
 
     # --- history -------------------------------------------------------------------------------
 
-    def _recorded(self, planned: object, document: CartDocument, operation: str | None,
+    def _recorded(self, planned: OutgoingRequest, document: CartDocument, operation: str | None,
                   send: Callable[[], SendResult]) -> SendResult:  # fmt: skip
-        row = None
         shaped = self.sender.document_for(document, self.profile, self.overrides)
-        if self.history is not None:
-            with contextlib.suppress(HistoryError):
-                row = recording.start(self.history, planned, shaped, self.profile,  # type: ignore[arg-type]
-                                      "bulk", operation)  # fmt: skip
-        try:
-            result = send()
-        except CartComposerError:
-            if self.history is not None and row is not None:
-                self.history.delete([row])
-            raise
-        if self.history is not None and row is not None:
-            with contextlib.suppress(HistoryError):
-                recording.finish(self.history, row, result)
-        return result
+        return recording.recorded(self.history, planned, shaped, self.profile, "bulk", send,
+                                  operation=operation)  # fmt: skip
 
 
 def _request_ids(body: bytes) -> list[str]:

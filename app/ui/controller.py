@@ -3,7 +3,6 @@ and sending off the GUI thread. Widgets call it and listen to its signals; it ow
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 from pathlib import Path
@@ -14,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.validation import Validation
-from app.history import HistoryError, HistoryStore
+from app.history import HistoryStore
 from app.history import record as recording
 from app.logs import log
 from app.profiles import Profile, ProfileError, ProfileStore
@@ -449,45 +448,27 @@ class ComposerController(QObject):
     ) -> SendResult:
         """On the worker, like all disk and network work: the history row (pending) before the
         request leaves, the send, then the row completed. Signals go to the GUI thread."""
-        row = self._record_pending(history, document, profile, raw)
-        try:
-            result = self._sender.send(document, profile, cancel=cancel, raw_body=raw)
-        except BaseException:
-            if history is not None and row is not None:
-                with contextlib.suppress(HistoryError):  # then it stays, as interrupted
-                    history.delete([row])  # nothing left the app: not a send
-                self.history_changed.emit(row)
-            raise
-        if history is not None and row is not None:
-            try:
-                recording.finish(history, row, result)
-            except HistoryError as exc:
-                self.notice.emit(str(exc))
-            self.history_changed.emit(row)
-        return result
 
-    def _record_pending(
-        self, history: HistoryStore | None, document: CartDocument, profile: Profile,
-        raw: bytes | None,
-    ) -> int | None:  # fmt: skip
+        def send() -> SendResult:
+            return self._sender.send(document, profile, cancel=cancel, raw_body=raw)
+
         if history is None:
-            return None
+            return send()
         try:
             planned = self._sender.preview(document, profile)
         except CartComposerError:
-            return None  # no request can be built: the send fails before anything leaves
+            return send()  # no request can be built: the send fails before anything leaves
         if raw is not None:
             planned = dataclasses.replace(planned, body=raw)
         shaped = self._sender.document_for(document, profile)
-        try:
-            row = recording.start(history, planned, shaped, profile, "gui")
-        except HistoryError as exc:
-            log.warning("history: %s", exc)
-            self.notice.emit(str(exc))  # the send goes ahead; its answer is still shown
-            return None
-        log.debug("history: row %d pending", row)
-        self.history_changed.emit(row)
-        return row
+        return recording.recorded(
+            history, planned, shaped, profile, "gui", send,
+            on_problem=self._history_problem, on_row=self.history_changed.emit,
+        )  # fmt: skip
+
+    def _history_problem(self, message: str) -> None:
+        log.warning("history: %s", message)
+        self.notice.emit(message)  # the send goes ahead; its answer is still shown
 
     def _on_sent(self, result: object) -> None:
         self._cancel = None
@@ -609,27 +590,13 @@ class ComposerController(QObject):
                 customer_cart_id=customer if isinstance(customer, str) else "",
                 payload=shaped.payload, options=shaped.options,
             )  # fmt: skip
-            row = None
-            if history is not None:
-                try:
-                    row = recording.start(history, planned, shaped, profile, "gui", op)
-                except HistoryError as exc:
-                    self.notice.emit(str(exc))
-            try:
-                result = self._sender.operate(op, profile, cart_id=cart_id, document=document,
-                                              cancel=cancel)  # fmt: skip
-            except BaseException:
-                if history is not None and row is not None:
-                    with contextlib.suppress(HistoryError):
-                        history.delete([row])  # nothing left the app
-                raise
-            if history is not None and row is not None:
-                try:
-                    recording.finish(history, row, result)
-                except HistoryError as exc:
-                    self.notice.emit(str(exc))
-                self.history_changed.emit(row)
-            return result
+            return recording.recorded(
+                history, planned, shaped, profile, "gui",
+                lambda: self._sender.operate(op, profile, cart_id=cart_id, document=document,
+                                             cancel=cancel),
+                operation=op, on_problem=self._history_problem,
+                on_row=self.history_changed.emit,
+            )  # fmt: skip
 
         result = one(operation)
         search = operation is CartOperation.SEARCH
