@@ -11,24 +11,16 @@ import pytest
 
 from app.domain import jsonfmt
 from app.history import HistoryStore
-from app.profiles import Profile, new_profile
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
-from app.sandbox import config as creds
-from app.secrets import MemorySecretStore
 from app.transport import Sender
 from app.transport.bulk import BulkProgress, BulkRun, sample_carts
+from tests.transport.test_sender import stocked_store, user_profiles
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
     with SandboxServer() as running:
         yield running
-
-
-def profiles(url: str) -> tuple[Profile, Profile]:
-    drip = new_profile("qa-drip", "drip", base_url=url, account_id=creds.DRIP_ACCOUNT_ID)
-    bronto = new_profile("qa-bronto", "bronto", base_url=url, token_url=f"{url}/oauth2/token")
-    return drip, bronto
 
 
 @pytest.fixture(autouse=True)
@@ -43,11 +35,7 @@ _made: list[Sender] = []
 
 
 def sender() -> Sender:
-    store = MemorySecretStore()
-    store.set("qa-drip", "drip_api_key", creds.DRIP_API_KEY)
-    store.set("qa-bronto", "bronto_client_id", creds.BRONTO_CLIENT_ID)
-    store.set("qa-bronto", "bronto_client_secret", creds.BRONTO_CLIENT_SECRET)
-    made = Sender(store, environ={})
+    made = Sender(stocked_store(), environ={})
     _made.append(made)
     return made
 
@@ -62,7 +50,7 @@ def test_sample_carts_are_all_different() -> None:
 def test_2500_drip_carts_go_in_3_batches_with_2500_request_ids(
     server: SandboxServer, tmp_path: Path
 ) -> None:
-    drip, _ = profiles(server.url)
+    drip, _ = user_profiles(server.url)
     history = HistoryStore(tmp_path / "h.sqlite3")
     seen: list[int] = []
     run = BulkRun(sender(), drip, sample_carts("drip", 2500), history=history,
@@ -83,7 +71,7 @@ def test_2500_drip_carts_go_in_3_batches_with_2500_request_ids(
 def test_drips_hourly_batch_limit_stops_the_run_before_a_429(tmp_path: Path) -> None:
     sandbox = Sandbox(SandboxConfig(drip_batch_hourly_limit=2))
     with SandboxServer(sandbox) as server:
-        drip, _ = profiles(server.url)
+        drip, _ = user_profiles(server.url)
         progress = BulkRun(sender(), drip, sample_carts("drip", 2500)).run()
     assert (progress.accepted, progress.requests, progress.sent) == (2000, 2, 2000)
     assert "hourly limit for batch requests is used up" in progress.stopped
@@ -93,7 +81,7 @@ def test_drips_hourly_batch_limit_stops_the_run_before_a_429(tmp_path: Path) -> 
 
 def test_bronto_carts_go_one_by_one_a_few_at_a_time(server: SandboxServer, tmp_path: Path
                                                      ) -> None:  # fmt: skip
-    _, bronto = profiles(server.url)
+    _, bronto = user_profiles(server.url)
     history = HistoryStore(tmp_path / "h.sqlite3")
     in_flight = [0]
     most = [0]
@@ -125,7 +113,7 @@ def test_bronto_carts_go_one_by_one_a_few_at_a_time(server: SandboxServer, tmp_p
 
 
 def test_cancel_stops_between_requests(server: SandboxServer) -> None:
-    drip, _ = profiles(server.url)
+    drip, _ = user_profiles(server.url)
     holder: list[BulkRun] = []
 
     def stop_after_first(progress: BulkProgress) -> None:
