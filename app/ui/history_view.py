@@ -72,6 +72,7 @@ def compare_html(left: HistoryEntry, right: HistoryEntry) -> str:
 class HistoryView(QWidget):
     open_requested = Signal(object)  # HistoryEntry: open it in the composer
     resend_requested = Signal(object)  # HistoryEntry: open and send again
+    exported = Signal(int, str)  # how many entries, to which file (after an export finished)
 
     def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -357,24 +358,42 @@ class HistoryView(QWidget):
         self.refresh()
         return count
 
-    def export(self, kind: str, path: Path | None = None) -> int:
-        if self.store is None:
-            return 0
-        entries = self.selected()
-        if not entries:
-            listed = self.store.query(self.current_filter(), limit=100_000)
-            entries = [e for e in (self.store.get(x.id) for x in listed) if e is not None]
+    def export(self, kind: str, path: Path | None = None) -> bool:
+        """Write the selected entries (or all that the filters show) as HAR or JSON lines, on a
+        worker: reading every body of a long history takes a while. ``exported`` says when."""
+        store = self.store
+        if store is None:
+            return False
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        listed = (self.model.entry(row) for row in rows)
+        ids = [entry.id for entry in listed if entry is not None]
+        filters = self.current_filter()
         if path is None:
             suffix = "har" if kind == "har" else "jsonl"
             name, _ = QFileDialog.getSaveFileName(
                 self, "Export history", f"cart-composer-history.{suffix}"
             )
             if not name:
-                return 0
+                return False
             path = Path(name)
-        count = write_har(entries, path) if kind == "har" else write_jsonl(entries, path)
-        self.count_label.setText(f"Exported {count} entries to {path.name}.")
-        return count
+        target = path
+
+        def job() -> int:
+            chosen = ids or [x.id for x in store.query(filters, limit=100_000)]
+            entries = [e for e in (store.get(i) for i in chosen) if e is not None]
+            return write_har(entries, target) if kind == "har" else write_jsonl(entries, target)
+
+        def done(count: object) -> None:
+            self.count_label.setText(f"Exported {count} entries to {target.name}.")
+            self.exported.emit(int(str(count)), str(target))
+
+        def failed(error: BaseException) -> None:
+            self.count_label.setText(f"Export failed: {error}")
+            self.exported.emit(0, "")
+
+        self.count_label.setText(f"Exporting to {target.name}…")
+        run_in_background(job, done, failed)
+        return True
 
     def clear(self) -> None:
         if self.store is None:

@@ -90,7 +90,9 @@ def test_detail_compare_export_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
     assert "c-1" in html and "c-2" in html
     dialog.close()
     har = tmp_path / "two.har"
-    assert view.export("har", har) == 2
+    with qtbot.waitSignal(view.exported, timeout=10_000) as exported:
+        assert view.export("har", har)
+    assert exported.args == [2, str(har)]
     assert len(jsonfmt.loads(har.read_bytes())["log"]["entries"]) == 2
     assert view.delete_selected() == 2
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)

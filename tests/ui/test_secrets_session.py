@@ -89,8 +89,10 @@ def test_no_secret_leaves_the_keyring_or_memory(
         assert tokens, "the sandbox issued a bearer token"
 
         history = window.history_view
-        assert history.export("har", home / "exported.har") == 5
-        assert history.export("jsonl", home / "exported.jsonl") == 5
+        for kind, name in (("har", "exported.har"), ("jsonl", "exported.jsonl")):
+            with qtbot.waitSignal(history.exported, timeout=10_000) as exported:
+                assert history.export(kind, home / name)
+            assert exported.args[0] == 5
         assert window._save_to(home / "session.cart.json")
         window.controller.cancel()
         window.close()
