@@ -26,7 +26,8 @@ def new_cart_id() -> str:
     return f"cc-{secrets.token_hex(4)}"
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """Now, UTC, to the second, as Drip's examples write a time: ``2026-11-27T10:05:00Z``."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -66,7 +67,7 @@ def sample_document(provider: str, rng: random.Random | None = None) -> CartDocu
             "email": shopper,
             "action": "created",
             "cart_id": cart_id,
-            "occurred_at": _now(),
+            "occurred_at": utc_now(),
             "cart_public_id": f"#{rng.randint(1000, 9999)}",
             "grand_total": subtotal,
             "total_discounts": Decimal("0"),

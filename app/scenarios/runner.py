@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, get_provider, load_cart
 from app.providers.bronto.lifecycle import CartOperation, build_operation, cart_state
-from app.providers.samples import new_cart_id
+from app.providers.samples import new_cart_id, utc_now
 from app.scenarios.model import Scenario, ScenarioError, Step
 from app.transport import CancelToken, Overrides, Sender, SendResult
 from app.transport.send import Cancelled
@@ -192,8 +191,7 @@ class ScenarioRunner:
             if provider.key != "drip":
                 raise ScenarioError("“action” created/updated is Drip's; Bronto has Update.")
             payload["action"] = step.values["action"]
-            now = datetime.now(UTC).replace(microsecond=0).isoformat()
-            payload["occurred_at"] = now.replace("+00:00", "Z")
+            payload["occurred_at"] = utc_now()
         self._document = self._document.model_copy(update={"payload": payload})
         return self._document
 

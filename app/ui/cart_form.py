@@ -5,7 +5,6 @@ right under the field."""
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,6 +27,7 @@ from app.domain import jsonfmt
 from app.domain.fieldtypes import Kind
 from app.domain.validation import Validation
 from app.providers import Provider
+from app.providers.samples import utc_now
 from app.providers.schema import FieldSpec, field_specs
 
 __all__ = ["CartForm", "FieldEditor", "display_value", "parse_value"]
@@ -78,10 +78,6 @@ def parse_value(kind: Kind, text: str) -> Any:
     if kind is Kind.TEXT_LIST:
         return [part.strip() for part in text.split(",") if part.strip()]
     return text
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class FieldEditor(QWidget):
@@ -172,7 +168,7 @@ class FieldEditor(QWidget):
 
     def _set_now(self) -> None:
         assert self.line is not None
-        self.line.setText(now_iso())
+        self.line.setText(utc_now())
         self._emit()
 
     def _emit(self, *_: object) -> None:

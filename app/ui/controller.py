@@ -481,12 +481,12 @@ class ComposerController(QObject):
     def mark_as_update(self) -> None:
         """Drip: the same cart again as an update — ``action`` "updated", ``occurred_at`` now
         (UTC); the cart id stays, which is what ties the two events together."""
-        from app.ui.cart_form import now_iso
+        from app.providers.samples import utc_now
 
         if self._provider.key != "drip":
             raise CartComposerError("Only Drip carts are sent as updates; Bronto has Update.")
         self.set_field("action", "updated")
-        self.set_field("occurred_at", now_iso())
+        self.set_field("occurred_at", utc_now())
         self.refresh_now()
 
     # --- both providers at once ------------------------------------------------------------
