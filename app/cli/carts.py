@@ -325,17 +325,21 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     sender = Sender()
     history = open_history(err)
     try:
-        result = sender.operate(operation, profile, cart_id=args.cart_id, document=document,
-                                overrides=overrides)  # fmt: skip
+        # Like a send: the history row is written before the request leaves.
+        planned = sender.preview_operation(operation, profile, cart_id=args.cart_id,
+                                           document=document, overrides=overrides)  # fmt: skip
+        result = recording.recorded(
+            history if isinstance(history, HistoryStore) else None,
+            planned, sender.document_for(document, profile, overrides), profile, "cli",
+            lambda: sender.operate(operation, profile, cart_id=args.cart_id, document=document,
+                                   overrides=overrides),
+            operation=operation.value, on_problem=lambda message: print(message, file=err),
+        )  # fmt: skip
     except MissingSecrets as exc:
         print(str(exc), file=err)
         return EXIT_SECRETS
     except CartComposerError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
-    if isinstance(history, HistoryStore):
-        shaped = sender.document_for(document, profile, overrides)
-        row = recording.start(history, result.request, shaped, profile, "cli", operation.value)
-        recording.finish(history, row, result)
     if args.json:
         out.write(jsonfmt.dumps(result.to_json()) + "\n")
         return _exit_code(result)

@@ -17,7 +17,7 @@ from app.history import record as recording
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, get_provider, load_cart
-from app.providers.bronto.lifecycle import CartOperation, build_operation, cart_state
+from app.providers.bronto.lifecycle import CartOperation, cart_state
 from app.providers.samples import new_cart_id, utc_now
 from app.scenarios.model import Scenario, ScenarioError, Step
 from app.transport import CancelToken, Overrides, Sender, SendResult
@@ -222,13 +222,9 @@ class ScenarioRunner:
             payload = {**document.payload, **dict(step.values["set"])}
             document = self._document = document.model_copy(update={"payload": payload})
         profile = self._profile(step, "bronto")
-        shaped = self.sender.document_for(document, profile, self.overrides)
-        customer = shaped.payload.get("customerCartId")
-        planned = build_operation(
-            operation, self.sender.destination(profile, self.overrides).target,
-            cart_id=self._bronto_cart_id,
-            customer_cart_id=customer if isinstance(customer, str) else "",
-            payload=shaped.payload, options=shaped.options,
+        planned = self.sender.preview_operation(
+            operation, profile, cart_id=self._bronto_cart_id, document=document,
+            overrides=self.overrides,
         )  # fmt: skip
         result = self._record(
             planned, document, profile, operation.value,

@@ -363,6 +363,30 @@ class Sender:
             [d.payload for d in documents], destination.target, credentials
         )
 
+    def preview_operation(
+        self,
+        operation: CartOperation,
+        profile: Profile,
+        *,
+        cart_id: str = "",
+        document: CartDocument | None = None,
+        overrides: Overrides | None = None,
+        token: str | None = None,
+    ) -> OutgoingRequest:
+        """The request ``operate`` makes (a placeholder token unless ``token`` is given): what
+        the history records before it leaves. Raises what ``operate`` raises before sending."""
+        if profile.provider != "bronto":
+            raise TargetError(f"“{profile.name}” is a {profile.provider} profile; cart actions "
+                              "are Bronto's.")  # fmt: skip
+        destination = self.destination(profile, overrides)
+        doc = self.document_for(document or CartDocument(provider="bronto"), profile, overrides)
+        customer = doc.payload.get("customerCartId")
+        return build_operation(
+            operation, destination.target, token=token, cart_id=cart_id,
+            customer_cart_id=customer if isinstance(customer, str) else "",
+            payload=doc.payload, options=doc.options,
+        )  # fmt: skip
+
     def operate(
         self,
         operation: CartOperation,
@@ -376,21 +400,13 @@ class Sender:
         """A Bronto lifecycle call on a cart Add Cart created (``cart_id`` is Bronto's
         ``cartId``); Update sends ``document``, Search looks up its ``customerCartId``.
         Raises like ``send`` before anything leaves."""
-        if profile.provider != "bronto":
-            raise TargetError(f"“{profile.name}” is a {profile.provider} profile; cart actions "
-                              "are Bronto's.")  # fmt: skip
-        destination = self.destination(profile, overrides)
-        doc = self.document_for(document or CartDocument(provider="bronto"), profile, overrides)
-        customer = doc.payload.get("customerCartId")
 
         def build(token: str | None) -> OutgoingRequest:
-            return build_operation(
-                operation, destination.target, token=token, cart_id=cart_id,
-                customer_cart_id=customer if isinstance(customer, str) else "",
-                payload=doc.payload, options=doc.options,
-            )  # fmt: skip
+            return self.preview_operation(operation, profile, cart_id=cart_id, document=document,
+                                          overrides=overrides, token=token)  # fmt: skip
 
         build(None)  # a missing cartId or customerCartId is said before a token is fetched
+        destination = self.destination(profile, overrides)
         secrets = self.secrets(profile)
         return _logged(
             None,

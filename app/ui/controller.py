@@ -18,7 +18,7 @@ from app.history import record as recording
 from app.logs import log
 from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
-from app.providers.bronto.lifecycle import CartOperation, CartState, build_operation, cart_state
+from app.providers.bronto.lifecycle import CartOperation, CartState, cart_state
 from app.providers.document import load_cart, save_cart
 from app.providers.mapping import convert
 from app.providers.render import CartRenderer, Rendered
@@ -582,14 +582,10 @@ class ComposerController(QObject):
     ) -> tuple[SendResult, CartState]:
         def one(op: CartOperation) -> SendResult:
             shaped = self._sender.document_for(document, profile)
-            customer = shaped.payload.get("customerCartId")
             # Built first (and refused here if the cartId is missing), so the history row is
             # written before anything leaves, as for a send.
-            planned = build_operation(
-                op, self._sender.destination(profile).target, cart_id=cart_id,
-                customer_cart_id=customer if isinstance(customer, str) else "",
-                payload=shaped.payload, options=shaped.options,
-            )  # fmt: skip
+            planned = self._sender.preview_operation(op, profile, cart_id=cart_id,
+                                                     document=document)  # fmt: skip
             return recording.recorded(
                 history, planned, shaped, profile, "gui",
                 lambda: self._sender.operate(op, profile, cart_id=cart_id, document=document,
