@@ -356,6 +356,7 @@ class ComposerController(QObject):
             lambda: renderer.render(snapshot),
             lambda rendered: self._rendered(rendered, generation, renderer),
             lambda error: self._rendered(None, generation, renderer),
+            owner=self,
         )
 
     def _rendered(self, rendered: object, generation: int, renderer: CartRenderer) -> None:
@@ -568,6 +569,7 @@ class ComposerController(QObject):
             lambda: self._operate_recorded(history, operation, document, profile, cart_id, cancel),
             lambda outcome: self._on_operated(operation, outcome),
             self._on_send_error,
+            owner=self,
         )
         return True
 

@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
         )
         self.bottom_tabs.addTab(self.journeys, "Journeys")
         self.bottom_tabs.addTab(self.journeys.bulk_panel, "Bulk")
-        self.journeys.history_written.connect(lambda: self.history_view.refresh())
+        self.journeys.history_written.connect(self.history_view.refresh)
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
         right.addWidget(preview_panel)
@@ -565,8 +565,10 @@ class MainWindow(QMainWindow):
         c.document_replaced.connect(self._on_document_replaced)
         c.validation_changed.connect(self._on_validation_changed)
         c.preview_changed.connect(self.preview.show_text)
-        c.dirty_changed.connect(lambda _: self._update_title())
-        c.path_changed.connect(lambda _: self._update_title())
+        # Bound methods, never lambdas, for the controller's signals: Qt drops a connection to
+        # a method of a deleted window, while a lambda would still run and touch it.
+        c.dirty_changed.connect(self._update_title)
+        c.path_changed.connect(self._update_title)
         c.profile_changed.connect(self._on_profile_changed)
         c.send_started.connect(self._on_send_started)
         c.send_finished.connect(self._on_send_finished)
@@ -602,9 +604,9 @@ class MainWindow(QMainWindow):
         self.raw_editor.textChanged.connect(self._raw_timer.start)
         self._raw_timer.timeout.connect(self._apply_raw)
         c.payload_replaced.connect(self._on_payload_replaced)
-        c.raw_changed.connect(lambda: self._on_validation_changed(c.validation))
+        c.raw_changed.connect(self._on_raw_changed)
         c.preview_changed.connect(self._follow_in_raw_editor)
-        c.history_changed.connect(lambda _: self.history_view.refresh())
+        c.history_changed.connect(self._on_history_changed)
         c.notice.connect(self.show_notice)
         c.status.connect(self._show_status)
         c.bronto_cart_changed.connect(self._on_bronto_cart_changed)
@@ -713,7 +715,13 @@ class MainWindow(QMainWindow):
         else:
             self.summary_title.setText("<b>Problems</b> — none: the cart follows the API's rules")
 
-    def _update_title(self) -> None:
+    def _on_raw_changed(self) -> None:
+        self._on_validation_changed(self.controller.validation)
+
+    def _on_history_changed(self, _row: int = 0) -> None:
+        self.history_view.refresh()
+
+    def _update_title(self, *_: object) -> None:
         path = self.controller.path
         name = path.name if path is not None else "Untitled cart"
         mark = "*" if self.controller.dirty else ""

@@ -1,7 +1,8 @@
 """Off the GUI thread and back: a QRunnable worker whose signals always end with ``finished``.
 
 A worker gets plain data and returns plain data; it never touches a widget. Its signals are
-delivered on the GUI thread (queued), where the callbacks run.
+delivered on the GUI thread (queued), where the callbacks run — but only while their owner (the
+widget or controller that asked) still exists: a window closed mid-send is not called back.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QMetaObject, QObject, QRunnable, QThreadPool, Signal
 
 __all__ = ["Worker", "WorkerSignals", "run_in_background"]
 
@@ -41,6 +43,35 @@ class Worker(QRunnable):
             self.signals.finished.emit()
 
 
+class _Delivery(QObject):
+    """Hands a worker's answer to the callbacks on the GUI thread. A child of the owner, so it
+    dies with it, and Qt drops the connections to it: nothing calls into a deleted widget."""
+
+    def __init__(
+        self,
+        owner: QObject | None,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        super().__init__(owner)
+        self._on_success: Callable[[Any], None] | None = on_success
+        self._on_failure: Callable[[BaseException], None] | None = on_failure
+
+    def returned(self, value: object) -> None:
+        if self._on_success is not None:
+            self._on_success(value)
+
+    def errored(self, error: object) -> None:
+        if self._on_failure is not None:
+            assert isinstance(error, BaseException)
+            self._on_failure(error)
+
+    def release(self) -> None:
+        # The callbacks (and what they hold) go now; the object itself at the next turn.
+        self._on_success = self._on_failure = None
+        self.deleteLater()
+
+
 _running: dict[int, Worker] = {}
 
 
@@ -48,29 +79,47 @@ def _done() -> None:
     raise RuntimeError("this worker has already run")
 
 
+def _owner_of(callback: Callable[..., Any]) -> QObject | None:
+    bound = getattr(callback, "__self__", None)
+    return bound if isinstance(bound, QObject) else None
+
+
 def run_in_background(
     job: Callable[[], Any],
     on_success: Callable[[Any], None],
     on_failure: Callable[[BaseException], None],
     pool: QThreadPool | None = None,
+    *,
+    owner: QObject | None = None,
 ) -> Worker:
     """Run ``job`` on the pool; then ``on_success(value)`` or ``on_failure(error)`` on the GUI
-    thread. The worker is kept referenced until it has finished."""
+    thread, unless ``owner`` is gone by then (default: the object ``on_success`` is a method
+    of, if it is a QObject). The worker is kept referenced until it has finished."""
+    owner = owner if owner is not None else _owner_of(on_success)
+    if owner is not None and not shiboken6.isValid(owner):
+        raise RuntimeError("the owner of this background job is already deleted")
     worker = Worker(job)
-    worker.signals.returned.connect(on_success)
-    worker.signals.errored.connect(on_failure)
-    # Once finished, the worker drops its connections: a slot that holds the worker makes a
-    # cycle through Qt (worker → signals → slot → worker) that Python's collector cannot see,
-    # and every worker, with all its job held, would otherwise stay in memory for good.
+    delivery = _Delivery(owner, on_success, on_failure)
+    signals = worker.signals
     key = id(worker)
+    connections: list[QMetaObject.Connection] = []
 
     def release() -> None:
+        # Once finished, the worker drops its connections: a slot that holds the worker makes a
+        # cycle through Qt (worker → signals → slot → worker) that Python's collector cannot
+        # see, and every worker, with all its job held, would otherwise stay in memory for good.
+        # Each connection is dropped by its handle: disconnecting a signal whose receiver is
+        # already gone (a closed window) must not fail.
         _running.pop(key, None)
-        signals = worker.signals
-        for signal in (signals.returned, signals.errored, signals.finished):
-            signal.disconnect()  # the callbacks (and what they hold) go with them
+        for connection in connections:
+            QObject.disconnect(connection)
+        connections.clear()
+        if shiboken6.isValid(delivery):
+            delivery.release()
 
-    worker.signals.finished.connect(release)
+    connections.append(signals.returned.connect(delivery.returned))
+    connections.append(signals.errored.connect(delivery.errored))
+    connections.append(signals.finished.connect(release))
     _running[key] = worker
     (pool or QThreadPool.globalInstance()).start(worker)
     return worker
