@@ -360,6 +360,8 @@ def _print_result(result: SendResult, profile: str, out: TextIO, err: TextIO) ->
     for note in result.notes:
         print(f"  note: {note}", file=out)
     elapsed = f"{result.elapsed * 1000:.0f} ms"
+    if result.route and result.route != "direct":  # a proxy, or certificates of the user's
+        elapsed += f" ({result.route})"
     if result.status is None or result.error_kind not in (None, ErrorKind.HTTP_STATUS):
         print(f"Failed ({result.error_kind}) after {elapsed}: {result.message}", file=err)
         return

@@ -12,9 +12,13 @@ from app.domain import jsonfmt
 from app.domain.errors import TargetError
 from app.profiles import Profile
 from app.providers.drip.provider import basic_authorization
+from app.transport.exchange import Deadline, exchange, megabytes
 from app.transport.oauth import BrontoTokens, TokenError
 from app.transport.result import classify
 from app.transport.send import make_client
+
+# GET /v2/accounts lists the key's accounts: kilobytes. Past this, it is not Drip's answer.
+ANSWER_CAP = 1024 * 1024
 
 __all__ = ["ConnectionCheck", "check_connection"]
 
@@ -43,6 +47,7 @@ def check_connection(
                     token_url,
                     secrets.get("bronto_client_id") or "",
                     secrets.get("bronto_client_secret") or "",
+                    deadline=Deadline.after(timeout),
                 )
             except TokenError as exc:
                 return ConnectionCheck(False, str(exc))
@@ -69,11 +74,19 @@ def _drip(
     )
     url = f"{base}/v2/accounts"
     try:
-        response = client.get(
-            url, headers={"Authorization": authorization, "Accept": "application/json"}
+        request = client.build_request(
+            "GET", url, headers={"Authorization": authorization, "Accept": "application/json"}
         )
+        answer = exchange(client, request, cap=ANSWER_CAP, deadline=Deadline.after(timeout))
     except httpx.HTTPError as exc:
         return ConnectionCheck(False, classify(exc, url, timeout)[1])
+    response = answer.response
+    if answer.cut:
+        return ConnectionCheck(
+            False,
+            f"The answer to GET {url} was larger than {megabytes(ANSWER_CAP)}: this is not "
+            "Drip's API. Check the profile's base URL.",
+        )
     if response.status_code == 401:
         return ConnectionCheck(False, "Drip refused the API key (401 Unauthorized).")
     if response.status_code != 200:
@@ -81,7 +94,7 @@ def _drip(
             False, f"Drip answered {response.status_code} {response.reason_phrase}."
         )
     try:
-        accounts = jsonfmt.loads(response.content).get("accounts", [])
+        accounts = jsonfmt.loads(answer.body).get("accounts", [])
         ids = [str(a.get("id")) for a in accounts if isinstance(a, dict)]
     except (jsonfmt.JsonSyntaxError, AttributeError):
         return ConnectionCheck(False, "Drip's answer to GET /v2/accounts is not the usual JSON.")

@@ -13,10 +13,13 @@ import httpx
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.logs import log, register_secret
+from app.transport.exchange import Answer, CancelToken, Deadline, exchange, megabytes
 from app.transport.result import ErrorKind, classify
-from app.transport.send import request_timeout
 
-__all__ = ["BrontoTokens", "TokenError"]
+__all__ = ["TOKEN_CAP", "BrontoTokens", "TokenError"]
+
+# A token answer is a few hundred bytes; anything near this is not Bronto's token endpoint.
+TOKEN_CAP = 1024 * 1024
 
 
 class TokenError(CartComposerError):
@@ -62,7 +65,13 @@ class BrontoTokens:
         client_id: str,
         client_secret: str,
         timeout: float = 30.0,
+        *,
+        deadline: Deadline | None = None,
+        cancel: CancelToken | None = None,
     ) -> str:
+        """A valid access token: the cached one, a refreshed one, or a new one. Every fetch is
+        bounded by ``deadline`` (default: ``timeout`` from now) and the token answer's cap."""
+        deadline = deadline or Deadline.after(timeout)
         key = (token_url, client_id)
         with self._lock:
             cached = self._tokens.get(key)
@@ -76,7 +85,7 @@ class BrontoTokens:
                 "client_secret": client_secret,
             }
             try:
-                return self._fetch(client, key, form, timeout)
+                return self._fetch(client, key, form, deadline, cancel)
             except TokenError as exc:
                 if exc.kind is not ErrorKind.AUTH:
                     raise
@@ -86,37 +95,29 @@ class BrontoTokens:
             "client_id": client_id,
             "client_secret": client_secret,
         }
-        return self._fetch(client, key, form, timeout)
+        return self._fetch(client, key, form, deadline, cancel)
 
     def _fetch(
-        self, client: httpx.Client, key: tuple[str, str], form: dict[str, str], timeout: float
+        self,
+        client: httpx.Client,
+        key: tuple[str, str],
+        form: dict[str, str],
+        deadline: Deadline,
+        cancel: CancelToken | None,
     ) -> str:
         token_url = key[0]
         try:
             with self._lock:
                 self.fetches += 1
             # Form-encoded, as Bronto's own clients send it; the secret never reaches a message.
-            response = client.post(
-                token_url,
-                data=form,
-                headers={"Accept": "application/json"},
-                timeout=request_timeout(timeout),
+            request = client.build_request(
+                "POST", token_url, data=form, headers={"Accept": "application/json"}
             )
+            answer = exchange(client, request, cap=TOKEN_CAP, deadline=deadline, cancel=cancel)
         except httpx.HTTPError as exc:
-            kind, message = classify(exc, token_url, timeout)
+            kind, message = classify(exc, token_url, deadline.seconds)
             raise TokenError(kind, f"Getting a Bronto token failed. {message}") from None
-        if response.status_code != 200:
-            raise TokenError(ErrorKind.AUTH, _refusal(response))
-        try:
-            data = jsonfmt.loads(response.content)
-            access = data["access_token"]
-            lifetime = float(data.get("expires_in", 3600))
-        except (jsonfmt.JsonSyntaxError, KeyError, TypeError, ValueError, AttributeError):
-            raise TokenError(
-                ErrorKind.INVALID_RESPONSE,
-                "Bronto's token endpoint answered 200 without a usable access_token.",
-            ) from None
-        refresh = data.get("refresh_token") if isinstance(data.get("refresh_token"), str) else None
+        access, refresh, lifetime = _read_token(answer, token_url)
         register_secret(str(access))
         register_secret(refresh)
         log.debug("got a Bronto token from %s (%s), valid %g s", token_url, form["grant_type"],
@@ -126,16 +127,96 @@ class BrontoTokens:
         return str(access)
 
 
-def _refusal(response: httpx.Response) -> str:
-    detail = ""
+# OAuth2's answers for credentials that are wrong (RFC 6749 §5.2); invalid_grant is also what
+# an expired refresh token gets, and then the client credentials are tried.
+_REFUSALS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant", "access_denied"})
+
+
+def _read_token(answer: Answer, token_url: str) -> tuple[str, str | None, float]:
+    """The access token, refresh token and lifetime from the token endpoint's answer, or a
+    ``TokenError`` that says what came back instead."""
+    response = answer.response
+    status = f"{response.status_code} {response.reason_phrase}".strip()
+    if answer.cut:
+        raise TokenError(
+            ErrorKind.INVALID_RESPONSE,
+            f"The token answer from {token_url} was larger than {megabytes(TOKEN_CAP)}: this is "
+            "not Bronto's token endpoint. Check the profile's token URL.",
+        )
+    if response.status_code != 200:
+        raise _not_a_token(answer, token_url, status)
     try:
-        data = jsonfmt.loads(response.content)
-        if isinstance(data, dict):
-            detail = str(data.get("error_description") or data.get("error") or "")
-    except jsonfmt.JsonSyntaxError:
-        detail = response.headers.get("x-reason", "")
+        data = jsonfmt.loads(answer.body)
+        access = data["access_token"]
+        lifetime = float(data.get("expires_in", 3600))
+        if not isinstance(access, str) or not access or not 0 < lifetime < 10**9:
+            raise ValueError("no token")
+    except (jsonfmt.JsonSyntaxError, KeyError, TypeError, ValueError, AttributeError):
+        raise TokenError(
+            ErrorKind.INVALID_RESPONSE,
+            "Bronto's token endpoint answered 200 without a usable access_token.",
+        ) from None
+    refresh = data.get("refresh_token") if isinstance(data.get("refresh_token"), str) else None
+    return access, refresh, lifetime
+
+
+def _not_a_token(answer: Answer, token_url: str, status: str) -> TokenError:
+    """What a non-200 token answer means. Only an OAuth2 refusal is about the credentials: a
+    redirect, a gateway error or an odd 2xx sends nobody to re-enter good ones."""
+    code = answer.response.status_code
+    error, detail = _oauth_error(answer)
     said = f": {detail}" if detail else ""
-    return (
-        f"Bronto refused the client ID and secret ({response.status_code}"
-        f" {response.reason_phrase}{said}). Check them with `cart-composer profiles set-secret`."
+    if code in (400, 401, 403) and (error in _REFUSALS or code != 400):
+        return TokenError(
+            ErrorKind.AUTH,
+            f"Bronto refused the client ID and secret ({status}{said}). Check them with "
+            "`cart-composer profiles set-secret`.",
+        )
+    if code == 400:
+        return TokenError(
+            ErrorKind.HTTP_STATUS,
+            f"Bronto's token endpoint turned the request down ({status}{said}); the client ID "
+            "and secret were not checked.",
+        )
+    if 300 <= code < 400:
+        where = answer.response.headers.get("location", "")
+        to = f" to {where}" if where else ""
+        return TokenError(
+            ErrorKind.HTTP_STATUS,
+            f"The token URL {token_url} redirects{to} ({status}); Bronto's token endpoint "
+            "answers directly. Check the profile's token URL.",
+        )
+    if code >= 500:
+        return TokenError(
+            ErrorKind.HTTP_STATUS,
+            f"Bronto's token endpoint failed ({status}{said}); the client ID and secret were "
+            "not checked. Try again later.",
+        )
+    if 200 <= code < 300:
+        return TokenError(
+            ErrorKind.INVALID_RESPONSE,
+            f"The token URL {token_url} answered {status}, not 200 with a token: this is not "
+            "Bronto's token endpoint. Check the profile's token URL.",
+        )
+    return TokenError(
+        ErrorKind.HTTP_STATUS,
+        f"The token URL {token_url} answered {status}{said}. Check the profile's token URL.",
     )
+
+
+def _oauth_error(answer: Answer) -> tuple[str, str]:
+    """OAuth2's ``error`` code and the words to show (its description, or X-Reason)."""
+    try:
+        data = jsonfmt.loads(answer.body) if answer.body else None
+    except jsonfmt.JsonSyntaxError:
+        data = None
+    if isinstance(data, dict):
+        error = str(data.get("error") or "")
+        return error, _printable(str(data.get("error_description") or error))
+    return "", _printable(answer.response.headers.get("x-reason", ""))
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    # A server's words, shown to a person: one line, no control characters, not a page long.
+    clean = "".join(c if c.isprintable() else " " for c in text).strip()
+    return clean if len(clean) <= limit else clean[:limit] + "…"

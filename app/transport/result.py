@@ -49,6 +49,8 @@ class SendResult:
     problems: tuple[tuple[str, str], ...] = ()
     attempts: int = 1
     notes: list[str] = field(default_factory=list)
+    # Which way it went: "direct", or "via proxy http://…" (and custom certificates, if any).
+    route: str = ""
 
     @property
     def ok(self) -> bool:
@@ -85,6 +87,7 @@ class SendResult:
             "elapsed_ms": round(self.elapsed * 1000, 1),
             "attempts": self.attempts,
             "notes": list(self.notes),
+            "route": self.route,
             "request": {
                 "method": self.request.method,
                 "url": self.request.url,

@@ -8,76 +8,48 @@ the cart may have arrived, and a second POST could create a second cart.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 
 import httpx
 
 from app import __version__
 from app.providers.base import OutgoingRequest, Provider
-from app.transport.result import BODY_CAP, ErrorKind, SendResult, SlowAnswer, classify
+from app.transport.exchange import Answer, Cancelled, CancelToken, Deadline, exchange, megabytes
+from app.transport.network import Route, route_for
+from app.transport.result import BODY_CAP, ErrorKind, SendResult, classify
 
-__all__ = ["CancelToken", "Cancelled", "make_client", "request_timeout", "send_request"]
+__all__ = [
+    "CancelToken",
+    "Cancelled",
+    "Deadline",
+    "make_client",
+    "request_timeout",
+    "send_request",
+]
 
 MAX_TRIES = 3
 MAX_RETRY_WAIT = 120.0
 _RETRY_STATUSES = (429, 503)
 
 
-class Cancelled(Exception):
-    """Raised inside a send when its ``CancelToken`` fires."""
-
-
-class CancelToken:
-    """Cancel a send from another thread: waits end at once and the client is closed, which
-    breaks off a request in flight."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self._lock = threading.Lock()
-        self._on_cancel: list[Callable[[], None]] = []
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def cancel(self) -> None:
-        with self._lock:
-            self._event.set()
-            callbacks, self._on_cancel = self._on_cancel, []
-        for callback in callbacks:
-            callback()
-
-    def on_cancel(self, callback: Callable[[], None]) -> None:
-        with self._lock:
-            if not self._event.is_set():
-                self._on_cancel.append(callback)
-                return
-        callback()
-
-    def wait(self, seconds: float) -> None:
-        """Sleep, unless cancelled first (then ``Cancelled``)."""
-        if self._event.wait(seconds):
-            raise Cancelled()
-
-    def check(self) -> None:
-        if self._event.is_set():
-            raise Cancelled()
-
-
 def make_client(
     timeout: float = 30.0, transport: httpx.BaseTransport | None = None
 ) -> httpx.Client:
-    """The one way the app makes an HTTP client: TLS verified, bounded waits, our User-Agent.
-    Making one costs tens of milliseconds (the TLS trust store), so a sender keeps one."""
+    """The one way the app makes an HTTP client: TLS verified, the system proxy (never for
+    loopback), bounded waits, our User-Agent. Making one costs tens of milliseconds (the TLS
+    trust store), so a sender keeps one."""
+    from app.transport.network import RoutingTransport
+
     return httpx.Client(
         timeout=request_timeout(timeout),
-        verify=True,
         follow_redirects=False,
-        headers={"User-Agent": f"CartComposer/{__version__}"},
-        transport=transport,
+        # gzip and deflate only: what the bounded reader's cap is measured against.
+        headers={"User-Agent": f"CartComposer/{__version__}", "Accept-Encoding": "gzip, deflate"},
+        # The system proxy and certificates are honoured by RoutingTransport, which says so
+        # with every answer; httpx's own reading of the environment is off.
+        trust_env=False,
+        transport=transport if transport is not None else RoutingTransport(),
     )
 
 
@@ -104,17 +76,24 @@ def send_request(
     retry: bool = False,
     cancel: CancelToken | None = None,
     timeout: float = 30.0,
+    deadline: Deadline | None = None,
 ) -> SendResult:
-    """Send ``request`` and describe what came back; never raises for network trouble."""
+    """Send ``request`` and describe what came back; never raises for network trouble.
+
+    ``deadline`` bounds the first try (by default ``timeout`` from now; a caller that spent
+    part of it already, on a Bronto token, passes its own); a retry the server asked for
+    (429/503 with ``retry``) gets ``timeout`` of its own."""
     cancel = cancel or CancelToken()
     started = time.perf_counter()
-    result = SendResult(request)
+    result = SendResult(request, route=route_for(request.url).describe())
     tries = MAX_TRIES if retry else 1
     for attempt in range(1, tries + 1):
         result.attempts = attempt
+        limit = deadline if attempt == 1 and deadline is not None else Deadline.after(timeout)
         try:
             cancel.check()
-            response, body, size = _one_cancellable(request, client, cancel, timeout)
+            answer = exchange(client, _wire(client, request), cap=BODY_CAP, deadline=limit,
+                              cancel=cancel)  # fmt: skip
         except Cancelled:
             message = "Cancelled before an answer came; the cart may or may not have arrived."
             return _finish(result, started, ErrorKind.CANCELLED, message)
@@ -122,7 +101,7 @@ def send_request(
             if cancel.cancelled:
                 message = "Cancelled; the cart may or may not have arrived."
                 return _finish(result, started, ErrorKind.CANCELLED, message)
-            kind, message = classify(exc, request.url, timeout)
+            kind, message = classify(exc, request.url, limit.seconds)
             never_sent = kind in (ErrorKind.CONNECTION_REFUSED, ErrorKind.DNS)
             if retry and never_sent and attempt < tries:
                 result.notes.append(f"Try {attempt}: {message} Trying again.")
@@ -132,7 +111,8 @@ def send_request(
                     return _finish(result, started, ErrorKind.CANCELLED, "Cancelled.")
                 continue
             return _finish(result, started, kind, message)
-        _fill(result, response, body, size, provider)
+        _fill(result, answer, provider)
+        response = answer.response
         if response.status_code in _RETRY_STATUSES and retry and attempt < tries:
             wait = _retry_after(response)
             result.notes.append(
@@ -149,93 +129,36 @@ def send_request(
     return result
 
 
-def _one_cancellable(
-    request: OutgoingRequest, client: httpx.Client, cancel: CancelToken, timeout: float
-) -> tuple[httpx.Response, bytes, int]:
-    """``_one`` on a helper thread, so a cancel returns at once even while a read is blocked.
-    The abandoned request ends by itself at its timeout; the shared client stays usable."""
-    outcome: list[tuple[httpx.Response, bytes, int]] = []
-    failure: list[BaseException] = []
-    finished = threading.Event()
-
-    def work() -> None:
-        try:
-            outcome.append(_one(request, client, timeout))
-        except BaseException as exc:  # handed to the caller's thread below
-            failure.append(exc)
-        finally:
-            finished.set()
-
-    threading.Thread(target=work, name="cart-composer-send", daemon=True).start()
-    while not finished.wait(0.02):
-        cancel.check()
-    if failure:
-        raise failure[0]
-    return outcome[0]
-
-
 def request_timeout(seconds: float) -> httpx.Timeout:
     """``seconds`` for every wait, but at most 10 s to connect."""
     return httpx.Timeout(seconds, connect=min(seconds, 10.0))
 
 
-def _one(
-    request: OutgoingRequest, client: httpx.Client, timeout: float
-) -> tuple[httpx.Response, bytes, int]:
-    """The response, its body up to ``BODY_CAP`` and the body's full size."""
-    wire = client.build_request(
-        request.method,
-        request.url,
-        headers=list(request.wire_headers()),
-        content=request.body,
-        timeout=request_timeout(timeout),
+def _wire(client: httpx.Client, request: OutgoingRequest) -> httpx.Request:
+    return client.build_request(
+        request.method, request.url, headers=list(request.wire_headers()), content=request.body
     )
-    # httpx's read timeout is per read: a server that trickles a byte at a time never trips it.
-    # The whole answer must arrive within ``timeout`` of sending.
-    deadline = time.monotonic() + timeout
-    response = client.send(wire, stream=True)
-    try:
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            chunks.append(chunk[: BODY_CAP - size])
-            size += len(chunk)
-            if size > BODY_CAP:
-                # The rest would be thrown away: stop reading (the connection is closed) and
-                # take the full size from Content-Length when the server gave one.
-                size = max(size, _declared_length(response))
-                break
-            if time.monotonic() > deadline:
-                raise SlowAnswer(f"{size} bytes of the body had arrived", request=wire)
-    finally:
-        response.close()
-    return response, b"".join(chunks), size
 
 
-def _declared_length(response: httpx.Response) -> int:
-    try:
-        return max(int(response.headers.get("content-length", "")), 0)
-    except ValueError:
-        return 0
-
-
-def _fill(
-    result: SendResult, response: httpx.Response, body: bytes, size: int, provider: Provider
-) -> None:
+def _fill(result: SendResult, answer: Answer, provider: Provider) -> None:
+    response = answer.response
+    route = response.extensions.get("route")
+    if isinstance(route, Route):  # the way it really went (a test's mock transport has none)
+        result.route = route.describe()
     result.status = response.status_code
     result.reason = response.reason_phrase
     result.headers = tuple(response.headers.multi_items())
-    result.body = body
-    result.body_size = size
+    result.body = answer.body
+    result.body_size = answer.size
     result.error_kind = None
-    if size > BODY_CAP and 200 <= response.status_code < 300:
+    if answer.cut and 200 <= response.status_code < 300:
         # A success whose body cannot be read whole: the provider's id cannot be trusted.
         result.error_kind = ErrorKind.INVALID_RESPONSE
-        known = _declared_length(response) == size
-        how_big = _megabytes(size) if known else f"more than {_megabytes(BODY_CAP)}"
+        kept = megabytes(BODY_CAP)
+        how_big = megabytes(answer.size) if answer.size_known else f"more than {kept}"
         result.message = (
             f"The server answered {response.status_code} with a body of {how_big}, more than "
-            f"the {_megabytes(BODY_CAP)} kept; the start of it is shown."
+            f"the {kept} kept; the start of it is shown."
         )
         return
     try:
@@ -258,10 +181,6 @@ def _fill(
     more = len(result.problems) - 1
     tail = f" (and {more} more)" if more > 0 else ""
     result.message = f"{response.status_code} {response.reason_phrase}{said}{tail}"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _finish(result: SendResult, started: float, kind: ErrorKind, message: str) -> SendResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,9 +22,10 @@ from app.providers.drip.provider import DripProvider
 from app.secrets import SecretStore
 from app.secrets.store import SECRET_LABELS, read_secrets
 from app.transport.connection import ConnectionCheck
+from app.transport.network import plain_http_warning
 from app.transport.oauth import BrontoTokens, TokenError
 from app.transport.result import ErrorKind, SendResult
-from app.transport.send import CancelToken, make_client, send_request
+from app.transport.send import Cancelled, CancelToken, Deadline, make_client, send_request
 
 __all__ = ["Destination", "MissingSecrets", "Overrides", "Sender"]
 
@@ -244,7 +246,7 @@ class Sender:
             )
             return _logged(
                 request,
-                profile,
+                destination,
                 lambda: send_request(
                     request,
                     client,
@@ -256,7 +258,7 @@ class Sender:
             )
         return _logged(
             None,
-            profile,
+            destination,
             lambda: self._send_bronto(doc, destination, secrets, client, retry, cancel, raw_body),
         )
 
@@ -297,21 +299,35 @@ class Sender:
         client_id = secrets.get("bronto_client_id") or ""
         client_secret = secrets.get("bronto_client_secret") or ""
         notes: list[str] = []
+        # One deadline for the token and the request it is for (and a second round after a
+        # refused token): the user's timeout is how long the whole call may take, and the time
+        # reported is the whole call's.
+        deadline = Deadline.after(destination.timeout)
+        started = time.perf_counter()
         for attempt in (1, 2):
             try:
                 token = self.tokens.token(
-                    client, destination.token_url, client_id, client_secret, destination.timeout
-                )
+                    client, destination.token_url, client_id, client_secret,
+                    deadline=deadline, cancel=cancel,
+                )  # fmt: skip
             except TokenError as exc:
                 failed = SendResult(build(None), error_kind=exc.kind, message=str(exc))
                 failed.notes.extend(notes)
+                failed.elapsed = time.perf_counter() - started
+                return failed
+            except Cancelled:
+                failed = SendResult(build(None), error_kind=ErrorKind.CANCELLED,
+                                    message="Cancelled while getting a Bronto token; nothing "
+                                    "was sent.")  # fmt: skip
+                failed.elapsed = time.perf_counter() - started
                 return failed
             register_secret(token)
             result = send_request(
                 build(token), client, provider, retry=retry, cancel=cancel,
-                timeout=destination.timeout,
+                timeout=destination.timeout, deadline=deadline,
             )  # fmt: skip
             result.notes[:0] = notes
+            result.elapsed = time.perf_counter() - started
             if attempt == 1 and result.status == 403 and _stale_token(result):
                 # Bronto's own client re-authenticates once on a 403 for a bad token.
                 self.tokens.invalidate(destination.token_url, client_id)
@@ -334,7 +350,7 @@ class Sender:
         provider = get_provider("drip")
         return _logged(
             request,
-            profile,
+            destination,
             lambda: send_request(request, self.client(), provider, cancel=cancel or CancelToken(),
                                  timeout=destination.timeout),
         )  # fmt: skip
@@ -410,7 +426,7 @@ class Sender:
         secrets = self.secrets(profile)
         return _logged(
             None,
-            profile,
+            destination,
             lambda: self._with_token(
                 destination, secrets, self.client(), build, False, cancel or CancelToken()
             ),
@@ -418,10 +434,13 @@ class Sender:
 
 
 def _logged(
-    request: OutgoingRequest | None, profile: Profile, send: Callable[[], SendResult]
+    request: OutgoingRequest | None, destination: Destination, send: Callable[[], SendResult]
 ) -> SendResult:
-    """Run ``send``, logging the request (headers masked) and the outcome at debug level."""
+    """Run ``send``, logging the request (headers masked) and the outcome at debug level; a
+    user profile's plain-http target is noted on the result (its secret went in clear)."""
+    profile = destination.profile
     result = send()
+    result.notes[:0] = cleartext_warnings(destination)
     sent = request or result.request
     if log.isEnabledFor(logging.DEBUG):
         headers = "; ".join(f"{name}: {value}" for name, value in sent.headers)
@@ -434,6 +453,20 @@ def _logged(
             result.status, result.error_kind or "ok", result.elapsed * 1000, result.message,
         )  # fmt: skip
     return result
+
+
+def cleartext_warnings(destination: Destination) -> list[str]:
+    """Warnings for a user profile whose base or token URL is plain http:// to another
+    machine. The sandbox profiles' secrets are public, so they get none."""
+    profile = destination.profile
+    if profile.sandbox:
+        return []
+    labels = " and ".join(SECRET_LABELS[n] for n in profile.secret_names())
+    urls = [destination.target.base_url]
+    if profile.provider == "bronto":
+        urls.append(destination.token_url)
+    found = (plain_http_warning(url, labels) for url in dict.fromkeys(urls) if url)
+    return [warning for warning in found if warning]
 
 
 def _with_body(request: OutgoingRequest, raw_body: bytes | None) -> OutgoingRequest:

@@ -24,7 +24,8 @@ __all__ = ["ResponseView"]
 
 _HINTS = {
     ErrorKind.DNS: "Check the base URL in the profile.",
-    ErrorKind.CONNECTION_REFUSED: "Is the server running? Check the base URL and port.",
+    # The message itself asks whether the server is running.
+    ErrorKind.CONNECTION_REFUSED: "Check the base URL and port.",
     ErrorKind.TIMEOUT: "Try again, or raise the profile's timeout.",
     ErrorKind.TLS: "Check http:// versus https:// in the base URL.",
     ErrorKind.CONNECTION_LOST: "Look in the history or the service before sending again.",
@@ -154,6 +155,8 @@ class ResponseView(QWidget):
     def show_result(self, result: SendResult) -> None:
         self.cart_state.hide()
         elapsed = f"{result.elapsed * 1000:.0f} ms"
+        if result.route and result.route != "direct":  # a proxy, or certificates of the user's
+            elapsed += f" · {result.route}"
         if result.status is None or result.error_kind not in (None, ErrorKind.HTTP_STATUS):
             label = str(result.error_kind or "failed").replace("_", " ")
             self._set_badge(label, _badge_colour(result))
@@ -165,6 +168,8 @@ class ResponseView(QWidget):
             cut = " (cut for display)" if result.truncated else ""
             ident = f" · {result.provider_id}" if result.provider_id else ""
             self.summary.setText(f"{result.reason}{ident} · {elapsed} · {size}{cut}")
+        if result.notes:  # retries, a refused token, a secret sent over plain http
+            self.summary.setText(self.summary.text() + "\n" + "\n".join(result.notes))
         self.problems.clear()
         for attribute, message in result.problems:
             item = QListWidgetItem(f"{attribute}: {message}" if attribute else message)
