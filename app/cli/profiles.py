@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.action == "list":
         return _list(out)
     if args.action == "add":
-        return _add(args, out)
+        return _add(args, out, err)
     if args.action == "remove":
         return _remove(args.name, out)
     return _set_secret(args, out, err)
@@ -102,7 +102,7 @@ def _list(out: TextIO) -> int:
     return EXIT_OK
 
 
-def _add(args: argparse.Namespace, out: TextIO) -> int:
+def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.profiles import ProfileError, ProfileStore, new_profile
     from app.providers import Target
 
@@ -136,6 +136,8 @@ def _add(args: argparse.Namespace, out: TextIO) -> int:
     except ProfileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     print(f"Added profile {profile.name} ({profile.provider}, {profile.base_url}).", file=out)
+    for warning in profile.cleartext_warnings():
+        print(f"Warning: {warning}", file=err)
     needed = " and ".join(n.replace("_", " ") for n in profile.secret_names())
     print(f"Next: cart-composer profiles set-secret {profile.name}   (asks for the {needed})",
           file=out)  # fmt: skip

@@ -17,10 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
+from app.domain.urls import plain_http_warning
 from app.paths import config_dir
 from app.providers.bronto.provider import DEFAULT_BASE_URL as BRONTO_BASE_URL
 from app.providers.bronto.provider import DEFAULT_TOKEN_URL as BRONTO_TOKEN_URL
 from app.providers.drip.provider import DEFAULT_BASE_URL as DRIP_BASE_URL
+from app.secrets.store import SECRET_LABELS
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -80,6 +82,20 @@ class Profile(BaseModel):
         if self.provider == "bronto":
             return ("bronto_client_id", "bronto_client_secret")
         return ("drip_access_token",) if self.drip_auth == "oauth" else ("drip_api_key",)
+
+    def cleartext_warnings(
+        self, base_url: str | None = None, token_url: str | None = None
+    ) -> list[str]:
+        """Warnings when this user profile's base or token URL (or the ones it is sent to) is
+        plain http:// to another machine. The sandbox profiles' secrets are public: none."""
+        if self.sandbox:
+            return []
+        labels = " and ".join(SECRET_LABELS[n] for n in self.secret_names())
+        urls = [base_url or self.base_url]
+        if self.provider == "bronto":
+            urls.append(token_url or self.token_url)
+        found = (plain_http_warning(url, labels) for url in dict.fromkeys(urls) if url)
+        return [warning for warning in found if warning]
 
     def options(self) -> dict[str, Any]:
         """The request options this profile sets by default (the cart's own options win)."""

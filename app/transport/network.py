@@ -17,7 +17,6 @@ What a desktop tool should do, decided here (and said in the README):
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import ssl
 import threading
@@ -32,11 +31,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpcore
 import httpx
 
+from app.domain.urls import is_loopback
+
 __all__ = [
     "Route",
     "RoutingTransport",
-    "is_loopback",
-    "plain_http_warning",
     "route_for",
     "socket_deadline",
 ]
@@ -145,17 +144,6 @@ def _transport(ssl_context: ssl.SSLContext, proxy: str | None) -> httpx.HTTPTran
     return transport
 
 
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 @dataclass(frozen=True)
 class Route:
     """Which way a request goes: the proxy (credentials masked) or direct, and where the
@@ -243,15 +231,3 @@ class RoutingTransport(httpx.BaseTransport):
             routes, self._routes = list(self._routes.values()), {}
         for transport in routes:
             transport.close()
-
-
-def plain_http_warning(url: str, what: str = "secret") -> str | None:
-    """A warning when ``url`` is plain http:// to another machine: the ``what`` sent with it
-    (an API key, a token) would cross the network in clear. None for https and loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() != "http" or is_loopback(parts.hostname):
-        return None
-    return (
-        f"{url.strip()} is plain http:// to another machine: the {what} sent with it would "
-        "travel in clear. Use https://."
-    )

@@ -22,7 +22,6 @@ from app.providers.drip.provider import DripProvider
 from app.secrets import SecretStore
 from app.secrets.store import SECRET_LABELS, read_secrets
 from app.transport.connection import ConnectionCheck
-from app.transport.network import plain_http_warning
 from app.transport.oauth import BrontoTokens, TokenError
 from app.transport.result import ErrorKind, SendResult
 from app.transport.send import Cancelled, CancelToken, Deadline, make_client, send_request
@@ -440,7 +439,8 @@ def _logged(
     user profile's plain-http target is noted on the result (its secret went in clear)."""
     profile = destination.profile
     result = send()
-    result.notes[:0] = cleartext_warnings(destination)
+    result.notes[:0] = profile.cleartext_warnings(destination.target.base_url,
+                                                  destination.token_url)  # fmt: skip
     sent = request or result.request
     if log.isEnabledFor(logging.DEBUG):
         headers = "; ".join(f"{name}: {value}" for name, value in sent.headers)
@@ -453,20 +453,6 @@ def _logged(
             result.status, result.error_kind or "ok", result.elapsed * 1000, result.message,
         )  # fmt: skip
     return result
-
-
-def cleartext_warnings(destination: Destination) -> list[str]:
-    """Warnings for a user profile whose base or token URL is plain http:// to another
-    machine. The sandbox profiles' secrets are public, so they get none."""
-    profile = destination.profile
-    if profile.sandbox:
-        return []
-    labels = " and ".join(SECRET_LABELS[n] for n in profile.secret_names())
-    urls = [destination.target.base_url]
-    if profile.provider == "bronto":
-        urls.append(destination.token_url)
-    found = (plain_http_warning(url, labels) for url in dict.fromkeys(urls) if url)
-    return [warning for warning in found if warning]
 
 
 def _with_body(request: OutgoingRequest, raw_body: bytes | None) -> OutgoingRequest:

@@ -77,6 +77,13 @@ class ProfilesDialog(QDialog):
         form.addRow("Provider", self.provider)
         form.addRow("Base URL", self.base_url)
         form.addRow("Token URL (Bronto)", self.token_url)
+        # Next to the URLs it is about: a secret that would travel over plain http.
+        self.url_warning = QLabel()
+        self.url_warning.setObjectName("profileUrlWarning")
+        self.url_warning.setWordWrap(True)
+        self.url_warning.setStyleSheet("color: #c62828;")
+        self.url_warning.hide()
+        form.addRow("", self.url_warning)
         form.addRow("Account ID (Drip)", self.account_id)
         form.addRow("Drip authentication", self.drip_auth)
         form.addRow("", self.create_contact)
@@ -125,6 +132,8 @@ class ProfilesDialog(QDialog):
         self.reveal.toggled.connect(self._on_reveal)
         self.provider.currentIndexChanged.connect(lambda _: self._enable_fields())
         self.drip_auth.currentIndexChanged.connect(lambda _: self._enable_fields())
+        for url_field in (self.base_url, self.token_url):
+            url_field.textChanged.connect(self._check_urls)
         self.new_button.clicked.connect(self.new_profile)
         self.delete_button.clicked.connect(self.delete_profile)
         self.save_button.clicked.connect(self.save_profile)
@@ -194,6 +203,18 @@ class ProfilesDialog(QDialog):
             field.setEnabled(not builtin and name in needed)
         self.delete_button.setEnabled(not builtin)
         self.save_button.setEnabled(not builtin)
+        self._check_urls()
+
+    def _check_urls(self, *_: object) -> None:
+        """Warn while the URL is typed, not after the secret went out in clear."""
+        warnings: list[str] = []
+        if self.name.text() not in BUILTIN_PROFILES:
+            try:
+                warnings = self.draft(name="draft").cleartext_warnings()
+            except CartComposerError:
+                warnings = []  # a field still being typed: its own error comes on Save
+        self.url_warning.setText("⚠ " + "\n⚠ ".join(warnings) if warnings else "")
+        self.url_warning.setVisible(bool(warnings))
 
     def _draft_needs(self) -> tuple[str, ...]:
         if self.provider.currentData() == "bronto":
@@ -222,7 +243,8 @@ class ProfilesDialog(QDialog):
         self._enable_fields()
         self.name.setFocus()
 
-    def draft(self) -> Profile:
+    def draft(self, name: str | None = None) -> Profile:
+        """The profile the fields describe (``name`` in place of the typed one, if given)."""
         provider = str(self.provider.currentData())
         values: dict[str, Any] = {
             "title": self.title.text().strip(),
@@ -240,7 +262,8 @@ class ProfilesDialog(QDialog):
                 "account_id": self.account_id.text().strip(),
                 "drip_auth": self.drip_auth.currentData(),
             }
-        return new_profile(self.name.text().strip(), provider, **values)  # type: ignore[arg-type]
+        name = name or self.name.text().strip()
+        return new_profile(name, provider, **values)  # type: ignore[arg-type]
 
     def _draft_secrets(self, profile: Profile) -> dict[str, str | None]:
         return {name: self.secrets[name].text() or None for name in profile.secret_names()}

@@ -190,6 +190,23 @@ def test_profiles_commands(home: Path, server: SandboxServer) -> None:
     assert len(cli(home, "profiles", "list").stdout.splitlines()) == 5
 
 
+def test_profiles_add_warns_of_a_secret_that_would_travel_in_clear(home: Path) -> None:
+    added = cli(
+        home, "profiles", "add", "shop", "--provider", "drip", "--base-url",
+        "http://api.shop.example", "--account-id", "1",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert added.stderr.strip() == (
+        "Warning: http://api.shop.example is plain http:// to another machine: the Drip API key "
+        "sent with it would travel in clear. Use https://."
+    )
+    local = cli(
+        home, "profiles", "add", "local", "--provider", "drip", "--base-url",
+        "http://127.0.0.1:8765", "--account-id", "1",
+    )  # fmt: skip
+    assert local.returncode == 0 and local.stderr == ""
+
+
 def test_a_damaged_profiles_file_is_explained(home: Path) -> None:
     home.mkdir()
     (home / "profiles.json").write_text("{oops")

@@ -15,13 +15,14 @@ from typing import Any
 import certifi
 import pytest
 
+from app.domain.urls import plain_http_warning
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, new_profile
 from app.providers import load_cart
 from app.sandbox import config as creds
 from app.secrets import MemorySecretStore
 from app.transport import Overrides, Sender
-from app.transport.network import plain_http_warning, route_for
+from app.transport.network import route_for
 from app.transport.send import make_client
 
 DRIP = load_cart(sample_cart("drip")).document

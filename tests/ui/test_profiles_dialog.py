@@ -109,3 +109,22 @@ def test_the_window_shows_a_banner_for_in_memory_secrets(
     assert "kept in memory for this session only" in window.banner.text()
     window.controller.set_profile("sandbox-drip")
     assert window.banner.isHidden()
+
+
+def test_a_plain_http_url_to_another_machine_is_warned_about_while_typed(
+    qtbot: QtBot, home: Path
+) -> None:
+    dialog, _, _ = make_dialog(qtbot)
+    dialog.new_profile()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("bronto"))
+    dialog.token_url.setText("https://auth.bronto.com/oauth2/token")
+    dialog.base_url.setText("http://rest.bronto.com")  # the Java example's plain http
+    assert dialog.url_warning.isVisibleTo(dialog)
+    assert dialog.url_warning.text() == (
+        "⚠ http://rest.bronto.com is plain http:// to another machine: the Bronto client ID "
+        "and Bronto client secret sent with it would travel in clear. Use https://."
+    )
+    dialog.base_url.setText("https://rest.bronto.com")
+    assert not dialog.url_warning.isVisibleTo(dialog)
+    dialog.base_url.setText("http://127.0.0.1:8765")  # a local sandbox: nothing leaves
+    assert not dialog.url_warning.isVisibleTo(dialog)
