@@ -15,7 +15,16 @@ import threading
 
 from app.domain.redaction import MASK
 
-__all__ = ["ENV_LEVEL", "LOG_FILE", "SecretFilter", "configure", "log", "register_secret"]
+__all__ = [
+    "ENV_LEVEL",
+    "LOG_FILE",
+    "SecretFilter",
+    "configure",
+    "log",
+    "mask_secrets",
+    "mask_secrets_in",
+    "register_secret",
+]
 
 ENV_LEVEL = "CART_COMPOSER_LOG"
 LOG_FILE = "cart-composer.log"
@@ -33,16 +42,35 @@ def register_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
+def _known() -> list[str]:
+    with _lock:
+        return sorted(_secrets, key=len, reverse=True)  # a longer secret before its parts
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with every registered secret replaced by the mask: for messages built from an
+    exception or a server's words, which may carry a header value or echo a token."""
+    for secret in _known():
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def mask_secrets_in(data: bytes) -> bytes:
+    """The same for bytes (a body a server sent back, before it is recorded)."""
+    for secret in _known():
+        raw = secret.encode("utf-8", errors="replace")
+        if raw in data:
+            data = data.replace(raw, MASK.encode("utf-8"))
+    return data
+
+
 class SecretFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        with _lock:
-            known = sorted(_secrets, key=len, reverse=True)
-        if not known:
+        if not _secrets:
             return True
         text = record.getMessage()
-        masked = text
-        for secret in known:
-            masked = masked.replace(secret, MASK)
+        masked = mask_secrets(text)
         if masked != text:
             record.msg, record.args = masked, None
         return True

@@ -114,6 +114,21 @@ class _Handler(BaseHTTPRequestHandler):
         self._headers(202, {"Content-Type": "text/plain", "Content-Length": str(len(body))})
         self.wfile.write(body)
 
+    def _token(self, access: str) -> None:
+        import json
+
+        body = json.dumps({"access_token": access, "refresh_token": "r-123456",
+                           "expires_in": 3600}).encode()  # fmt: skip
+        self._headers(200, {"Content-Type": "application/json", "Content-Length": str(len(body))})
+        self.wfile.write(body)
+
+    def _crlf_token(self) -> None:
+        """A token that would split the Authorization header it goes into."""
+        self._token("tok-4f1d\r\nX-Injected: yes")
+
+    def _unicode_token(self) -> None:
+        self._token("tok-€-4f1d")
+
     def _refused(self) -> None:
         body = b'{"error":"invalid_client","error_description":"Bad client credentials"}'
         self._headers(401, {"Content-Type": "application/json", "Content-Length": str(len(body))})
@@ -133,7 +148,8 @@ class _Server(ThreadingHTTPServer):
 
 class HostileServer:
     """``with HostileServer() as server:`` — paths /huge, /gzip-bomb, /trickle-body,
-    /trickle-headers, /redirect, /bad-gateway, /accepted-junk, /refused; any other path gets
+    /trickle-headers, /redirect, /bad-gateway, /accepted-junk, /refused, /crlf-token,
+    /unicode-token; any other path gets
     the behaviour named by ``every``. ``ended`` says when each answer stopped being sent."""
 
     def __init__(self, every: str = "not_found") -> None:

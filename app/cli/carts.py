@@ -254,7 +254,7 @@ def curl(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.transport import MissingSecrets
+    from app.secrets import SecretStoreError
 
     document, profile, overrides, sender = _setup(args)
     if not args.no_validate:
@@ -273,7 +273,7 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         sender.secrets(profile)  # missing secrets stop us before anything is recorded or sent
         sender.check_pair(document, profile)
         planned = sender.preview(document, profile, overrides)
-    except MissingSecrets as exc:
+    except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable
         print(str(exc), file=err)
         return EXIT_SECRETS
     except CartComposerError as exc:
@@ -305,7 +305,8 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.history import record as recording
     from app.profiles import ProfileStore
     from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
-    from app.transport import MissingSecrets, Overrides, Sender
+    from app.secrets import SecretStoreError
+    from app.transport import Overrides, Sender
 
     operation = CartOperation(args.action)
     document = CartDocument(provider="bronto")
@@ -335,7 +336,7 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                    overrides=overrides),
             operation=operation.value, on_problem=lambda message: print(message, file=err),
         )  # fmt: skip
-    except MissingSecrets as exc:
+    except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable
         print(str(exc), file=err)
         return EXIT_SECRETS
     except CartComposerError as exc:

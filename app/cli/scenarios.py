@@ -120,7 +120,8 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
     from app.history import HistoryStore
     from app.profiles import ProfileStore
-    from app.transport import MissingSecrets, Overrides, Sender
+    from app.secrets import SecretStoreError
+    from app.transport import Overrides, Sender
     from app.transport.bulk import BulkProgress, BulkRun, sample_carts
 
     if not 1 <= args.count <= 100_000:
@@ -152,7 +153,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         signal.signal(signal.SIGINT, lambda *_: run.cancel())
     try:
         progress = run.run()
-    except MissingSecrets as exc:
+    except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable
         print(str(exc), file=err)
         return EXIT_SECRETS
     except CartComposerError as exc:

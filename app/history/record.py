@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from app.domain import jsonfmt
 from app.history.store import HistoryEntry, HistoryError, HistoryStore
+from app.logs import mask_secrets, mask_secrets_in
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
 from app.transport.result import ErrorKind, SendResult
@@ -34,7 +35,7 @@ def start(
         method=request.method,
         url=request.url,
         headers=request.headers,
-        body=request.body,
+        body=mask_secrets_in(request.body),
         profile=profile.name,
         provider=document.provider,
         operation=operation or OPERATIONS[document.provider],
@@ -104,20 +105,22 @@ def outcome(result: SendResult) -> str:
 
 
 def finish(history: HistoryStore, row_id: int, result: SendResult) -> None:
+    """Complete the row. Whatever the server sent back is recorded as received, except any
+    secret the app knows (a server echoing the token it refused): that is masked."""
     failed = result.error_kind is not None
     history.complete(
         row_id,
         state=outcome(result),
         elapsed_ms=round(result.elapsed * 1000, 1),
         headers=result.request.headers,
-        body=result.request.body,
+        body=mask_secrets_in(result.request.body),
         status=result.status,
         reason=result.reason or None,
-        response_headers=result.headers,
-        response_body=result.body,
+        response_headers=[(n, mask_secrets(v)) for n, v in result.headers],
+        response_body=mask_secrets_in(result.body),
         response_size=result.body_size,
         error_kind=str(result.error_kind) if failed else None,
-        error_message=result.message if failed else None,
+        error_message=mask_secrets(result.message) if failed else None,
         provider_id=result.provider_id,
     )
 

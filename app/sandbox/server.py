@@ -74,7 +74,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         port = self.server.server_address[1]
-        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
+        # http.server decodes header values as Latin-1 (as HTTP/1.1 has them); httpx would take
+        # only ASCII from str, so they go back to the bytes that came.
+        headers = [
+            (k.encode("latin-1"), v.encode("latin-1", errors="replace"))
+            for k, v in self.headers.items()
+            if k.lower() not in _HOP_BY_HOP
+        ]
         request = httpx.Request(
             self.command, f"http://{HOST}:{port}{self.path}", headers=headers, content=body
         )

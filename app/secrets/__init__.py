@@ -12,8 +12,11 @@ from app.secrets.store import (
     SERVICE,
     KeyringSecretStore,
     MemorySecretStore,
+    MissingSecrets,
     SecretStore,
     SecretStoreError,
+    SecretValueError,
+    check_secret,
     open_secret_store,
 )
 
@@ -23,7 +26,10 @@ __all__ = [
     "SERVICE",
     "KeyringSecretStore",
     "MemorySecretStore",
+    "MissingSecrets",
     "SecretStore",
     "SecretStoreError",
+    "SecretValueError",
+    "check_secret",
     "open_secret_store",
 ]

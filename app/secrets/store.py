@@ -8,6 +8,7 @@ are refused like the fail backend, because "secrets never touch disk" is the pro
 from __future__ import annotations
 
 import threading
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -21,8 +22,11 @@ __all__ = [
     "SERVICE",
     "KeyringSecretStore",
     "MemorySecretStore",
+    "MissingSecrets",
     "SecretStore",
     "SecretStoreError",
+    "SecretValueError",
+    "check_secret",
     "open_secret_store",
     "read_secrets",
 ]
@@ -51,6 +55,57 @@ _SYSTEM_BACKENDS = ("keyring.backends.SecretService", "keyring.backends.libsecre
 
 class SecretStoreError(CartComposerError):
     """The keyring refused an operation; the message says what to do, never the secret."""
+
+
+class MissingSecrets(SecretStoreError):
+    """A profile's secrets are not set (or the keyring could not give them)."""
+
+    def __init__(self, profile: str, names: list[str]) -> None:
+        labels = ", ".join(SECRET_LABELS[n] for n in names)
+        super().__init__(
+            f"The profile “{profile}” has no {labels} yet. Set it with "
+            f"`cart-composer profiles set-secret {profile}` or the CART_COMPOSER_* variables."
+        )
+        self.profile = profile
+        self.names = names
+
+
+class SecretValueError(SecretStoreError):
+    """A secret that cannot go into an HTTP header as it is (a stray line break, a control
+    character, text outside Latin-1). The message names the secret, never shows it."""
+
+
+TYPED = "what was typed"
+TOKEN_ENDPOINT = "Bronto's token endpoint"
+_NAMED = {"\r": "a carriage return (CR)", "\n": "a line break (LF)", "\t": "a tab"}
+
+
+def check_secret(label: str, value: str, source: str) -> str:
+    """``value``, if it can travel in an HTTP header; else ``SecretValueError`` saying which
+    secret (``label``, e.g. "Drip API key") from where (``source``) and what is wrong with it.
+
+    HTTP header values are Latin-1 text without control characters; a secret copied from a
+    file saved on Windows often ends in CR LF, and sending it would split the header (the
+    secret then shows up in clear in error messages)."""
+    for index, char in enumerate(value):
+        if unicodedata.category(char) == "Cc":
+            what = _NAMED.get(char, f"a control character (U+{ord(char):04X})")
+        elif ord(char) > 0xFF:
+            what = f"a character HTTP headers cannot carry (U+{ord(char):04X}, not Latin-1)"
+        else:
+            continue
+        where = "at its end" if index == len(value) - 1 else f"at character {index + 1}"
+        windows = " (a file saved on Windows?)" if char in "\r\n" else ""
+        if source.startswith("$"):
+            then = f"Nothing was sent: set {source} again without it."
+        elif source == TYPED:
+            then = "An HTTP header cannot carry it: type it again without it."
+        elif source == TOKEN_ENDPOINT:
+            then = "Nothing was sent with it."
+        else:
+            then = "Nothing was sent: store it again without it."
+        raise SecretValueError(f"The {label} from {source} has {what} {where}{windows}. {then}")
+    return value
 
 
 class SecretStore(ABC):
@@ -102,6 +157,7 @@ class MemorySecretStore(SecretStore):
 
     def set(self, profile: str, name: str, value: str) -> None:
         _check(name)
+        check_secret(SECRET_LABELS[name], value, TYPED)
         with self._lock:
             self._values[(profile, name)] = value
 
@@ -149,6 +205,7 @@ class KeyringSecretStore(SecretStore):
     def set(self, profile: str, name: str, value: str) -> None:
         from keyring.errors import KeyringError
 
+        check_secret(SECRET_LABELS[name], value, TYPED)
         try:
             self._backend.set_password(SERVICE, self._user(profile, name), value)
         except KeyringError as exc:
@@ -197,9 +254,15 @@ def open_secret_store(backend: Any = None) -> SecretStore:
 def read_secrets(
     store: SecretStore, profile: str, names: Iterable[str], environ: Mapping[str, str]
 ) -> dict[str, str | None]:
-    """Each secret from its environment override if set, else from the store."""
+    """Each secret from its environment override if set, else from the store; checked as it is
+    read (``SecretValueError`` for one that cannot go into a header)."""
     values: dict[str, str | None] = {}
     for name in names:
         override = environ.get(ENV_OVERRIDES[name], "")
-        values[name] = override or store.get(profile, name)
+        value = override or store.get(profile, name)
+        if value:
+            kept = "the keyring" if store.persistent else "this session's memory"
+            source = f"${ENV_OVERRIDES[name]}" if override else kept
+            check_secret(SECRET_LABELS[name], value, source)
+        values[name] = value
     return values

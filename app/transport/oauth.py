@@ -13,6 +13,7 @@ import httpx
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.logs import log, register_secret
+from app.secrets.store import TOKEN_ENDPOINT, SecretValueError, check_secret
 from app.transport.exchange import Answer, CancelToken, Deadline, exchange, megabytes
 from app.transport.result import ErrorKind, classify
 
@@ -157,6 +158,13 @@ def _read_token(answer: Answer, token_url: str) -> tuple[str, str | None, float]
             "Bronto's token endpoint answered 200 without a usable access_token.",
         ) from None
     refresh = data.get("refresh_token") if isinstance(data.get("refresh_token"), str) else None
+    try:
+        # A token goes into a header: one with a line break in it would split the header.
+        check_secret("access token", access, TOKEN_ENDPOINT)
+        if refresh is not None:
+            check_secret("refresh token", refresh, TOKEN_ENDPOINT)
+    except SecretValueError as exc:
+        raise TokenError(ErrorKind.INVALID_RESPONSE, str(exc)) from None
     return access, refresh, lifetime
 
 

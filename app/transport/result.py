@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from app.domain import jsonfmt
+from app.logs import mask_secrets
 from app.providers.base import OutgoingRequest
 
 __all__ = ["BODY_CAP", "ErrorKind", "SendResult", "SlowAnswer", "classify"]
@@ -117,7 +118,13 @@ class SlowAnswer(httpx.ReadTimeout):
 
 
 def classify(exc: Exception, url: str, timeout: float) -> tuple[ErrorKind, str]:
-    """The kind of a transport failure and one line saying what happened and what to check."""
+    """The kind of a transport failure and one line saying what happened and what to check.
+    No secret reaches the line: an exception's text may quote a header, so it is masked."""
+    kind, message = _classify(exc, url, timeout)
+    return kind, mask_secrets(message)
+
+
+def _classify(exc: Exception, url: str, timeout: float) -> tuple[ErrorKind, str]:
     parts = urlsplit(url)
     host = parts.hostname or url
     where = f"{host}:{parts.port}" if parts.port else host
@@ -150,6 +157,14 @@ def classify(exc: Exception, url: str, timeout: float) -> tuple[ErrorKind, str]:
         return (
             ErrorKind.TIMEOUT,
             f"No answer from {where} within {timeout:g} s; the cart may or may not have arrived.",
+        )
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Our own request could not be written (its text would quote the header): say so
+        # without it.
+        return (
+            ErrorKind.NETWORK,
+            f"The request to {where} could not be written: a header value is not valid HTTP. "
+            "Nothing was sent.",
         )
     if isinstance(exc, httpx.RemoteProtocolError):
         if "without sending" in str(exc) or "disconnected" in str(exc).lower():

@@ -14,6 +14,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from app import __version__
+from app.domain.redaction import is_secret_header
+from app.logs import mask_secrets, register_secret
 from app.providers.base import OutgoingRequest, Provider
 from app.transport.exchange import Answer, Cancelled, CancelToken, Deadline, exchange, megabytes
 from app.transport.network import Route, route_for
@@ -135,9 +137,16 @@ def request_timeout(seconds: float) -> httpx.Timeout:
 
 
 def _wire(client: httpx.Client, request: OutgoingRequest) -> httpx.Request:
-    return client.build_request(
-        request.method, request.url, headers=list(request.wire_headers()), content=request.body
-    )
+    headers: list[tuple[bytes, bytes]] = []
+    for name, value in request.wire_headers():
+        if is_secret_header(name):
+            # Whatever quotes this header (an error, a server echoing it back) is masked.
+            register_secret(value)
+            register_secret(value.partition(" ")[2])
+        # Latin-1, as HTTP/1.1 has it (httpx would take ASCII only); every secret was checked
+        # to be Latin-1 without control characters when it was read.
+        headers.append((name.encode("ascii"), value.encode("latin-1")))
+    return client.build_request(request.method, request.url, headers=headers, content=request.body)
 
 
 def _fill(result: SendResult, answer: Answer, provider: Provider) -> None:
@@ -162,13 +171,15 @@ def _fill(result: SendResult, answer: Answer, provider: Provider) -> None:
         )
         return
     try:
-        result.provider_id, result.problems = provider.read_response(
+        result.provider_id, problems = provider.read_response(
             response.status_code, response.headers, result.body
         )
     except ValueError as exc:
         result.error_kind = ErrorKind.INVALID_RESPONSE
-        result.message = f"The server answered {response.status_code} but {exc}."
+        result.message = mask_secrets(f"The server answered {response.status_code} but {exc}.")
         return
+    # A server's words may quote what it was sent (a token it calls invalid): masked.
+    result.problems = tuple((mask_secrets(a), mask_secrets(m)) for a, m in problems)
     if 200 <= response.status_code < 300:
         ident = f" · {result.provider_id}" if result.provider_id else ""
         result.message = f"{response.status_code} {response.reason_phrase}{ident}"

@@ -20,26 +20,13 @@ from app.providers import CartDocument, Credentials, OutgoingRequest, Target, ge
 from app.providers.bronto.lifecycle import CartOperation, build_operation
 from app.providers.drip.provider import DripProvider
 from app.secrets import SecretStore
-from app.secrets.store import SECRET_LABELS, read_secrets
+from app.secrets.store import SECRET_LABELS, TYPED, MissingSecrets, check_secret, read_secrets
 from app.transport.connection import ConnectionCheck
 from app.transport.oauth import BrontoTokens, TokenError
 from app.transport.result import ErrorKind, SendResult
 from app.transport.send import Cancelled, CancelToken, Deadline, make_client, send_request
 
 __all__ = ["Destination", "MissingSecrets", "Overrides", "Sender"]
-
-
-class MissingSecrets(CartComposerError):
-    """A profile's secrets are not set (or the keyring could not give them)."""
-
-    def __init__(self, profile: str, names: list[str]) -> None:
-        labels = ", ".join(SECRET_LABELS[n] for n in names)
-        super().__init__(
-            f"The profile “{profile}” has no {labels} yet. Set it with "
-            f"`cart-composer profiles set-secret {profile}` or the CART_COMPOSER_* variables."
-        )
-        self.profile = profile
-        self.names = names
 
 
 @dataclass(frozen=True)
@@ -199,6 +186,11 @@ class Sender:
 
         destination = self.destination(profile)
         values = dict(secrets) if secrets is not None else self.secrets(profile)
+        if secrets is not None:
+            for name, value in values.items():
+                if value:
+                    check_secret(SECRET_LABELS[name], value, TYPED)
+                    register_secret(value)
         return check_connection(
             profile,
             destination.target.base_url,

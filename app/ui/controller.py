@@ -15,7 +15,7 @@ from app.domain.errors import CartComposerError
 from app.domain.validation import Validation
 from app.history import HistoryStore
 from app.history import record as recording
-from app.logs import log
+from app.logs import log, mask_secrets
 from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
 from app.providers.bronto.lifecycle import CartOperation, CartState, cart_state
@@ -621,4 +621,5 @@ class ComposerController(QObject):
         if isinstance(error, CartComposerError):
             self.send_failed.emit(str(error))
         else:
-            self.send_failed.emit(f"Sending failed unexpectedly: {type(error).__name__}: {error}")
+            said = mask_secrets(f"{type(error).__name__}: {error}")  # it may quote a header
+            self.send_failed.emit(f"Sending failed unexpectedly: {said}")
