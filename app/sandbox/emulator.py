@@ -35,8 +35,12 @@ __all__ = ["ConnectionDropped", "RecordedRequest", "Sandbox", "json_response"]
 _SECRET_FORM_FIELDS = frozenset({"client_secret", "refresh_token", "password"})
 
 
-# How many requests the sandbox remembers for /_sandbox/requests (the newest ones).
+# How many requests the sandbox remembers for /_sandbox/requests (the newest ones), how much
+# of each body, and how many body bytes in all: a sandbox left running all day, or sent
+# 64 MB bodies, must not grow without end.
 LOG_LIMIT = 5000
+LOG_BODY_CAP = 2 * 1024 * 1024
+LOG_BYTES = 64 * 1024 * 1024
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):
@@ -57,13 +61,19 @@ class RecordedRequest:
     path: str
     query: str
     headers: list[tuple[str, str]]
-    body: str
+    body: str  # at most LOG_BODY_CAP bytes of it
     status: int | None  # None: the connection was dropped
     fault: dict[str, Any] | None
+    body_size: int = 0  # the size that came
+
+    @property
+    def body_cut(self) -> bool:
+        return self.body_size > LOG_BODY_CAP
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["headers"] = [list(pair) for pair in self.headers]
+        data["body_cut"] = self.body_cut
         return data
 
 
@@ -106,6 +116,7 @@ class Sandbox:
         self._lock = threading.RLock()
         # The newest requests only: a sandbox left running all day must not grow without end.
         self._log: deque[RecordedRequest] = deque(maxlen=LOG_LIMIT)
+        self._log_bytes = 0  # the characters of the bodies in the log
         self._faults: list[Fault] = []
         self._next_id = 1
         self.drip = DripApi(self.config, self._lock)
@@ -149,6 +160,7 @@ class Sandbox:
     def clear_requests(self) -> None:
         with self._lock:
             self._log.clear()
+            self._log_bytes = 0
 
     def add_fault(self, fault: Fault) -> None:
         with self._lock:
@@ -166,6 +178,7 @@ class Sandbox:
         """Forget everything: requests, faults, carts, contacts, tokens, rate counters."""
         with self._lock:
             self._log.clear()
+            self._log_bytes = 0
             self._faults.clear()
             self.drip.reset()
             self.bronto.reset()
@@ -187,7 +200,10 @@ class Sandbox:
     ) -> None:
         headers = [(k, mask_header_value(k, v)) for k, v in request.headers.multi_items()]
         content_type = request.headers.get("content-type", "")
+        kept = _mask_body(body[:LOG_BODY_CAP], content_type)
         with self._lock:
+            if len(self._log) == self._log.maxlen:
+                self._log_bytes -= len(self._log[0].body)
             self._log.append(
                 RecordedRequest(
                     id=self._next_id,
@@ -196,11 +212,15 @@ class Sandbox:
                     path=request.url.path,
                     query=request.url.query.decode("ascii", errors="replace"),
                     headers=headers,
-                    body=_mask_body(body, content_type),
+                    body=kept,
                     status=status,
                     fault=fault.to_json() if fault is not None else None,
+                    body_size=len(body),
                 )
             )
+            self._log_bytes += len(kept)
+            while self._log_bytes > LOG_BYTES and len(self._log) > 1:
+                self._log_bytes -= len(self._log.popleft().body)
             self._next_id += 1
 
     def _route(self, request: httpx.Request, body: bytes) -> httpx.Response:
@@ -247,6 +267,15 @@ class Sandbox:
 
     def _control(self, request: httpx.Request, body: bytes) -> httpx.Response:
         path, method = request.url.path.rstrip("/"), request.method
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if method in ("POST", "PUT", "PATCH") and media != "application/json":
+            # A web page can POST text/plain or a form to 127.0.0.1 without the browser asking
+            # first; application/json it cannot. So the calls that change the sandbox take
+            # only that (curl: -H 'Content-Type: application/json').
+            return json_response(415, {"error": (
+                f"{method} {path} needs Content-Type: application/json (it was "
+                f"{media or 'not given'})."
+            )})  # fmt: skip
         if path == "/_sandbox" and method == "GET":
             return json_response(200, self._info())
         if path == "/_sandbox/requests":

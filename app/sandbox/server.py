@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from app.sandbox.emulator import ConnectionDropped, Sandbox, Trickle
+from app.sandbox.emulator import ConnectionDropped, Sandbox, Trickle, json_response
 
 __all__ = ["HOST", "SandboxServer"]
 
@@ -25,6 +25,12 @@ __all__ = ["HOST", "SandboxServer"]
 HOST = "127.0.0.1"
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 _MAX_BODY = 64 * 1024 * 1024
+
+
+class _BadBody(ValueError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class _Server(ThreadingHTTPServer):
@@ -51,26 +57,70 @@ class _Handler(BaseHTTPRequestHandler):
         return  # the sandbox keeps its own log (GET /_sandbox/requests)
 
     def _read_body(self) -> bytes:
+        """The request body, however it is framed, never more than ``_MAX_BODY`` bytes: a
+        chunked upload is counted chunk by chunk, before each chunk is read."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []
+            total = 0
             while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                line = self.rfile.readline(1024)
+                try:
+                    size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+                except ValueError:
+                    raise _BadBody(400, "a chunk size is not a hexadecimal number") from None
+                if size < 0:
+                    raise _BadBody(400, "a chunk size is negative")
+                total += size
+                if total > _MAX_BODY:
+                    raise _BadBody(413, f"the body is larger than {_MAX_BODY // 2**20} MB")
                 if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
+                    for _ in range(100):  # trailers, a bounded number of them
+                        if self.rfile.readline(8192) in (b"\r\n", b"\n", b""):
+                            break
                     return b"".join(chunks)
                 chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.readline(1024)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise _BadBody(400, "Content-Length is not a number") from None
         if length > _MAX_BODY:
-            raise ValueError("request body too large")
+            raise _BadBody(413, f"the body is larger than {_MAX_BODY // 2**20} MB")
         return self.rfile.read(length) if length > 0 else b""
 
+    def _refusal(self) -> httpx.Response | None:
+        """Why this request is not for the sandbox, or None. Only requests addressed to its
+        own loopback address and port: a web page the user visits can send requests to
+        127.0.0.1 (a form posts cross-site without asking; DNS rebinding even reads the
+        answers), but it cannot make them carry this Host and no foreign Origin."""
+        port = self.server.server_address[1]
+        own = {f"{HOST}:{port}", f"localhost:{port}"}
+        if port == 80:
+            own |= {HOST, "localhost"}
+        host = self.headers.get("Host", "").strip().lower()
+        if host not in own:
+            return json_response(421, {"error": (
+                f"The sandbox answers only requests for {HOST}:{port} or localhost:{port}; "
+                f"this one was for {host or '(no Host header)'}."
+            )})  # fmt: skip
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.strip().lower() not in {f"http://{h}" for h in own}:
+            return json_response(403, {"error": (
+                f"The sandbox refuses requests from web pages (Origin: {origin.strip()[:200]}): "
+                "only the app, the command line and tools like curl may use it."
+            )})  # fmt: skip
+        return None
+
     def _serve(self) -> None:
+        refused = self._refusal()
+        if refused is not None:
+            self._write(refused)
+            self.close_connection = True  # its body, if any, is never read
+            return
         try:
             body = self._read_body()
-        except ValueError:
-            self._write(httpx.Response(413, content=b"Request body too large or malformed\n"))
+        except _BadBody as exc:
+            self._write(json_response(exc.status, {"error": f"Request refused: {exc}."}))
             self.close_connection = True
             return
         port = self.server.server_address[1]

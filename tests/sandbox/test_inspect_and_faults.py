@@ -165,7 +165,14 @@ def test_bad_faults_are_explained(door: Door, fault: dict[str, object], message:
 def test_reset_forgets_everything(door: Door) -> None:
     door.drip_post(EXAMPLE)
     door.sandbox.add_fault(Fault(status=500, count=5))
-    assert door.client.post("/_sandbox/reset").status_code == 204
+    # A form or a text/plain POST (what a web page can send without asking) changes nothing.
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = {"Content-Type": content_type} if content_type else {}
+        refused = door.client.post("/_sandbox/reset", content=b"{}", headers=headers)
+        assert refused.status_code == 415, content_type
+        assert "needs Content-Type: application/json" in refused.json()["error"]
+    assert door.sandbox.faults() != []
+    assert door.client.post("/_sandbox/reset", json={}).status_code == 204
     assert door.sandbox.requests() == [] and door.sandbox.faults() == []
     assert not door.sandbox.drip.accepted
     assert (
@@ -185,3 +192,20 @@ def test_the_log_keeps_the_newest_requests_only(
             client.post(f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE,
                         headers={"Authorization": drip_basic()})  # fmt: skip
     assert [r.id for r in sandbox.requests()] == [3, 4, 5]
+
+
+def test_the_log_keeps_a_bounded_share_of_each_body_and_of_all_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.sandbox import Sandbox, emulator
+
+    monkeypatch.setattr(emulator, "LOG_BODY_CAP", 1000)
+    monkeypatch.setattr(emulator, "LOG_BYTES", 2500)
+    sandbox = Sandbox()
+    with httpx.Client(transport=sandbox.transport(), base_url="http://sandbox") as client:
+        for _ in range(4):
+            client.post("/v3/nowhere", content=b"x" * 5000)
+    log = sandbox.requests()
+    # Each body cut at the cap, its size kept; only as many as the budget holds.
+    assert [(len(r.body), r.body_size, r.body_cut) for r in log] == [(1000, 5000, True)] * 2
+    assert [r.id for r in log] == [3, 4]

@@ -127,3 +127,81 @@ def test_the_cli_sandbox_explains_a_busy_port() -> None:
         )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.startswith(f"The sandbox could not listen on 127.0.0.1:{port}:")
+
+
+# --- only for its own users: not for web pages the user visits --------------------------------
+
+
+def test_a_request_for_another_host_is_refused() -> None:
+    """DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends
+    Host: evil.example. The sandbox must not answer it (the request log holds emails)."""
+    with SandboxServer() as server:
+        port = server.url.rsplit(":", 1)[1]
+        for host in ("evil.example", f"evil.example:{port}", "127.0.0.1:1", ""):
+            response = httpx.get(server.url + "/_sandbox/requests", headers={"Host": host})
+            assert response.status_code == 421, host
+            assert "answers only requests for 127.0.0.1:" in response.json()["error"]
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+            response = httpx.get(server.url + "/_sandbox/requests", headers={"Host": host})
+            assert response.status_code == 200, host
+
+
+def test_a_request_from_a_web_page_is_refused_and_changes_nothing() -> None:
+    """A cross-site text/plain POST needs no preflight: the Origin header gives it away."""
+    with SandboxServer() as server:
+        response = httpx.post(
+            server.url + "/_sandbox/faults", content=b'{"status": 500}',
+            headers={"Origin": "https://evil.example", "Content-Type": "application/json"},
+        )  # fmt: skip
+        assert response.status_code == 403
+        assert (
+            "refuses requests from web pages (Origin: https://evil.example)"
+            in (response.json()["error"])
+        )
+        assert server.sandbox.faults() == []
+        for origin in ("null", "http://127.0.0.1:1"):
+            assert (
+                httpx.get(server.url + "/_sandbox", headers={"Origin": origin}).status_code == 403
+            )
+        # Its own pages' origin is fine, and so is no Origin at all (the app, curl).
+        own = httpx.get(server.url + "/_sandbox", headers={"Origin": server.url})
+        assert own.status_code == 200
+        assert httpx.get(server.url + "/_sandbox").status_code == 200
+
+
+def test_curl_still_drives_the_sandbox() -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    with SandboxServer() as server:
+        done = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+             "-H", "Content-Type: application/json", "-d", '{"status": 503}',
+             server.url + "/_sandbox/faults"],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert done.stdout == "201"
+        assert [f.status for f in server.sandbox.faults()] == [503]
+
+
+def test_a_chunked_upload_is_capped_like_any_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.sandbox import server as door
+
+    monkeypatch.setattr(door, "_MAX_BODY", 1024 * 1024)
+
+    def chunks() -> object:
+        for _ in range(400):  # 400 x 64 KB = 25 MB, well past the (shrunk) cap
+            yield b"x" * 65536
+
+    with SandboxServer() as server:
+        try:
+            response = httpx.post(
+                server.url + f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+                content=chunks(), headers={"Authorization": drip_basic()},  # type: ignore[arg-type]
+                timeout=10,
+            )  # fmt: skip
+        except httpx.WriteError:
+            pass  # the sandbox answered and hung up while the rest was still going out
+        else:
+            assert response.status_code == 413
+            assert "larger than 1 MB" in response.json()["error"]
+        assert server.sandbox.requests() == []  # never taken in, never logged
