@@ -84,11 +84,14 @@ def configure(level: str | None = None) -> logging.Handler | None:
     numeric = logging.getLevelName(name)
     if not isinstance(numeric, int):
         raise ValueError(f"{ENV_LEVEL}={name.lower()}: use debug, info, warning or error.")
+    from app.files import private_dir, private_file
     from app.paths import data_dir
 
-    folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    handler: logging.Handler = logging.FileHandler(folder / LOG_FILE, encoding="utf-8")
+    folder = private_dir(data_dir())
+    # The user's alone (0600), and never written through a symlink put in its place.
+    handler: logging.Handler = logging.FileHandler(
+        private_file(folder / LOG_FILE), encoding="utf-8"
+    )
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     for target in (handler, logging.StreamHandler()):
         target.setFormatter(formatter)

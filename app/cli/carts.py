@@ -266,7 +266,6 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print("  (use --no-validate to send it anyway)", file=err)
             return EXIT_INVALID
     from app.cli.history import open_history
-    from app.history import HistoryStore
     from app.history import record as recording
 
     try:
@@ -279,18 +278,20 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except CartComposerError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     history = open_history(err)
-    row = None
-    if isinstance(history, HistoryStore):
-        shaped = sender.document_for(document, profile, overrides)
-        row = recording.start(history, planned, shaped, profile, "cli")
     try:
-        sent = sender.send(document, profile, overrides, retry=args.retry)
+        # As the window and `bronto` do: the row is written before the request leaves, and a
+        # history that cannot be written is a notice, never a reason not to send — or to
+        # report the answer as anything but what the server said.
+        sent = recording.recorded(
+            history, planned, sender.document_for(document, profile, overrides), profile,
+            "cli", lambda: sender.send(document, profile, overrides, retry=args.retry),
+            on_problem=lambda message: print(message, file=err),
+        )  # fmt: skip
     except CartComposerError as exc:
-        if isinstance(history, HistoryStore) and row is not None:
-            history.delete([row])  # nothing left: not a send
         raise CliError(str(exc), EXIT_INVALID) from None
-    if isinstance(history, HistoryStore) and row is not None:
-        recording.finish(history, row, sent)
+    finally:
+        if history is not None:
+            history.close()
     if args.json:
         out.write(jsonfmt.dumps(sent.to_json()) + "\n")
     else:
@@ -301,7 +302,6 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One lifecycle action on a cart Bronto has; recorded in the history like a send."""
     from app.cli.history import open_history
-    from app.history import HistoryStore
     from app.history import record as recording
     from app.profiles import ProfileStore
     from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
@@ -330,8 +330,7 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         planned = sender.preview_operation(operation, profile, cart_id=args.cart_id,
                                            document=document, overrides=overrides)  # fmt: skip
         result = recording.recorded(
-            history if isinstance(history, HistoryStore) else None,
-            planned, sender.document_for(document, profile, overrides), profile, "cli",
+            history, planned, sender.document_for(document, profile, overrides), profile, "cli",
             lambda: sender.operate(operation, profile, cart_id=args.cart_id, document=document,
                                    overrides=overrides),
             operation=operation.value, on_problem=lambda message: print(message, file=err),
@@ -341,6 +340,9 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_SECRETS
     except CartComposerError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
+    finally:
+        if history is not None:
+            history.close()
     if args.json:
         out.write(jsonfmt.dumps(result.to_json()) + "\n")
         return _exit_code(result)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
 from app.domain import jsonfmt
+
+if TYPE_CHECKING:
+    from app.history import HistoryStore
 
 __all__ = ["add_arguments", "open_history", "run"]
 
@@ -42,32 +45,48 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     clear.add_argument("--older-than", type=int, metavar="DAYS", help="only entries older than")
 
 
-def open_history(err: TextIO) -> object | None:
-    """The history store, or None (said on stderr) when it cannot be opened."""
+def open_history(err: TextIO) -> HistoryStore | None:
+    """The history store for writing, or None (said on stderr) when it cannot be opened. A
+    damaged file moved aside is said too, with where it went."""
     from app.history import HistoryError, HistoryStore
 
     try:
         store = HistoryStore()
     except HistoryError as exc:
-        print(f"The history is unavailable, so this send is not recorded: {exc}", file=err)
+        print(f"The history is unavailable, so this is not recorded: {exc}", file=err)
         return None
+    said_moved(store, err)
+    return store
+
+
+def said_moved(store: HistoryStore, err: TextIO) -> None:
     if store.recovered_from is not None:
         print(
             f"The history file was damaged; it was moved to {store.recovered_from} and a new "
             "one was started.",
             file=err,
         )
-    return store
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from app.history import HistoryError, HistoryFilter, HistoryStore
+    from app.history import HistoryError, HistoryStore
 
+    action = args.history_action
     try:
-        store = HistoryStore()
+        # Reading never writes (a read-only history reads fine); only clear opens to write.
+        store = HistoryStore(read_only=action != "clear")
     except HistoryError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
-    action = args.history_action
+    said_moved(store, err)
+    try:
+        return _run(store, action, args, out)
+    finally:
+        store.close()
+
+
+def _run(store: HistoryStore, action: str | None, args: argparse.Namespace, out: TextIO) -> int:
+    from app.history import HistoryFilter
+
     if action == "show":
         entry = store.get(args.id)
         if entry is None:
@@ -140,6 +159,9 @@ def _show(entry: object, out: TextIO) -> None:
         print(f"{name}: {value}", file=out)
     print("", file=out)
     print(entry.request_body.decode("utf-8", errors="replace"), file=out)
+    if entry.request_cut:
+        print(f"… the first {len(entry.request_body):,} of {entry.request_size:,} bytes (the "
+              "history keeps up to 2 MB of a body)", file=out)  # fmt: skip
     if entry.status is not None:
         elapsed = f" in {entry.elapsed_ms:.0f} ms" if entry.elapsed_ms is not None else ""
         print(f"\n{entry.status} {entry.reason or ''}{elapsed}", file=out)
@@ -147,3 +169,7 @@ def _show(entry: object, out: TextIO) -> None:
             print(f"{name}: {value}", file=out)
         print("", file=out)
         print(entry.response_body.decode("utf-8", errors="replace"), file=out)
+        size = entry.response_size or 0
+        if size > len(entry.response_body):
+            print(f"… the first {len(entry.response_body):,} of {size:,} bytes (the history "
+                  "keeps up to 2 MB of a body)", file=out)  # fmt: skip

@@ -43,7 +43,6 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
-    from app.history import HistoryStore
     from app.profiles import ProfileStore
     from app.scenarios import ScenarioRunner, StepEvent, load_scenario
     from app.transport import Overrides, Sender
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     runner = ScenarioRunner(
         scenario, Sender(), ProfileStore(),
-        history if isinstance(history, HistoryStore) else None,
+        history,
         speed=args.speed, profile=args.profile, overrides=overrides, on_event=show,
     )  # fmt: skip
     print(f"{scenario.name} ({len(scenario.steps)} steps, speed x{args.speed:g})", file=out)
@@ -118,7 +117,6 @@ def add_bulk_arguments(commands: argparse._SubParsersAction[argparse.ArgumentPar
 
 def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
-    from app.history import HistoryStore
     from app.profiles import ProfileStore
     from app.secrets import SecretStoreError
     from app.transport import Overrides, Sender
@@ -145,7 +143,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     documents = sample_carts(args.provider, args.count)
     run = BulkRun(Sender(), profile, documents, overrides=overrides,
-                  history=history if isinstance(history, HistoryStore) else None,
+                  history=history,
                   in_flight=args.in_flight, on_progress=show)  # fmt: skip
     print(f"Sending {args.count:,} sample {args.provider} carts to {profile.name}…", file=out)
     previous = signal.getsignal(signal.SIGINT)

@@ -127,6 +127,11 @@ def finish(history: HistoryStore, row_id: int, result: SendResult) -> None:
 
 def entry_document(entry: HistoryEntry) -> CartDocument:
     """The cart a history entry sent, with its request options, ready for the composer."""
+    if entry.request_cut:
+        raise HistoryError(
+            f"Entry #{entry.id} sent a body of {entry.request_size:,} bytes, of which the history "
+            f"keeps the first {len(entry.request_body):,}: it cannot be opened or re-sent."
+        )
     try:
         payload = jsonfmt.loads(entry.request_body)
     except jsonfmt.JsonSyntaxError as exc:

@@ -1,16 +1,25 @@
 """The history of everything sent: SQLite (stdlib), WAL, schema version in ``user_version``.
 
-A row is written *before* the request leaves (state ``pending``) and completed after it; rows
-still pending when a store is next opened become ``interrupted``: a crash or a kill mid-send
-leaves a row, never nothing. Only masked headers are stored, so no secret reaches the file.
-A file that is not a database (or is someone else's) is moved aside, and a fresh one created.
+A row is written *before* the request leaves (state ``pending``) and completed after it. A
+pending row carries its writer's owner token (``owners``): when a store is opened, the pending
+rows whose owner is gone — a crash or a kill mid-send — become ``interrupted``, so a send
+leaves a row, never nothing, and a send still in flight in another process is left alone.
+Only masked headers are stored, so no secret reaches the file; bodies are kept up to
+``BODY_LIMIT`` with their original size. A file that is not a database (or is someone
+else's) is moved aside, and a fresh one created. Creating and migrating is one transaction
+under SQLite's write lock, so processes opening a new history at once lose nothing. Reading
+(``read_only=True``) never writes, and works from a read-only file. The file and its -wal and
+-shm are the user's alone (0600, in a 0700 folder).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +30,8 @@ from typing import Any
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.redaction import mask_header_value
+from app.files import private_dir, private_file
+from app.history.owners import OwnerLock, forget, is_alive
 
 __all__ = [
     "BODY_LIMIT",
@@ -32,9 +43,9 @@ __all__ = [
     "HistoryStore",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FILE_NAME = "history.sqlite3"
-# Response bodies are stored up to this size; the original size is kept beside them.
+# Request and response bodies are stored up to this size; the original size is kept beside.
 BODY_LIMIT = 2 * 1024 * 1024
 OUTCOMES = ("pending", "succeeded", "http_error", "network_error", "cancelled", "interrupted")
 
@@ -101,15 +112,24 @@ CREATE TRIGGER requests_text_update AFTER UPDATE ON requests BEGIN
     {_UNINDEX_OLD}; {_INDEX_NEW};
 END;
 """
-_MIGRATIONS = {1: _V1, 2: _V2, 3: _V3}
+# Version 4: the owner of a pending row (who is still sending it), and the request body's
+# original size (bodies are kept up to BODY_LIMIT, like responses).
+_V4 = """
+ALTER TABLE requests ADD COLUMN owner TEXT;
+ALTER TABLE requests ADD COLUMN request_size INTEGER;
+"""
+_MIGRATIONS = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+_INTERRUPTED = "The app stopped before the answer came; the cart may or may not have arrived."
 # The trigram index finds substrings of at least this many characters; shorter text is scanned.
 _TRIGRAM = 3
 
 _COLUMNS = (
     "id", "sent_at", "elapsed_ms", "state", "source", "profile", "provider", "operation",
     "method", "url", "status", "reason", "error_kind", "error_message", "provider_id", "email",
-    "cart_id", "response_size",
+    "cart_id", "response_size", "request_size",
 )  # fmt: skip
+# What an older schema lacks, read as these (a read-only history cannot be migrated).
+_DEFAULTS = {"source": "'unknown'", "request_size": "NULL", "owner": "NULL"}
 
 
 class HistoryError(CartComposerError):
@@ -125,7 +145,7 @@ class HistoryFilter:
     until: str | None = None  # ISO 8601 UTC, exclusive
     text: str | None = None  # email, cart id, request id, or anything in the body
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, *, fts: bool = True) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
         for column, value in (
@@ -142,7 +162,7 @@ class HistoryFilter:
         if self.until:
             clauses.append("sent_at < ?")
             args.append(self.until)
-        if self.text and len(self.text) >= _TRIGRAM:
+        if self.text and len(self.text) >= _TRIGRAM and fts:
             # A phrase query on the trigram index: the text anywhere, case-insensitively.
             phrase = '"' + self.text.replace('"', '""') + '"'
             clauses.append("id IN (SELECT rowid FROM requests_text WHERE requests_text MATCH ?)")
@@ -179,15 +199,34 @@ class HistoryEntry:
     email: str | None
     cart_id: str | None
     response_size: int | None
+    request_size: int | None = None  # the body's size as sent (None: older rows, unknown)
     request_headers: list[tuple[str, str]] = field(default_factory=list)
     request_body: bytes = b""
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     response_body: bytes = b""
+    loaded: bool = False  # headers and bodies read (``get``), not only the list's columns
+
+    @property
+    def request_cut(self) -> bool:
+        """The request body was larger than ``BODY_LIMIT``: only its start is stored."""
+        return self.request_size is not None and self.request_size > len(self.request_body)
 
     def to_json(self) -> dict[str, Any]:
+        """Everything stored; a listed row (not ``loaded``) has no headers or bodies here,
+        rather than empty ones that were not empty."""
+
         def text(body: bytes) -> str:
             return body.decode("utf-8", errors="replace")
 
+        request: dict[str, Any] = {"method": self.method, "url": self.url}
+        response: dict[str, Any] = {"status": self.status, "reason": self.reason}
+        if self.loaded:
+            request |= {"headers": [list(h) for h in self.request_headers],
+                        "body": text(self.request_body)}  # fmt: skip
+            response |= {"headers": [list(h) for h in self.response_headers],
+                         "body": text(self.response_body)}  # fmt: skip
+        request["size"] = self.request_size
+        response["size"] = self.response_size
         return {
             "id": self.id,
             "sent_at": self.sent_at,
@@ -200,19 +239,8 @@ class HistoryEntry:
             "provider_id": self.provider_id,
             "email": self.email,
             "cart_id": self.cart_id,
-            "request": {
-                "method": self.method,
-                "url": self.url,
-                "headers": [list(h) for h in self.request_headers],
-                "body": text(self.request_body),
-            },
-            "response": {
-                "status": self.status,
-                "reason": self.reason,
-                "headers": [list(h) for h in self.response_headers],
-                "body": text(self.response_body),
-                "size": self.response_size,
-            },
+            "request": request,
+            "response": response,
             "error": {"kind": self.error_kind, "message": self.error_message}
             if self.error_kind
             else None,
@@ -239,22 +267,45 @@ def _headers_from(text: str | None) -> list[tuple[str, str]]:
 
 
 class HistoryStore:
-    """The history database. Open it once per process; write from one thread."""
+    """The history database. Open it once per process; write from one thread.
 
-    def __init__(self, path: Path | None = None) -> None:
+    ``read_only`` opens it for reading only: nothing is created, migrated, moved or marked,
+    and a read-only file can be read (pending rows whose writer is gone are shown as
+    interrupted, not written so)."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         if path is None:
             from app.paths import data_dir
 
             path = data_dir() / FILE_NAME
         self.path = path
+        self.read_only = read_only
         self.recovered_from: Path | None = None  # where a corrupt file was moved, if it was
         self.interrupted = 0  # pending rows found (and marked) on opening
         self._lock = threading.Lock()
+        self._owners = path.with_name(path.name + ".owners")
+        self._owner: OwnerLock | None = None
+        if read_only:
+            self._db = self._open_for_reading()
+            return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
+            for name in (path, *_companions(path)):
+                if name.is_symlink():
+                    raise OSError(f"{name} is a symbolic link; the app does not write through one")
+            # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm the same mode.
+            private_file(path)
+            for companion in _companions(path):
+                if companion.exists():
+                    private_file(companion)
+            # Said now, not at the first send's record (SQLite may reuse a writable handle
+            # this process still has, and only fail when it writes).
+            for where in (path, path.parent):
+                if not os.access(where, os.W_OK):
+                    raise OSError(f"{where} is read-only")
         except OSError as exc:
             raise HistoryError(
-                f"The history folder {path.parent} cannot be created: {exc.strerror}."
+                f"The history {path} cannot be used: {exc.strerror or exc}."
             ) from None
         try:
             self._db = self._open()
@@ -264,30 +315,107 @@ class HistoryStore:
             raise HistoryError(f"The history {path} cannot be opened: {exc}.") from None
         except sqlite3.DatabaseError:
             self._move_aside()
+            private_file(path)
             self._db = self._open()
+        try:
+            self._owner = OwnerLock(self._owners)
+        except OSError:
+            self._owner = None  # its rows are then anyone's to mark, as before owners existed
         self.interrupted = self._mark_interrupted()
 
     # --- opening ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False, isolation_level=None)
+        # A new file's switch to WAL needs the file to itself: several processes opening it at
+        # the same moment get SQLITE_BUSY at once (no busy wait for that), so they take turns.
+        deadline = time.monotonic() + 10.0
+        while True:
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01 + random.random() * 0.04)
+
+    def _connect(self) -> sqlite3.Connection:
+        # mode=rw: a file that cannot be written is an error now, not a read-only connection
+        # whose first send's record would fail.
+        uri = f"{self.path.absolute().as_uri()}?mode=rw"
+        db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False,
+                             isolation_level=None)  # fmt: skip
         try:
             db.execute("PRAGMA journal_mode=WAL").fetchone()
             db.execute("PRAGMA synchronous=NORMAL")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if version == 0 and tables:
-                raise sqlite3.DatabaseError("a database of another program")
-            if version > SCHEMA_VERSION:
-                raise HistoryError(
-                    f"The history {self.path} was written by a newer Cart Composer "
-                    f"(schema {version}); this one knows {SCHEMA_VERSION}."
-                )
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                db.executescript(
-                    "BEGIN;" + _MIGRATIONS[target] + f"PRAGMA user_version={target};COMMIT;"
-                )
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self._migrate(db)
             db.execute("SELECT id FROM requests LIMIT 1").fetchone()  # readable, not a scan
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Create or bring up to date, in one transaction under the write lock: a process
+        that opens the same new history at the same moment waits, then finds it done."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._check_version(db)
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(_MIGRATIONS[target]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={target}")
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
+
+    def _check_version(self, db: sqlite3.Connection) -> int:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == 0 and tables:
+            raise sqlite3.DatabaseError("a database of another program")
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"The history {self.path} was written by a newer Cart Composer "
+                f"(schema {version}); this one knows {SCHEMA_VERSION}."
+            )
+        return version
+
+    def _open_for_reading(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            for version in range(1, SCHEMA_VERSION + 1):
+                for statement in _statements(_MIGRATIONS[version]):
+                    db.execute(statement)
+            self._columns = set(_COLUMNS) | {"owner"}
+            return db  # nothing sent yet: an empty history, and no file made for it
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        try:
+            db = self._connect_reading(uri)
+        except sqlite3.OperationalError:
+            # A read-only folder: SQLite cannot make the -shm it reads WAL through. Read the
+            # file as it is (what the last writer checkpointed into it).
+            try:
+                db = self._connect_reading(uri + "&immutable=1")
+            except sqlite3.Error as exc:
+                raise HistoryError(f"The history {self.path} cannot be read: {exc}.") from None
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(
+                f"The history {self.path} is damaged ({exc}); it is left as it is. The next "
+                "send moves it aside and starts a new one."
+            ) from None
+        return db
+
+    def _connect_reading(self, uri: str) -> sqlite3.Connection:
+        db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False,
+                             isolation_level=None)  # fmt: skip
+        try:
+            version = self._check_version(db)
+            if version == 0:
+                raise sqlite3.DatabaseError("not a history (no schema)")
+            self._columns = {str(r[1]) for r in db.execute("PRAGMA table_info(requests)")}
+            self._fts = version >= 3
         except BaseException:
             db.close()
             raise
@@ -298,10 +426,9 @@ class HistoryStore:
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         try:
             self.path.replace(aside)
-            for suffix in ("-wal", "-shm"):
-                extra = self.path.with_name(self.path.name + suffix)
+            for extra in _companions(self.path):
                 if extra.exists():
-                    extra.replace(aside.with_name(aside.name + suffix))
+                    extra.replace(aside.with_name(aside.name + extra.name[len(self.path.name) :]))
         except OSError as exc:
             raise HistoryError(
                 f"The history {self.path} is damaged and cannot be moved aside: {exc.strerror}."
@@ -309,17 +436,41 @@ class HistoryStore:
         self.recovered_from = aside
 
     def _mark_interrupted(self) -> int:
+        """Pending rows whose owner is gone become "interrupted"; a send still in flight in
+        another process (its owner alive) is left pending."""
+        with self._lock:
+            owners = [r[0] for r in self._db.execute(
+                "SELECT DISTINCT owner FROM requests WHERE state='pending'"
+            )]  # fmt: skip
+        mine = self._owner.token if self._owner else None
+        gone = [o for o in owners if o != mine and not self._alive(o)]
+        if not gone:
+            return 0
+        marks = ",".join("?" * len([o for o in gone if o is not None]))
+        named = [o for o in gone if o is not None]
+        clauses = (["owner IS NULL"] if None in gone else []) + (
+            [f"owner IN ({marks})"] if named else []
+        )
         with self._write() as db:
             cursor = db.execute(
-                "UPDATE requests SET state='interrupted', error_message=? WHERE state='pending'",
-                ("The app stopped before the answer came; the cart may or may not have arrived.",),
+                "UPDATE requests SET state='interrupted', error_message=? "
+                f"WHERE state='pending' AND ({' OR '.join(clauses)})",
+                (_INTERRUPTED, *named),
             )
-            return cursor.rowcount
+            count = cursor.rowcount
+        for owner in named:
+            forget(self._owners, owner)
+        return count
+
+    def _alive(self, owner: str | None) -> bool:
+        return owner is not None and is_alive(self._owners, owner)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction; a database failure (full disk, read-only file) is a HistoryError
         that says what to do."""
+        if self.read_only:
+            raise HistoryError(f"The history {self.path} was opened for reading only.")
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -347,6 +498,9 @@ class HistoryStore:
 
     def close(self) -> None:
         self._db.close()
+        if self._owner is not None:
+            self._owner.release()
+            self._owner = None
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -365,13 +519,14 @@ class HistoryStore:
         cart_id: str | None = None,
     ) -> int:
         """The row for a request about to leave; returns its id."""
+        owner = self._owner.token if self._owner else None
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO requests (sent_at, state, source, profile, provider, operation, "
-                "method, url, request_headers, request_body, email, cart_id) "
-                "VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "method, url, request_headers, request_body, request_size, email, cart_id, "
+                "owner) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now_utc(), source, profile, provider, operation, method, url,
-                 _headers_json(headers), body, email, cart_id),
+                 _headers_json(headers), body[:BODY_LIMIT], len(body), email, cart_id, owner),
             )  # fmt: skip
             assert cursor.lastrowid is not None
             return cursor.lastrowid
@@ -399,14 +554,17 @@ class HistoryStore:
             db.execute(
                 "UPDATE requests SET state=?, elapsed_ms=?, status=?, reason=?, "
                 "response_headers=?, response_body=?, response_size=?, error_kind=?, "
-                "error_message=?, provider_id=?, "
+                "error_message=?, provider_id=?, owner=NULL, "
                 "request_headers=COALESCE(?, request_headers), "
-                "request_body=COALESCE(?, request_body) WHERE id=?",
+                "request_body=COALESCE(?, request_body), "
+                "request_size=COALESCE(?, request_size) WHERE id=?",
                 (state, elapsed_ms, status, reason, _headers_json(response_headers),
                  response_body[:BODY_LIMIT],
                  len(response_body) if response_size is None else response_size,
                  error_kind, error_message, provider_id,
-                 _headers_json(headers) if headers else None, body, row_id),
+                 _headers_json(headers) if headers else None,
+                 None if body is None else body[:BODY_LIMIT],
+                 None if body is None else len(body), row_id),
             )  # fmt: skip
 
     def delete(self, ids: Sequence[int]) -> int:
@@ -424,8 +582,18 @@ class HistoryStore:
 
     # --- reading ---------------------------------------------------------------------------
 
+    def _select(self, names: Sequence[str]) -> str:
+        """The columns, as an older schema opened for reading has them (or their defaults)."""
+        have = getattr(self, "_columns", None)
+        if have is None:
+            return ", ".join(names)
+        return ", ".join(n if n in have else f"{_DEFAULTS.get(n, 'NULL')} AS {n}" for n in names)
+
+    def _where(self, filters: HistoryFilter | None) -> tuple[str, list[Any]]:
+        return (filters or HistoryFilter()).where(fts=getattr(self, "_fts", True))
+
     def count(self, filters: HistoryFilter | None = None) -> int:
-        where, args = (filters or HistoryFilter()).where()
+        where, args = self._where(filters)
         with self._lock:
             return int(
                 self._db.execute(f"SELECT count(*) FROM requests{where}", args).fetchone()[0]
@@ -435,14 +603,21 @@ class HistoryStore:
         self, filters: HistoryFilter | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[HistoryEntry]:
         """Newest first, without bodies (fast for lists); ``get`` has everything."""
-        where, args = (filters or HistoryFilter()).where()
+        where, args = self._where(filters)
         sql = (
-            f"SELECT {', '.join(_COLUMNS)} FROM requests{where} "
+            f"SELECT {self._select([*_COLUMNS, 'owner'])} FROM requests{where} "
             "ORDER BY sent_at DESC, id DESC LIMIT ? OFFSET ?"
         )
         with self._lock:
             rows = self._db.execute(sql, [*args, limit, offset]).fetchall()
-        return [HistoryEntry(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
+        return [self._entry(row[:-1], row[-1]) for row in rows]
+
+    def _entry(self, row: Sequence[Any], owner: str | None, **more: Any) -> HistoryEntry:
+        values = dict(zip(_COLUMNS, row, strict=True))
+        if self.read_only and values["state"] == "pending" and not self._alive(owner):
+            # Its writer is gone, but a reader does not write: shown for what it is.
+            values["state"], values["error_message"] = "interrupted", _INTERRUPTED
+        return HistoryEntry(**values, **more)
 
     def profiles(self) -> list[str]:
         """The profile names that appear in the history, sorted."""
@@ -451,21 +626,37 @@ class HistoryStore:
             return [str(row[0]) for row in rows.fetchall()]
 
     def get(self, row_id: int) -> HistoryEntry | None:
-        columns = ", ".join(_COLUMNS)
-        sql = (
-            f"SELECT {columns}, request_headers, request_body, response_headers, response_body "
-            "FROM requests WHERE id = ?"
-        )
+        names = [*_COLUMNS, "owner", "request_headers", "request_body", "response_headers",
+                 "response_body"]  # fmt: skip
+        sql = f"SELECT {self._select(names)} FROM requests WHERE id = ?"
         with self._lock:
             row = self._db.execute(sql, (row_id,)).fetchone()
         if row is None:
             return None
-        base = row[: len(_COLUMNS)]
-        req_headers, req_body, resp_headers, resp_body = row[len(_COLUMNS) :]
-        return HistoryEntry(
-            **dict(zip(_COLUMNS, base, strict=True)),
+        base, owner = row[: len(_COLUMNS)], row[len(_COLUMNS)]
+        req_headers, req_body, resp_headers, resp_body = row[len(_COLUMNS) + 1 :]
+        return self._entry(
+            base, owner,
             request_headers=_headers_from(req_headers),
             request_body=bytes(req_body or b""),
             response_headers=_headers_from(resp_headers),
             response_body=bytes(resp_body or b""),
-        )
+            loaded=True,
+        )  # fmt: skip
+
+
+def _companions(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """A migration script's statements one by one (``executescript`` would commit first)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                yield pending.strip()
+            pending = ""
+    if pending.strip():
+        yield pending.strip()

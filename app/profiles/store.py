@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.urls import plain_http_warning
+from app.files import FileReadError, private_dir, read_bounded
 from app.paths import config_dir
 from app.providers.bronto.provider import DEFAULT_BASE_URL as BRONTO_BASE_URL
 from app.providers.bronto.provider import DEFAULT_TOKEN_URL as BRONTO_TOKEN_URL
@@ -35,6 +36,8 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 30.0
 FILE_NAME = "profiles.json"
+# A profile is a few hundred bytes: a file past this is not a profiles file.
+PROFILES_CAP = 1024 * 1024
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
 
 
@@ -142,13 +145,11 @@ class ProfileStore:
 
     def _read_user(self) -> list[Profile]:
         try:
-            text = self.path.read_bytes()
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise ProfileError(
-                f"The profiles file {self.path} cannot be read: {exc.strerror}."
-            ) from None
+            text = read_bounded(self.path, PROFILES_CAP, "profiles file")
+        except FileReadError as exc:
+            if exc.missing:
+                return []
+            raise ProfileError(f"{exc} The built-in sandbox profiles still work.") from None
         try:
             data = jsonfmt.loads(text)
             items = data["profiles"] if isinstance(data, dict) else None
@@ -200,7 +201,8 @@ class ProfileStore:
         text = jsonfmt.dumps(body) + "\n"
         temp: str | None = None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_dir(self.folder)
+            # mkstemp makes the file 0600; replacing the name never writes through a symlink.
             handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".profiles.", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)

@@ -129,9 +129,22 @@ class _QuitAtFirstPaint(QObject):
 
 
 def _settings() -> QSettings:
+    """``window.ini`` in the config folder, the user's alone (0600; Qt keeps the mode of the
+    file it rewrites). Where it cannot be kept so — a symlink in its place, a read-only
+    folder — this session's window state goes to a private temporary folder instead."""
+    import tempfile
+
+    from app.files import private_dir, private_file
     from app.paths import config_dir
 
-    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    path = config_dir() / "window.ini"
+    try:
+        private_dir(path.parent)
+        private_file(path)
+    except OSError as exc:
+        print(f"The window's size and layout will not be kept: {exc}", file=sys.stderr)
+        path = Path(tempfile.mkdtemp(prefix="cart-composer-")) / "window.ini"
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 def run(

@@ -157,7 +157,7 @@ def test_version_1_is_migrated_to_the_current_version(tmp_path: Path) -> None:
     (entry,) = store.query()
     assert entry.source == "unknown" and entry.request_headers == []
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"requests_provider", "requests_state", "requests_email"} <= indexes
     assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -234,7 +234,7 @@ def test_a_cli_send_leaves_one_completed_row_and_no_secret_in_the_file(tmp_path:
     assert full.url == f"{url}/v3/9999999/shopper_activity/cart"
     assert dict(full.request_headers)["Authorization"] == "Basic ••••••••"
     store.close()
-    raw = b"".join(p.read_bytes() for p in home.iterdir() if p.name.startswith("history"))
+    raw = b"".join(p.read_bytes() for p in home.rglob("history*") if p.is_file())
     encoded = base64.b64encode(f"{creds.DRIP_API_KEY}:".encode())
     assert creds.DRIP_API_KEY.encode() not in raw and encoded not in raw
 

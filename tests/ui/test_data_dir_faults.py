@@ -72,7 +72,7 @@ def test_a_read_only_data_folder(qtbot: QtBot, home: Path, asker: FakeAsker) -> 
         window = _open(qtbot, asker)
         assert window.banner.isVisible()
         assert "The history is unavailable, so sends are not recorded" in window.banner.text()
-        assert "readonly database" in window.banner.text()
+        assert f"{home / 'history.sqlite3'} is read-only" in window.banner.text()
         window.controller.set_field("email", "still-here@example.com")
         assert _send(qtbot, window) == 202  # sending works without a history
         assert window.response.badge.text() == "202"
