@@ -75,7 +75,7 @@ def read_bounded(path: Path, cap: int, what: str = "file") -> bytes:
         # Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
         descriptor = os.open(path, flags)
     except FileNotFoundError:
-        raise FileReadError(f"{path}: there is no such {what}.", missing=True) from None
+        raise FileReadError(f"There is no {what} at {path}.", missing=True) from None
     except IsADirectoryError:
         raise FileReadError(f"{path} is a folder, not a {what}.") from None
     except OSError as exc:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from app.cli.args import seconds, url
 from app.cli.common import (
     EXIT_HTTP,
     EXIT_INVALID,
@@ -25,6 +26,7 @@ from app.providers.document import is_cart_document
 from app.transport.result import ErrorKind, SendResult
 
 if TYPE_CHECKING:
+    from app.cli.args import Commands
     from app.profiles import Profile
     from app.transport import Overrides, Sender
 
@@ -39,8 +41,9 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--provider", choices=("drip", "bronto"), help="the API of a bare payload file"
     )
     parser.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
-    parser.add_argument("--base-url", metavar="URL", help="override the profile's base URL")
-    parser.add_argument("--auth-url", metavar="URL", help="override Bronto's token URL")
+    parser.add_argument("--base-url", type=url, metavar="URL",
+                        help="override the profile's base URL")  # fmt: skip
+    parser.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
     parser.add_argument("--account-id", metavar="ID", help="override the Drip account id")
     parser.add_argument(
         "--create-contact", action="store_true", help="Bronto: create a contact for a new email"
@@ -48,10 +51,11 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ignore-invalid-tid", action="store_true", help="Bronto: drop invalid tracking"
     )
-    parser.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for an answer")
+    parser.add_argument("--timeout", type=seconds, metavar="S",
+                        help="seconds to wait for an answer (at most 600)")  # fmt: skip
 
 
-def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_arguments(commands: Commands) -> None:
     validate_cmd = commands.add_parser("validate", help="check cart files against the API rules")
     validate_cmd.add_argument("carts", nargs="+", type=Path, metavar="CART")
     validate_cmd.add_argument("--provider", choices=("drip", "bronto"))
@@ -102,11 +106,13 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     bronto_cmd.add_argument("--customer-cart-id", default="", metavar="ID",
                             help="search: the shop's cart id")  # fmt: skip
     bronto_cmd.add_argument("--profile", default="sandbox-bronto", metavar="NAME")
-    bronto_cmd.add_argument("--base-url", metavar="URL", help="override the profile's base URL")
-    bronto_cmd.add_argument("--auth-url", metavar="URL", help="override Bronto's token URL")
+    bronto_cmd.add_argument("--base-url", type=url, metavar="URL",
+                            help="override the profile's base URL")  # fmt: skip
+    bronto_cmd.add_argument("--auth-url", type=url, metavar="URL",
+                            help="override Bronto's token URL")  # fmt: skip
     bronto_cmd.add_argument("--create-contact", action="store_true",
                             help="update: create a contact for a new email")  # fmt: skip
-    bronto_cmd.add_argument("--timeout", type=float, metavar="S")
+    bronto_cmd.add_argument("--timeout", type=seconds, metavar="S")
     bronto_cmd.add_argument("--json", action="store_true", help="print the full result as JSON")
 
 
@@ -115,11 +121,13 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def load_input(path: Path, provider: str | None) -> LoadedCart:
     """A ``.cart.json`` document, or a bare payload when ``provider`` says which API."""
+    from app.files import FileReadError, read_bounded
+    from app.providers.document import CART_CAP
+
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror
-        raise CliError(f"{path}: cannot read the cart ({reason}).", EXIT_INVALID) from None
+        data = read_bounded(path, CART_CAP, "cart file")
+    except FileReadError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
     try:
         raw = jsonfmt.loads(data)
     except jsonfmt.JsonSyntaxError as exc:
@@ -173,8 +181,16 @@ def validate(paths: Sequence[Path], provider: str | None, out: TextIO, err: Text
 
 
 def payload(path: Path, provider: str | None, out: TextIO) -> int:
+    """The body, byte for byte as the wire gets it (UTF-8, whatever the console's encoding)."""
     document = load_input(path, provider).document
-    out.write(get_provider(document.provider).body(document.payload).decode("utf-8") + "\n")
+    body = get_provider(document.provider).body(document.payload) + b"\n"
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a text stream of the caller's (tests): the same text
+        out.write(body.decode("utf-8"))
+        return EXIT_OK
+    out.flush()
+    buffer.write(body)
+    buffer.flush()
     return EXIT_OK
 
 

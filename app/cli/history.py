@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from app.cli.args import count, days, output_file, row_id
 from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
 from app.domain import jsonfmt
 
 if TYPE_CHECKING:
+    from app.cli.args import Commands
     from app.history import HistoryStore
 
 __all__ = ["add_arguments", "open_history", "run"]
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--limit", type=int, default=50, metavar="N", help="at most N rows")
+    parser.add_argument("--limit", type=count(1, 100_000, "a number of rows"), default=50,
+                        metavar="N", help="at most N rows (up to 100,000)")  # fmt: skip
     parser.add_argument("--provider", choices=("drip", "bronto"))
     parser.add_argument("--profile", metavar="NAME")
     parser.add_argument(
@@ -28,21 +30,21 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--search", metavar="TEXT", help="email, cart id, request id or body text")
 
 
-def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_arguments(commands: Commands) -> None:
     history = commands.add_parser("history", help="what was sent, newest first")
     _filters(history)
     history.add_argument("--json", action="store_true", help="JSON lines instead of a table")
     actions = history.add_subparsers(dest="history_action", metavar="ACTION")
     show = actions.add_parser("show", help="one entry: request and response in full")
-    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("id", type=row_id, metavar="ID")
     show.add_argument("--json", action="store_true", dest="show_json")
     export = actions.add_parser("export", help="export entries as HAR 1.2 or JSON lines")
     target = export.add_mutually_exclusive_group(required=True)
-    target.add_argument("--har", type=Path, metavar="FILE")
-    target.add_argument("--jsonl", type=Path, metavar="FILE")
+    target.add_argument("--har", type=output_file, metavar="FILE")
+    target.add_argument("--jsonl", type=output_file, metavar="FILE")
     _filters(export)
     clear = actions.add_parser("clear", help="delete the history (or only old entries)")
-    clear.add_argument("--older-than", type=int, metavar="DAYS", help="only entries older than")
+    clear.add_argument("--older-than", type=days, metavar="DAYS", help="only entries older than")
 
 
 def open_history(err: TextIO) -> HistoryStore | None:
@@ -112,12 +114,15 @@ def _run(store: HistoryStore, action: str | None, args: argparse.Namespace, out:
 
         ids = [e.id for e in store.query(filters, limit=args.limit)]
         entries = [entry for entry in (store.get(i) for i in ids) if entry is not None]
-        if args.har:
-            count = write_har(entries, args.har)
-            print(f"Wrote {count} entries to {args.har} (HAR 1.2).", file=out)
-        else:
-            count = write_jsonl(entries, args.jsonl)
-            print(f"Wrote {count} entries to {args.jsonl} (JSON lines).", file=out)
+        target = args.har or args.jsonl
+        try:
+            count = (write_har if args.har else write_jsonl)(entries, target)
+        except OSError as exc:
+            raise CliError(
+                f"{target} could not be written: {exc.strerror}.", EXIT_INVALID
+            ) from None
+        kind = "HAR 1.2" if args.har else "JSON lines"
+        print(f"Wrote {count} entries to {target} ({kind}).", file=out)
         return EXIT_OK
     rows = store.query(filters, limit=args.limit)
     if args.json:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__
+from app.cli.args import Parser, count, port, seconds_of_life, utf8_streams
 from app.cli.common import EXIT_INVALID, EXIT_OK, SANDBOX_PORT, CliError
 from app.domain.errors import CartComposerError
 
@@ -46,7 +47,7 @@ def _gui_arguments(gui: argparse.ArgumentParser) -> None:
 def _parser() -> argparse.ArgumentParser:
     from app.cli import carts, history, profiles, scenarios
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="cart-composer",
         description="Compose, preview and send shopping-cart events to Drip and Bronto.",
         epilog="Exit codes: 0 success, 1 HTTP error (validate: problems found), 2 invalid "
@@ -66,14 +67,15 @@ def _parser() -> argparse.ArgumentParser:
         "sandbox", help="run the Drip and Bronto emulator on 127.0.0.1 (Ctrl-C stops it)"
     )
     sandbox.add_argument(
-        "--port", type=int, default=SANDBOX_PORT, help="port to listen on; 0 = any free"
+        "--port", type=port, default=SANDBOX_PORT, help="port to listen on; 0 = any free"
     )
     sandbox.add_argument(
-        "--drip-hourly-limit", type=int, default=3600, metavar="N", help="Drip requests per hour"
-    )
+        "--drip-hourly-limit", type=count(1, 10**9, "a number of requests"), default=3600,
+        metavar="N", help="Drip requests per hour",
+    )  # fmt: skip
     sandbox.add_argument(
         "--token-lifetime",
-        type=float,
+        type=seconds_of_life,
         default=3600.0,
         metavar="SECONDS",
         help="lifetime of Bronto access tokens",
@@ -157,6 +159,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from app.logs import configure
 
+    utf8_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         configure()  # only when CART_COMPOSER_LOG is set
@@ -166,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not arguments or arguments[0] == "gui":
         # The window's own parser: the headless commands' modules stay unloaded until needed,
         # so start-up does not pay for them.
-        gui = argparse.ArgumentParser(prog="cart-composer gui", description="Open the window.")
+        gui = Parser(prog="cart-composer gui", description="Open the window.")
         _gui_arguments(gui)
         args = gui.parse_args(arguments[1:])
         args.command = "gui"

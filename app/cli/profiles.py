@@ -7,8 +7,12 @@ import argparse
 import getpass
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+if TYPE_CHECKING:
+    from app.cli.args import Commands
+
+from app.cli.args import seconds, url
 from app.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SECRETS, CliError
 from app.domain.errors import TargetError
 
@@ -22,7 +26,7 @@ _WHICH = {
 }
 
 
-def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_arguments(commands: Commands) -> None:
     profiles = commands.add_parser("profiles", help="list, add, remove profiles; set secrets")
     actions = profiles.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -32,13 +36,13 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     add.add_argument("name", metavar="NAME")
     add.add_argument("--provider", choices=("drip", "bronto"), required=True)
     add.add_argument("--title", help="the name shown in the window")
-    add.add_argument("--base-url", metavar="URL", help="default: the vendor's API")
-    add.add_argument("--token-url", metavar="URL", help="Bronto's OAuth2 token URL")
+    add.add_argument("--base-url", type=url, metavar="URL", help="default: the vendor's API")
+    add.add_argument("--token-url", type=url, metavar="URL", help="Bronto's OAuth2 token URL")
     add.add_argument("--account-id", metavar="ID", help="Drip account id (required for Drip)")
     add.add_argument("--drip-auth", choices=("api-key", "oauth"), default="api-key")
     add.add_argument("--create-contact", action="store_true", help="Bronto default")
     add.add_argument("--ignore-invalid-tid", action="store_true", help="Bronto default")
-    add.add_argument("--timeout", type=float, metavar="S", help="seconds (default 30)")
+    add.add_argument("--timeout", type=seconds, metavar="S", help="seconds (default 30)")
     add.add_argument("--replace", action="store_true", help="overwrite a profile of that name")
 
     remove = actions.add_parser("remove", help="remove a profile and its stored secrets")

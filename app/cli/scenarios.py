@@ -7,8 +7,12 @@ import argparse
 import signal
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
+if TYPE_CHECKING:
+    from app.cli.args import Commands
+
+from app.cli.args import count, speed, url
 from app.cli.common import (
     EXIT_HTTP,
     EXIT_INVALID,
@@ -22,7 +26,7 @@ from app.domain.errors import CartComposerError
 __all__ = ["add_arguments", "add_bulk_arguments", "bulk", "run"]
 
 
-def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_arguments(commands: Commands) -> None:
     run_cmd = commands.add_parser(
         "run",
         help="run a .scenario.json journey (send, wait, Bronto cart actions) step by step",
@@ -34,11 +38,12 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
                          help="a .scenario.json file (see resources/scenarios)")  # fmt: skip
     run_cmd.add_argument("--profile", metavar="NAME", help="send every step to this profile")
     run_cmd.add_argument(
-        "--speed", type=float, default=1.0, metavar="N",
-        help="divide every wait by N (e.g. 60: a minute takes a second), for rehearsals",
+        "--speed", type=speed, default=1.0, metavar="N",
+        help="divide every wait by N (e.g. 60: a minute takes a second; inf: no waits)",
     )  # fmt: skip
-    run_cmd.add_argument("--base-url", metavar="URL", help="override the profiles' base URL")
-    run_cmd.add_argument("--auth-url", metavar="URL", help="override Bronto's token URL")
+    run_cmd.add_argument("--base-url", type=url, metavar="URL",
+                         help="override the profiles' base URL")  # fmt: skip
+    run_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -48,8 +53,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.transport import Overrides, Sender
 
     scenario = load_scenario(args.scenario)
-    if args.speed <= 0:
-        raise CliError("--speed must be more than 0 (1 = real time).", EXIT_INVALID)
     history = open_history(err)
     overrides = None
     if args.base_url or args.auth_url:
@@ -98,7 +101,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_HTTP
 
 
-def add_bulk_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_bulk_arguments(commands: Commands) -> None:
     bulk_cmd = commands.add_parser(
         "bulk",
         help="send N sample carts (distinct ids and emails): Drip in batches, Bronto one by one",
@@ -106,13 +109,16 @@ def add_bulk_arguments(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "the batch endpoint in chunks of up to 1,000 (stopping before Drip's hourly batch "
         "limit), to Bronto one by one with a few in flight. Every request is a history row.",
     )
-    bulk_cmd.add_argument("count", type=int, metavar="N", help="how many carts")
+    bulk_cmd.add_argument("count", type=count(1, 100_000, "a number of carts"), metavar="N",
+                          help="how many carts (up to 100,000)")  # fmt: skip
     bulk_cmd.add_argument("--provider", choices=("drip", "bronto"), default="drip")
     bulk_cmd.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
-    bulk_cmd.add_argument("--in-flight", type=int, default=4, metavar="K",
+    bulk_cmd.add_argument("--in-flight", type=count(1, 32, "a number of carts in flight"),
+                          default=4, metavar="K",
                           help="Bronto: carts in flight at once (default 4)")  # fmt: skip
-    bulk_cmd.add_argument("--base-url", metavar="URL", help="override the profile's base URL")
-    bulk_cmd.add_argument("--auth-url", metavar="URL", help="override Bronto's token URL")
+    bulk_cmd.add_argument("--base-url", type=url, metavar="URL",
+                          help="override the profile's base URL")  # fmt: skip
+    bulk_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
 
 
 def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -122,8 +128,6 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.transport import Overrides, Sender
     from app.transport.bulk import BulkProgress, BulkRun, sample_carts
 
-    if not 1 <= args.count <= 100_000:
-        raise CliError("N must be from 1 to 100,000.", EXIT_INVALID)
     profile = ProfileStore().get(args.profile or f"sandbox-{args.provider}")
     if profile.provider != args.provider:
         raise CliError(f"“{profile.name}” is a {profile.provider} profile.", EXIT_INVALID)

@@ -6,6 +6,7 @@ import json
 import json.encoder
 import math
 import re
+import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -183,8 +184,13 @@ def loads(text: str | bytes) -> Any:
     except RecursionError:
         raise JsonSyntaxError("the JSON is nested too deeply") from None
     except ValueError as exc:
-        # Duplicate keys, NaN, and integers longer than Python's digit limit.
-        raise JsonSyntaxError(str(exc)) from None
+        if "integer string conversion" in str(exc):
+            # Python's own words here advise sys.set_int_max_str_digits(): not for our users.
+            raise JsonSyntaxError(
+                f"a whole number has more than {sys.get_int_max_str_digits():,} digits; no "
+                "API takes a number that long"
+            ) from None
+        raise JsonSyntaxError(str(exc)) from None  # duplicate keys, NaN
 
 
 def pretty(body: bytes) -> str:

@@ -59,7 +59,13 @@ class Target:
         try:
             parts = urlsplit(base)
             host = parts.hostname
-        except ValueError:
+            if parts.port == 0:
+                raise ValueError("port 0")
+        except ValueError as exc:
+            if "port" in str(exc).lower():
+                raise TargetError(
+                    f"The base URL “{self.base_url}” has a port out of range: ports are 1 to 65535."
+                ) from None
             host = None
             parts = None
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:

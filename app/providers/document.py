@@ -117,14 +117,19 @@ def dumps_cart(document: CartDocument) -> str:
     return jsonfmt.dumps(body) + "\n"
 
 
+# The largest cart file read: many thousands of line items, far past what any API takes in one
+# request, and not the gigabytes of a wrong file (or /dev/zero).
+CART_CAP = 64 * 1024 * 1024
+
+
 def load_cart(path: str | os.PathLike[str]) -> LoadedCart:
+    from app.files import FileReadError, read_bounded
+
     file = Path(path)
     try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise CartFileError(f"There is no cart file at {file}.") from None
-    except OSError as exc:
-        raise CartFileError(f"The cart file {file} could not be read: {exc.strerror}.") from None
+        data = read_bounded(file, CART_CAP, "cart file")
+    except FileReadError as exc:
+        raise CartFileError(str(exc)) from None
     try:
         return loads_cart(data)
     except CartFileError as exc:

@@ -96,11 +96,17 @@ def _duration(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
+# A scenario is a few dozen steps: a file past this is not one.
+SCENARIO_CAP = 4 * 1024 * 1024
+
+
 def load_scenario(path: Path) -> Scenario:
+    from app.files import FileReadError, read_bounded
+
     try:
-        data = jsonfmt.loads(path.read_bytes())
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read {path}: {exc.strerror}.") from None
+        data = jsonfmt.loads(read_bounded(path, SCENARIO_CAP, "scenario file"))
+    except FileReadError as exc:
+        raise ScenarioError(str(exc)) from None
     except jsonfmt.JsonSyntaxError as exc:
         raise ScenarioError(f"{path.name} is not valid JSON: {exc}.") from None
     return parse_scenario(data, path.parent, path.name)

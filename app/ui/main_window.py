@@ -1099,18 +1099,20 @@ class MainWindow(QMainWindow):
     def open_dropped(self, path: Path) -> bool:
         """A dropped ``.cart.json`` opens; a bare payload becomes the current provider's cart."""
         from app.domain import jsonfmt
-        from app.providers.document import is_cart_document
+        from app.files import FileReadError, read_bounded
+        from app.providers.document import CART_CAP, is_cart_document
 
         try:
-            data = jsonfmt.loads(path.read_bytes())
-        except (OSError, jsonfmt.JsonSyntaxError) as exc:
+            raw = read_bounded(path, CART_CAP, "cart file")
+            data = jsonfmt.loads(raw)
+        except (FileReadError, jsonfmt.JsonSyntaxError) as exc:
             self.statusBar().showMessage(f"Cannot use {path.name}: {exc}", 10000)
             return False
         if is_cart_document(data):
             return self.open_cart(path)
         if not self._may_discard():
             return False
-        error, notes = self.controller.apply_raw(path.read_text(encoding="utf-8"))
+        error, notes = self.controller.apply_raw(raw.decode("utf-8-sig", errors="replace"))
         if error:
             self.statusBar().showMessage(f"Cannot use {path.name}: {error}", 10000)
             return False

@@ -99,6 +99,7 @@ def test_preview_with_a_bad_base_url_explains_it() -> None:
     done = run("preview", "--base-url", "localhost:8080", str(sample_cart("bronto")))
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "The base URL “localhost:8080” must be a full address starting with http:// or "
-        "https://, like https://api.getdrip.com."
+        "cart-composer preview: --base-url: The base URL “localhost:8080” must be a full "
+        "address starting with http:// or https://, like https://api.getdrip.com. (see "
+        "cart-composer preview --help)"
     )

@@ -1,0 +1,146 @@
+"""Argument types: every value the command line takes is checked by argparse, before anything
+is read, written or sent, and a bad one is one line on stderr and exit 2 — never a traceback,
+never a history row for a request that could not leave."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+__all__ = [
+    "MAX_SECONDS",
+    "Parser",
+    "count",
+    "days",
+    "output_file",
+    "port",
+    "row_id",
+    "seconds",
+    "seconds_of_life",
+    "speed",
+    "url",
+    "utf8_streams",
+]
+
+MAX_SECONDS = 600.0  # the longest a profile may wait, too
+_MAX_ROW = 2**63 - 1  # SQLite's largest integer
+
+
+class Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line: ``cart-composer send: --timeout: …``."""
+
+    def error(self, message: str) -> NoReturn:
+        said = message.removeprefix("argument ")
+        self.exit(2, f"{self.prog}: {said} (see {self.prog} --help)\n")
+
+
+if TYPE_CHECKING:
+    Commands = argparse._SubParsersAction[Parser]  # the sub-command table add_parser is on
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    return value
+
+
+def seconds(text: str) -> float:
+    """A timeout: more than 0, at most ``MAX_SECONDS``, a real number (not nan or inf)."""
+    value = _number(text)
+    if not math.isfinite(value) or not 0 < value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds more than 0 and at most {MAX_SECONDS:g} (got {text})"
+        )
+    return value
+
+
+def seconds_of_life(text: str) -> float:
+    """A sandbox token's lifetime: more than 0, at most a year."""
+    value = _number(text)
+    if not math.isfinite(value) or not 0 < value <= 365 * 86400:
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds more than 0 and at most a year (got {text})"
+        )
+    return value
+
+
+def speed(text: str) -> float:
+    """How much faster than real time: more than 0; ``inf`` skips the waits."""
+    value = _number(text)
+    if math.isnan(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0: 1 is real time, 60 makes a minute a second, inf skips the "
+            f"waits (got {text})"
+        )
+    return value
+
+
+def count(low: int, high: int, what: str = "a whole number") -> Callable[[str], int]:
+    """An integer from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", "").replace(",", ""))
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"must be {what} from {low:,} to {high:,} (got {text[:40]})"
+            )
+        return value
+
+    parse.__name__ = what  # argparse names the type in its messages
+    return parse
+
+
+row_id = count(1, _MAX_ROW, "a history entry number")
+days = count(0, 36500, "a number of days")
+port = count(0, 65535, "a port number (0 = any free one)")
+
+
+def url(text: str) -> str:
+    """An absolute http(s) URL with a host and a port in range (no query or fragment): the
+    check every base URL gets (``Target.checked_base``), made before anything happens."""
+    from app.domain.errors import TargetError
+    from app.providers.base import Target
+
+    try:
+        Target(text).checked_base()
+    except TargetError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text.strip()
+
+
+def output_file(text: str) -> Path:
+    """A file to write: its folder exists and can be written, and it is not a folder itself.
+    Checked before anything is written (or read from the history)."""
+    path = Path(text).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder; give a file name in it")
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {folder} does not exist")
+    target = path if path.exists() else folder
+    if not os.access(target, os.W_OK):
+        raise argparse.ArgumentTypeError(f"{target} cannot be written (permission denied)")
+    if path.exists() and not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text} is not a regular file")
+    return path
+
+
+def utf8_streams() -> None:
+    """Standard output and error in UTF-8 whatever the console's encoding (a Windows
+    redirect, PYTHONIOENCODING=cp1252): the command's text must not fail halfway through a
+    journey that is already sending."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if reconfigure is not None and encoding != "utf8":
+            reconfigure(encoding="utf-8", errors="replace")
