@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["HOME_ENV", "config_dir", "data_dir", "resources_dir", "sample_cart"]
+__all__ = ["HOME_ENV", "config_dir", "data_dir", "is_bundled", "resources_dir", "sample_cart"]
 
 HOME_ENV = "CART_COMPOSER_HOME"
 _PACKAGE = Path(__file__).resolve().parent
@@ -18,6 +18,15 @@ def resources_dir() -> Path:
     source checkout or an editable install."""
     installed = _PACKAGE / "resources"
     return installed if installed.is_dir() else _PACKAGE.parent / "resources"
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether ``path`` is one of the app's own files (a shipped cart or scenario): those open
+    as untitled copies, so a save never changes what every later start opens."""
+    try:
+        return path.resolve().is_relative_to(resources_dir().resolve())
+    except OSError:
+        return False
 
 
 def sample_cart(provider: str) -> Path:

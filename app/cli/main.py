@@ -19,9 +19,10 @@ Only ``gui`` imports Qt.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -119,8 +120,59 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def display_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """Why the window cannot be shown here, in words, or None. On Linux and the BSDs Qt needs
+    an X or Wayland display (unless QT_QPA_PLATFORM names another platform, such as
+    offscreen), and for X its xcb plugin's system libraries."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return None
+    platform = env.get("QT_QPA_PLATFORM", "").strip().lower()
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs…: the user chose
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return (
+            "No display found: the window needs a desktop session. Set DISPLAY (X11) or "
+            "WAYLAND_DISPLAY (Wayland), or use the command line: cart-composer --help."
+        )
+    if env.get("DISPLAY") and not platform.startswith("wayland") and not env.get("WAYLAND_DISPLAY"):
+        return _xcb_problem()
+    return None
+
+
+def _xcb_problem() -> str | None:
+    """Which system library Qt's X11 plugin cannot find, or None (found, or not checkable)."""
+    import ctypes
+    import importlib.util
+
+    spec = importlib.util.find_spec("PySide6")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    plugin = next(
+        (p for f in folders if (p := Path(f) / "Qt" / "plugins" / "platforms" / "libqxcb.so")
+         .exists()), None,
+    )  # fmt: skip
+    if plugin is None:
+        return None
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        missing = str(exc).split(":", 1)[0].strip()
+        return (
+            f"The window cannot be shown: Qt's X11 support needs {missing}, which is not "
+            "installed. Install the system libraries listed in the README (Quick start, "
+            "Linux), or use the command line: cart-composer --help."
+        )
+    return None
+
+
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command in (None, "gui"):
+        problem = display_problem()
+        if problem is not None:
+            # Before Qt is asked: it would abort (SIGABRT) with a message about xcb-cursor0,
+            # whatever is really missing.
+            print(problem, file=err)
+            return EXIT_INVALID
         # Qt is imported only here, so the headless commands never load it.
         from app.ui.application import run
 

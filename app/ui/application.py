@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.main_window import Asker, MainWindow
+from app.ui.main_window import Asker, MainWindow, ScriptedAsker
 
 if TYPE_CHECKING:
     from app.transport import Sender
@@ -157,7 +157,10 @@ def run(
     app.setApplicationName("Cart Composer")
     app.setOrganizationName("Cart Composer")
     settings = _settings()
-    window = MainWindow(settings=settings)
+    # With --screenshot nobody is there to answer a question: every one gets its safe answer
+    # at once, and a warning (a cart that cannot be opened) ends the run with exit 2.
+    scripted = ScriptedAsker() if screenshot is not None else None
+    window = MainWindow(settings=settings, asker=scripted)
     if screenshot is None:
         window.restore_state(settings)
     # For the start-up benchmark: quit at the frame's first paint, or once the composer is in.
@@ -174,6 +177,9 @@ def run(
             attach_composer(window, open_path, profile)
         except Exception as exc:  # a bad --open or --profile: say so, do not hang
             fail(f"Cannot start: {exc}")
+            return
+        if scripted is not None and scripted.warnings:
+            fail("No screenshot taken.")  # the warning itself is on stderr already
             return
         if screenshot is None:
             window.restore_state(settings)  # the splitters exist now

@@ -44,6 +44,13 @@ class BothResult:
     notes: tuple[str, ...] = ()
 
 
+def request_text(request: OutgoingRequest) -> str:
+    """A request as the preview shows it: the request line, the headers (masked), the body."""
+    lines = [f"{request.method} {request.url}"]
+    lines += [f"{name}: {value}" for name, value in request.headers]
+    return "\n".join([*lines, "", request.body.decode("utf-8", errors="replace")])
+
+
 def empty_document(provider: str) -> CartDocument:
     """A new cart: the required choices preset, everything else for the user to fill."""
     if provider == "drip":
@@ -88,6 +95,7 @@ class ComposerController(QObject):
         self._payload: dict[str, Any] = {}
         self._options: dict[str, Any] = {}
         self._path: Path | None = None
+        self._copy_of: str | None = None  # the bundled file an untitled cart was opened from
         # What the cart was when last opened or saved: (provider, body, options), see _state().
         self._saved: tuple[str, bytes | None, str] | None = None
         self._saved_pending: int | None = None
@@ -128,6 +136,11 @@ class ComposerController(QObject):
     @property
     def path(self) -> Path | None:
         return self._path
+
+    @property
+    def copy_of(self) -> str | None:
+        """The name of the bundled cart this untitled one is a copy of (None otherwise)."""
+        return self._copy_of
 
     @property
     def dirty(self) -> bool:
@@ -236,7 +249,12 @@ class ComposerController(QObject):
         self._timer.start()
 
     def replace_document(
-        self, document: CartDocument, path: Path | None = None, *, saved: bool = True
+        self,
+        document: CartDocument,
+        path: Path | None = None,
+        *,
+        saved: bool = True,
+        copy_of: str | None = None,
     ) -> None:
         provider_changed = document.provider != self._provider.key
         self._provider = get_provider(document.provider)
@@ -248,6 +266,7 @@ class ComposerController(QObject):
             self._profile = self._profiles.get(f"sandbox-{self._provider.key}")
             self.profile_changed.emit(self._profile)
         self._path = path
+        self._copy_of = copy_of
         self._generation += 1
         self.set_bronto_cart_id("")  # another cart: the old cartId is not this one's
         self._saved = None
@@ -302,8 +321,14 @@ class ComposerController(QObject):
 
     def open(self, path: Path) -> tuple[str, ...]:
         """Load a cart file; the notes say what loading changed (e.g. a renamed key)."""
+        from app.paths import is_bundled
+
         loaded = load_cart(path)
-        self.replace_document(loaded.document, path)
+        if is_bundled(path):
+            # A shipped sample: an untitled copy, so Save never changes the app's own file.
+            self.replace_document(loaded.document, None, copy_of=path.name)
+        else:
+            self.replace_document(loaded.document, path)
         return tuple(note.message for note in loaded.notes)
 
     def save(self, path: Path | None = None) -> Path:
@@ -312,7 +337,7 @@ class ComposerController(QObject):
             raise CartComposerError("Choose where to save the cart first.")
         document = self.document()
         save_cart(document, target)
-        self._path = target
+        self._path, self._copy_of = target, None
         self._saved, self._saved_pending = self._state(), None
         self._set_dirty(False)
         self.path_changed.emit(target)
@@ -407,10 +432,7 @@ class ComposerController(QObject):
             return f"# No request can be built yet:\n# {exc}"
         if rendered.body is None:
             return f"# No request can be built yet:\n# {rendered.body_error}"
-        request = dataclasses.replace(request, body=rendered.body)
-        lines = [f"{request.method} {request.url}"]
-        lines += [f"{name}: {value}" for name, value in request.headers]
-        return "\n".join([*lines, "", request.body_text])
+        return request_text(dataclasses.replace(request, body=rendered.body))
 
     # --- sending ---------------------------------------------------------------------------
 
@@ -555,6 +577,13 @@ class ComposerController(QObject):
         if cart_id != self._bronto_cart_id:
             self._bronto_cart_id = cart_id
             self.bronto_cart_changed.emit(cart_id)
+
+    def preview_operation(self, operation: CartOperation) -> OutgoingRequest:
+        """The request a cart action will make (secrets masked), before it leaves; raises
+        what ``operate`` would (no cartId yet, a Drip profile)."""
+        return self._sender.preview_operation(
+            operation, self._profile, cart_id=self._bronto_cart_id, document=self.document()
+        )
 
     def operate(self, operation: CartOperation) -> bool:
         """One lifecycle call on the cart Bronto has (off the GUI thread, recorded like a send).

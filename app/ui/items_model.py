@@ -57,6 +57,14 @@ class TypedDelegate(QStyledItemDelegate):
                 editor.setPlaceholderText("https://…")
         return editor
 
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
+        # Qt refills every open editor in a range that changes (dataChanged over the table,
+        # as a finished check retints the cells). An editor the person has typed into keeps
+        # what they typed: refilling it lost the first keys typed after a Tab.
+        if isinstance(editor, QLineEdit) and editor.isModified():
+            return
+        super().setEditorData(editor, index)
+
 
 class ItemsTableModel(QAbstractTableModel):
     def __init__(self, controller: ComposerController) -> None:

@@ -35,6 +35,7 @@ from app.scenarios import Scenario, ScenarioError, ScenarioRunner, StepEvent, lo
 from app.scenarios.model import SUFFIX, parse_scenario
 from app.transport import Sender
 from app.transport.bulk import BulkProgress, BulkRun, sample_carts
+from app.ui.focus import switch
 from app.ui.workers import run_in_background
 
 __all__ = ["JourneysView"]
@@ -231,13 +232,25 @@ class JourneysView(QWidget):
         return parse_scenario(data, getattr(self, "_folder", None), "the scenario")
 
     def open_path(self, path: Path) -> bool:
+        """Open a scenario; a shipped one opens as an untitled copy (Save As never writes over
+        the app's own file)."""
+        from app.paths import is_bundled
+
         try:
             self.show_scenario(load_scenario(path))
         except ScenarioError as exc:
             self.name.setText(f"<span style='color:#c62828'>{exc}</span>")
             return False
-        self.path = path
+        # The name of the shipped scenario this untitled one is a copy of, if it is one.
+        self._copy_of: str | None = path.name if is_bundled(path) else None
+        self.path = None if self._copy_of else path
         return True
+
+    def suggested_save_path(self) -> str:
+        from app.ui.main_window import documents_folder
+
+        name = getattr(self, "_copy_of", None) or f"journey{SUFFIX}"
+        return str(self.path or documents_folder() / name)
 
     def _open_sample(self, index: int) -> None:
         value = self.samples.itemData(index)
@@ -272,7 +285,7 @@ class JourneysView(QWidget):
         return True
 
     def save_dialog(self) -> None:
-        suggested = str(self.path or Path.home() / f"journey{SUFFIX}")
+        suggested = self.suggested_save_path()
         name, _ = QFileDialog.getSaveFileName(self, "Save the scenario", suggested,
                                               f"Scenarios (*{SUFFIX})")  # fmt: skip
         if name:
@@ -282,10 +295,14 @@ class JourneysView(QWidget):
     # --- running a scenario ------------------------------------------------------------------
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
-        self.pause_button.setEnabled(running)
-        self.stop_button.setEnabled(running)
-        if not running:
+        if running:
+            self.pause_button.setEnabled(True)
+            switch(self.stop_button, self.run_button)
+        else:
+            switch(self.run_button, self.stop_button)
+            if self.pause_button.hasFocus():
+                self.run_button.setFocus()
+            self.pause_button.setEnabled(False)
             self.pause_button.setChecked(False)
 
     def run_scenario(self) -> bool:
@@ -375,8 +392,7 @@ class JourneysView(QWidget):
                                       on_progress=report)  # fmt: skip
         self.bulk_progress.setRange(0, count)
         self.bulk_progress.setValue(0)
-        self.bulk_button.setEnabled(False)
-        self.bulk_cancel.setEnabled(True)
+        switch(self.bulk_cancel, self.bulk_button)
         self.bulk_status.setText(f"Sending {count:,} sample {provider} carts to {profile.name}…")
         run_in_background(run.run, self._bulk_done, self._bulk_failed)
         return True
@@ -394,14 +410,12 @@ class JourneysView(QWidget):
     def _bulk_done(self, progress: object) -> None:
         assert isinstance(progress, BulkProgress)
         self.bulk_run = None
-        self.bulk_button.setEnabled(True)
-        self.bulk_cancel.setEnabled(False)
+        switch(self.bulk_button, self.bulk_cancel)
         self.bulk_progress.setValue(progress.sent)
         self.bulk_status.setText(progress.summary())
         self.history_written.emit()
 
     def _bulk_failed(self, error: BaseException) -> None:
         self.bulk_run = None
-        self.bulk_button.setEnabled(True)
-        self.bulk_cancel.setEnabled(False)
+        switch(self.bulk_button, self.bulk_cancel)
         self.bulk_status.setText(f"Not sent: {error}")

@@ -3,6 +3,7 @@ request preview, the problems, and the response on the right."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,9 +29,10 @@ if TYPE_CHECKING:
 # httpx, sqlite): the modules that need those are imported where they are first used, in
 # ``attach()`` and the actions, so that importing this module stays cheap.
 
-__all__ = ["Asker", "DialogAsker", "MainWindow"]
+__all__ = ["Asker", "DialogAsker", "MainWindow", "ScriptedAsker"]
 
 MANAGE = "__manage_profiles__"
+PREVIEW_TITLE = "<b>Request</b> — exactly what Send puts on the wire"
 FILE_FILTER = "Cart files (*.cart.json);;JSON files (*.json);;All files (*)"
 STYLE = """
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
@@ -41,11 +43,14 @@ class Asker(Protocol):
     """The questions the window asks a person; tests answer them without dialogs."""
 
     def save_changes(self, name: str) -> str: ...  # "save" | "discard" | "cancel"
-    def send_incomplete(self, missing: int) -> bool: ...
+    def send_incomplete(self, missing: Sequence[str]) -> bool: ...  # what is missing, in words
     def send_as_is(self, error: str) -> bool: ...
     def open_path(self) -> Path | None: ...
     def save_path(self, suggested: str) -> Path | None: ...
     def cart_id(self, current: str) -> str | None: ...  # Bronto's cartId, typed or pasted
+    def leave_invalid_raw(self, error: str) -> bool: ...  # True: discard the text, False: stay
+    def confirm_delete(self, cart_id: str) -> bool: ...
+    def warn(self, title: str, message: str) -> None: ...
 
 
 class DialogAsker:
@@ -68,15 +73,49 @@ class DialogAsker:
             QMessageBox.StandardButton.Discard: "discard",
         }.get(answer, "cancel")
 
-    def send_incomplete(self, missing: int) -> bool:
+    def send_incomplete(self, missing: Sequence[str]) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        listed = "\n".join(f"• {message}" for message in missing[:8])
+        more = f"\n… and {len(missing) - 8} more" if len(missing) > 8 else ""
+        answer = QMessageBox.question(
+            self._parent,
+            "Required fields are missing",
+            f"{listed}{more}\n\nSend anyway to see the server's answer?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def leave_invalid_raw(self, error: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "The raw JSON does not parse",
+            f"{error}.\n\nLeaving Raw JSON now throws this text away; the form keeps the last "
+            "cart that parsed.", parent=self._parent,
+        )  # fmt: skip
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("Discard the text", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is not keep
+
+    def confirm_delete(self, cart_id: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
         answer = QMessageBox.question(
             self._parent,
-            "Required fields are missing",
-            f"{missing} required field(s) are empty. Send anyway to see the server's answer?",
+            "Delete the cart from Bronto?",
+            f"Bronto deletes cart {cart_id} for good; the request is shown in the Request pane."
+            "\n\nDelete it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def warn(self, title: str, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self._parent, title, message)
 
     def send_as_is(self, error: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
@@ -110,6 +149,53 @@ class DialogAsker:
             self._parent, "Bronto cartId", "The cartId Bronto gave the cart (a UUID):", text=current
         )
         return text.strip() if ok else None
+
+
+class ScriptedAsker:
+    """For ``--screenshot`` and other runs nobody watches: every question gets its safe answer
+    at once (nothing sent, saved or dropped), and a warning goes to standard error and is
+    kept, for the caller to act on (exit 2). Nothing waits for a person."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def save_changes(self, name: str) -> str:
+        return "cancel"
+
+    def send_incomplete(self, missing: Sequence[str]) -> bool:
+        return False
+
+    def send_as_is(self, error: str) -> bool:
+        return False
+
+    def open_path(self) -> Path | None:
+        return None
+
+    def save_path(self, suggested: str) -> Path | None:
+        return None
+
+    def cart_id(self, current: str) -> str | None:
+        return None
+
+    def leave_invalid_raw(self, error: str) -> bool:
+        return False
+
+    def confirm_delete(self, cart_id: str) -> bool:
+        return False
+
+    def warn(self, title: str, message: str) -> None:
+        import sys
+
+        self.warnings.append(f"{title}: {message}")
+        print(f"{title}: {message}", file=sys.stderr)
+
+
+def documents_folder() -> Path:
+    """Where a new cart is saved by default: the user's documents folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -325,10 +411,28 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
 
     def run_cart_action(self, operation: object) -> None:
-        from app.providers.bronto.lifecycle import CartOperation
+        """A Bronto cart action: its request is shown in the Request pane before it leaves,
+        and Delete asks first."""
+        from app.providers.bronto.lifecycle import OPERATIONS, CartOperation
+        from app.ui.controller import request_text
 
         assert isinstance(operation, CartOperation)
         if self.controller.sending:
+            return
+        try:
+            planned = self.controller.preview_operation(operation)
+        except CartComposerError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            return
+        title = OPERATIONS[operation].title
+        self.preview_title.setText(f"<b>Request</b> — Bronto's {title}, as it goes on the wire "
+                                   "(an edit shows the cart's again)")  # fmt: skip
+        self.preview.show_text(request_text(planned))
+        if operation is CartOperation.DELETE and not self.asker.confirm_delete(
+            self.controller.bronto_cart_id
+        ):
+            self._on_preview_changed(self.controller.preview_text)
+            self.statusBar().showMessage("Not deleted.", 5000)
             return
         self._pending_operation = operation
         if not self.controller.operate(operation):
@@ -422,7 +526,9 @@ class MainWindow(QMainWindow):
         preview_layout = QVBoxLayout(preview_panel)
         preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_head = QHBoxLayout()
-        preview_head.addWidget(QLabel("<b>Request</b> — exactly what Send puts on the wire"))
+        self.preview_title = QLabel(PREVIEW_TITLE)
+        self.preview_title.setObjectName("previewTitle")
+        preview_head.addWidget(self.preview_title)
         preview_head.addStretch(1)
         self.copy_json_button = _button("Copy JSON", "copyJsonButton", "Copy the body")
         self.copy_curl_button = _button(
@@ -564,7 +670,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.document_replaced.connect(self._on_document_replaced)
         c.validation_changed.connect(self._on_validation_changed)
-        c.preview_changed.connect(self.preview.show_text)
+        c.preview_changed.connect(self._on_preview_changed)
         # Bound methods, never lambdas, for the controller's signals: Qt drops a connection to
         # a method of a deleted window, while a lambda would still run and touch it.
         c.dirty_changed.connect(self._update_title)
@@ -621,6 +727,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_replaced(self) -> None:
         c = self.controller
+        self.response.mark_previous()  # an answer on screen is the previous cart's now
         index = self.provider_selector.findData(c.provider.key)
         self.provider_selector.setCurrentIndex(index)
         if self.form.provider_key != c.provider.key:
@@ -721,16 +828,28 @@ class MainWindow(QMainWindow):
     def _on_history_changed(self, _row: int = 0) -> None:
         self.history_view.refresh()
 
+    def _on_preview_changed(self, text: str) -> None:
+        """The cart's request again (after a cart action's was shown)."""
+        self.preview_title.setText(PREVIEW_TITLE)
+        self.preview.show_text(text)
+
+    def cart_name(self) -> str | None:
+        """The cart's name as the title shows it; None for a new, untitled cart."""
+        path, copy_of = self.controller.path, self.controller.copy_of
+        if path is not None:
+            return path.name
+        return f"{copy_of} (sample copy)" if copy_of else None  # Save asks where to
+
     def _update_title(self, *_: object) -> None:
-        path = self.controller.path
-        name = path.name if path is not None else "Untitled cart"
+        name = self.cart_name() or "Untitled cart"
         mark = "*" if self.controller.dirty else ""
         self.setWindowTitle(f"{name}{mark} — Cart Composer")
 
     def _on_send_started(self) -> None:
-        self.send_button.setEnabled(False)
+        from app.ui.focus import switch
+
+        switch(self.cancel_button, self.send_button)
         self.send_action.setEnabled(False)
-        self.cancel_button.setEnabled(True)
         self.cancel_action.setEnabled(True)
         self.progress.show()
         url = self.controller.preview_text.split("\n", 1)[0].partition(" ")[2]
@@ -738,9 +857,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Sending…")
 
     def _send_done(self) -> None:
-        self.send_button.setEnabled(True)
+        from app.ui.focus import switch
+
+        switch(self.send_button, self.cancel_button)
         self.send_action.setEnabled(True)
-        self.cancel_button.setEnabled(False)
         self.cancel_action.setEnabled(False)
         self.progress.hide()
 
@@ -779,8 +899,9 @@ class MainWindow(QMainWindow):
                 self.controller.send(as_is=True)
             return
         self.controller.refresh_now()
-        missing = [i for i in self.controller.validation.issues if i.code == "presence_error"]
-        if missing and not self.asker.send_incomplete(len(missing)):
+        missing = [i.message for i in self.controller.validation.issues
+                   if i.code == "presence_error"]  # fmt: skip
+        if missing and not self.asker.send_incomplete(missing):
             return
         self.controller.send()
 
@@ -806,11 +927,22 @@ class MainWindow(QMainWindow):
             self.preview_stack.setCurrentIndex(1)
             self.raw_editor.setFocus()
             return
-        self._raw_timer.stop()
-        if self.controller.raw_error:
+        if self._raw_timer.isActive():
+            self._apply_raw()  # what was typed in the last moments counts too
+        error = self.controller.raw_error
+        if error and not self.asker.leave_invalid_raw(error):
+            # Keep editing: the text stays, and so does the mode.
+            from PySide6.QtCore import QSignalBlocker
+
+            with QSignalBlocker(self.raw_button):
+                self.raw_button.setChecked(True)
+            self.raw_editor.setFocus()
+            return
+        if error:
             self.statusBar().showMessage(
-                "The raw JSON did not parse; the form keeps the last cart that did.", 10000
-            )
+                "The raw JSON that did not parse was discarded; the form keeps the last cart "
+                "that did.", 10000,
+            )  # fmt: skip
         self.controller.clear_raw()
         self.preview_stack.setCurrentIndex(0)
 
@@ -980,8 +1112,7 @@ class MainWindow(QMainWindow):
     def _may_discard(self) -> bool:
         if not self.controller.dirty:
             return True
-        name = self.controller.path.name if self.controller.path else "this cart"
-        answer = self.asker.save_changes(name)
+        answer = self.asker.save_changes(self.cart_name() or "this cart")
         if answer == "save":
             return self.save_cart()
         return answer == "discard"
@@ -993,7 +1124,6 @@ class MainWindow(QMainWindow):
             self.controller.replace_document(empty_document(self.controller.provider.key))
 
     def open_cart(self, path: Path | None = None) -> bool:
-        from PySide6.QtWidgets import QMessageBox
 
         if not self._may_discard():
             return False
@@ -1003,7 +1133,7 @@ class MainWindow(QMainWindow):
         try:
             notes = self.controller.open(path)
         except CartComposerError as exc:
-            QMessageBox.warning(self, "Cannot open the cart", str(exc))
+            self.asker.warn("Cannot open the cart", str(exc))
             return False
         self._remember(path)
         self.statusBar().showMessage(" ".join([f"Opened {path.name}.", *notes]), 10000)
@@ -1015,17 +1145,17 @@ class MainWindow(QMainWindow):
         return self._save_to(self.controller.path)
 
     def save_cart_as(self) -> bool:
-        suggested = str(self.controller.path or Path.home() / "untitled.cart.json")
+        name = self.controller.copy_of or "untitled.cart.json"
+        suggested = str(self.controller.path or documents_folder() / name)
         path = self.asker.save_path(suggested)
         return path is not None and self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
-        from PySide6.QtWidgets import QMessageBox
 
         try:
             self.controller.save(path)
         except CartComposerError as exc:
-            QMessageBox.warning(self, "Cannot save the cart", str(exc))
+            self.asker.warn("Cannot save the cart", str(exc))
             return False
         self._remember(path)
         self.statusBar().showMessage(f"Saved {path}.", 5000)

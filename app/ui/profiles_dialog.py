@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -306,6 +307,10 @@ class ProfilesDialog(QDialog):
             self.status_label.setText(f"✖ {exc}")
             return
         secrets = None if profile.sandbox else self._draft_secrets(profile)
+        # Disabled while it runs; its focus is parked on the list, not handed to a field.
+        self._refocus = self.test_button.hasFocus()
+        if self._refocus:
+            self.list.setFocus(Qt.FocusReason.OtherFocusReason)
         self.test_button.setEnabled(False)
         self.status_label.setText("Testing…")
         run_in_background(
@@ -314,11 +319,17 @@ class ProfilesDialog(QDialog):
             lambda error: self._on_tested_error(error),
         )
 
-    def _on_tested(self, check: object) -> None:
+    def _tested(self) -> None:
         self.test_button.setEnabled(True)
+        if getattr(self, "_refocus", False) and self.list.hasFocus():
+            self.test_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._refocus = False
+
+    def _on_tested(self, check: object) -> None:
+        self._tested()
         ok, message = getattr(check, "ok", False), getattr(check, "message", "")
         self.status_label.setText(f"{'✔' if ok else '✖'} {message}")
 
     def _on_tested_error(self, error: BaseException) -> None:
-        self.test_button.setEnabled(True)
+        self._tested()
         self.status_label.setText(f"✖ {error}")

@@ -20,7 +20,9 @@ from app.domain import jsonfmt
 from app.transport import ErrorKind, SendResult
 from app.ui.json_preview import JsonHighlighter
 
-__all__ = ["ResponseView"]
+__all__ = ["PREVIOUS", "ResponseView"]
+
+PREVIOUS = "The previous cart's answer (not this cart's): "
 
 _HINTS = {
     ErrorKind.DNS: "Check the base URL in the profile.",
@@ -125,6 +127,7 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.headers, "Headers")
         layout.addWidget(self.tabs, 1)
         self._set_badge("—", "#9e9e9e")
+        self._shown = False  # an answer (or a failure) is on screen
 
     def _set_badge(self, text: str, colour: str) -> None:
         self.badge.setText(text)
@@ -133,6 +136,16 @@ class ResponseView(QWidget):
             "font-weight:600;"
         )
 
+    def mark_previous(self) -> None:
+        """Another cart is in the composer: an answer still shown is said to be the previous
+        cart's (greyed), so it is never taken for this one's."""
+        if not self._shown:
+            return
+        self._set_badge(self.badge.text(), "#9e9e9e")
+        said = self.summary.text().removeprefix(PREVIOUS)
+        self.summary.setText(PREVIOUS + said)
+        self.cart_state.hide()
+
     def show_sending(self, url: str) -> None:
         self._set_badge("…", "#1565c0")
         self.summary.setText(f"Sending to {url} …")
@@ -140,6 +153,7 @@ class ResponseView(QWidget):
         self.problems.hide()
 
     def show_failure(self, message: str) -> None:
+        self._shown = True
         self._set_badge("Not sent", "#6d4c41")
         self.summary.setText(message)
         self.problems.hide()
@@ -153,6 +167,7 @@ class ResponseView(QWidget):
         self.cart_state.setVisible(bool(lines))
 
     def show_result(self, result: SendResult) -> None:
+        self._shown = True
         self.cart_state.hide()
         elapsed = f"{result.elapsed * 1000:.0f} ms"
         if result.route and result.route != "direct":  # a proxy, or certificates of the user's

@@ -37,7 +37,7 @@ class _Discard:
     def save_changes(self, name: str) -> str:
         return "discard"
 
-    def send_incomplete(self, missing: int) -> bool:
+    def send_incomplete(self, missing: object) -> bool:
         return True
 
     def send_as_is(self, error: str) -> bool:

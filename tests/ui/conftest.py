@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,14 +20,17 @@ class FakeAsker:
         self.open_answer: Path | None = None
         self.save_answer_path: Path | None = None
         self.cart_id_answer: str | None = None
+        self.discard_raw = True
+        self.delete_answer = True
+        self.warnings: list[str] = []
         self.asked: list[str] = []
 
     def save_changes(self, name: str) -> str:
         self.asked.append(f"save_changes {name}")
         return self.save_answer
 
-    def send_incomplete(self, missing: int) -> bool:
-        self.asked.append(f"send_incomplete {missing}")
+    def send_incomplete(self, missing: Sequence[str]) -> bool:
+        self.asked.append(f"send_incomplete {'; '.join(missing)}")
         return self.send_anyway
 
     def send_as_is(self, error: str) -> bool:
@@ -45,6 +48,17 @@ class FakeAsker:
     def cart_id(self, current: str) -> str | None:
         self.asked.append(f"cart_id {current}")
         return self.cart_id_answer
+
+    def leave_invalid_raw(self, error: str) -> bool:
+        self.asked.append(f"leave_invalid_raw {error}")
+        return self.discard_raw
+
+    def confirm_delete(self, cart_id: str) -> bool:
+        self.asked.append(f"confirm_delete {cart_id}")
+        return self.delete_answer
+
+    def warn(self, title: str, message: str) -> None:
+        self.warnings.append(f"{title}: {message}")
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_typing_in_the_form_changes_the_preview_to_the_exact_json(
     qtbot.keyClicks(editor, "cart-42")
     wait_preview(qtbot, window, '"cart_id": "cart-42"')
     assert body_of(window) == GOLDEN.replace('"456445746",', '"cart-42",')
-    assert window.windowTitle() == "drip-example.cart.json* — Cart Composer"
+    assert window.windowTitle() == "drip-example.cart.json (sample copy)* — Cart Composer"
 
 
 def test_money_is_sent_exactly_as_typed(qtbot: QtBot, window: MainWindow) -> None:
@@ -221,7 +221,7 @@ def test_missing_required_fields_ask_before_sending(
     window.controller.set_field("cart_id", None)
     asker.send_anyway = False
     window.send()
-    assert asker.asked == ["send_incomplete 1"]
+    assert asker.asked == ["send_incomplete Cart ID is required."]
     assert not window.controller.sending
     asker.send_anyway = True
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
@@ -265,7 +265,7 @@ def test_save_as_writes_the_cart_and_clears_the_unsaved_mark(
     qtbot: QtBot, window: MainWindow, asker: FakeAsker, tmp_path: Path
 ) -> None:
     window.controller.set_field("cart_id", "saved-1")
-    assert window.windowTitle().startswith("drip-example.cart.json*")
+    assert window.windowTitle().startswith("drip-example.cart.json (sample copy)*")
     asker.save_answer_path = tmp_path / "mine.cart.json"
     assert window.save_cart_as()
     assert window.windowTitle() == "mine.cart.json — Cart Composer"
@@ -281,7 +281,7 @@ def test_closing_with_unsaved_changes_asks(
     asker.save_answer = "cancel"
     window.close()
     assert window.isVisible()
-    assert asker.asked == ["save_changes drip-example.cart.json"]
+    assert asker.asked == ["save_changes drip-example.cart.json (sample copy)"]
     asker.save_answer = "discard"
     window.close()
     assert not window.isVisible()
@@ -460,7 +460,7 @@ def test_dropping_a_cart_file_or_a_bare_payload(
 
     drop(sample_cart("bronto"))
     assert window.controller.provider.key == "bronto"
-    assert window.windowTitle() == "bronto-example.cart.json — Cart Composer"
+    assert window.windowTitle() == "bronto-example.cart.json (sample copy) — Cart Composer"
     bare = tmp_path / "paste.json"
     bare.write_text(
         '{"customerCartId": "dropped-1", "lineItems": [{"quantity": 1, "totalPrice": 2}]}'

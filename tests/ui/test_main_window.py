@@ -14,7 +14,7 @@ from tests.conftest import golden_text
 
 
 def test_a_first_run_shows_the_example_cart_and_its_request(window: MainWindow) -> None:
-    assert window.windowTitle() == "drip-example.cart.json — Cart Composer"
+    assert window.windowTitle() == "drip-example.cart.json (sample copy) — Cart Composer"
     preview = window.findChild(QPlainTextEdit, "payloadPreview")
     assert preview is not None and preview.isReadOnly()
     head, _, body = preview.toPlainText().partition("\n\n")

@@ -55,7 +55,7 @@ def test_a_frame_becomes_the_composer_when_attached(
     assert window.close()  # closing while loading needs no controller
     attach_composer(window)
     assert window.attached
-    assert window.windowTitle() == "drip-example.cart.json — Cart Composer"
+    assert window.windowTitle() == "drip-example.cart.json (sample copy) — Cart Composer"
     assert window.findChild(QWidget, "edit_email") is not None
     assert window.controller.preview_text.startswith("POST http://127.0.0.1:")
 

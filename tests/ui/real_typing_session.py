@@ -1,0 +1,98 @@
+"""Typing into the line-item table through a real X server, as a person types: run by
+``test_real_typing.py`` in a process of its own under Xvfb (and a window manager).
+
+    DISPLAY=:N python tests/ui/real_typing_session.py DELAY_MS RESULT_JSON
+
+A new item row is typed cell after cell with xdotool (Tab between cells, no pause after it),
+then the row as the model holds it is written to RESULT_JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "xcb"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.ui.application import create_main_window
+
+CELLS = ["Acme", "SKU2", "BBBB", "Widget-9"]
+
+
+class _Asker:
+    def save_changes(self, name: str) -> str:
+        return "discard"
+
+    def send_incomplete(self, missing: object) -> bool:
+        return False
+
+    def send_as_is(self, error: str) -> bool:
+        return False
+
+    def open_path(self) -> None:
+        return None
+
+    def save_path(self, suggested: str) -> None:
+        return None
+
+    def cart_id(self, current: str) -> None:
+        return None
+
+    def leave_invalid_raw(self, error: str) -> bool:
+        return True
+
+    def confirm_delete(self, cart_id: str) -> bool:
+        return False
+
+    def warn(self, title: str, message: str) -> None:
+        print(f"{title}: {message}", file=sys.stderr)
+
+
+def main() -> int:
+    delay, result = sys.argv[1], Path(sys.argv[2])
+    app = QApplication([])
+    window = create_main_window(asker=_Asker())  # type: ignore[arg-type]
+    window.show()
+    window.activateWindow()
+    outcome: dict[str, object] = {}
+
+    def type_it() -> None:
+        time.sleep(1.0)  # mapped and focused by the window manager
+        for n, text in enumerate(CELLS):
+            subprocess.run(["xdotool", "type", "--delay", delay, text], check=True)
+            if n < len(CELLS) - 1:
+                subprocess.run(["xdotool", "key", "Tab"], check=True)
+        subprocess.run(["xdotool", "key", "Return"], check=True)
+        time.sleep(0.8)
+        typed.set()
+
+    typed = threading.Event()
+    poll = QTimer()
+    poll.timeout.connect(lambda: typed.is_set() and app.quit())
+
+    def start() -> None:
+        window.add_item()  # the new row's first cell is current, the table has the focus
+        threading.Thread(target=type_it, daemon=True).start()
+        poll.start(50)
+
+    QTimer.singleShot(500, start)
+    app.exec()
+    model = window.items_model
+    row = model.rowCount() - 1
+    outcome["cells"] = [model.data(model.index(row, column)) for column in range(len(CELLS))]
+    result.write_text(json.dumps(outcome))
+    window.controller.cancel()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
