@@ -66,7 +66,14 @@ def main() -> int:
     outcome: dict[str, object] = {}
 
     def type_it() -> None:
-        time.sleep(1.0)  # mapped and focused by the window manager
+        # Wait until the window manager has mapped the window, and give it the focus, as a
+        # click on it would.
+        subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Cart Composer",
+             "windowactivate", "--sync"],
+            check=False, timeout=30, capture_output=True,
+        )  # fmt: skip
+        time.sleep(0.5)
         for n, text in enumerate(CELLS):
             subprocess.run(["xdotool", "type", "--delay", delay, text], check=True)
             if n < len(CELLS) - 1:
