@@ -28,26 +28,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.application import create_main_window
 from app.ui.controller import PREVIEW_DEBOUNCE_MS
-from app.ui.main_window import MainWindow
-
-
-class _Discard:
-    """Answers the window's questions so the benchmark never waits on a dialog."""
-
-    def save_changes(self, name: str) -> str:
-        return "discard"
-
-    def send_incomplete(self, missing: object) -> bool:
-        return True
-
-    def send_as_is(self, error: str) -> bool:
-        return True
-
-    def open_path(self) -> None:
-        return None
-
-    def save_path(self, suggested: str) -> None:
-        return None
+from app.ui.main_window import MainWindow, ScriptedAsker
 
 
 def paste_5000(app: QApplication, window: MainWindow, runs: int = 3) -> None:
@@ -81,7 +62,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=60)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    window = create_main_window(asker=_Discard())
+    window = create_main_window(asker=ScriptedAsker())
     window.show()
     app.processEvents()
     model = window.items_model

@@ -4,15 +4,12 @@ files, capped bodies, private file modes — each through real processes where i
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +21,7 @@ from app.history.store import BODY_LIMIT
 from app.paths import sample_cart
 from app.sandbox import Fault, SandboxServer
 from tests.history.test_store import pending, wait_for_pending
+from tests.unwritable import unwritable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,30 +63,6 @@ def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60,
         env={**clean, "CART_COMPOSER_HOME": str(home)},
     )  # fmt: skip
-
-
-@contextlib.contextmanager
-def unwritable(*paths: Path) -> Iterator[None]:
-    """``paths`` cannot be written, also by root (the immutable attribute)."""
-    if os.geteuid() != 0:
-        modes = {p: p.stat().st_mode for p in paths}
-        for path in paths:
-            path.chmod(0o555 if path.is_dir() else 0o444)
-        try:
-            yield
-        finally:
-            for path, mode in modes.items():
-                path.chmod(stat.S_IMODE(mode))
-        return
-    if shutil.which("chattr") is None:
-        pytest.skip("running as root without chattr: cannot make a file unwritable")
-    done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"this file system has no immutable attribute: {done.stderr.strip()}")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
 
 
 def test_processes_opening_a_new_history_at_once_lose_no_row(tmp_path: Path) -> None:

@@ -28,13 +28,21 @@ from tests.hostile import HostileServer
 DRIP = load_cart(sample_cart("drip")).document
 BRONTO = load_cart(sample_cart("bronto")).document
 
-# A command-line run, in a process of its own, that reports its own peak memory (KiB) last.
+# A command-line run, in a process of its own, that reports its own peak memory (KiB) last:
+# VmHWM, its address space's high-water mark. (ru_maxrss would not do: Linux carries it over
+# from the parent across fork and exec, so a child of a big pytest process reports the
+# parent's size.)
 _MEASURED = """
 import resource, sys
 from app.cli.main import main
 code = main(sys.argv[1:])
 sys.stdout.flush()
-print("peak-kib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print("peak-kib", peak, file=sys.stderr)
 sys.exit(code)
 """
 

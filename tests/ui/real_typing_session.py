@@ -24,67 +24,42 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.ui.application import create_main_window
+from app.ui.main_window import ScriptedAsker
 
 CELLS = ["Acme", "SKU2", "BBBB", "Widget-9"]
-
-
-class _Asker:
-    def save_changes(self, name: str) -> str:
-        return "discard"
-
-    def send_incomplete(self, missing: object) -> bool:
-        return False
-
-    def send_as_is(self, error: str) -> bool:
-        return False
-
-    def open_path(self) -> None:
-        return None
-
-    def save_path(self, suggested: str) -> None:
-        return None
-
-    def cart_id(self, current: str) -> None:
-        return None
-
-    def leave_invalid_raw(self, error: str) -> bool:
-        return True
-
-    def confirm_delete(self, cart_id: str) -> bool:
-        return False
-
-    def warn(self, title: str, message: str) -> None:
-        print(f"{title}: {message}", file=sys.stderr)
 
 
 def main() -> int:
     delay, result = sys.argv[1], Path(sys.argv[2])
     app = QApplication([])
-    window = create_main_window(asker=_Asker())  # type: ignore[arg-type]
+    window = create_main_window(asker=ScriptedAsker())
     window.show()
     window.activateWindow()
     outcome: dict[str, object] = {}
 
     def type_it() -> None:
-        # Wait until the window manager has mapped the window, and give it the focus, as a
-        # click on it would.
-        subprocess.run(
-            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Cart Composer",
-             "windowactivate", "--sync"],
-            check=False, timeout=30, capture_output=True,
-        )  # fmt: skip
-        time.sleep(0.5)
-        for n, text in enumerate(CELLS):
-            subprocess.run(["xdotool", "type", "--delay", delay, text], check=True)
-            if n < len(CELLS) - 1:
-                subprocess.run(["xdotool", "key", "Tab"], check=True)
-        subprocess.run(["xdotool", "key", "Return"], check=True)
-        time.sleep(0.8)
-        typed.set()
+        try:
+            # Wait until the window manager has mapped the window, and give it the focus, as
+            # a click on it would.
+            subprocess.run(
+                ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Cart Composer",
+                 "windowactivate", "--sync"],
+                check=False, timeout=30, capture_output=True,
+            )  # fmt: skip
+            time.sleep(0.5)
+            for n, text in enumerate(CELLS):
+                subprocess.run(["xdotool", "type", "--delay", delay, text], check=True)
+                if n < len(CELLS) - 1:
+                    subprocess.run(["xdotool", "key", "Tab"], check=True)
+            subprocess.run(["xdotool", "key", "Return"], check=True)
+            time.sleep(0.8)
+        finally:
+            typed.set()  # whatever happened, the window closes and the row is reported
 
     typed = threading.Event()
     poll = QTimer()
-    poll.timeout.connect(lambda: typed.is_set() and app.quit())
+    # exit, not quit: quit would ask the window to close, and an unsaved cart asks first.
+    poll.timeout.connect(lambda: typed.is_set() and app.exit(0))
 
     def start() -> None:
         window.add_item()  # the new row's first cell is current, the table has the focus

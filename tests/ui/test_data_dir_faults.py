@@ -5,11 +5,7 @@ and a history that is fine is never moved aside."""
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import sqlite3
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,30 +16,12 @@ from app.paths import data_dir
 from app.ui.application import create_main_window
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import FakeAsker
+from tests.unwritable import unwritable
 
 
-@contextlib.contextmanager
-def read_only(folder: Path) -> Iterator[None]:
+def read_only(folder: Path) -> contextlib.AbstractContextManager[None]:
     """Make ``folder`` and its files unwritable, also for root (the immutable attribute)."""
-    paths = [folder, *folder.rglob("*")]
-    if os.geteuid() != 0:
-        for path in paths:
-            path.chmod(0o555 if path.is_dir() else 0o444)
-        try:
-            yield
-        finally:
-            for path in paths:
-                path.chmod(0o755 if path.is_dir() else 0o644)
-        return
-    if shutil.which("chattr") is None:
-        pytest.skip("running as root without chattr: cannot make a folder read-only")
-    done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"this file system has no immutable attribute: {done.stderr.strip()}")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+    return unwritable(folder, *folder.rglob("*"))
 
 
 def _open(qtbot: QtBot, asker: FakeAsker) -> MainWindow:
