@@ -195,7 +195,7 @@ def documents_folder() -> Path:
     from PySide6.QtCore import QStandardPaths
 
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
@@ -425,8 +425,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 10000)
             return
         title = OPERATIONS[operation].title
-        self.preview_title.setText(f"<b>Request</b> — Bronto's {title}, as it goes on the wire "
-                                   "(an edit shows the cart's again)")  # fmt: skip
+        self.preview_title.setText(f"<b>Request</b> — Bronto's {title}, as it goes out")
+        self.preview_title.setToolTip("A cart action's request; an edit or Send shows the "
+                                      "cart's own again.")  # fmt: skip
         self.preview.show_text(request_text(planned))
         if operation is CartOperation.DELETE and not self.asker.confirm_delete(
             self.controller.bronto_cart_id
@@ -452,6 +453,7 @@ class MainWindow(QMainWindow):
             QListWidget,
             QPlainTextEdit,
             QScrollArea,
+            QSizePolicy,
             QStackedWidget,
             QTableView,
             QTabWidget,
@@ -528,8 +530,9 @@ class MainWindow(QMainWindow):
         preview_head = QHBoxLayout()
         self.preview_title = QLabel(PREVIEW_TITLE)
         self.preview_title.setObjectName("previewTitle")
-        preview_head.addWidget(self.preview_title)
-        preview_head.addStretch(1)
+        # Its text changes (a cart action's request): it must never widen the window.
+        self.preview_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        preview_head.addWidget(self.preview_title, 1)  # it takes the room a stretch would
         self.copy_json_button = _button("Copy JSON", "copyJsonButton", "Copy the body")
         self.copy_curl_button = _button(
             "Copy as cURL", "copyCurlButton", "A cURL command; secrets as $CART_COMPOSER_* names"
@@ -831,6 +834,7 @@ class MainWindow(QMainWindow):
     def _on_preview_changed(self, text: str) -> None:
         """The cart's request again (after a cart action's was shown)."""
         self.preview_title.setText(PREVIEW_TITLE)
+        self.preview_title.setToolTip("")
         self.preview.show_text(text)
 
     def cart_name(self) -> str | None:
