@@ -90,6 +90,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if threading.current_thread() is threading.main_thread():
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+        if history is not None:
+            history.close()
     done = sum(1 for e in runner.events if e.state == "done")
     print(f"{'Finished' if ok else 'Stopped'}: {done} of {len(scenario.steps)} steps done.",
           file=out)  # fmt: skip
@@ -163,6 +165,8 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, previous)
+        if history is not None:
+            history.close()
     print(progress.summary(), file=out)
     if progress.accepted == progress.total:
         return EXIT_OK

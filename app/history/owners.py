@@ -13,7 +13,7 @@ import secrets
 import sys
 from pathlib import Path
 
-__all__ = ["OwnerLock", "forget", "is_alive"]
+__all__ = ["OwnerLock", "forget", "is_alive", "sweep"]
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -90,6 +90,19 @@ def is_alive(folder: Path, token: str) -> bool:
         return True
     finally:
         os.close(descriptor)
+
+
+def sweep(folder: Path, keep: str | None = None) -> None:
+    """Remove the lock files of owners that are gone (a process that ended without closing its
+    store leaves one), so the folder does not grow run after run."""
+    try:
+        names = [p.name for p in folder.iterdir() if p.suffix == ".lock"]
+    except OSError:
+        return
+    for name in names:
+        token = name[: -len(".lock")]
+        if token != keep and not is_alive(folder, token):
+            forget(folder, token)
 
 
 def forget(folder: Path, token: str) -> None:

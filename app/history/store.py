@@ -31,7 +31,7 @@ from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.redaction import mask_header_value
 from app.files import private_dir, private_file
-from app.history.owners import OwnerLock, forget, is_alive
+from app.history.owners import OwnerLock, is_alive, sweep
 
 __all__ = [
     "BODY_LIMIT",
@@ -445,6 +445,7 @@ class HistoryStore:
         mine = self._owner.token if self._owner else None
         gone = [o for o in owners if o != mine and not self._alive(o)]
         if not gone:
+            sweep(self._owners, keep=mine)
             return 0
         marks = ",".join("?" * len([o for o in gone if o is not None]))
         named = [o for o in gone if o is not None]
@@ -458,8 +459,7 @@ class HistoryStore:
                 (_INTERRUPTED, *named),
             )
             count = cursor.rowcount
-        for owner in named:
-            forget(self._owners, owner)
+        sweep(self._owners, keep=mine)
         return count
 
     def _alive(self, owner: str | None) -> bool:

@@ -215,4 +215,6 @@ def run(
     if screenshot is None and window.attached:
         window.save_state(settings)
     QThreadPool.globalInstance().waitForDone(5000)
+    if window.attached and window.controller.history is not None:
+        window.controller.history.close()  # its owner lock goes, its -wal is checkpointed
     return int(status["code"] or code)

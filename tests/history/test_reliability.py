@@ -296,3 +296,18 @@ def test_sqlite_sees_the_migrations_as_one_version_each(tmp_path: Path) -> None:
     columns = {r[1] for r in db.execute("PRAGMA table_info(requests)")}
     assert {"owner", "request_size", "source"} <= columns
     db.close()
+
+
+def test_lock_files_of_owners_that_are_gone_are_swept(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    for _ in range(3):  # processes that end without closing their store
+        done = python("import sys\nfrom pathlib import Path\nfrom app.history import "
+                      "HistoryStore\nHistoryStore(Path(sys.argv[1]))", str(path))  # fmt: skip
+        assert done.wait(60) == 0
+    owners = tmp_path / "history.sqlite3.owners"
+    (left,) = owners.glob("*.lock")  # each opener swept the ones before it
+    store = HistoryStore(path)
+    (own,) = owners.glob("*.lock")  # only its own
+    assert own != left
+    store.close()
+    assert list(owners.glob("*.lock")) == []
