@@ -444,21 +444,18 @@ class HistoryStore:
             )]  # fmt: skip
         mine = self._owner.token if self._owner else None
         gone = [o for o in owners if o != mine and not self._alive(o)]
-        if not gone:
-            sweep(self._owners, keep=mine)
-            return 0
-        marks = ",".join("?" * len([o for o in gone if o is not None]))
         named = [o for o in gone if o is not None]
-        clauses = (["owner IS NULL"] if None in gone else []) + (
-            [f"owner IN ({marks})"] if named else []
-        )
-        with self._write() as db:
-            cursor = db.execute(
-                "UPDATE requests SET state='interrupted', error_message=? "
-                f"WHERE state='pending' AND ({' OR '.join(clauses)})",
-                (_INTERRUPTED, *named),
-            )
-            count = cursor.rowcount
+        clauses = ["owner IS NULL"] if None in gone else []  # rows from before owners existed
+        if named:
+            clauses.append(f"owner IN ({','.join('?' * len(named))})")
+        count = 0
+        if clauses:
+            with self._write() as db:
+                count = db.execute(
+                    "UPDATE requests SET state='interrupted', error_message=? "
+                    f"WHERE state='pending' AND ({' OR '.join(clauses)})",
+                    (_INTERRUPTED, *named),
+                ).rowcount
         sweep(self._owners, keep=mine)
         return count
 
