@@ -72,12 +72,27 @@ class BrontoTokens:
     ) -> str:
         """A valid access token: the cached one, a refreshed one, or a new one. Every fetch is
         bounded by ``deadline`` (default: ``timeout`` from now) and the token answer's cap."""
+        return self.obtain(client, token_url, client_id, client_secret, timeout,
+                           deadline=deadline, cancel=cancel)[0]  # fmt: skip
+
+    def obtain(
+        self,
+        client: httpx.Client,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        timeout: float = 30.0,
+        *,
+        deadline: Deadline | None = None,
+        cancel: CancelToken | None = None,
+    ) -> tuple[str, bool]:
+        """``token()``, and whether it was fetched just now (False: it came from the cache)."""
         deadline = deadline or Deadline.after(timeout)
         key = (token_url, client_id)
         with self._lock:
             cached = self._tokens.get(key)
             if cached is not None and cached.fresh(self._clock()):
-                return cached.access
+                return cached.access, False
         if cached is not None and cached.refresh:
             form = {
                 "grant_type": "refresh_token",
@@ -86,7 +101,7 @@ class BrontoTokens:
                 "client_secret": client_secret,
             }
             try:
-                return self._fetch(client, key, form, deadline, cancel)
+                return self._fetch(client, key, form, deadline, cancel), True
             except TokenError as exc:
                 if exc.kind is not ErrorKind.AUTH:
                     raise
@@ -96,7 +111,7 @@ class BrontoTokens:
             "client_id": client_id,
             "client_secret": client_secret,
         }
-        return self._fetch(client, key, form, deadline, cancel)
+        return self._fetch(client, key, form, deadline, cancel), True
 
     def _fetch(
         self,

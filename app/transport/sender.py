@@ -284,8 +284,10 @@ class Sender:
         cancel: CancelToken,
     ) -> SendResult:
         """A Bronto call with a bearer token: fetched (or cached), and fetched anew once when
-        Bronto refuses it, as Bronto's own client does. ``build(None)`` is the request shown
-        when no token could be had."""
+        Bronto answers 403 to a cached one, as Bronto's own client does (it treats any 403 as
+        an invalid token: no reason text is documented, so the status decides, never words).
+        A 403 to a token fetched just now is about scope or credentials, and said so.
+        ``build(None)`` is the request shown when no token could be had."""
         provider = get_provider("bronto")
         client_id = secrets.get("bronto_client_id") or ""
         client_secret = secrets.get("bronto_client_secret") or ""
@@ -297,7 +299,7 @@ class Sender:
         started = time.perf_counter()
         for attempt in (1, 2):
             try:
-                token = self.tokens.token(
+                token, fresh = self.tokens.obtain(
                     client, destination.token_url, client_id, client_secret,
                     deadline=deadline, cancel=cancel,
                 )  # fmt: skip
@@ -319,11 +321,20 @@ class Sender:
             )  # fmt: skip
             result.notes[:0] = notes
             result.elapsed = time.perf_counter() - started
-            if attempt == 1 and result.status == 403 and _stale_token(result):
-                # Bronto's own client re-authenticates once on a 403 for a bad token.
+            if result.status != 403:
+                return result
+            said = result.problems[0][1] if result.problems else "no reason given"
+            if attempt == 1 and not fresh:
+                # A revoked or expired token: a new one (refresh grant, else the client
+                # credentials) and one more try.
                 self.tokens.invalidate(destination.token_url, client_id)
-                notes.append(f"Bronto refused the token ({result.problems[0][1]}); got a new one.")
+                notes.append(f"Bronto refused the token ({said}); got a new one.")
                 continue
+            result.message = (
+                f"403 Forbidden with a token fetched just now ({said}): the client ID's scope "
+                "or credentials do not allow this call. Check the REST integration's "
+                "permissions in Bronto (orders/carts-write for changes)."
+            )
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -449,12 +460,3 @@ def _logged(
 
 def _with_body(request: OutgoingRequest, raw_body: bytes | None) -> OutgoingRequest:
     return request if raw_body is None else replace(request, body=raw_body)
-
-
-def _stale_token(result: SendResult) -> bool:
-    said = " ".join(message for _, message in result.problems).lower()
-    return (
-        result.error_kind is ErrorKind.HTTP_STATUS
-        and "token" in said
-        and ("expired" in said or "unknown" in said or "invalid" in said)
-    )
