@@ -282,6 +282,10 @@ class BrontoApi:
                 if method != "PUT":
                     raise _Refused(405, f"Use PUT for /carts/{{cartId}}/{parts[2]}")
                 return self._transition(request, cart_id, parts[2])
+            if len(parts) == 3 and parts[2] == "expire":
+                if method != "POST":
+                    raise _Refused(405, "Use POST for /carts/{cartId}/expire")
+                return self._expire(request, cart_id)
             raise _Refused(404, f"No such resource {request.url.path}")
         except _Refused as refused:
             return self.error(refused.status, refused.reason, site_known=refused.site_known)
@@ -354,14 +358,29 @@ class BrontoApi:
         with self._lock:
             cart = self._find(cart_id)
             if cart.status in TERMINAL:
-                raise _Refused(409, f"The cart is {cart.status}; it cannot be {action}ed")
+                done = {"abandon": "abandoned", "fiddle": "fiddled"}[action]
+                raise _Refused(409, f"The cart is {cart.status}; it cannot be {done}")
             # Abandon marks it ABANDONED; fiddle resets the abandonment timer and revives it.
             cart.status = "ABANDONED" if action == "abandon" else "ACTIVE"
             cart.updated = utc_stamp()
         return httpx.Response(204)
 
+    def _expire(self, request: httpx.Request, cart_id: str) -> httpx.Response:
+        """Expire Cart: only an ABANDONED cart (204); 404 unknown, 409 from any other status."""
+        self._authorize(request, frozenset({WRITE}))
+        with self._lock:
+            cart = self._find(cart_id)
+            if cart.status != "ABANDONED":
+                raise _Refused(409, f"The cart is {cart.status}; only an ABANDONED cart can be "
+                                    "expired")  # fmt: skip
+            cart.status = "EXPIRED"
+            cart.updated = utc_stamp()
+        return httpx.Response(204)
+
     def force_status(self, cart_id: str, body: bytes) -> httpx.Response:
-        """Sandbox control: put a cart in any status (EXPIRED and COMPLETE have no API path)."""
+        """Sandbox control: put a cart in any status. EXPIRED has an API path (Expire, from
+        ABANDONED); COMPLETE comes from an Update to phase ORDER_COMPLETE [INFER] — this is for
+        the states that take several steps to reach."""
         try:
             data = jsonfmt.loads(body)
         except jsonfmt.JsonSyntaxError as exc:

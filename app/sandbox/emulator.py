@@ -341,6 +341,7 @@ class Sandbox:
                     "POST /carts/{cartId}?createContact=&ignoreInvalidTid=",
                     "PUT /carts/{cartId}/abandon",
                     "PUT /carts/{cartId}/fiddle",
+                    "POST /carts/{cartId}/expire",
                     "DELETE /carts/{cartId}",
                 ],
             },

@@ -14,8 +14,8 @@ Steps: ``send`` (the journey's cart: ``cart`` loads one — a path next to the s
 bundled sample's file name — ``profile`` picks where it goes, ``set`` changes fields,
 ``remove_item`` drops an item, ``action`` "created"/"updated" is Drip's action with
 ``occurred_at`` set to now, ``new_cart_id`` gives the cart a fresh id); ``bronto`` (a cart action,
-``action`` one of update, get, search, abandon, fiddle, delete, on the cartId the last Add Cart
-returned; ``set`` changes the cart first, e.g. an Update to another phase); ``wait``
+``action`` one of update, get, search, abandon, fiddle, expire, delete, on the cartId the last
+Add Cart returned; ``set`` changes the cart first, e.g. an Update to another phase); ``wait``
 (``seconds`` or ``minutes``, shortened by the runner's speed); ``note``. Any ``send`` or
 ``bronto`` step may say ``expect``: the status it should get; a different one stops the run.
 """

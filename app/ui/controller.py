@@ -587,7 +587,8 @@ class ComposerController(QObject):
 
     def operate(self, operation: CartOperation) -> bool:
         """One lifecycle call on the cart Bronto has (off the GUI thread, recorded like a send).
-        After Abandon or Fiddle, a Get follows, so the pane can show the status they left."""
+        After Abandon, Fiddle or Expire, a Get follows, so the pane can show the status they
+        left."""
         if self._cancel is not None:
             return False
         document, profile, cart_id = self.document(), self._profile, self._bronto_cart_id
@@ -628,7 +629,8 @@ class ComposerController(QObject):
         result = one(operation)
         search = operation is CartOperation.SEARCH
         state = cart_state(result.status or 0, result.body, search=search)
-        if operation in (CartOperation.ABANDON, CartOperation.FIDDLE) and result.status == 204:
+        followed = (CartOperation.ABANDON, CartOperation.FIDDLE, CartOperation.EXPIRE)
+        if operation in followed and result.status == 204:
             after = one(CartOperation.GET)
             state = cart_state(after.status or 0, after.body)
         return result, state

@@ -373,6 +373,7 @@ class MainWindow(QMainWindow):
             CartOperation.SEARCH: "Find carts by this cart's customerCartId (204 = none)",
             CartOperation.ABANDON: "Mark the cart ABANDONED (starts abandonment workflows)",
             CartOperation.FIDDLE: "Reset the abandonment timer (ABANDONED becomes ACTIVE)",
+            CartOperation.EXPIRE: "Expire an ABANDONED cart (POST /carts/{cartId}/expire)",
             CartOperation.DELETE: "Delete the cart from Bronto",
         }
         for operation, spec in OPERATIONS.items():

@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.paths import sample_cart
@@ -269,8 +268,13 @@ def test_bronto_cart_actions_after_add_cart(home: Path, server: SandboxServer) -
     assert f"Cart: status ABANDONED · phase SHOPPING · cartId {cart_id}" in got.stdout
     found = act("search", BRONTO_CART)
     assert "Cart: 1 cart found · status ABANDONED" in found.stdout
-    expire = f"{server.url}/_sandbox/bronto/carts/{cart_id}"
-    assert httpx.put(expire, json={"status": "EXPIRED"}).status_code == 200
+    expired = act("expire", "--cart-id", cart_id)  # Bronto's own call, from ABANDONED
+    assert expired.returncode == 0, expired.stderr
+    assert "Expired: the cart is EXPIRED; it can no longer change." in expired.stdout
+    assert (
+        f"Cart: status EXPIRED · phase SHOPPING · cartId {cart_id}"
+        in act("get", "--cart-id", cart_id).stdout
+    )
     refused = act("update", BRONTO_CART, "--cart-id", cart_id)
     assert refused.returncode == 1
     assert "The cart is EXPIRED or COMPLETE: it can no longer change." in refused.stdout

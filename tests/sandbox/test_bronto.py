@@ -385,3 +385,22 @@ def test_control_characters_from_the_client_never_break_the_x_reason_header(door
         '["a??Injected: 1"]: "a??Injected: 1" is not a field this API accepts (check the '
         "spelling).",
     )
+
+
+def test_expire_works_only_from_abandoned(door: Door) -> None:
+    token = door.bronto_token()
+    cart_id = created(door, token)
+    active = door.bronto("POST", f"/carts/{cart_id}/expire", token=token)
+    assert active.status_code == 409
+    assert "only an ABANDONED cart can be expired" in active.headers["X-Reason"]
+    assert door.bronto("PUT", f"/carts/{cart_id}/abandon", token=token).status_code == 204
+    expired = door.bronto("POST", f"/carts/{cart_id}/expire", token=token)
+    assert expired.status_code == 204 and expired.content == b""
+    assert door.bronto("GET", f"/carts/{cart_id}", token=token).json()["status"] == "EXPIRED"
+    # EXPIRED is terminal: nothing changes it any more.
+    assert door.bronto("POST", f"/carts/{cart_id}/expire", token=token).status_code == 409
+    fiddled = door.bronto("PUT", f"/carts/{cart_id}/fiddle", token=token)
+    assert fiddled.status_code == 409
+    assert fiddled.headers["X-Reason"] == reason(409, "The cart is EXPIRED; it cannot be fiddled")
+    assert door.bronto("POST", f"/carts/{uuid.uuid4()}/expire", token=token).status_code == 404
+    assert door.bronto("PUT", f"/carts/{cart_id}/expire", token=token).status_code == 405

@@ -148,7 +148,7 @@ def test_an_unexpected_status_stops_the_run(server: SandboxServer, history: Hist
         ({"steps": [{"do": "wait", "minutes": -1}]}, "the scenario, step 1: “minutes” must be a "
                                                      "number of 0 or more."),
         ({"steps": [{"do": "bronto", "action": "buy"}]}, "the scenario, step 1: “action” must be "
-         "one of update, get, search, abandon, fiddle, delete."),
+         "one of update, get, search, abandon, fiddle, expire, delete."),
         ({"steps": [{"do": "send", "expect": True}]}, "the scenario, step 1: “expect” must be an "
                                                       "HTTP status, like 202."),
     ],

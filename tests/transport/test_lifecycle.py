@@ -115,3 +115,20 @@ def test_what_is_missing_is_said_before_anything_leaves(
     with pytest.raises(TargetError, match="cart actions are Bronto's"):
         sender.operate(Op.GET, drip, cart_id="x")
     assert server.sandbox.requests() == []
+
+
+def test_expire_an_abandoned_cart(profile: Profile, sender: Sender) -> None:
+    cart_id = str(sender.send(BRONTO, profile).provider_id)
+    early = sender.operate(Op.EXPIRE, profile, cart_id=cart_id)
+    assert early.status == 409
+    assert OPERATIONS[Op.EXPIRE].meanings[409] == (
+        "Only an ABANDONED cart can be expired (abandon it first)."
+    )
+    assert sender.operate(Op.ABANDON, profile, cart_id=cart_id).status == 204
+    expired = sender.operate(Op.EXPIRE, profile, cart_id=cart_id)
+    assert (expired.request.method, expired.request.url.rsplit("/", 2)[1:]) == (
+        "POST", [cart_id, "expire"],
+    )  # fmt: skip
+    assert expired.status == 204
+    got = sender.operate(Op.GET, profile, cart_id=cart_id)
+    assert cart_state(got.status or 0, got.body).status == "EXPIRED"

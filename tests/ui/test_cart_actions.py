@@ -113,3 +113,15 @@ def test_send_to_both_gives_a_202_and_a_201_side_by_side(qtbot: QtBot, window: M
     history = window.controller.history
     assert history is not None
     assert sorted(e.operation for e in history.query()) == ["add_cart", "cart_activity"]
+
+
+def test_expire_from_the_window_after_abandon(qtbot: QtBot, window: MainWindow) -> None:
+    to_bronto(window)
+    with qtbot.waitSignal(window.controller.send_finished, timeout=15_000):
+        window.send()
+    assert act(qtbot, window, Op.EXPIRE) == 409  # only from ABANDONED
+    assert "Only an ABANDONED cart can be expired" in window.response.cart_state.text()
+    assert act(qtbot, window, Op.ABANDON) == 204
+    assert act(qtbot, window, Op.EXPIRE) == 204
+    assert "status EXPIRED" in window.response.cart_state.text()  # the Get that follows
+    assert window.cart_actions[Op.EXPIRE].toolTip().startswith("Expire an ABANDONED cart")

@@ -1,4 +1,4 @@
-"""Bronto's cart lifecycle after Add Cart: Update, Get, Search, Abandon, Fiddle, Delete.
+"""Bronto's cart lifecycle after Add Cart: Update, Get, Search, Abandon, Fiddle, Expire, Delete.
 
 Paths, methods and status codes are those of the vendor's REST reference as summarised in
 `shared/reference/api-notes.md`. Every call but Search is keyed by the Bronto-generated
@@ -27,6 +27,7 @@ class CartOperation(StrEnum):
     SEARCH = "search"
     ABANDON = "abandon"
     FIDDLE = "fiddle"
+    EXPIRE = "expire"
     DELETE = "delete"
 
 
@@ -71,6 +72,13 @@ OPERATIONS: Mapping[CartOperation, _Operation] = {
         {204: "Fiddled: the abandonment timer starts again (an ABANDONED cart is ACTIVE again).",
          404: "Bronto has no cart with that cartId.",
          409: "The cart is EXPIRED or COMPLETE: its timer cannot be reset."},
+    ),
+    # help.bronto.com r_api_rest_carts_expire: POST, allowed only from ABANDONED.
+    CartOperation.EXPIRE: _Operation(
+        "Expire", "POST", "/carts/{id}/expire",
+        {204: "Expired: the cart is EXPIRED; it can no longer change.",
+         404: "Bronto has no cart with that cartId.",
+         409: "Only an ABANDONED cart can be expired (abandon it first)."},
     ),
     CartOperation.DELETE: _Operation(
         "Delete", "DELETE", "/carts/{id}",
