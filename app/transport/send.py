@@ -1,9 +1,11 @@
 """Putting one ``OutgoingRequest`` on the wire: timeouts, bounded retries, cancellation.
 
 Retries happen only when the caller allows them, and only where the cart cannot have been
-processed: a 429 or 503 (the server says "not now", honouring ``Retry-After``) or a connection
-that was never made. A timeout or a dropped connection after the body left is never retried:
-the cart may have arrived, and a second POST could create a second cart.
+processed: a 429 or 503 that says when to come back (``Retry-After``, at most two minutes) or
+a connection that was never made. A 429 that says nothing is most likely an hourly allowance
+used up (Drip's says "try again in an hour"): a retry seconds later would only spend it. A
+timeout or a dropped connection after the body left is never retried: the cart may have
+arrived, and a second POST could create a second cart.
 """
 
 from __future__ import annotations
@@ -55,19 +57,20 @@ def make_client(
     )
 
 
-def _retry_after(response: httpx.Response) -> float:
+def retry_after(response: httpx.Response) -> float | None:
+    """How many seconds ``Retry-After`` asks for (seconds or an HTTP date), None if it says
+    nothing usable."""
     raw = response.headers.get("retry-after", "").strip()
     if not raw:
-        return 1.0
+        return None
     try:
-        return min(max(float(raw), 0.0), MAX_RETRY_WAIT)
+        seconds = float(raw)
     except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return 1.0
-    return min(max(moment.timestamp() - time.time(), 0.0), MAX_RETRY_WAIT)
+        try:
+            seconds = parsedate_to_datetime(raw).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return max(seconds, 0.0) if seconds == seconds else None  # NaN says nothing
 
 
 def send_request(
@@ -116,11 +119,21 @@ def send_request(
         _fill(result, answer, provider)
         response = answer.response
         if response.status_code in _RETRY_STATUSES and retry and attempt < tries:
-            wait = _retry_after(response)
-            result.notes.append(
-                f"Try {attempt}: {response.status_code} {response.reason_phrase}; "
-                f"waiting {wait:g} s as the server asked."
-            )
+            wait = retry_after(response)
+            said = f"Try {attempt}: {response.status_code} {response.reason_phrase}"
+            if wait is None:
+                result.notes.append(
+                    f"{said} with no Retry-After: not retried (a limit that says nothing is "
+                    "most likely an hourly allowance used up, which a retry would only spend)."
+                )
+                break
+            if wait > MAX_RETRY_WAIT:
+                result.notes.append(
+                    f"{said}; the server asks to wait {wait:g} s, longer than the "
+                    f"{MAX_RETRY_WAIT:g} s a retry waits: not retried."
+                )
+                break
+            result.notes.append(f"{said}; waiting {wait:g} s as the server asked.")
             try:
                 cancel.wait(wait)
             except Cancelled:

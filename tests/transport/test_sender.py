@@ -237,3 +237,48 @@ def test_a_large_response_body_is_capped_with_its_size_noted() -> None:
     assert result.truncated
     assert str(result.error_kind) == "http_status" and result.message.startswith("500 ")
     assert result.to_json()["response"]["truncated"] is True
+
+
+def test_a_429_without_retry_after_is_not_retried_even_with_retry(server: SandboxServer) -> None:
+    """Drip's own 429 says "try again in an hour" and carries no Retry-After: a retry seconds
+    later would only spend what is left of the allowance."""
+    drip_profile, _ = user_profiles(server.url)
+    server.sandbox.add_fault(Fault(status=429))
+    before = len(server.sandbox.requests())
+    result = Sender(stocked_store(), environ={}).send(DRIP, drip_profile, retry=True)
+    assert (result.status, result.attempts) == (429, 1)
+    assert len(server.sandbox.requests()) == before + 1  # exactly one request
+    assert result.notes == [
+        "Try 1: 429 Too Many Requests with no Retry-After: not retried (a limit that says "
+        "nothing is most likely an hourly allowance used up, which a retry would only spend)."
+    ]
+    assert "as the server asked" not in " ".join(result.notes)
+    assert result.problems[-1] == (
+        "",
+        "Drip's hourly allowance of 3600 requests is used up; it comes back within the hour.",
+    )
+
+
+def test_a_retry_after_past_two_minutes_is_not_waited_for(server: SandboxServer) -> None:
+    drip_profile, _ = user_profiles(server.url)
+    server.sandbox.add_fault(Fault(status=429, retry_after=1800))
+    started = time.perf_counter()
+    result = Sender(stocked_store(), environ={}).send(DRIP, drip_profile, retry=True)
+    assert (result.status, result.attempts) == (429, 1)
+    assert time.perf_counter() - started < 5
+    assert result.notes == [
+        "Try 1: 429 Too Many Requests; the server asks to wait 1800 s, longer than the 120 s a "
+        "retry waits: not retried."
+    ]
+    assert result.problems[-1][1].endswith("it comes back in about 30 min.")
+
+
+def test_the_sandboxs_own_drip_429_has_no_retry_after() -> None:
+    config = SandboxConfig(drip_hourly_limit=1)
+    with SandboxServer(Sandbox(config)) as server:
+        drip_profile, _ = user_profiles(server.url)
+        sender = Sender(stocked_store(), environ={})
+        assert sender.send(DRIP, drip_profile).status == 202
+        limited = sender.send(DRIP, drip_profile, retry=True)
+        assert limited.status == 429 and limited.header("Retry-After") is None
+        assert limited.attempts == 1

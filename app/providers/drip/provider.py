@@ -141,7 +141,22 @@ class DripProvider(Provider):
                 ids = data["request_ids"]
                 return f"{len(ids)} request ids" if len(ids) != 1 else str(ids[0]), ()
             return None, ()
-        return None, drip_problems(data)
+        problems = drip_problems(data)
+        if status == 429:
+            problems += (("", _allowance(headers)),)
+        return None, problems
+
+
+def _allowance(headers: Mapping[str, str]) -> str:
+    """When Drip's allowance comes back, as far as the answer says (api-notes.md §1.7: 3,600
+    single and 50 batch requests an hour, no reset time documented, no Retry-After here)."""
+    limit = headers.get("x-ratelimit-limit")
+    of = f" of {limit} requests" if limit else ""
+    raw = headers.get("retry-after", "").strip()
+    if raw.isdigit():
+        minutes = max(1, round(int(raw) / 60))
+        return f"Drip's hourly allowance{of} is used up; it comes back in about {minutes} min."
+    return f"Drip's hourly allowance{of} is used up; it comes back within the hour."
 
 
 def drip_problems(data: Any) -> tuple[tuple[str, str], ...]:
