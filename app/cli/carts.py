@@ -239,6 +239,9 @@ def preview(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def curl(args: argparse.Namespace, out: TextIO) -> int:
+    from urllib.parse import urlsplit
+
+    from app.domain.urls import is_loopback
     from app.secrets.store import ENV_OVERRIDES
     from app.transport.curl import curl_command
 
@@ -248,12 +251,13 @@ def curl(args: argparse.Namespace, out: TextIO) -> int:
         print("# For the sandbox: run `cart-composer sandbox` first.", file=out)
     destination = sender.destination(profile, overrides)
     request = sender.preview(document, profile, overrides)
-    secrets = sender.secrets(profile) if args.reveal_secrets else None
+    secrets = sender.secrets(profile, destination) if args.reveal_secrets else None
     if secrets is None:
         needed = profile.secret_names()
         names = " ".join(ENV_OVERRIDES[n] for n in needed)
         print(f"# Needs these variables set: {names}", file=out)
-        if profile.sandbox:
+        local = is_loopback(urlsplit(destination.target.base_url).hostname)
+        if profile.sandbox and local:  # the public values go to a sandbox only
             values = sender.secrets(profile)
             exports = " ".join(f"{ENV_OVERRIDES[n]}={values[n]}" for n in needed)
             print(f"# The sandbox's public values: export {exports}", file=out)
@@ -285,7 +289,8 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.history import record as recording
 
     try:
-        sender.secrets(profile)  # missing secrets stop us before anything is recorded or sent
+        # Missing secrets stop us before anything is recorded or sent.
+        sender.secrets(profile, sender.destination(profile, overrides))
         sender.check_pair(document, profile)
         planned = sender.preview(document, profile, overrides)
     except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable

@@ -89,10 +89,9 @@ class Profile(BaseModel):
     def cleartext_warnings(
         self, base_url: str | None = None, token_url: str | None = None
     ) -> list[str]:
-        """Warnings when this user profile's base or token URL (or the ones it is sent to) is
-        plain http:// to another machine. The sandbox profiles' secrets are public: none."""
-        if self.sandbox:
-            return []
+        """Warnings when this profile's base or token URL (or the ones it is sent to) is plain
+        http:// to another machine. Loopback never warns: the sandbox's secrets are public, and
+        nothing leaves the machine; a sandbox profile pointed elsewhere sends real secrets."""
         labels = " and ".join(SECRET_LABELS[n] for n in self.secret_names())
         urls = [base_url or self.base_url]
         if self.provider == "bronto":

@@ -58,14 +58,23 @@ class SecretStoreError(CartComposerError):
 
 
 class MissingSecrets(SecretStoreError):
-    """A profile's secrets are not set (or the keyring could not give them)."""
+    """A profile's secrets are not set (or the keyring could not give them); with ``target``,
+    a sandbox profile pointed at a real host, whose secrets must come from the environment."""
 
-    def __init__(self, profile: str, names: list[str]) -> None:
+    def __init__(self, profile: str, names: list[str], target: str | None = None) -> None:
         labels = ", ".join(SECRET_LABELS[n] for n in names)
-        super().__init__(
-            f"The profile “{profile}” has no {labels} yet. Set it with "
-            f"`cart-composer profiles set-secret {profile}` or the CART_COMPOSER_* variables."
-        )
+        variables = " and ".join(ENV_OVERRIDES[n] for n in names)
+        if target is not None:
+            message = (
+                f"{target} is not a sandbox, so the sandbox's public {labels} is not sent there: "
+                f"set {variables} (or use --profile NAME with its stored secrets)."
+            )
+        else:
+            message = (
+                f"The profile “{profile}” has no {labels} yet. Set it with "
+                f"`cart-composer profiles set-secret {profile}` or the CART_COMPOSER_* variables."
+            )
+        super().__init__(message)
         self.profile = profile
         self.names = names
 

@@ -10,17 +10,26 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from app.domain.errors import CartComposerError, TargetError
+from app.domain.urls import is_loopback
 from app.logs import log, register_secret
 from app.profiles import Profile
 from app.providers import CartDocument, Credentials, OutgoingRequest, Target, get_provider
 from app.providers.bronto.lifecycle import CartOperation, build_operation
 from app.providers.drip.provider import DripProvider
 from app.secrets import SecretStore
-from app.secrets.store import SECRET_LABELS, TYPED, MissingSecrets, check_secret, read_secrets
+from app.secrets.store import (
+    ENV_OVERRIDES,
+    SECRET_LABELS,
+    TYPED,
+    MissingSecrets,
+    check_secret,
+    read_secrets,
+)
 from app.transport.connection import ConnectionCheck
 from app.transport.oauth import BrontoTokens, TokenError
 from app.transport.result import ErrorKind, SendResult
@@ -47,6 +56,16 @@ class Destination:
     token_url: str
     timeout: float
     uses_embedded_sandbox: bool
+
+
+def _environment_secrets(names: Sequence[str], environ: Mapping[str, str]) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for name in names:
+        value = environ.get(ENV_OVERRIDES[name], "") or None
+        if value:
+            check_secret(SECRET_LABELS[name], value, f"${ENV_OVERRIDES[name]}")
+        values[name] = value
+    return values
 
 
 def _sandbox_secrets() -> dict[str, str | None]:
@@ -144,18 +163,34 @@ class Sender:
                 f"is for {profile.provider.title()}."
             )
 
-    def secrets(self, profile: Profile) -> dict[str, str | None]:
-        """The profile's secrets (env overrides first); ``MissingSecrets`` names what is not set.
-        The sandbox profiles always use the sandbox's public credentials."""
-        if profile.sandbox:
+    def secrets(
+        self, profile: Profile, destination: Destination | None = None
+    ) -> dict[str, str | None]:
+        """The secrets for sending with ``profile`` (to ``destination``, if it is overridden);
+        ``MissingSecrets`` names what is not set.
+
+        A user profile: the environment's overrides, then the keyring. A sandbox profile sent
+        to the embedded sandbox: the sandbox's public values. A sandbox profile pointed
+        elsewhere with ``--base-url`` is a user target (the automation path): the
+        environment's secrets if they are set — never the sandbox's values to a real host;
+        without them, a loopback address (a standalone ``cart-composer sandbox``) gets the
+        sandbox's values and anything else is refused, naming the variables to set."""
+        names = profile.secret_names()
+        if not profile.sandbox:
+            values = read_secrets(self.store, profile.name, names, self.environ)
+        elif destination is None or destination.uses_embedded_sandbox:
             values = _sandbox_secrets()
         else:
-            names = profile.secret_names()
-            values = read_secrets(self.store, profile.name, names, self.environ)
+            values = _environment_secrets(names, self.environ)
+            if not all(values.get(name) for name in names):
+                if not is_loopback(urlsplit(destination.target.base_url).hostname):
+                    raise MissingSecrets(
+                        profile.name, [n for n in names if not values.get(n)],
+                        target=destination.target.base_url,
+                    )  # fmt: skip
+                values = _sandbox_secrets()  # a sandbox on this machine: its public values
         for value in values.values():
             register_secret(value)
-        if profile.sandbox:
-            return values
         missing = [name for name in names if not values.get(name)]
         if missing:
             raise MissingSecrets(profile.name, missing)
@@ -185,7 +220,7 @@ class Sender:
         from app.transport.connection import check_connection
 
         destination = self.destination(profile)
-        values = dict(secrets) if secrets is not None else self.secrets(profile)
+        values = dict(secrets) if secrets is not None else self.secrets(profile, destination)
         if secrets is not None:
             for name, value in values.items():
                 if value:
@@ -222,7 +257,7 @@ class Sender:
         destination = self.destination(profile, overrides)
         doc = self.document_for(document, profile, overrides)
         provider = get_provider(doc.provider)
-        secrets = self.secrets(profile)
+        secrets = self.secrets(profile, destination)
         cancel = cancel or CancelToken()
         # One client for every send: no new TLS context and connection each time.
         client = self.client()
@@ -347,8 +382,9 @@ class Sender:
         cancel: CancelToken | None = None,
     ) -> SendResult:
         """Drip's batch endpoint: up to 1,000 carts in one request (202 ``request_ids``)."""
-        request = self.preview_batch(documents, profile, overrides, secrets=self.secrets(profile))
         destination = self.destination(profile, overrides)
+        request = self.preview_batch(documents, profile, overrides,
+                                     secrets=self.secrets(profile, destination))  # fmt: skip
         provider = get_provider("drip")
         return _logged(
             request,
@@ -425,7 +461,7 @@ class Sender:
 
         build(None)  # a missing cartId or customerCartId is said before a token is fetched
         destination = self.destination(profile, overrides)
-        secrets = self.secrets(profile)
+        secrets = self.secrets(profile, destination)
         return _logged(
             None,
             destination,

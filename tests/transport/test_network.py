@@ -159,10 +159,16 @@ def test_plain_http_to_another_machine_is_warned_about(url: str, warned: bool) -
         )
 
 
-def test_a_sandbox_profile_pointed_elsewhere_gets_no_warning() -> None:
-    # Its secrets are the sandbox's public values: nothing to protect.
-    sender = Sender(MemorySecretStore(), environ={})
-    overrides = Overrides(base_url="http://sandbox.example:9", timeout=1)
-    result = sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides)
-    assert result.status is None
-    assert result.notes == []
+def test_a_sandbox_profile_on_loopback_gets_no_warning_elsewhere_it_does() -> None:
+    # To a sandbox on this machine its secrets are the sandbox's public values: nothing to
+    # protect. Pointed at another host it sends the environment's secret: that one is warned of.
+    quiet = Sender(MemorySecretStore(), environ={}).send(
+        DRIP, BUILTIN_PROFILES["sandbox-drip"], Overrides(base_url="http://127.0.0.1:9")
+    )
+    assert quiet.status is None and quiet.notes == []
+    env = {"CART_COMPOSER_DRIP_API_KEY": "a-real-key-1234"}
+    overrides = Overrides(base_url="http://sandbox.invalid:9", account_id="1", timeout=1)
+    warned = Sender(MemorySecretStore(), environ=env).send(
+        DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides
+    )
+    assert any("plain http://" in note for note in warned.notes)

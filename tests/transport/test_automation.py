@@ -1,0 +1,139 @@
+"""The automation path: ``cart-composer send CART --base-url URL`` with the secrets in the
+environment is a user target — the environment's secret goes on the wire, never the sandbox's
+public one; without it, a host other than this machine is refused and the variable named."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+
+from app.domain import jsonfmt
+from app.paths import sample_cart
+from app.profiles import BUILTIN_PROFILES
+from app.providers import load_cart
+from app.sandbox import config as creds
+from app.secrets import MemorySecretStore, MissingSecrets
+from app.transport import Overrides, Sender
+
+DRIP = load_cart(sample_cart("drip")).document
+BRONTO = load_cart(sample_cart("bronto")).document
+REAL_KEY = "k-real-7f3a9c"
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen: list[dict[str, Any]]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.seen.append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
+        answer = json.dumps({"request_id": "r-1"}).encode()
+        self.send_response(202)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    seen: list[dict[str, Any]] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("R", (_Recorder,), {"seen": seen}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_environments_key_goes_on_the_wire_from_the_command_line(
+    recorder: tuple[str, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    url, seen = recorder
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "send", str(sample_cart("drip")), "--base-url", url,
+         "--account-id", "777"],
+        capture_output=True, text=True, timeout=60,
+        env={**env, "CART_COMPOSER_HOME": str(tmp_path), "CART_COMPOSER_DRIP_API_KEY": REAL_KEY},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (request,) = seen
+    assert request["path"] == "/v3/777/shopper_activity/cart"
+    # Before: the sandbox's public key, and a 401 with no hint.
+    expected = "Basic " + base64.b64encode(f"{REAL_KEY}:".encode()).decode()
+    assert request["headers"]["Authorization"] == expected
+
+
+def test_a_real_host_without_the_variable_is_refused_naming_it() -> None:
+    sender = Sender(MemorySecretStore(), environ={})
+    overrides = Overrides(base_url="https://api.getdrip.com", account_id="777")
+    with pytest.raises(MissingSecrets) as caught:
+        sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides)
+    assert str(caught.value) == (
+        "https://api.getdrip.com is not a sandbox, so the sandbox's public Drip API key is not "
+        "sent there: set CART_COMPOSER_DRIP_API_KEY (or use --profile NAME with its stored "
+        "secrets)."
+    )
+
+
+def test_the_command_line_says_which_variable_to_set(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "send", str(sample_cart("bronto")), "--base-url",
+         "https://rest.bronto.invalid", "--auth-url", "https://auth.bronto.invalid/oauth2/token"],
+        capture_output=True, text=True, timeout=60,
+        env={**env, "CART_COMPOSER_HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 4
+    assert "set CART_COMPOSER_BRONTO_CLIENT_ID and CART_COMPOSER_BRONTO_CLIENT_SECRET" in (
+        done.stderr
+    )
+
+
+def test_bronto_sends_the_environments_client_form_encoded() -> None:
+    seen: list[httpx.Request] = []
+
+    def service(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/oauth2/token":
+            body = {"access_token": "a-1", "refresh_token": "r-1", "expires_in": 3600}
+            return httpx.Response(200, content=jsonfmt.dumps(body).encode())
+        return httpx.Response(201, content=b'{"cartId": "c-1"}')
+
+    env = {"CART_COMPOSER_BRONTO_CLIENT_ID": "real-client", "CART_COMPOSER_BRONTO_CLIENT_SECRET":
+           "real-secret-9"}  # fmt: skip
+    sender = Sender(MemorySecretStore(), environ=env, transport=httpx.MockTransport(service))
+    overrides = Overrides(base_url="https://rest.bronto.example",
+                          token_url="https://auth.bronto.example/oauth2/token")  # fmt: skip
+    assert sender.send(BRONTO, BUILTIN_PROFILES["sandbox-bronto"], overrides).status == 201
+    token = seen[0]
+    assert token.headers["content-type"] == "application/x-www-form-urlencoded"
+    form = dict(parse_qsl(token.content.decode()))
+    assert (form["client_id"], form["client_secret"]) == ("real-client", "real-secret-9")
+    assert creds.BRONTO_CLIENT_SECRET not in token.content.decode()
+
+
+def test_a_standalone_sandbox_on_this_machine_still_gets_its_public_values(
+    recorder: tuple[str, list[dict[str, Any]]],
+) -> None:
+    url, seen = recorder
+    sender = Sender(MemorySecretStore(), environ={})
+    result = sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"], Overrides(base_url=url))
+    assert result.status == 202
+    expected = "Basic " + base64.b64encode(f"{creds.DRIP_API_KEY}:".encode()).decode()
+    assert seen[0]["headers"]["Authorization"] == expected
