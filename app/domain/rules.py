@@ -24,6 +24,7 @@ __all__ = [
     "MAX_QUANTITY",
     "currency",
     "describe_json_type",
+    "is_rfc3339",
     "email",
     "ip_address",
     "iso_date_or_datetime",
@@ -47,6 +48,9 @@ MAX_AMOUNT = Decimal(10) ** 12
 MAX_QUANTITY = 2**31 - 1
 
 _LOWER_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+# RFC 3339 date-time: what the vendors' own clients send (Magento: …Z; drip-ruby: -07:00).
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _fail(code: str, predicate: str) -> PydanticCustomError:
@@ -148,6 +152,8 @@ def money(value: Any) -> Any:
 
 
 def positive_integer(value: Any) -> Any:
+    """A whole number from 1. ``2.0`` is one (Drip's Magento plugins send quantities so, and
+    Drip takes them — decision 11); importing a cart writes it as ``2``. ``2.5`` is not."""
     number = _number(value)
     if isinstance(value, Decimal | float) and number != number.to_integral_value():
         raise _fail("type_error", "must be a whole number, like 1 or 2")
@@ -155,9 +161,6 @@ def positive_integer(value: Any) -> Any:
         raise _fail("range_error", "must be at least 1")
     if number > MAX_QUANTITY:
         raise _fail("range_error", f"is too large (at most {MAX_QUANTITY:,})")
-    if not isinstance(value, int):
-        # 2.0 is a whole number, but the wire must carry 2: a float-looking quantity is refused.
-        raise _fail("type_error", "must be a whole number without a decimal point")
     return value
 
 
@@ -171,9 +174,33 @@ def positive_number(value: Any) -> Any:
     return number
 
 
+def is_rfc3339(value: str, *, date_only: bool = False) -> bool:
+    """Whether ``value`` is an RFC 3339 date-time (extended form, ``T`` or ``t``, an optional
+    fraction, ``Z``/``z`` or ``±hh:mm``) — or, with ``date_only``, a full-date too — and a
+    real moment. Other ISO 8601 spellings Python reads (week dates, basic format, a space for
+    ``T``) are not: the services are not known to read them (decision 13)."""
+    if date_only and _FULL_DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    if not _RFC3339.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value.upper())
+    except ValueError:
+        return False
+    return True
+
+
 def iso_datetime_with_zone(value: Any) -> Any:
     required_text(value)
     example = "like 2019-01-17T20:50:00Z"
+    if _RFC3339.fullmatch(value):
+        if not is_rfc3339(value):
+            raise _fail("time_error", f"is not a real date and time, {example}")
+        return value  # t and z too, which Python's own parser does not take
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:

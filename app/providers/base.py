@@ -152,8 +152,12 @@ class Provider:
         return schema.validate_payload(self.model, payload)
 
     def upgrade(self, payload: Any) -> tuple[Any, tuple[Issue, ...]]:
-        """Rename legacy keys (Drip's item ``discount`` → ``discounts``), saying what changed."""
-        return schema.upgrade_legacy_keys(self.model, payload)
+        """What an imported payload needs before it is the app's: legacy keys renamed (Drip's
+        item ``discount`` → ``discounts``) and whole numbers written ``2.0`` made ``2``, each
+        change said."""
+        renamed, notes = schema.upgrade_legacy_keys(self.model, payload)
+        whole, more = schema.whole_numbers(self.model, renamed)
+        return whole, (*notes, *more)
 
     def body(self, payload: Any) -> bytes:
         """The exact request body: canonical order, 2-space indent, UTF-8, numbers as typed."""

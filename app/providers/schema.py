@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 
 from app.domain import jsonfmt
 from app.domain.fieldtypes import Kind
-from app.domain.rules import describe_json_type, spoken_choices
+from app.domain.rules import describe_json_type, is_rfc3339, spoken_choices
 from app.domain.validation import Issue, Validation, format_path
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "findings",
     "present",
     "upgrade_legacy_keys",
+    "whole_numbers",
     "validate_payload",
 ]
 
@@ -122,6 +123,42 @@ def canonical(model: type[PayloadModel], data: Any) -> Any:
         if key not in model.model_fields:
             out[key] = value
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole numbers written with a decimal point
+
+
+def whole_numbers(model: type[PayloadModel], payload: Any) -> tuple[Any, tuple[Issue, ...]]:
+    """``payload`` with whole-number fields written with a decimal point (``2.0``, as Drip's
+    Magento plugins send quantities) as the integers they are (a copy when anything changes),
+    one note each. ``2.5`` is left alone, for its rule to refuse with the reason."""
+    if not isinstance(payload, Mapping):
+        return payload, ()
+    found: list[Loc] = []
+    for owner, obj, loc in _walk_objects(model, payload):
+        for name in _integer_fields(owner):
+            value = obj.get(name)
+            if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral():
+                found.append((*loc, name))
+    if not found:
+        return payload, ()
+    upgraded: Any = copy.deepcopy(dict(payload))
+    notes: list[Issue] = []
+    for where in found:
+        obj = upgraded
+        for step in where[:-1]:
+            obj = obj[step]
+        value = obj[where[-1]]
+        obj[where[-1]] = int(value)
+        message = f"Wrote {value} as {int(value)}: the same whole number, as the API reads it."
+        notes.append(Issue(format_path(where), "whole_number", message, where))
+    return upgraded, tuple(notes)
+
+
+@functools.cache
+def _integer_fields(model: type[PayloadModel]) -> tuple[str, ...]:
+    return tuple(spec.name for spec in field_specs(model) if spec.kind is Kind.INTEGER)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +441,36 @@ def findings(
     for owner, obj, loc in _walk_objects(model, data):
         if _allows_custom(owner):
             errors.extend(_custom_findings(owner, obj, loc))
+    failed = {finding.loc for finding in errors}
+    for owner, obj, loc in _walk_objects(model, data):
+        warnings.extend(_moment_warnings(owner, obj, loc, failed))
     return errors, warnings
+
+
+_NOT_RFC3339 = (
+    "is ISO 8601 but not in the form the vendors' own clients send (RFC 3339, like "
+    "2019-01-17T20:50:00Z): the service may not read it"
+)
+
+
+def _moment_warnings(
+    model: type[PayloadModel], obj: Mapping[str, Any], loc: Loc, failed: set[Loc]
+) -> Iterator[Finding]:
+    """A date or time its rule lets through (Python reads many ISO 8601 spellings) that is not
+    RFC 3339: a warning, not an error — decision 13: only the RFC 3339 form is known to work."""
+    for name, kind in _moment_fields(model):
+        value = obj.get(name)
+        where = (*loc, name)
+        if isinstance(value, str) and where not in failed:
+            date_only = kind is Kind.DATE_OR_DATETIME
+            if not is_rfc3339(value, date_only=date_only):
+                yield Finding(where, "format_warning", _NOT_RFC3339)
+
+
+@functools.cache
+def _moment_fields(model: type[PayloadModel]) -> tuple[tuple[str, Kind], ...]:
+    kinds = (Kind.DATETIME, Kind.DATE_OR_DATETIME)
+    return tuple((s.name, s.kind) for s in field_specs(model) if s.kind in kinds)
 
 
 def assemble(

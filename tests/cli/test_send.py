@@ -68,7 +68,7 @@ def test_an_invalid_cart_is_not_sent_and_exits_2(home: Path, tmp_path: Path) -> 
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         f"{cart}: not sent: 2 problem(s)",
-        "  email: Email or a Drip person ID is required.",
+        "  email: Email (or a Drip person ID, or a visitor UUID) is required.",
         "  cart_url: Cart URL is required.",
         "  (use --no-validate to send it anyway)",
     ]
@@ -76,7 +76,7 @@ def test_an_invalid_cart_is_not_sent_and_exits_2(home: Path, tmp_path: Path) -> 
     assert sent.returncode == 1
     assert sent.stdout.splitlines()[1:] == [
         next(line for line in sent.stdout.splitlines() if line.startswith("422")),
-        "  email: Email or a Drip person ID is required.",
+        "  email: Email (or a Drip person ID, or a visitor UUID) is required.",
         "  cart_url: Cart URL is required.",
     ]
 

@@ -51,8 +51,8 @@ def test_the_base_payload_is_valid(drip_payload: dict[str, Any]) -> None:
             "provider",
             "Platform must be lower snake case, like my_custom_platform.",
         ),
-        ({"email": ...}, "email", "Email or a Drip person ID is required."),
-        ({"email": ""}, "email", "Email or a Drip person ID is required."),
+        ({"email": ...}, "email", "Email (or a Drip person ID, or a visitor UUID) is required."),
+        ({"email": ""}, "email", "Email (or a Drip person ID, or a visitor UUID) is required."),
         (
             {"email": "user@"},
             "email",
@@ -178,11 +178,6 @@ def test_cart_rule(
             {"quantity": Decimal("1.5")},
             "items[0].quantity",
             "Item 1: Quantity must be a whole number, like 1 or 2.",
-        ),
-        (
-            {"quantity": Decimal("2.0")},
-            "items[0].quantity",
-            "Item 1: Quantity must be a whole number without a decimal point.",
         ),
         (
             {"quantity": "2"},
@@ -364,3 +359,69 @@ def test_a_payload_that_is_not_an_object_is_one_clear_error() -> None:
         assert DRIP.validate(junk).errors == {
             "": f"The cart must be a JSON object with named fields, not {kind}."
         }
+
+
+def test_a_whole_quantity_written_2_0_is_valid_and_imported_as_2(drip_payload: dict) -> None:
+    """Decision 11: Drip's Magento plugins send quantities as floats (2.0) and Drip takes them;
+    importing a cart writes the same whole number as 2 and says so; 2.5 is still refused."""
+    from app.providers import get_provider, loads_cart
+
+    drip = get_provider("drip")
+    payload = {**drip_payload, "items": [{**drip_payload["items"][0], "quantity": Decimal("2.0")}]}
+    assert "items[0].quantity" not in drip.validate(payload).errors
+    text = jsonfmt.dumps({"provider": "drip", "payload": payload})
+    assert '"quantity": 2.0' in text
+    loaded = loads_cart(text)
+    assert loaded.document.payload["items"][0]["quantity"] == 2
+    assert isinstance(loaded.document.payload["items"][0]["quantity"], int)
+    assert b'"quantity": 2,' in drip.body(loaded.document.payload)
+    (note,) = loaded.notes
+    assert (note.path, note.message) == (
+        "items[0].quantity",
+        "Wrote 2.0 as 2: the same whole number, as the API reads it.",
+    )
+    half = {**drip_payload, "items": [{**drip_payload["items"][0], "quantity": Decimal("2.5")}]}
+    assert drip.validate(half).errors["items[0].quantity"] == (
+        "Item 1: Quantity must be a whole number, like 1 or 2."
+    )
+
+
+def test_an_anonymous_visitors_cart_is_valid(drip_payload: dict) -> None:
+    from app.providers import get_provider
+
+    drip = get_provider("drip")
+    anonymous = {k: v for k, v in drip_payload.items() if k not in ("email", "person_id")}
+    assert "email" in drip.validate(anonymous).errors
+    anonymous["visitor_uuid"] = "5b9d2f1e-7c1a-4f7e-9a52-1f0c3f2d9b10"
+    assert drip.validate(anonymous).ok
+    body = drip.body(anonymous).decode()
+    assert body.index('"visitor_uuid"') < body.index('"action"')  # a documented field's place
+
+
+@pytest.mark.parametrize(
+    ("moment", "outcome"),
+    [
+        ("2019-01-17T20:50:00Z", "valid"),  # Magento's form
+        ("2019-01-17T20:50:00-07:00", "valid"),  # drip-ruby's
+        ("2019-01-17t20:50:00z", "valid"),  # RFC 3339 allows the lower case
+        ("2019-01-17T20:50:00.125+01:00", "valid"),
+        ("2019-W03-4T20:50:00Z", "warned"),  # ISO 8601 week date
+        ("20190117T205000Z", "warned"),  # basic format
+        ("2019-01-17 20:50:00Z", "warned"),  # a space for T
+        ("2019-01-17T20:50Z", "warned"),  # no seconds
+        ("2019-02-30T20:50:00Z", "refused"),
+        ("2019-01-17T20:50:00", "refused"),  # no zone
+        ("yesterday", "refused"),
+    ],
+)
+def test_occurred_at_takes_rfc_3339_and_warns_of_other_iso_spellings(
+    drip_payload: dict, moment: str, outcome: str
+) -> None:
+    result = get_provider("drip").validate({**drip_payload, "occurred_at": moment})
+    got = ("refused" if "occurred_at" in result.errors
+           else "warned" if "occurred_at" in result.warnings else "valid")  # fmt: skip
+    assert got == outcome, (result.errors, result.warnings)
+    if outcome == "warned":
+        assert result.warnings["occurred_at"].startswith(
+            "Occurred at is ISO 8601 but not in the form the vendors' own clients send (RFC 3339"
+        )

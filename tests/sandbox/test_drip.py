@@ -96,7 +96,12 @@ def test_the_v2_url_does_not_exist(door: Door) -> None:
 @pytest.mark.parametrize(
     ("changes", "code", "attribute", "message"),
     [
-        ({"email": None}, "presence_error", "email", "Email or a Drip person ID is required."),
+        (
+            {"email": None},
+            "presence_error",
+            "email",
+            "Email (or a Drip person ID, or a visitor UUID) is required.",
+        ),
         (
             {"email": "user@"},
             "email_error",
@@ -240,3 +245,12 @@ def test_accounts_lists_the_sandbox_account(door: Door) -> None:
     assert response.status_code == 200
     assert [a["id"] for a in response.json()["accounts"]] == [creds.DRIP_ACCOUNT_ID]
     assert door.client.get("/v2/accounts").status_code == 401
+
+
+def test_an_anonymous_visitors_cart_and_a_2_0_quantity_are_accepted(door: Door) -> None:
+    cart = jsonfmt.loads(EXAMPLE)
+    del cart["email"]
+    cart["visitor_uuid"] = "5b9d2f1e-7c1a-4f7e-9a52-1f0c3f2d9b10"
+    cart["items"][0]["quantity"] = Decimal("2.0")  # as Drip's Magento plugins send it
+    response = door.drip_post(jsonfmt.dumps(cart).encode())
+    assert response.status_code == 202, response.text

@@ -141,6 +141,15 @@ class DripCart(PayloadModel):
             "If both are included, email is ignored."
         ),
     )
+    visitor_uuid: Text = Field(
+        None,
+        title="Visitor UUID",
+        description=(
+            "Optional. The UUID of an anonymous visitor Drip tracks on your site: a cart with "
+            "no email and no person_id is identified by it (drip-ruby, written with Drip, "
+            "accepts it on cart events)."
+        ),
+    )
     initial_status: InitialStatus = Field(
         None,
         title="Initial status",
@@ -214,8 +223,10 @@ class DripCart(PayloadModel):
 
     @classmethod
     def check_errors(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:
-        if not present(data, "person_id") and not present(data, "email"):
-            yield ("email",), "presence_error", "or a Drip person ID is required"
+        # Decision 7 (shared/reference): one of the three identifies the shopper; a cart with
+        # only a visitor_uuid is an anonymous visitor's.
+        if not any(present(data, name) for name in ("person_id", "email", "visitor_uuid")):
+            yield ("email",), "presence_error", "(or a Drip person ID, or a visitor UUID) is required"
 
     @classmethod
     def check_warnings(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:

@@ -46,12 +46,13 @@ class DripProvider(Provider):
     items_key = "items"
     email_field, cart_id_field, cart_url_field = "email", "cart_id", "cart_url"
     form_groups = (
-        ("Who", ("email", "person_id", "initial_status")),
+        ("Who", ("email", "person_id", "visitor_uuid", "initial_status")),
         ("Cart", ("provider", "action", "cart_id", "cart_public_id", "cart_url", "occurred_at")),
         ("Totals", ("currency", "grand_total", "total_discounts")),
     )
     form_hint = (
-        "Drip needs an email or a Drip person ID; when both are set, Drip ignores the email."
+        "Drip needs an email, a Drip person ID or a visitor UUID (an anonymous visitor's "
+        "cart); when a person ID is set, Drip ignores the email."
     )
     line_total_field = "total"
 
