@@ -114,6 +114,8 @@ def add_arguments(commands: Commands) -> None:
                             help="update: create a contact for a new email")  # fmt: skip
     bronto_cmd.add_argument("--timeout", type=seconds, metavar="S")
     bronto_cmd.add_argument("--json", action="store_true", help="print the full result as JSON")
+    bronto_cmd.add_argument("--no-validate", action="store_true",
+                            help="update: send even if the cart breaks Update's rules")  # fmt: skip
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -340,6 +342,19 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         document = document.model_copy(update={"payload": payload})
     if operation is CartOperation.UPDATE and args.cart is None:
         raise CliError("update sends a cart: give the CART file.", EXIT_INVALID)
+    if operation is CartOperation.UPDATE and not args.no_validate:
+        # Update's own rules: nothing is required (customerCartId is not even sent).
+        from app.providers.bronto.provider import BrontoProvider
+
+        bronto_api = get_provider("bronto")
+        assert isinstance(bronto_api, BrontoProvider)
+        checked = bronto_api.validate_update(document.payload)
+        if not checked.ok:
+            print(f"{args.cart}: not sent: {len(checked.errors)} problem(s)", file=err)
+            for where, message in checked.errors.items():
+                print(f"  {where or '(cart)'}: {message}", file=err)
+            print("  (use --no-validate to send it anyway)", file=err)
+            return EXIT_INVALID
     profile = ProfileStore().get(args.profile)
     options = {"createContact": True} if args.create_contact else {}
     overrides = Overrides(base_url=args.base_url, token_url=args.auth_url, timeout=args.timeout,

@@ -37,8 +37,8 @@ __all__ = [
     "findings",
     "present",
     "upgrade_legacy_keys",
-    "whole_numbers",
     "validate_payload",
+    "whole_numbers",
 ]
 
 Loc = tuple[str | int, ...]

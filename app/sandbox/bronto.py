@@ -319,14 +319,13 @@ class BrontoApi:
         data = _parse_object(body)
         if cart.status in TERMINAL:
             raise _Refused(409, f"The cart is {cart.status} and can no longer be updated")
-        # A partial update: properties not included remain unchanged.
+        # A partial update: properties not included remain unchanged. Update's body has no
+        # customerCartId (a cart is named by its cartId): one sent is not taken, so an update
+        # never renames the cart [INFER: the documented Update has no such property].
+        data = {k: v for k, v in data.items() if k != "customerCartId"}
         merged = {**cart.fields, **data}
         fields, has_tracking = self._checked(merged, ignore_tid)
         with self._lock:
-            customer_id = fields["customerCartId"]
-            for other in self._carts.values():
-                if other is not cart and other.fields.get("customerCartId") == customer_id:
-                    raise _Refused(409, f"A cart with customerCartId {customer_id} already exists")
             if fields.get("emailAddress") != cart.fields.get("emailAddress"):
                 cart.contact_id = self._contact(fields.get("emailAddress"), create_contact)
             cart.fields = fields

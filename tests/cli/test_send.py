@@ -290,3 +290,24 @@ def test_bronto_cart_actions_after_add_cart(home: Path, server: SandboxServer) -
     assert "Fiddle needs Bronto's cartId" in missing.stderr
     rows = json.loads(cli(home, "history", "--json", "--limit", "1").stdout.splitlines()[0])
     assert rows["operation"] == "search" and rows["response"]["status"] == 204
+
+
+def test_bronto_update_is_checked_with_updates_own_rules(
+    home: Path, server: SandboxServer, tmp_path: Path
+) -> None:
+    url = ("--base-url", server.url)
+    added = cli(home, "send", BRONTO_CART, *url)
+    cart_id = added.stdout.splitlines()[1].rsplit(" · ", 1)[1]
+    partial = tmp_path / "partial.cart.json"
+    partial.write_text('{"provider": "bronto", "payload": {"grandTotal": 3}}')
+    # No customerCartId: Add Cart would refuse it, Update requires nothing.
+    updated = cli(home, "bronto", "update", str(partial), "--cart-id", cart_id, *url)
+    assert updated.returncode == 0, updated.stderr
+    broken = tmp_path / "broken.cart.json"
+    broken.write_text('{"provider": "bronto", "payload": {"emailAddress": "nope"}}')
+    refused = cli(home, "bronto", "update", str(broken), "--cart-id", cart_id, *url)
+    assert refused.returncode == 2
+    assert "not sent: 1 problem(s)" in refused.stderr and "emailAddress" in refused.stderr
+    anyway = cli(home, "bronto", "update", str(broken), "--cart-id", cart_id, *url,
+                 "--no-validate")  # fmt: skip
+    assert anyway.returncode == 1  # the sandbox's own 400

@@ -132,3 +132,27 @@ def test_expire_an_abandoned_cart(profile: Profile, sender: Sender) -> None:
     assert expired.status == 204
     got = sender.operate(Op.GET, profile, cart_id=cart_id)
     assert cart_state(got.status or 0, got.body).status == "EXPIRED"
+
+
+def test_update_sends_the_documented_update_body(
+    server: SandboxServer, profile: Profile, sender: Sender
+) -> None:
+    """Update's body has no customerCartId (the cart is named by its cartId), and nothing in it
+    is required; the sandbox never lets an update rename the cart."""
+    from app.domain import jsonfmt
+    from app.providers.bronto.provider import BrontoProvider
+
+    cart_id = str(sender.send(BRONTO, profile).provider_id)
+    renamed = {**BRONTO.payload, "customerCartId": "another-id", "grandTotal": 1}
+    document = BRONTO.model_copy(update={"payload": renamed})
+    planned = sender.preview_operation(Op.UPDATE, profile, cart_id=cart_id, document=document)
+    assert "customerCartId" not in jsonfmt.loads(planned.body)
+    result = sender.operate(Op.UPDATE, profile, cart_id=cart_id, document=document)
+    assert result.status == 200
+    kept = jsonfmt.loads(result.body)
+    assert kept["customerCartId"] == BRONTO.payload["customerCartId"] and kept["grandTotal"] == 1
+    bronto = BrontoProvider()
+    assert bronto.validate_update({"grandTotal": 2}).ok
+    assert not bronto.validate({"grandTotal": 2}).ok  # Add Cart needs a customerCartId
+    bad = bronto.validate_update({"emailAddress": "nope"})
+    assert list(bad.errors) == ["emailAddress"]

@@ -117,7 +117,11 @@ def build_operation(
         typed = provider.options(options)
         flags = typed.model_dump() if typed is not None else {}
         url += "?" + urlencode({k: str(bool(v)).lower() for k, v in flags.items()})
-    body = provider.body(payload) if spec.body else b""
+    body = b""
+    if spec.body:
+        # Update's documented body has no customerCartId: the cart is named by its cartId.
+        sent = provider.update_payload(payload) if isinstance(payload, Mapping) else payload
+        body = provider.body(sent)
     headers = provider._json_headers(f"Bearer {token or PLACEHOLDER_SECRET}")
     if not spec.body:
         headers = tuple((k, v) for k, v in headers if k != "Content-Type")

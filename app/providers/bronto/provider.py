@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.domain import jsonfmt
+from app.domain.validation import Validation
 from app.providers.base import (
     PLACEHOLDER_SECRET,
     Credentials,
@@ -55,6 +56,26 @@ class BrontoProvider(Provider):
         ("Advanced", ("originIp", "originUserAgent")),
     )
     line_total_field = "totalPrice"
+
+    # Update Cart's documented body (help.bronto.com, r_api_rest_carts_update): the Cart
+    # without customerCartId — a cart is updated by its cartId — and "No properties are
+    # required". Line items, when an update sends them, are line items as in Add Cart [INFER].
+    UPDATE_LEAVES_OUT = ("customerCartId",)
+
+    def update_payload(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The body an Update sends: the cart as the form has it, less what Update has not."""
+        return {k: v for k, v in payload.items() if k not in self.UPDATE_LEAVES_OUT}
+
+    def validate_update(self, payload: Any) -> Validation:
+        """Update's own rules: no cart field is required; everything sent follows the field
+        rules (and line items Add Cart's)."""
+        if not isinstance(payload, Mapping):
+            return self.validate(payload)
+        checked = self.validate({**self.update_payload(payload), "customerCartId": "-"})
+        return Validation(
+            tuple(i for i in checked.issues if i.loc[:1] != ("customerCartId",)),
+            checked.warning_issues,
+        )
 
     def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
         sale = amount(item.get("salePrice"))

@@ -226,7 +226,11 @@ class DripCart(PayloadModel):
         # Decision 7 (shared/reference): one of the three identifies the shopper; a cart with
         # only a visitor_uuid is an anonymous visitor's.
         if not any(present(data, name) for name in ("person_id", "email", "visitor_uuid")):
-            yield ("email",), "presence_error", "(or a Drip person ID, or a visitor UUID) is required"
+            yield (
+                ("email",),
+                "presence_error",
+                "(or a Drip person ID, or a visitor UUID) is required",
+            )
 
     @classmethod
     def check_warnings(cls, data: Mapping[str, Any]) -> Iterable[CheckResult]:
