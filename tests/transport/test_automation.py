@@ -5,13 +5,10 @@ public one; without it, a host other than this machine is refused and the variab
 from __future__ import annotations
 
 import base64
-import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -26,38 +23,17 @@ from app.providers import load_cart
 from app.sandbox import config as creds
 from app.secrets import MemorySecretStore, MissingSecrets
 from app.transport import Overrides, Sender
+from tests.recorder import recording_server
 
 DRIP = load_cart(sample_cart("drip")).document
 BRONTO = load_cart(sample_cart("bronto")).document
 REAL_KEY = "k-real-7f3a9c"
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    seen: list[dict[str, Any]]
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.seen.append({"path": self.path, "headers": dict(self.headers.items()), "body": body})
-        answer = json.dumps({"request_id": "r-1"}).encode()
-        self.send_response(202)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-
 @pytest.fixture
 def recorder() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    seen: list[dict[str, Any]] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("R", (_Recorder,), {"seen": seen}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    server.shutdown()
-    server.server_close()
+    with recording_server() as (address, seen):
+        yield f"http://{address}", seen
 
 
 def test_the_environments_key_goes_on_the_wire_from_the_command_line(
@@ -73,7 +49,7 @@ def test_the_environments_key_goes_on_the_wire_from_the_command_line(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     (request,) = seen
-    assert request["path"] == "/v3/777/shopper_activity/cart"
+    assert request["target"] == "/v3/777/shopper_activity/cart"
     # Before: the sandbox's public key, and a 401 with no hint.
     expected = "Basic " + base64.b64encode(f"{REAL_KEY}:".encode()).decode()
     assert request["headers"]["Authorization"] == expected

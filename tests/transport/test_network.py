@@ -4,11 +4,8 @@ user profile whose secret would travel over plain http."""
 
 from __future__ import annotations
 
-import json
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,38 +21,15 @@ from app.secrets import MemorySecretStore
 from app.transport import Overrides, Sender
 from app.transport.network import route_for
 from app.transport.send import make_client
+from tests.recorder import recording_server
 
 DRIP = load_cart(sample_cart("drip")).document
 
 
-class _Proxy(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    seen: list[dict[str, Any]]
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self.seen.append({"target": self.path, "headers": dict(self.headers.items())})
-        body = json.dumps({"request_id": "via-proxy"}).encode()
-        self.send_response(202)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture
 def proxy() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    seen: list[dict[str, Any]] = []
-    handler = type("Recording", (_Proxy,), {"seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}", seen
-    server.shutdown()
-    server.server_close()
+    with recording_server("via-proxy") as recorded:
+        yield recorded
 
 
 @pytest.fixture(autouse=True)
