@@ -27,6 +27,7 @@ from app.transport.result import ErrorKind, SendResult
 
 if TYPE_CHECKING:
     from app.cli.args import Commands
+    from app.domain.validation import Validation
     from app.profiles import Profile
     from app.transport import Overrides, Sender
 
@@ -279,14 +280,10 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.secrets import SecretStoreError
 
     document, profile, overrides, sender = _setup(args)
-    if not args.no_validate:
-        result = get_provider(document.provider).validate(document.payload)
-        if not result.ok:
-            print(f"{args.cart}: not sent: {len(result.errors)} problem(s)", file=err)
-            for where, message in result.errors.items():
-                print(f"  {where or '(cart)'}: {message}", file=err)
-            print("  (use --no-validate to send it anyway)", file=err)
-            return EXIT_INVALID
+    if not args.no_validate and _refused(
+        args.cart, get_provider(document.provider).validate(document.payload), err
+    ):
+        return EXIT_INVALID
     from app.cli.history import open_history
     from app.history import record as recording
 
@@ -348,12 +345,7 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         bronto_api = get_provider("bronto")
         assert isinstance(bronto_api, BrontoProvider)
-        checked = bronto_api.validate_update(document.payload)
-        if not checked.ok:
-            print(f"{args.cart}: not sent: {len(checked.errors)} problem(s)", file=err)
-            for where, message in checked.errors.items():
-                print(f"  {where or '(cart)'}: {message}", file=err)
-            print("  (use --no-validate to send it anyway)", file=err)
+        if _refused(args.cart, bronto_api.validate_update(document.payload), err):
             return EXIT_INVALID
     profile = ProfileStore().get(args.profile)
     options = {"createContact": True} if args.create_contact else {}
@@ -392,6 +384,17 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if described:
             print(f"Cart: {described}", file=out)
     return _exit_code(result)
+
+
+def _refused(path: Path, checked: Validation, err: TextIO) -> bool:
+    """Whether the cart breaks the rules it was checked with; if so, each problem on stderr."""
+    if checked.ok:
+        return False
+    print(f"{path}: not sent: {len(checked.errors)} problem(s)", file=err)
+    for where, message in checked.errors.items():
+        print(f"  {where or '(cart)'}: {message}", file=err)
+    print("  (use --no-validate to send it anyway)", file=err)
+    return True
 
 
 def _print_result(result: SendResult, profile: str, out: TextIO, err: TextIO) -> None:

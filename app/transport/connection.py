@@ -42,7 +42,7 @@ def check_connection(
     with make_client(timeout, transport) as client:
         if profile.provider == "bronto":
             try:
-                BrontoTokens().token(
+                BrontoTokens().obtain(
                     client,
                     token_url,
                     secrets.get("bronto_client_id") or "",

@@ -59,22 +59,6 @@ class BrontoTokens:
             if cached is not None:
                 cached.expires_at = 0.0  # keep the refresh token
 
-    def token(
-        self,
-        client: httpx.Client,
-        token_url: str,
-        client_id: str,
-        client_secret: str,
-        timeout: float = 30.0,
-        *,
-        deadline: Deadline | None = None,
-        cancel: CancelToken | None = None,
-    ) -> str:
-        """A valid access token: the cached one, a refreshed one, or a new one. Every fetch is
-        bounded by ``deadline`` (default: ``timeout`` from now) and the token answer's cap."""
-        return self.obtain(client, token_url, client_id, client_secret, timeout,
-                           deadline=deadline, cancel=cancel)[0]  # fmt: skip
-
     def obtain(
         self,
         client: httpx.Client,
@@ -86,7 +70,9 @@ class BrontoTokens:
         deadline: Deadline | None = None,
         cancel: CancelToken | None = None,
     ) -> tuple[str, bool]:
-        """``token()``, and whether it was fetched just now (False: it came from the cache)."""
+        """A valid access token — the cached one, a refreshed one, or a new one — and whether
+        it was fetched just now (False: it came from the cache). Every fetch is bounded by
+        ``deadline`` (default: ``timeout`` from now) and the token answer's cap."""
         deadline = deadline or Deadline.after(timeout)
         key = (token_url, client_id)
         with self._lock:
