@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 __all__ = [
     "MAX_SECONDS",
+    "SANDBOX_MODE_HELP",
     "Parser",
+    "add_sandbox_mode",
     "count",
     "days",
     "output_file",
     "port",
     "row_id",
+    "sandbox_mode",
     "seconds",
     "seconds_of_life",
     "speed",
@@ -40,6 +43,8 @@ class Parser(argparse.ArgumentParser):
 
 
 if TYPE_CHECKING:
+    from app.domain.sandbox_marks import SandboxMode
+
     Commands = argparse._SubParsersAction[Parser]  # the sub-command table add_parser is on
 
 
@@ -103,6 +108,29 @@ def count(low: int, high: int, what: str = "a whole number") -> Callable[[str], 
 row_id = count(1, _MAX_ROW, "a history entry number")
 days = count(0, 36500, "a number of days")
 port = count(0, 65535, "a port number (0 = any free one)")
+
+
+def sandbox_mode(text: str) -> SandboxMode:
+    """``real``, ``explain``, ``strict`` or ``explain+strict``: how the built-in sandbox
+    answers."""
+    from app.domain.sandbox_marks import SandboxMode
+
+    try:
+        return SandboxMode.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+SANDBOX_MODE_HELP = (
+    "how the built-in sandbox answers: real (default: as Drip and Bronto most likely do), "
+    "explain (refusals field by field, in the sandbox's words), strict (Bronto: refuse numeric "
+    "strings, unknown keys, odd query booleans), or explain+strict"
+)
+
+
+def add_sandbox_mode(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sandbox", type=sandbox_mode, dest="sandbox_mode", metavar="MODE",
+                        help=SANDBOX_MODE_HELP)  # fmt: skip
 
 
 def url(text: str) -> str:

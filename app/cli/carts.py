@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from app.cli.args import seconds, url
+from app.cli.args import add_sandbox_mode, seconds, url
 from app.cli.common import (
     EXIT_HTTP,
     EXIT_INVALID,
@@ -54,6 +54,17 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--timeout", type=seconds, metavar="S",
                         help="seconds to wait for an answer (at most 600)")  # fmt: skip
+    add_sandbox_mode(parser)
+
+
+def embedded_only(profile: Profile, overrides: Overrides) -> None:
+    """``--sandbox`` says how the built-in sandbox answers: refused for anything else."""
+    if overrides.sandbox_mode is not None and (not profile.sandbox or overrides.base_url):
+        raise CliError(
+            f"--sandbox {overrides.sandbox_mode.label} applies only to the built-in sandbox "
+            "(a sandbox profile, without --base-url).",
+            EXIT_INVALID,
+        )
 
 
 def add_arguments(commands: Commands) -> None:
@@ -114,6 +125,7 @@ def add_arguments(commands: Commands) -> None:
     bronto_cmd.add_argument("--create-contact", action="store_true",
                             help="update: create a contact for a new email")  # fmt: skip
     bronto_cmd.add_argument("--timeout", type=seconds, metavar="S")
+    add_sandbox_mode(bronto_cmd)
     bronto_cmd.add_argument("--json", action="store_true", help="print the full result as JSON")
     bronto_cmd.add_argument("--no-validate", action="store_true",
                             help="update: send even if the cart breaks Update's rules")  # fmt: skip
@@ -220,7 +232,9 @@ def _setup(args: argparse.Namespace) -> tuple[CartDocument, Profile, Overrides, 
         account_id=args.account_id,
         timeout=args.timeout,
         options=options,
+        sandbox_mode=args.sandbox_mode,
     )
+    embedded_only(profile, overrides)
     return document, profile, overrides, Sender()
 
 
@@ -350,7 +364,8 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     profile = ProfileStore().get(args.profile)
     options = {"createContact": True} if args.create_contact else {}
     overrides = Overrides(base_url=args.base_url, token_url=args.auth_url, timeout=args.timeout,
-                          options=options)  # fmt: skip
+                          options=options, sandbox_mode=args.sandbox_mode)  # fmt: skip
+    embedded_only(profile, overrides)
     sender = Sender()
     history = open_history(err)
     try:
@@ -411,10 +426,12 @@ def _print_result(result: SendResult, profile: str, out: TextIO, err: TextIO) ->
     if result.ok:
         ident = f" · {result.provider_id}" if result.provider_id else ""
         print(head + ident, file=out)
-        return
-    print(head, file=out)
-    for attribute, message in result.problems:
-        print(f"  {attribute + ': ' if attribute else ''}{message}", file=out)
+    else:
+        print(head, file=out)
+        for attribute, message in result.problems:
+            print(f"  {attribute + ': ' if attribute else ''}{message}", file=out)
+    for note in result.sandbox_notes:
+        print(f"  {note}", file=out)
 
 
 def _exit_code(result: SendResult) -> int:

@@ -27,7 +27,15 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__
-from app.cli.args import Parser, count, port, seconds_of_life, utf8_streams
+from app.cli.args import (
+    SANDBOX_MODE_HELP,
+    Parser,
+    count,
+    port,
+    sandbox_mode,
+    seconds_of_life,
+    utf8_streams,
+)
 from app.cli.common import EXIT_INVALID, EXIT_OK, SANDBOX_PORT, CliError
 from app.domain.errors import CartComposerError
 
@@ -81,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="lifetime of Bronto access tokens",
     )
+    sandbox.add_argument("--mode", type=sandbox_mode, metavar="MODE", help=SANDBOX_MODE_HELP)
     return parser
 
 
@@ -93,6 +102,8 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config = SandboxConfig(
         drip_hourly_limit=args.drip_hourly_limit, bronto_token_lifetime=args.token_lifetime
     )
+    if args.mode is not None:
+        config.mode = args.mode
     server = SandboxServer(Sandbox(config), port=args.port)
     try:
         url = server.start()
@@ -100,6 +111,7 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"The sandbox could not listen on 127.0.0.1:{args.port}: {exc.strerror}.", file=err)
         return EXIT_INVALID
     print(f"Cart Composer sandbox listening on {url}  (Ctrl-C stops it)", file=out)
+    print(f"  Mode:   {config.mode.label}", file=out)
     print(
         f"  Drip:   account {creds.DRIP_ACCOUNT_ID}, API key {creds.DRIP_API_KEY}\n"
         f"  Bronto: client id {creds.BRONTO_CLIENT_ID}, secret {creds.BRONTO_CLIENT_SECRET}, "

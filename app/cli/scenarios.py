@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from app.cli.args import Commands
 
-from app.cli.args import count, speed, url
+from app.cli.args import add_sandbox_mode, count, speed, url
+from app.cli.carts import embedded_only
 from app.cli.common import (
     EXIT_HTTP,
     EXIT_INVALID,
@@ -44,6 +45,7 @@ def add_arguments(commands: Commands) -> None:
     run_cmd.add_argument("--base-url", type=url, metavar="URL",
                          help="override the profiles' base URL")  # fmt: skip
     run_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
+    add_sandbox_mode(run_cmd)
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -55,8 +57,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenario = load_scenario(args.scenario)
     history = open_history(err)
     overrides = None
-    if args.base_url or args.auth_url:
-        overrides = Overrides(base_url=args.base_url, token_url=args.auth_url)
+    if args.base_url or args.auth_url or args.sandbox_mode:
+        overrides = Overrides(base_url=args.base_url, token_url=args.auth_url,
+                              sandbox_mode=args.sandbox_mode)  # fmt: skip
+        if args.sandbox_mode and args.base_url:
+            embedded_only(ProfileStore().get("sandbox-drip"), overrides)
+        if args.sandbox_mode and args.profile:
+            embedded_only(ProfileStore().get(args.profile), overrides)
 
     def show(event: StepEvent) -> None:
         if event.state == "started":
@@ -121,6 +128,7 @@ def add_bulk_arguments(commands: Commands) -> None:
     bulk_cmd.add_argument("--base-url", type=url, metavar="URL",
                           help="override the profile's base URL")  # fmt: skip
     bulk_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
+    add_sandbox_mode(bulk_cmd)
 
 
 def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -134,8 +142,10 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if profile.provider != args.provider:
         raise CliError(f"“{profile.name}” is a {profile.provider} profile.", EXIT_INVALID)
     overrides = None
-    if args.base_url or args.auth_url:
-        overrides = Overrides(base_url=args.base_url, token_url=args.auth_url)
+    if args.base_url or args.auth_url or args.sandbox_mode:
+        overrides = Overrides(base_url=args.base_url, token_url=args.auth_url,
+                              sandbox_mode=args.sandbox_mode)  # fmt: skip
+        embedded_only(profile, overrides)
     history = open_history(err)
     last = [0]
 

@@ -25,6 +25,7 @@ from app.domain.validation import Issue, Validation, format_path
 
 __all__ = [
     "CheckResult",
+    "FieldFacts",
     "FieldSpec",
     "Finding",
     "Loc",
@@ -33,8 +34,10 @@ __all__ = [
     "canonical",
     "child_model",
     "custom_key_problem",
+    "field_facts",
     "field_specs",
     "findings",
+    "lookup",
     "present",
     "upgrade_legacy_keys",
     "validate_payload",
@@ -525,6 +528,47 @@ def _kind_of(info: FieldInfo) -> Kind:
         if isinstance(item, Kind):
             return item
     return Kind.ITEMS if _find_model(info.annotation) is not None else Kind.TEXT
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    """What the model says of the key at one place of a payload (for an emulator that answers
+    as a service with this schema would)."""
+
+    known: bool  # a field of its object's model, not a custom key
+    required: bool
+    kind: Kind | None  # None: not a field (a custom key, or an array's element)
+    choices: tuple[str, ...] = ()
+    renamed_to: str | None = None  # an old name the model still recognises
+
+
+def lookup(payload: Any, loc: Loc) -> tuple[bool, Any]:
+    """Whether ``payload`` has a value at ``loc`` (a null counts), and the value."""
+    for part in loc:
+        try:
+            payload = payload[part]
+        except (KeyError, IndexError, TypeError):
+            return False, None
+    return True, payload
+
+
+def field_facts(root: type[PayloadModel], loc: Loc) -> FieldFacts:
+    """The facts of the field at ``loc`` (``("items", 0, "price")``)."""
+    owner, name = _model_at(root, loc)
+    if loc and isinstance(loc[-1], int):
+        return FieldFacts(known=True, required=False, kind=None)
+    if owner is None or name is None:
+        return FieldFacts(known=False, required=False, kind=None)
+    info = owner.model_fields.get(name)
+    if info is None:
+        return FieldFacts(known=False, required=False, kind=None,
+                          renamed_to=owner.legacy_keys.get(name))  # fmt: skip
+    return FieldFacts(
+        known=True,
+        required=info.is_required(),
+        kind=_kind_of(info),
+        choices=_choices_of(info.annotation),
+    )
 
 
 def field_specs(model: type[PayloadModel]) -> list[FieldSpec]:

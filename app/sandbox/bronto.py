@@ -5,7 +5,15 @@ Faithful to api-notes.md §2.2-2.6: auth failures are 403 (never 401), errors tr
 empty body, the token request is form-encoded and answers only access_token, refresh_token and
 expires_in; Search answers 204 for no match; Delete answers 204 even for unknown carts.
 Inferences, marked [INFER] where made: line-item ``position`` counts from 0; setting ``phase``
-to ORDER_COMPLETE completes the cart (status COMPLETE), as Bronto's connector pairs them.
+to ORDER_COMPLETE completes the cart (status COMPLETE), as Bronto's connector pairs them. An
+answer that shows an inference says so in an ``X-Sandbox-Assumption`` header.
+
+The real answers (the default mode): a 403 is bare — no reason text for 403 is documented
+anywhere, so the sandbox's reasons (unknown, expired, wrong scheme, scope) are Explain mode's,
+marked ``X-Sandbox-Explain``. Bronto is a Java service: a number sent as a string ("16.99") is
+read as the number, unknown keys are ignored and a query boolean other than "true" is false,
+as Jackson and JAX-RS do by default [INFER]; strict mode refuses all three (400), as the
+sandbox did before.
 """
 
 from __future__ import annotations
@@ -15,16 +23,21 @@ import secrets
 import threading
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 
 from app.domain import jsonfmt
+from app.domain.fieldtypes import Kind
+from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER
 from app.domain.validation import Issue
 from app.providers import get_provider
+from app.providers.bronto.models import BrontoCart
+from app.providers.schema import field_facts, lookup
 from app.sandbox import config as creds
-from app.sandbox.config import SandboxConfig
+from app.sandbox.config import SandboxConfig, SandboxMode
 from app.sandbox.emulator import json_response, utc_stamp
 
 __all__ = ["STATUSES", "BrontoApi"]
@@ -133,19 +146,38 @@ class _Cart:
         return _ordered(values, _CART_ORDER)
 
 
+def _header_text(text: str) -> str:
+    """``text`` as a header value: header values travel as Latin-1 at most, and a CR or LF from
+    the client's own keys would break the header, so printable ASCII only."""
+    text = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
+    return "".join(ch if " " <= ch <= "~" else "?" for ch in text)
+
+
 def _ordered(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     """``values`` in the response schema's order, unset (None) ones left out."""
     return {key: values[key] for key in order if values.get(key) is not None}
 
 
-class _Refused(Exception):
-    """A request the service turns down: status and the X-Reason text."""
+EXPLAINED = (EXPLAIN_HEADER, "sandbox explanation, not Bronto's wording")
+_POSITIONS = "line items' position counts from 0 (Bronto's documents do not say)"
+_COMPLETE = (
+    "status COMPLETE because phase is ORDER_COMPLETE: Bronto's connector sets both; no Bronto "
+    "document says the service does"
+)
 
-    def __init__(self, status: int, reason: str, site_known: bool = True) -> None:
+
+class _Refused(Exception):
+    """A request the service turns down: status and the X-Reason text. ``explained``: the
+    real service gives no reason (only Explain mode sends this one)."""
+
+    def __init__(
+        self, status: int, reason: str, site_known: bool = True, *, explained: bool = False
+    ) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.site_known = site_known
+        self.explained = explained
 
 
 class BrontoApi:
@@ -172,11 +204,7 @@ class BrontoApi:
     ) -> httpx.Response:
         site = creds.BRONTO_SITE_ID if site_known else "null"
         text = f"ServiceExceptionMessage{{siteId={site}, statusCode={status}, reason={reason}}}"
-        # Header values travel as Latin-1 at most, and a CR or LF from the client's own keys
-        # would break the header: keep them printable ASCII.
-        text = text.translate(_ASCII).encode("ascii", "replace").decode("ascii")
-        text = "".join(ch if " " <= ch <= "~" else "?" for ch in text)
-        return httpx.Response(status, headers=[("X-Reason", text), *headers])
+        return httpx.Response(status, headers=[("X-Reason", _header_text(text)), *headers])
 
     # --- OAuth2 ----------------------------------------------------------------------------
 
@@ -238,57 +266,74 @@ class BrontoApi:
     def _authorize(self, request: httpx.Request, scopes: frozenset[str]) -> None:
         header = request.headers.get("authorization")
         if header is None:
-            raise _Refused(403, "No authorization header was provided", site_known=False)
+            raise _Refused(403, "No authorization header was provided", False, explained=True)
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "bearer":
-            raise _Refused(
-                403, f"Authorization scheme {scheme} is not supported; use Bearer", False
-            )
+            raise _Refused(403, f"Authorization scheme {scheme} is not supported; use Bearer",
+                           False, explained=True)  # fmt: skip
         with self._lock:
             token = self._tokens.get(value.strip())
         if token is None:
-            raise _Refused(403, "The access token is unknown", site_known=False)
+            raise _Refused(403, "The access token is unknown", False, explained=True)
         if token.expires_at <= self._config.clock():
-            raise _Refused(403, "The access token has expired")
+            raise _Refused(403, "The access token has expired", explained=True)
         if not token.scopes & scopes:
-            raise _Refused(403, f"The access token lacks the scope {' or '.join(sorted(scopes))}")
+            raise _Refused(403, f"The access token lacks the scope {' or '.join(sorted(scopes))}",
+                           explained=True)  # fmt: skip
 
     # --- carts -----------------------------------------------------------------------------
 
-    def carts(self, request: httpx.Request, body: bytes) -> httpx.Response:
+    def carts(self, request: httpx.Request, body: bytes, mode: SandboxMode) -> httpx.Response:
+        assumed: list[str] = []  # what the answer shows that rests on the sandbox's guesses
+        try:
+            response = self._route(request, body, mode, assumed)
+        except _Refused as refused:
+            if refused.explained and not mode.explain:
+                return httpx.Response(refused.status)  # [INFER] no reason is documented
+            extra = [EXPLAINED] if refused.explained else []
+            response = self.error(refused.status, refused.reason, extra,
+                                  site_known=refused.site_known)  # fmt: skip
+        if response.status_code in (200, 201) and b'"lineItems"' in response.content:
+            assumed.append(_POSITIONS)
+        if not assumed:
+            return response
+        headers = [*response.headers.multi_items()]
+        headers += [(ASSUMPTION_HEADER, _header_text(text)) for text in dict.fromkeys(assumed)]
+        return httpx.Response(response.status_code, headers=headers, content=response.content)
+
+    def _route(
+        self, request: httpx.Request, body: bytes, mode: SandboxMode, assumed: list[str]
+    ) -> httpx.Response:
         parts = request.url.path.strip("/").split("/")
         method = request.method
-        try:
-            if parts == ["carts"]:
-                if method == "POST":
-                    return self._add(request, body)
-                if method == "GET":
-                    return self._search(request)
-                raise _Refused(405, f"Method {method} is not allowed on /carts")
-            cart_id = parts[1]
-            if len(parts) == 2:
-                if method == "GET":
-                    self._authorize(request, frozenset({READ, WRITE}))
-                    return json_response(200, self._find(cart_id).to_json())
-                if method == "POST":
-                    return self._update(request, body, cart_id)
-                if method == "DELETE":
-                    self._authorize(request, frozenset({WRITE}))
-                    with self._lock:
-                        self._carts.pop(cart_id, None)
-                    return httpx.Response(204)
-                raise _Refused(405, f"Method {method} is not allowed on /carts/{{cartId}}")
-            if len(parts) == 3 and parts[2] in ("abandon", "fiddle"):
-                if method != "PUT":
-                    raise _Refused(405, f"Use PUT for /carts/{{cartId}}/{parts[2]}")
-                return self._transition(request, cart_id, parts[2])
-            if len(parts) == 3 and parts[2] == "expire":
-                if method != "POST":
-                    raise _Refused(405, "Use POST for /carts/{cartId}/expire")
-                return self._expire(request, cart_id)
-            raise _Refused(404, f"No such resource {request.url.path}")
-        except _Refused as refused:
-            return self.error(refused.status, refused.reason, site_known=refused.site_known)
+        if parts == ["carts"]:
+            if method == "POST":
+                return self._add(request, body, mode, assumed)
+            if method == "GET":
+                return self._search(request)
+            raise _Refused(405, f"Method {method} is not allowed on /carts")
+        cart_id = parts[1]
+        if len(parts) == 2:
+            if method == "GET":
+                self._authorize(request, frozenset({READ, WRITE}))
+                return json_response(200, self._find(cart_id).to_json())
+            if method == "POST":
+                return self._update(request, body, cart_id, mode, assumed)
+            if method == "DELETE":
+                self._authorize(request, frozenset({WRITE}))
+                with self._lock:
+                    self._carts.pop(cart_id, None)
+                return httpx.Response(204)
+            raise _Refused(405, f"Method {method} is not allowed on /carts/{{cartId}}")
+        if len(parts) == 3 and parts[2] in ("abandon", "fiddle"):
+            if method != "PUT":
+                raise _Refused(405, f"Use PUT for /carts/{{cartId}}/{parts[2]}")
+            return self._transition(request, cart_id, parts[2])
+        if len(parts) == 3 and parts[2] == "expire":
+            if method != "POST":
+                raise _Refused(405, "Use POST for /carts/{cartId}/expire")
+            return self._expire(request, cart_id)
+        raise _Refused(404, f"No such resource {request.url.path}")
 
     def _find(self, cart_id: str) -> _Cart:
         with self._lock:
@@ -297,11 +342,13 @@ class BrontoApi:
             raise _Refused(404, f"No cart exists with cartId {cart_id}")
         return cart
 
-    def _add(self, request: httpx.Request, body: bytes) -> httpx.Response:
+    def _add(
+        self, request: httpx.Request, body: bytes, mode: SandboxMode, assumed: list[str]
+    ) -> httpx.Response:
         self._authorize(request, frozenset({WRITE}))
-        create_contact, ignore_tid = self._options(request)
+        create_contact, ignore_tid = self._options(request, mode, assumed)
         data = _parse_object(body)
-        fields, has_tracking = self._checked(data, ignore_tid)
+        fields, has_tracking = self._checked(data, ignore_tid, mode, assumed)
         with self._lock:
             customer_id = fields["customerCartId"]
             if any(c.fields.get("customerCartId") == customer_id for c in self._carts.values()):
@@ -312,9 +359,16 @@ class BrontoApi:
             self._carts[cart.cart_id] = cart
             return json_response(201, cart.to_json())
 
-    def _update(self, request: httpx.Request, body: bytes, cart_id: str) -> httpx.Response:
+    def _update(
+        self,
+        request: httpx.Request,
+        body: bytes,
+        cart_id: str,
+        mode: SandboxMode,
+        assumed: list[str],
+    ) -> httpx.Response:
         self._authorize(request, frozenset({WRITE}))
-        create_contact, ignore_tid = self._options(request)
+        create_contact, ignore_tid = self._options(request, mode, assumed)
         cart = self._find(cart_id)
         data = _parse_object(body)
         if cart.status in TERMINAL:
@@ -322,9 +376,12 @@ class BrontoApi:
         # A partial update: properties not included remain unchanged. Update's body has no
         # customerCartId (a cart is named by its cartId): one sent is not taken, so an update
         # never renames the cart [INFER: the documented Update has no such property].
+        if "customerCartId" in data:
+            assumed.append("customerCartId in an Update is ignored: Update's documented body "
+                           "has none, so an update never renames a cart")  # fmt: skip
         data = {k: v for k, v in data.items() if k != "customerCartId"}
         merged = {**cart.fields, **data}
-        fields, has_tracking = self._checked(merged, ignore_tid)
+        fields, has_tracking = self._checked(merged, ignore_tid, mode, assumed)
         with self._lock:
             if fields.get("emailAddress") != cart.fields.get("emailAddress"):
                 cart.contact_id = self._contact(fields.get("emailAddress"), create_contact)
@@ -334,6 +391,7 @@ class BrontoApi:
             )
             if fields.get("phase") == "ORDER_COMPLETE":
                 cart.status = "COMPLETE"  # [INFER] the connector sets both together
+                assumed.append(_COMPLETE)
             cart.updated = utc_stamp()
             return json_response(200, cart.to_json())
 
@@ -397,7 +455,9 @@ class BrontoApi:
 
     # --- checks ----------------------------------------------------------------------------
 
-    def _options(self, request: httpx.Request) -> tuple[bool, bool]:
+    def _options(
+        self, request: httpx.Request, mode: SandboxMode, assumed: list[str]
+    ) -> tuple[bool, bool]:
         values = []
         for name in ("createContact", "ignoreInvalidTid"):
             raw = request.url.params.get(name)
@@ -405,13 +465,22 @@ class BrontoApi:
                 values.append(False)
             elif raw.lower() in ("true", "false"):
                 values.append(raw.lower() == "true")
-            else:
+            elif mode.strict:
                 raise _Refused(400, f"The query parameter {name} must be true or false")
+            else:
+                # JAX-RS reads a Boolean query parameter with Boolean.valueOf [INFER]
+                values.append(False)
+                assumed.append(f"{name}={raw[:40]} read as false, as Java's Boolean.valueOf "
+                               "does (strict mode refuses it)")  # fmt: skip
         return values[0], values[1]
 
-    def _checked(self, data: dict[str, Any], ignore_tid: bool) -> tuple[dict[str, Any], bool]:
+    def _checked(
+        self, data: dict[str, Any], ignore_tid: bool, mode: SandboxMode, assumed: list[str]
+    ) -> tuple[dict[str, Any], bool]:
         """The fields to store and whether tracking is valid; ``_Refused`` (400) otherwise."""
         provider = get_provider("bronto")
+        if not mode.strict:
+            data = _lenient(data, assumed)
         result = provider.validate(data)
         tracking = [i for i in result.issues if i.loc[:1] and i.loc[0] in _TRACKING_FIELDS]
         others = [i for i in result.issues if i not in tracking]
@@ -451,6 +520,65 @@ class BrontoApi:
             )
         self._contacts[key] = str(uuid.uuid4())
         return self._contacts[key]
+
+
+_NUMBER_KINDS = frozenset({Kind.MONEY, Kind.NUMBER, Kind.INTEGER})
+
+
+def _lenient(data: dict[str, Any], assumed: list[str]) -> dict[str, Any]:
+    """``data`` as a Java service with Jackson's defaults most likely reads it [INFER]: a
+    number sent as a string is the number ("16.99" → 16.99; "2" → 2 for a whole-number
+    field), an unknown key is ignored. Each change is said in ``assumed``."""
+    result = get_provider("bronto").validate(data)
+    changed: list[tuple[tuple[str | int, ...], Any]] = []  # (where, new value or _DROP)
+    for issue in result.issues:
+        if not issue.loc:
+            continue
+        facts = field_facts(BrontoCart, issue.loc)
+        there, value = lookup(data, issue.loc)
+        if not there:
+            continue
+        if not facts.known and issue.code == "format_error":
+            changed.append((issue.loc, _DROP))
+            assumed.append(f"{issue.path} is not a Bronto field and was ignored, as Jackson "
+                           "ignores unknown properties when so configured (strict mode "
+                           "refuses it)")  # fmt: skip
+        elif issue.code == "type_error" and facts.kind in _NUMBER_KINDS and isinstance(value, str):
+            number = _number(value, whole=facts.kind is Kind.INTEGER)
+            if number is not None:
+                changed.append((issue.loc, number))
+                sent = jsonfmt.dumps(value[:40], indent=None)
+                assumed.append(
+                    f"{issue.path} sent as the string {sent} was read as a number, as Jackson "
+                    "coerces scalars (strict mode refuses it)"
+                )
+    if not changed:
+        return data
+    copied: dict[str, Any] = jsonfmt.loads(jsonfmt.dumps(data, indent=None))
+    for loc, new in changed:
+        parent: Any = copied
+        for part in loc[:-1]:
+            parent = parent[part]
+        if new is _DROP:
+            del parent[loc[-1]]
+        else:
+            parent[loc[-1]] = new
+    return copied
+
+
+_DROP = object()
+
+
+def _number(text: str, *, whole: bool) -> Decimal | int | None:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    if whole:
+        return int(number) if number == number.to_integral_value() else None
+    return number
 
 
 def _parse_object(body: bytes) -> dict[str, Any]:

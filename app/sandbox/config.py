@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from app.domain.sandbox_marks import REAL, SandboxMode
+
 __all__ = [
     "BRONTO_CLIENT_ID",
     "BRONTO_CLIENT_SECRET",
@@ -20,7 +22,9 @@ __all__ = [
     "DRIP_ACCOUNT_ID",
     "DRIP_API_KEY",
     "KNOWN_CONTACT",
+    "REAL",
     "SandboxConfig",
+    "SandboxMode",
 ]
 
 DRIP_ACCOUNT_ID = "9999999"
@@ -52,3 +56,5 @@ class SandboxConfig:
     bronto_refresh_lifetime: float = 30 * 24 * 3600.0
     # Seconds, monotonic; tests pass a fake clock to expire tokens without waiting.
     clock: Callable[[], float] = field(default=time.monotonic)
+    # How a door answers unless it is opened with a mode of its own.
+    mode: SandboxMode = REAL

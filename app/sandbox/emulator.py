@@ -26,10 +26,16 @@ import httpx
 from app.domain import jsonfmt
 from app.domain.redaction import MASK, mask_header_value
 from app.sandbox import config as creds
-from app.sandbox.config import SandboxConfig
+from app.sandbox.config import SandboxConfig, SandboxMode
 from app.sandbox.faults import Fault, FaultError
 
-__all__ = ["ConnectionDropped", "RecordedRequest", "Sandbox", "json_response"]
+__all__ = ["ANSWER_ID", "NOTES", "ConnectionDropped", "RecordedRequest", "Sandbox", "json_response"]
+
+# The key of ``httpx.Response.extensions`` under which an API puts what the request log should
+# say of an answer (a cart Drip accepted but would not process, an assumption it made).
+NOTES = "sandbox_notes"
+# ... and under which the id its answer gave (Drip's request_id), to find those notes by.
+ANSWER_ID = "sandbox_answer_id"
 
 # Form fields whose values are secrets: masked in the request log.
 _SECRET_FORM_FIELDS = frozenset({"client_secret", "refresh_token", "password"})
@@ -41,6 +47,7 @@ _SECRET_FORM_FIELDS = frozenset({"client_secret", "refresh_token", "password"})
 LOG_LIMIT = 5000
 LOG_BODY_CAP = 2 * 1024 * 1024
 LOG_BYTES = 64 * 1024 * 1024
+_NOTES_KEPT = 50  # of one request's notes (a batch of 1,000 failed carts keeps the first 50)
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):
@@ -65,6 +72,11 @@ class RecordedRequest:
     status: int | None  # None: the connection was dropped
     fault: dict[str, Any] | None
     body_size: int = 0  # the size that came
+    mode: str = "real"  # the door's SandboxMode label
+    # What the sandbox knows of this request that its answer does not say (a queued Drip cart
+    # that would fail processing, a batch's failed carts, a renamed key kept as an attribute).
+    notes: tuple[str, ...] = ()
+    answer_id: str | None = None  # the id the answer gave (Drip's request_id), if any
 
     @property
     def body_cut(self) -> bool:
@@ -73,6 +85,7 @@ class RecordedRequest:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["headers"] = [list(pair) for pair in self.headers]
+        data["notes"] = list(self.notes)
         data["body_cut"] = self.body_cut
         return data
 
@@ -124,29 +137,37 @@ class Sandbox:
 
     # --- the two doors ---------------------------------------------------------------------
 
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
+    def transport(self, mode: SandboxMode | None = None) -> httpx.MockTransport:
+        """The in-process door; it answers in ``mode`` (default: the config's)."""
+        return httpx.MockTransport(lambda request: self.handle(request, mode))
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def handle(self, request: httpx.Request, mode: SandboxMode | None = None) -> httpx.Response:
+        """One request, answered in ``mode`` (default: the config's). Doors with different
+        modes share everything else: carts, tokens, the log, faults, rate counts."""
+        mode = mode or self.config.mode
         body = request.read()
         path = request.url.path
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
-            return self._control(request, body)
+            return self._control(request, body, mode)
         fault = self._take_fault(path)
         if fault is not None and fault.latency_ms:
             time.sleep(fault.latency_ms / 1000)
         if fault is not None and fault.drop:
-            self._record(request, body, None, fault)
+            self._record(request, body, None, fault, mode)
             raise ConnectionDropped()
+        notes: tuple[str, ...] = ()
+        answer_id: str | None = None
         if fault is not None and fault.status is not None:
             response = self._forced(fault, path)
         else:
-            response = self._route(request, body)
+            response = self._route(request, body, mode)
+            notes = tuple(response.extensions.get(NOTES, ()))
+            answer_id = response.extensions.get(ANSWER_ID)
         if fault is not None and fault.malformed:
             response = _malformed(response)
         if fault is not None and fault.body_bytes:
             response = _padded(response, fault.body_bytes)
-        self._record(request, body, response.status_code, fault)
+        self._record(request, body, response.status_code, fault, mode, notes, answer_id)
         if fault is not None and fault.trickle_ms:
             response = _trickled(response, fault.trickle_ms)
         return response
@@ -156,6 +177,15 @@ class Sandbox:
     def requests(self) -> list[RecordedRequest]:
         with self._lock:
             return list(self._log)
+
+    def notes_about(self, answer_id: str) -> tuple[str, ...]:
+        """What the request log says of the request whose answer gave ``answer_id`` (nothing
+        if it says nothing, or the request is no longer in the log)."""
+        with self._lock:
+            for recorded in reversed(self._log):
+                if recorded.answer_id == answer_id:
+                    return recorded.notes
+        return ()
 
     def clear_requests(self) -> None:
         with self._lock:
@@ -196,7 +226,14 @@ class Sandbox:
         return None
 
     def _record(
-        self, request: httpx.Request, body: bytes, status: int | None, fault: Fault | None
+        self,
+        request: httpx.Request,
+        body: bytes,
+        status: int | None,
+        fault: Fault | None,
+        mode: SandboxMode,
+        notes: tuple[str, ...] = (),
+        answer_id: str | None = None,
     ) -> None:
         headers = [(k, mask_header_value(k, v)) for k, v in request.headers.multi_items()]
         content_type = request.headers.get("content-type", "")
@@ -216,6 +253,9 @@ class Sandbox:
                     status=status,
                     fault=fault.to_json() if fault is not None else None,
                     body_size=len(body),
+                    mode=mode.label,
+                    notes=_kept(notes),
+                    answer_id=answer_id,
                 )
             )
             self._log_bytes += len(kept)
@@ -223,16 +263,16 @@ class Sandbox:
                 self._log_bytes -= len(self._log.popleft().body)
             self._next_id += 1
 
-    def _route(self, request: httpx.Request, body: bytes) -> httpx.Response:
+    def _route(self, request: httpx.Request, body: bytes, mode: SandboxMode) -> httpx.Response:
         path = request.url.path
         if path.startswith(("/v3/", "/v2/")) or path in ("/v3", "/v2"):
-            return self.drip.handle(request, body)
+            return self.drip.handle(request, body, mode)
         if path == "/oauth2/token":
             return self.bronto.token(request, body)
         if path == "/carts" or path.startswith("/carts/"):
-            return self.bronto.carts(request, body)
+            return self.bronto.carts(request, body, mode)
         if path == "/":
-            return json_response(200, self._info())
+            return json_response(200, self._info(mode))
         return json_response(
             404,
             {
@@ -265,7 +305,7 @@ class Sandbox:
         body = {"errors": [{"code": "server_error", "message": "Internal server error"}]}
         return json_response(status, body, headers)
 
-    def _control(self, request: httpx.Request, body: bytes) -> httpx.Response:
+    def _control(self, request: httpx.Request, body: bytes, mode: SandboxMode) -> httpx.Response:
         path, method = request.url.path.rstrip("/"), request.method
         media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if method in ("POST", "PUT", "PATCH") and media != "application/json":
@@ -277,7 +317,7 @@ class Sandbox:
                 f"{media or 'not given'})."
             )})  # fmt: skip
         if path == "/_sandbox" and method == "GET":
-            return json_response(200, self._info())
+            return json_response(200, self._info(mode))
         if path == "/_sandbox/requests":
             if method == "GET":
                 return json_response(200, {"requests": [r.to_json() for r in self.requests()]})
@@ -311,9 +351,10 @@ class Sandbox:
             self.add_fault(fault)
         return json_response(201, {"faults": [f.to_json() for f in self.faults()]})
 
-    def _info(self) -> dict[str, Any]:
+    def _info(self, mode: SandboxMode) -> dict[str, Any]:
         return {
             "sandbox": "Cart Composer sandbox: Drip Cart Activity and Bronto carts",
+            "mode": mode.label,
             "drip": {
                 "account_id": creds.DRIP_ACCOUNT_ID,
                 "api_key": creds.DRIP_API_KEY,
@@ -355,6 +396,12 @@ class Sandbox:
                 "PUT /_sandbox/bronto/carts/{cartId}",
             ],
         }
+
+
+def _kept(notes: tuple[str, ...]) -> tuple[str, ...]:
+    if len(notes) <= _NOTES_KEPT:
+        return notes
+    return (*notes[: _NOTES_KEPT - 1], f"… and {len(notes) - _NOTES_KEPT + 1} more")
 
 
 def _padded(response: httpx.Response, size: int) -> httpx.Response:

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from app.sandbox.config import SandboxMode
 from app.sandbox.emulator import ConnectionDropped, Sandbox, Trickle, json_response
 
 __all__ = ["HOST", "SandboxServer"]
@@ -37,6 +38,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     sandbox: Sandbox
+    mode: SandboxMode | None
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-response is not the sandbox's problem; anything else is.
@@ -135,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.command, f"http://{HOST}:{port}{self.path}", headers=headers, content=body
         )
         try:
-            response = self.server.sandbox.handle(request)
+            response = self.server.sandbox.handle(request, self.server.mode)
         except ConnectionDropped:
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -178,8 +180,11 @@ class SandboxServer:
     leaving the ``with`` block) shuts it down and frees the port.
     """
 
-    def __init__(self, sandbox: Sandbox | None = None, port: int = 0) -> None:
+    def __init__(
+        self, sandbox: Sandbox | None = None, port: int = 0, mode: SandboxMode | None = None
+    ) -> None:
         self.sandbox = sandbox or Sandbox()
+        self.mode = mode  # None: the sandbox config's mode
         self._port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -193,6 +198,7 @@ class SandboxServer:
     def _bind(self) -> _Server:
         server = _Server((HOST, self._port), _Handler)
         server.sandbox = self.sandbox
+        server.mode = self.mode
         self._server = server
         return server
 

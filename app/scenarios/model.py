@@ -18,6 +18,8 @@ bundled sample's file name — ``profile`` picks where it goes, ``set`` changes 
 Add Cart returned; ``set`` changes the cart first, e.g. an Update to another phase); ``wait``
 (``seconds`` or ``minutes``, shortened by the runner's speed); ``note``. Any ``send`` or
 ``bronto`` step may say ``expect``: the status it should get; a different one stops the run.
+A scenario may say ``"sandbox": "explain"`` (or ``strict``, ``explain+strict``, ``real``): how
+the built-in sandbox answers its steps; it changes nothing for any other target.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
+from app.domain.sandbox_marks import SandboxMode
 from app.providers.bronto.lifecycle import CartOperation
 
 __all__ = ["SUFFIX", "Scenario", "ScenarioError", "Step", "load_scenario"]
@@ -86,6 +89,7 @@ class Scenario:
     steps: tuple[Step, ...]
     description: str = ""
     folder: Path | None = None  # where relative cart paths are looked up
+    sandbox_mode: SandboxMode | None = None  # how the built-in sandbox answers its steps
 
 
 def _duration(seconds: float) -> str:
@@ -128,11 +132,18 @@ def parse_scenario(data: Any, folder: Path | None = None, label: str = "the scen
         raise ScenarioError(f"{label} has no steps.")
     name = data.get("name")
     description = data.get("description", "")
+    mode = data.get("sandbox")
+    if mode is not None:
+        try:
+            mode = SandboxMode.parse(mode if isinstance(mode, str) else jsonfmt.dumps(mode))
+        except ValueError as exc:
+            raise ScenarioError(f"{label}: “sandbox”: {exc}") from None
     return Scenario(
         name=name if isinstance(name, str) and name.strip() else label,
         steps=tuple(steps),
         description=description if isinstance(description, str) else "",
         folder=folder,
+        sandbox_mode=mode,
     )
 
 

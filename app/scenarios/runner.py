@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,11 @@ class ScenarioRunner:
         self.history = history
         self.speed = speed
         self.profile_name = profile
+        if scenario.sandbox_mode is not None and (overrides is None
+                                                  or overrides.sandbox_mode is None):  # fmt: skip
+            # The scenario's own sandbox mode, unless the caller chose one (the command
+            # line's --sandbox); it only ever changes how the built-in sandbox answers.
+            overrides = replace(overrides or Overrides(), sandbox_mode=scenario.sandbox_mode)
         self.overrides = overrides
         self.on_event = on_event or (lambda event: None)
         self.events: list[StepEvent] = []

@@ -65,6 +65,14 @@ class SendResult:
     def body_text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
+    @property
+    def sandbox_notes(self) -> list[str]:
+        """What the built-in sandbox says of its own answer: Explain mode's wording, its
+        assumptions (from the answer's X-Sandbox-* headers; none from a real service)."""
+        from app.domain.sandbox_marks import sandbox_notes
+
+        return sandbox_notes(self.headers)
+
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
             if key.lower() == name.lower():
@@ -88,6 +96,7 @@ class SendResult:
             "elapsed_ms": round(self.elapsed * 1000, 1),
             "attempts": self.attempts,
             "notes": list(self.notes),
+            "sandbox_notes": self.sandbox_notes,
             "route": self.route,
             "request": {
                 "method": self.request.method,

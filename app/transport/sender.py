@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from app.domain.errors import CartComposerError, TargetError
+from app.domain.sandbox_marks import REAL, SandboxMode
 from app.domain.urls import is_loopback
 from app.logs import log, register_secret
 from app.profiles import Profile
@@ -47,6 +48,9 @@ class Overrides:
     account_id: str | None = None
     timeout: float | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    # How the embedded sandbox answers (None: as the real services do); only a sandbox
+    # profile sent to the embedded sandbox has one.
+    sandbox_mode: SandboxMode | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ class Sender:
             from app.sandbox import config as sandbox
             from app.sandbox.runtime import embedded_server
 
-            base = embedded_server().url
+            base = embedded_server(over.sandbox_mode or REAL).url
             token_url = f"{base}/oauth2/token"
             account = sandbox.DRIP_ACCOUNT_ID
         elif profile.sandbox:
@@ -471,6 +475,18 @@ class Sender:
         )
 
 
+def _sandbox_log_notes(answer_id: str) -> list[str]:
+    """What the embedded sandbox's request log says of the request that got ``answer_id``
+    (a Drip cart it accepted, as Drip does, that Drip would most likely not process): the
+    real answer cannot say it, so the result does."""
+    from app.sandbox.runtime import embedded_sandbox
+
+    sandbox = embedded_sandbox()
+    if sandbox is None:
+        return []
+    return [f"The sandbox's request log: {note}." for note in sandbox.notes_about(answer_id)]
+
+
 def _logged(
     request: OutgoingRequest | None, destination: Destination, send: Callable[[], SendResult]
 ) -> SendResult:
@@ -480,6 +496,8 @@ def _logged(
     result = send()
     result.notes[:0] = profile.cleartext_warnings(destination.target.base_url,
                                                   destination.token_url)  # fmt: skip
+    if destination.uses_embedded_sandbox and result.ok and result.provider_id:
+        result.notes += _sandbox_log_notes(result.provider_id)
     sent = request or result.request
     if log.isEnabledFor(logging.DEBUG):
         headers = "; ".join(f"{name}: {value}" for name, value in sent.headers)

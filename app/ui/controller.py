@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
+from app.domain.sandbox_marks import REAL, SandboxMode
 from app.domain.validation import Validation
 from app.history import HistoryStore
 from app.history import record as recording
@@ -22,7 +23,7 @@ from app.providers.bronto.lifecycle import CartOperation, CartState, cart_state
 from app.providers.document import load_cart, save_cart
 from app.providers.mapping import convert
 from app.providers.render import CartRenderer, Rendered
-from app.transport import CancelToken, Sender, SendResult
+from app.transport import CancelToken, Overrides, Sender, SendResult
 from app.ui.workers import run_in_background
 
 __all__ = ["BACKGROUND_ITEMS", "PREVIEW_DEBOUNCE_MS", "BothResult", "ComposerController"]
@@ -101,6 +102,8 @@ class ComposerController(QObject):
         self._saved_pending: int | None = None
         self._dirty = False
         self._profile = profiles.get(f"sandbox-{provider}")
+        # How the built-in sandbox answers this window's sends (sandbox profiles only).
+        self._overrides: Overrides | None = None
         self._validation = Validation()
         self._preview = ""
         self._cancel: CancelToken | None = None
@@ -239,6 +242,16 @@ class ComposerController(QObject):
         self._set_dirty(True)
         self.payload_changed.emit()
         self._timer.start()
+
+    @property
+    def sandbox_mode(self) -> SandboxMode:
+        return (self._overrides.sandbox_mode or REAL) if self._overrides else REAL
+
+    def set_sandbox_mode(self, mode: SandboxMode) -> None:
+        """How the built-in sandbox answers from now on (its real answers, Explain mode,
+        strict mode); other profiles' sends do not change."""
+        self._overrides = None if mode == REAL else Overrides(sandbox_mode=mode)
+        self._timer.start()  # the preview's URL is the door of that mode
 
     def set_profile(self, name: str) -> None:
         profile = self._profiles.get(name)
@@ -416,7 +429,7 @@ class ComposerController(QObject):
         return self._provider.key, rendered.body, repr(sorted(self._options.items()))
 
     def preview_request(self, document: CartDocument | None = None) -> OutgoingRequest:
-        return self._sender.preview(document or self.document(), self._profile)
+        return self._sender.preview(document or self.document(), self._profile, self._overrides)
 
     def _render_preview(self, rendered: Rendered) -> str:
         # The request around the body (URL, headers) comes from the profile and the options;
@@ -445,9 +458,9 @@ class ComposerController(QObject):
         raw = self._raw_text.encode("utf-8") if as_is and self._raw_error else None
         cancel = self._cancel = CancelToken()
         self.send_started.emit()
-        history = self._history
+        history, over = self._history, self._overrides
         run_in_background(
-            lambda: self._send_recorded(history, document, profile, cancel, raw),
+            lambda: self._send_recorded(history, document, profile, cancel, raw, over),
             self._on_sent,
             self._on_send_error,
         )
@@ -468,22 +481,23 @@ class ComposerController(QObject):
         profile: Profile,
         cancel: CancelToken,
         raw: bytes | None,
+        over: Overrides | None,
     ) -> SendResult:
         """On the worker, like all disk and network work: the history row (pending) before the
         request leaves, the send, then the row completed. Signals go to the GUI thread."""
 
         def send() -> SendResult:
-            return self._sender.send(document, profile, cancel=cancel, raw_body=raw)
+            return self._sender.send(document, profile, over, cancel=cancel, raw_body=raw)
 
         if history is None:
             return send()
         try:
-            planned = self._sender.preview(document, profile)
+            planned = self._sender.preview(document, profile, over)
         except CartComposerError:
             return send()  # no request can be built: the send fails before anything leaves
         if raw is not None:
             planned = dataclasses.replace(planned, body=raw)
-        shaped = self._sender.document_for(document, profile)
+        shaped = self._sender.document_for(document, profile, over)
         return recording.recorded(
             history, planned, shaped, profile, "gui", send,
             on_problem=self._history_problem, on_row=self.history_changed.emit,
@@ -539,7 +553,7 @@ class ComposerController(QObject):
             for key in ("drip", "bronto")
         }
         cancel = self._cancel = CancelToken()
-        history = self._history
+        history, over = self._history, self._overrides
         self.send_started.emit()
 
         def job() -> BothResult:
@@ -547,7 +561,7 @@ class ComposerController(QObject):
             for key in ("drip", "bronto"):
                 try:
                     answers[key] = self._send_recorded(
-                        history, documents[key], profiles[key], cancel, None
+                        history, documents[key], profiles[key], cancel, None, over
                     )
                 except CartComposerError as exc:
                     answers[key] = str(exc)
@@ -582,8 +596,9 @@ class ComposerController(QObject):
         """The request a cart action will make (secrets masked), before it leaves; raises
         what ``operate`` would (no cartId yet, a Drip profile)."""
         return self._sender.preview_operation(
-            operation, self._profile, cart_id=self._bronto_cart_id, document=self.document()
-        )
+            operation, self._profile, cart_id=self._bronto_cart_id, document=self.document(),
+            overrides=self._overrides,
+        )  # fmt: skip
 
     def operate(self, operation: CartOperation) -> bool:
         """One lifecycle call on the cart Bronto has (off the GUI thread, recorded like a send).
@@ -594,9 +609,11 @@ class ComposerController(QObject):
         document, profile, cart_id = self.document(), self._profile, self._bronto_cart_id
         cancel = self._cancel = CancelToken()
         self.send_started.emit()
-        history = self._history
+        history, over = self._history, self._overrides
         run_in_background(
-            lambda: self._operate_recorded(history, operation, document, profile, cart_id, cancel),
+            lambda: self._operate_recorded(
+                history, operation, document, profile, cart_id, cancel, over
+            ),
             lambda outcome: self._on_operated(operation, outcome),
             self._on_send_error,
             owner=self,
@@ -611,17 +628,18 @@ class ComposerController(QObject):
         profile: Profile,
         cart_id: str,
         cancel: CancelToken,
+        over: Overrides | None,
     ) -> tuple[SendResult, CartState]:
         def one(op: CartOperation) -> SendResult:
-            shaped = self._sender.document_for(document, profile)
+            shaped = self._sender.document_for(document, profile, over)
             # Built first (and refused here if the cartId is missing), so the history row is
             # written before anything leaves, as for a send.
             planned = self._sender.preview_operation(op, profile, cart_id=cart_id,
-                                                     document=document)  # fmt: skip
+                                                     document=document, overrides=over)  # fmt: skip
             return recording.recorded(
                 history, planned, shaped, profile, "gui",
                 lambda: self._sender.operate(op, profile, cart_id=cart_id, document=document,
-                                             cancel=cancel),
+                                             overrides=over, cancel=cancel),
                 operation=op, on_problem=self._history_problem,
                 on_row=self.history_changed.emit,
             )  # fmt: skip

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
+from app.domain.sandbox_marks import REAL, SandboxMode
 from app.history import HistoryStore
 from app.paths import resources_dir
 from app.profiles import ProfileStore
 from app.scenarios import Scenario, ScenarioError, ScenarioRunner, StepEvent, load_scenario
 from app.scenarios.model import SUFFIX, parse_scenario
-from app.transport import Sender
+from app.transport import Overrides, Sender
 from app.transport.bulk import BulkProgress, BulkRun, sample_carts
 from app.ui.focus import switch
 from app.ui.workers import run_in_background
@@ -67,6 +68,14 @@ class JourneysView(QWidget):
         self.profiles = profiles
         self.history = history
         self.path: Path | None = None
+        # What the scenario says besides its steps, kept through editing and saving.
+        self._folder: Path | None = None
+        self._title = "Scenario"
+        self._description = ""
+        self._sandbox: SandboxMode | None = None  # the scenario's own sandbox mode
+        self._copy_of: str | None = None  # the shipped scenario an untitled copy came from
+        # The window's sandbox mode (Sandbox menu); REAL leaves the scenario's own.
+        self.sandbox_mode: SandboxMode = REAL
         self.runner: ScenarioRunner | None = None
         self.bulk_run: BulkRun | None = None
         self._relay = _Relay(self)
@@ -190,6 +199,7 @@ class JourneysView(QWidget):
         self._folder = scenario.folder
         self._title = scenario.name
         self._description = scenario.description
+        self._sandbox = scenario.sandbox_mode
         self.steps.setRowCount(0)
         for step in scenario.steps:
             self._add_row(step.kind, dict(step.values))
@@ -227,9 +237,11 @@ class JourneysView(QWidget):
             if not isinstance(values, dict):
                 raise ScenarioError(f"Step {row + 1}: the settings must be a JSON object.")
             steps.append({"do": kind, **values})
-        data = {"name": getattr(self, "_title", "Scenario"),
-                "description": getattr(self, "_description", ""), "steps": steps}  # fmt: skip
-        return parse_scenario(data, getattr(self, "_folder", None), "the scenario")
+        data: dict[str, Any] = {"name": self._title, "description": self._description,
+                                "steps": steps}  # fmt: skip
+        if self._sandbox is not None:
+            data["sandbox"] = self._sandbox.label
+        return parse_scenario(data, self._folder, "the scenario")
 
     def open_path(self, path: Path) -> bool:
         """Open a scenario; a shipped one opens as an untitled copy (Save As never writes over
@@ -242,14 +254,14 @@ class JourneysView(QWidget):
             self.name.setText(f"<span style='color:#c62828'>{exc}</span>")
             return False
         # The name of the shipped scenario this untitled one is a copy of, if it is one.
-        self._copy_of: str | None = path.name if is_bundled(path) else None
+        self._copy_of = path.name if is_bundled(path) else None
         self.path = None if self._copy_of else path
         return True
 
     def suggested_save_path(self) -> str:
         from app.ui.main_window import documents_folder
 
-        name = getattr(self, "_copy_of", None) or f"journey{SUFFIX}"
+        name = self._copy_of or f"journey{SUFFIX}"
         return str(self.path or documents_folder() / name)
 
     def _open_sample(self, index: int) -> None:
@@ -270,11 +282,10 @@ class JourneysView(QWidget):
         except ScenarioError as exc:
             self.name.setText(f"<span style='color:#c62828'>{exc}</span>")
             return False
-        data = {
-            "name": scenario.name,
-            "description": scenario.description,
-            "steps": [{"do": s.kind, **s.values} for s in scenario.steps],
-        }
+        data: dict[str, Any] = {"name": scenario.name, "description": scenario.description}
+        if scenario.sandbox_mode is not None:
+            data["sandbox"] = scenario.sandbox_mode.label
+        data["steps"] = [{"do": s.kind, **s.values} for s in scenario.steps]
         try:
             path.write_text(jsonfmt.dumps(data) + "\n", encoding="utf-8")
         except OSError as exc:
@@ -316,9 +327,10 @@ class JourneysView(QWidget):
         self.timeline.clear()
         self.timeline.addItem(f"{scenario.name}: {len(scenario.steps)} steps, "
                               f"speed x{self.speed.value():g}")  # fmt: skip
+        chosen = None if self.sandbox_mode == REAL else Overrides(sandbox_mode=self.sandbox_mode)
         runner = self.runner = ScenarioRunner(
             scenario, self.cart_sender, self.profiles, self.history,
-            speed=self.speed.value(), on_event=self._relay.step.emit,
+            speed=self.speed.value(), overrides=chosen, on_event=self._relay.step.emit,
         )  # fmt: skip
         self._set_running(True)
         run_in_background(runner.run, self._scenario_done, self._scenario_failed)
@@ -388,8 +400,9 @@ class JourneysView(QWidget):
         def report(progress: BulkProgress) -> None:
             relay.bulk.emit(BulkProgress(**{**progress.__dict__, "ids": []}))
 
-        run = self.bulk_run = BulkRun(self.cart_sender, profile, documents, history=self.history,
-                                      on_progress=report)  # fmt: skip
+        chosen = None if self.sandbox_mode == REAL else Overrides(sandbox_mode=self.sandbox_mode)
+        run = self.bulk_run = BulkRun(self.cart_sender, profile, documents, overrides=chosen,
+                                      history=self.history, on_progress=report)  # fmt: skip
         self.bulk_progress.setRange(0, count)
         self.bulk_progress.setValue(0)
         switch(self.bulk_cancel, self.bulk_button)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.domain.errors import CartComposerError
+from app.domain.sandbox_marks import REAL, SandboxMode
 from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -247,6 +248,12 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE)
         self._build_toolbar()
         self._build_body()
+        # Says, while it is not the default, how the built-in sandbox answers.
+        self.sandbox_mode_label = QLabel("")
+        self.sandbox_mode_label.setObjectName("sandboxModeLabel")
+        self.sandbox_mode_label.setToolTip("Sandbox menu: how the built-in sandbox answers")
+        self.sandbox_mode_label.hide()
+        self.statusBar().addPermanentWidget(self.sandbox_mode_label)
         self._build_menus()
         self._connect()
         self._on_document_replaced()
@@ -669,6 +676,25 @@ class MainWindow(QMainWindow):
         cart_menu.addAction(self.send_update_action)
         cart_menu.addAction(self.send_both_action)
         cart_menu.addAction(self.cancel_action)
+        sandbox_menu = self.menuBar().addMenu("Sand&box")
+        sandbox_menu.setToolTipsVisible(True)
+        self.explain_action = QAction("&Explain refusals (the sandbox's words)", self)
+        self.explain_action.setObjectName("explainAction")
+        self.explain_action.setToolTip(
+            "The built-in sandbox answers as Drip and Bronto most likely do: Drip's schema "
+            "errors without field paths, Bronto's bare 403. Explain mode answers every problem "
+            "field by field instead, and marks each such answer as the sandbox's own."
+        )
+        self.strict_action = QAction("&Strict checks (refuse what the service lets through)", self)
+        self.strict_action.setObjectName("strictAction")
+        self.strict_action.setToolTip(
+            'Bronto most likely reads "16.99" as a number, ignores unknown keys and reads '
+            "createContact=yes as false. Strict mode refuses all three (400)."
+        )
+        for act in (self.explain_action, self.strict_action):
+            act.setCheckable(True)
+            act.toggled.connect(self._on_sandbox_mode)
+            sandbox_menu.addAction(act)
 
     def _connect(self) -> None:
         c = self.controller
@@ -1259,7 +1285,24 @@ class MainWindow(QMainWindow):
 
     # --- window state ----------------------------------------------------------------------
 
+    def _on_sandbox_mode(self) -> None:
+        mode = SandboxMode(explain=self.explain_action.isChecked(),
+                           strict=self.strict_action.isChecked())  # fmt: skip
+        self.controller.set_sandbox_mode(mode)
+        self.journeys.sandbox_mode = mode
+        self.sandbox_mode_label.setText("" if mode == REAL else f"Sandbox: {mode.label}")
+        self.sandbox_mode_label.setVisible(mode != REAL)
+        if self.settings is not None:
+            self.settings.setValue("sandbox/mode", mode.label)
+
     def restore_state(self, settings: QSettings) -> None:
+        if self.attached:
+            try:
+                mode = SandboxMode.parse(str(settings.value("sandbox/mode", "real")))
+            except ValueError:
+                mode = REAL
+            self.explain_action.setChecked(mode.explain)
+            self.strict_action.setChecked(mode.strict)
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)

@@ -183,8 +183,11 @@ class ResponseView(QWidget):
             cut = " (cut for display)" if result.truncated else ""
             ident = f" · {result.provider_id}" if result.provider_id else ""
             self.summary.setText(f"{result.reason}{ident} · {elapsed} · {size}{cut}")
-        if result.notes:  # retries, a refused token, a secret sent over plain http
-            self.summary.setText(self.summary.text() + "\n" + "\n".join(result.notes))
+        # retries, a refused token, a secret sent over plain http; what the sandbox says of
+        # its own answer (Explain mode's wording, its assumptions)
+        notes = [*result.notes, *result.sandbox_notes]
+        if notes:
+            self.summary.setText(self.summary.text() + "\n" + "\n".join(notes))
         self.problems.clear()
         for attribute, message in result.problems:
             item = QListWidgetItem(f"{attribute}: {message}" if attribute else message)

@@ -72,13 +72,38 @@ def test_an_invalid_cart_is_not_sent_and_exits_2(home: Path, tmp_path: Path) -> 
         "  cart_url: Cart URL is required.",
         "  (use --no-validate to send it anyway)",
     ]
+    # Sent anyway, the built-in sandbox answers as Drip would: its schema's words, no paths.
     sent = cli(home, "send", str(cart), "--provider", "drip", "--no-validate")
     assert sent.returncode == 1
     assert sent.stdout.splitlines()[1:] == [
-        next(line for line in sent.stdout.splitlines() if line.startswith("422")),
+        next(line for line in sent.stdout.splitlines() if line.startswith("400 Bad Request")),
+        "  [instance failed to match at least one required schema among 3, object has missing "
+        'required properties (["cart_url"])]',
+        "  Sandbox assumption: Drip's schema errors show no status in any source; the sandbox "
+        "answers 400.",
+    ]
+    # Explain mode says which field, in its own words, and says so.
+    explained = cli(home, "send", str(cart), "--provider", "drip", "--no-validate",
+                    "--sandbox", "explain")  # fmt: skip
+    assert explained.returncode == 1
+    assert explained.stdout.splitlines()[1:] == [
+        next(line for line in explained.stdout.splitlines() if line.startswith("422")),
         "  email: Email (or a Drip person ID, or a visitor UUID) is required.",
         "  cart_url: Cart URL is required.",
+        "  Explain mode: sandbox explanation, not Drip's wording.",
     ]
+    elsewhere = cli(home, "send", DRIP_CART, "--sandbox", "explain",
+                    "--base-url", "http://127.0.0.1:9")  # fmt: skip
+    assert elsewhere.returncode == 2
+    assert elsewhere.stderr.strip() == (
+        "--sandbox explain applies only to the built-in sandbox (a sandbox profile, without "
+        "--base-url)."
+    )
+    unknown = cli(home, "send", DRIP_CART, "--sandbox", "helpful")
+    assert unknown.returncode == 2
+    assert "“helpful” is not a sandbox mode: use real, explain, strict or explain+strict." in (
+        unknown.stderr
+    )
 
 
 def test_a_bare_payload_needs_the_provider(home: Path, tmp_path: Path) -> None:

@@ -13,6 +13,10 @@ import pytest
 
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
 from app.sandbox import config as creds
+from app.sandbox.config import SandboxMode
+
+EXPLAIN = SandboxMode(explain=True)
+STRICT = SandboxMode(strict=True)
 
 
 class FakeClock:
@@ -94,4 +98,11 @@ def make_door(request: pytest.FixtureRequest) -> Iterator[DoorFactory]:
 
 @pytest.fixture
 def door(make_door: DoorFactory) -> Door:
+    """The sandbox in its default mode: the answers the real services most likely give."""
     return make_door()
+
+
+@pytest.fixture
+def explained(make_door: DoorFactory) -> Door:
+    """The sandbox in Explain mode: refusals field by field, in its own words."""
+    return make_door(mode=EXPLAIN)

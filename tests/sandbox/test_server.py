@@ -87,7 +87,7 @@ def test_chunked_request_bodies_are_read() -> None:
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_the_cli_sandbox_prints_its_url_answers_curl_and_stops_on_ctrl_c() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "sandbox", "--port", "0"],
+        [sys.executable, "-m", "app", "sandbox", "--port", "0", "--mode", "explain"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -98,6 +98,7 @@ def test_the_cli_sandbox_prints_its_url_answers_curl_and_stops_on_ctrl_c() -> No
         first = process.stdout.readline()
         assert first.startswith("Cart Composer sandbox listening on http://127.0.0.1:")
         url = first.split(" on ", 1)[1].split()[0]
+        assert process.stdout.readline() == "  Mode:   explain\n"
         done = subprocess.run(
             [
                 "curl", "-sS", "-u", f"{creds.DRIP_API_KEY}:",
@@ -111,6 +112,9 @@ def test_the_cli_sandbox_prints_its_url_answers_curl_and_stops_on_ctrl_c() -> No
         body, status = done.stdout.rsplit("\n", 1)
         assert status == "202"
         assert list(json.loads(body)) == ["request_id"]
+        info = subprocess.run(["curl", "-sS", f"{url}/_sandbox"], capture_output=True,
+                              text=True, timeout=30, check=True)  # fmt: skip
+        assert json.loads(info.stdout)["mode"] == "explain"
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)

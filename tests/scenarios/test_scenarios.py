@@ -151,6 +151,10 @@ def test_an_unexpected_status_stops_the_run(server: SandboxServer, history: Hist
          "one of update, get, search, abandon, fiddle, expire, delete."),
         ({"steps": [{"do": "send", "expect": True}]}, "the scenario, step 1: “expect” must be an "
                                                       "HTTP status, like 202."),
+        ({"sandbox": "kind", "steps": [{"do": "note"}]}, "the scenario: “sandbox”: “kind” is not "
+         "a sandbox mode: use real, explain, strict or explain+strict."),
+        ({"sandbox": True, "steps": [{"do": "note"}]}, "the scenario: “sandbox”: “true” is not a "
+         "sandbox mode: use real, explain, strict or explain+strict."),
     ],
 )  # fmt: skip
 def test_bad_scenarios_are_explained(data: object, message: str) -> None:
@@ -171,6 +175,30 @@ def test_run_from_the_command_line_on_a_fresh_install(tmp_path: Path) -> None:
     assert lines[0] == "Bronto: abandon and recover (10 steps, speed x100000)"
     assert lines[-1] == "Finished: 10 of 10 steps done."
     assert any("✔ 204 Bronto: abandon" in line for line in lines)
+
+
+def test_a_scenario_says_how_the_built_in_sandbox_answers_it(tmp_path: Path) -> None:
+    """A QA journey that wants the sandbox's explanations says so; --sandbox overrides it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
+    env["CART_COMPOSER_HOME"] = str(tmp_path)
+    path = tmp_path / "bad-email.scenario.json"
+    path.write_text('{"name": "bad email", "sandbox": "explain", "steps": ['
+                    '{"do": "send", "cart": "drip-example.cart.json", '
+                    '"set": {"email": "nope"}, "expect": 422}]}')  # fmt: skip
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "run", str(path), "--speed", "inf", *extra],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+
+    explained = run()
+    assert explained.returncode == 0, explained.stdout + explained.stderr
+    assert '✔ 422 send with email = "nope"' in explained.stdout
+    real = run("--sandbox", "real")  # as Drip: queued, 202, so the expectation fails
+    assert real.returncode == 1
+    assert '✖ 202 send with email = "nope"' in real.stdout
+    assert "expected 422, got 202" in real.stdout
 
 
 def test_bulk_from_the_command_line(tmp_path: Path) -> None:

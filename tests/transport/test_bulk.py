@@ -88,9 +88,9 @@ def test_bronto_carts_go_one_by_one_a_few_at_a_time(server: SandboxServer, tmp_p
     lock = threading.Lock()
     original = server.sandbox.handle
 
-    def counting(request):  # type: ignore[no-untyped-def]
+    def counting(request, mode=None):  # type: ignore[no-untyped-def]
         if request.url.path != "/carts":
-            return original(request)
+            return original(request, mode)
         with lock:
             in_flight[0] += 1
             most[0] = max(most[0], in_flight[0])
@@ -98,7 +98,7 @@ def test_bronto_carts_go_one_by_one_a_few_at_a_time(server: SandboxServer, tmp_p
             import time
 
             time.sleep(0.02)
-            return original(request)
+            return original(request, mode)
         finally:
             with lock:
                 in_flight[0] -= 1

@@ -15,6 +15,7 @@ from app.profiles import BUILTIN_PROFILES, Profile, new_profile
 from app.providers import CartDocument, load_cart
 from app.sandbox import Fault, Sandbox, SandboxConfig, SandboxServer
 from app.sandbox import config as creds
+from app.sandbox.config import SandboxMode
 from app.secrets import MemorySecretStore
 from app.transport import (
     BrontoTokens,
@@ -119,9 +120,16 @@ def test_the_token_is_refreshed_after_it_expires() -> None:
     assert grants == ["grant_type=client_credentials", "grant_type=refresh_token"]
 
 
-def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success() -> None:
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [(None, "no reason given"), (SandboxMode(explain=True), "The access token has expired")],
+    ids=["real", "explain"],
+)
+def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success(
+    mode: SandboxMode | None, said: str
+) -> None:
     clock = FakeClock()
-    with SandboxServer(Sandbox(SandboxConfig(clock=clock))) as server:
+    with SandboxServer(Sandbox(SandboxConfig(clock=clock)), mode=mode) as server:
         _, bronto_profile = user_profiles(server.url)
         # The app's cache believes its token is fresh; the service has expired it.
         sender = Sender(stocked_store(), environ={}, tokens=BrontoTokens(clock=lambda: 0.0))
@@ -130,9 +138,7 @@ def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success() -> None:
         result = sender.send(with_cart_id(BRONTO, "b"), bronto_profile)
         log = [(r.path, r.status) for r in server.sandbox.requests()]
     assert result.status == 201
-    assert result.notes == [
-        "Bronto refused the token (The access token has expired); got a new one."
-    ]
+    assert result.notes == [f"Bronto refused the token ({said}); got a new one."]
     assert log == [
         ("/oauth2/token", 200), ("/carts", 201), ("/carts", 403), ("/oauth2/token", 200),
         ("/carts", 201),
@@ -151,9 +157,11 @@ def test_a_409_shows_the_x_reason_text() -> None:
     assert again.message == f"409 Conflict: A cart with customerCartId {cart_id} already exists"
 
 
-def test_a_422_shows_attribute_and_message() -> None:
+def test_explain_mode_gives_a_422_with_attribute_and_message_and_says_whose_words() -> None:
     broken = DRIP.model_copy(update={"payload": {**DRIP.payload, "email": "nope"}})
-    result = Sender(MemorySecretStore(), environ={}).send(broken, BUILTIN_PROFILES["sandbox-drip"])
+    explain = Overrides(sandbox_mode=SandboxMode(explain=True))
+    sender = Sender(MemorySecretStore(), environ={})
+    result = sender.send(broken, BUILTIN_PROFILES["sandbox-drip"], explain)
     assert result.status == 422
     assert result.problems == (
         (
@@ -162,6 +170,11 @@ def test_a_422_shows_attribute_and_message() -> None:
             "An email address must have an @-sign.",
         ),
     )
+    assert result.sandbox_notes == ["Explain mode: sandbox explanation, not Drip's wording."]
+    # The real answer, from the same embedded sandbox through its default door: Drip queues it.
+    real = sender.send(broken, BUILTIN_PROFILES["sandbox-drip"])
+    assert (real.status, real.sandbox_notes) == (202, [])
+    assert real.request.url.split("/v3/")[0] != result.request.url.split("/v3/")[0]
 
 
 def test_429_with_retry_after_is_retried_only_when_allowed(server: SandboxServer) -> None:
@@ -181,9 +194,13 @@ def test_429_with_retry_after_is_retried_only_when_allowed(server: SandboxServer
 
 def test_other_client_errors_are_never_retried(server: SandboxServer) -> None:
     drip_profile, _ = user_profiles(server.url)
-    broken = DRIP.model_copy(update={"payload": {**DRIP.payload, "email": "nope"}})
+    broken = DRIP.model_copy(update={"payload": {**DRIP.payload, "grand_total": "16.99"}})
     result = Sender(stocked_store(), environ={}).send(broken, drip_profile, retry=True)
-    assert (result.status, result.attempts) == (422, 1)
+    assert (result.status, result.attempts) == (400, 1)
+    assert result.sandbox_notes == [
+        "Sandbox assumption: Drip's schema errors show no status in any source; the sandbox "
+        "answers 400."
+    ]
 
 
 def test_a_send_can_be_cancelled_from_another_thread(server: SandboxServer) -> None:

@@ -201,7 +201,12 @@ def test_send_bronto_shows_201_and_the_cart_id_then_409(
     )
 
 
-def test_a_422_shows_the_message_linked_to_its_field(qtbot: QtBot, window: MainWindow) -> None:
+def test_explain_mode_shows_a_422_linked_to_its_field_and_whose_words_they_are(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.explain_action.trigger()  # Sandbox → Explain refusals
+    assert window.sandbox_mode_label.text() == "Sandbox: explain"
+    assert window.sandbox_mode_label.isVisibleTo(window)
     window.controller.set_field("email", "user.gmail.com")
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000):
         window.send()
@@ -211,8 +216,42 @@ def test_a_422_shows_the_message_linked_to_its_field(qtbot: QtBot, window: MainW
         "email: Email must be a valid address like name@example.com. "
         "An email address must have an @-sign."
     )
+    assert window.response.summary.text().endswith(
+        "\nExplain mode: sandbox explanation, not Drip's wording."
+    )
     window.response.problems.itemClicked.emit(item)
     assert QApplication.focusWidget() is line_edit(window, "email")
+
+
+def test_the_sandbox_answers_as_drip_does_unless_asked_to_explain(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.controller.set_field("email", "user.gmail.com")
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
+        window.send()
+    # Drip queues what its schema cannot refuse: 202, and the sandbox's log says why it would
+    # not be processed.
+    assert (blocker.args[0].status, window.response.badge.text()) == (202, "202")
+    assert not window.sandbox_mode_label.isVisibleTo(window)
+    sent = embedded_server().sandbox.requests()[-1]
+    assert sent.mode == "real" and sent.notes[0].startswith("the cart: email: Email must be")
+    # The real answer cannot say it; the result shows what the sandbox's log says of it.
+    assert window.response.summary.text().endswith(
+        "\nThe sandbox's request log: the cart: email: Email must be a valid address like "
+        "name@example.com. An email address must have an @-sign. Drip answers 202 before it "
+        "checks this; the sandbox assumes the cart is dropped when Drip processes it."
+    )
+    window.controller.set_field("cart_id", None)
+    with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
+        window.controller.send()
+    assert blocker.args[0].status == 400
+    assert window.response.problems.item(0).text() == (
+        '[object has missing required properties (["cart_id"])]'
+    )
+    assert window.response.summary.text().endswith(
+        "\nSandbox assumption: Drip's schema errors show no status in any source; the sandbox "
+        "answers 400."
+    )
 
 
 def test_missing_required_fields_ask_before_sending(
@@ -226,7 +265,7 @@ def test_missing_required_fields_ask_before_sending(
     asker.send_anyway = True
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
         window.send()
-    assert blocker.args[0].status == 422
+    assert blocker.args[0].status == 400  # Drip's schema: cart_id is a required property
 
 
 def test_cancel_during_a_slow_send_returns_at_once(qtbot: QtBot, window: MainWindow) -> None:

@@ -18,6 +18,7 @@ from app import logs
 from app.profiles import ProfileStore, new_profile
 from app.sandbox import SandboxServer
 from app.sandbox import config as creds
+from app.sandbox.config import SandboxMode
 from app.secrets import MemorySecretStore
 from app.transport import Sender
 from app.ui.application import create_main_window
@@ -53,7 +54,8 @@ def test_no_secret_leaves_the_keyring_or_memory(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="cart_composer")
     said: list[str] = []
-    with SandboxServer() as server:
+    # Explain mode: its answers carry more of what was sent (reasons, fields) to leak from.
+    with SandboxServer(mode=SandboxMode(explain=True)) as server:
         profiles = ProfileStore()
         profiles.add(new_profile("qa-drip", "drip", base_url=server.url,
                                  account_id=creds.DRIP_ACCOUNT_ID))  # fmt: skip
@@ -72,7 +74,7 @@ def test_no_secret_leaves_the_keyring_or_memory(
         window.controller.set_profile("qa-drip")
         assert _send(qtbot, window, said) == 202
         window.controller.set_field("email", "not an address")
-        assert _send(qtbot, window, said) == 422  # the sandbox refuses it, as Drip does
+        assert _send(qtbot, window, said) == 422  # Explain mode refuses it field by field
         window.copy_curl()
         clipboard = QGuiApplication.clipboard().text()
         assert clipboard.startswith("curl ") and "$CART_COMPOSER_DRIP_API_KEY" in clipboard
