@@ -136,16 +136,17 @@ class _Verdict:
         """Whether Drip would most likely process the queued cart."""
         return not self.schema and not self.later
 
-    def notes(self, where: str) -> list[str]:
-        """What the request log says of a queued cart."""
+    def notes(self, where: str = "") -> list[str]:
+        """What the request log says of a queued cart (``where``: which, in a batch)."""
+        at = f"{where}: " if where else ""
         out = [
-            f"{where}: “{i.loc[-1]}” is not a Drip field: Drip keeps it as a custom attribute and "
-            f"its value is not a discount (the field is “{field_facts(DripCart, i.loc).renamed_to}"
-            "”) [sandbox assumption]"
+            f"{at}{i.path} is not a Drip field: Drip keeps it as a custom attribute, and its "
+            f"value is not a discount (the field is “{field_facts(DripCart, i.loc).renamed_to}”) "
+            "[sandbox assumption]"
             for i in self.renamed
         ]
         out += [
-            f"{where}: {i.path}: {i.message} Drip answers 202 before it checks this; the sandbox "
+            f"{at}{i.path}: {i.message} Drip answers 202 before it checks this; the sandbox "
             "assumes the cart is dropped when Drip processes it"
             for i in self.later
         ]
@@ -290,7 +291,7 @@ class DripApi:
             self._accept(data, request_id)
         answer = json_response(202, {"request_id": request_id}, headers)
         answer.extensions[ANSWER_ID] = request_id
-        return _noted(answer, verdict.notes("the cart"))
+        return _noted(answer, verdict.notes())
 
     def _batch(
         self, data: Any, headers: list[tuple[str, str]], mode: SandboxMode

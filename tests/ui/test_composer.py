@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.domain import jsonfmt
+from app.domain.sandbox_marks import REAL, SandboxMode
 from app.providers import dumps_cart, load_cart
 from app.sandbox import Fault
 from app.sandbox.runtime import embedded_server
+from app.ui.application import create_main_window
 from app.ui.main_window import MainWindow
 from tests.conftest import golden_text
 from tests.ui.conftest import FakeAsker
@@ -234,10 +236,10 @@ def test_the_sandbox_answers_as_drip_does_unless_asked_to_explain(
     assert (blocker.args[0].status, window.response.badge.text()) == (202, "202")
     assert not window.sandbox_mode_label.isVisibleTo(window)
     sent = embedded_server().sandbox.requests()[-1]
-    assert sent.mode == "real" and sent.notes[0].startswith("the cart: email: Email must be")
+    assert sent.mode == "real" and sent.notes[0].startswith("email: Email must be")
     # The real answer cannot say it; the result shows what the sandbox's log says of it.
     assert window.response.summary.text().endswith(
-        "\nThe sandbox's request log: the cart: email: Email must be a valid address like "
+        "\nThe sandbox's request log: email: Email must be a valid address like "
         "name@example.com. An email address must have an @-sign. Drip answers 202 before it "
         "checks this; the sandbox assumes the cart is dropped when Drip processes it."
     )
@@ -588,3 +590,25 @@ def test_a_window_send_leaves_one_completed_history_row(qtbot: QtBot, window: Ma
     )  # fmt: skip
     assert entry.provider_id == blocker.args[0].provider_id
     assert entry.request_body == blocker.args[0].request.body
+
+
+def test_the_sandbox_mode_is_remembered_for_the_next_start(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker
+) -> None:
+    window.strict_action.trigger()
+    window.explain_action.trigger()
+    assert window.controller.sandbox_mode == SandboxMode(explain=True, strict=True)
+    assert window.sandbox_mode_label.text() == "Sandbox: explain+strict"
+    assert window.settings is not None
+    window.settings.sync()
+    again = create_main_window(asker=asker)
+    qtbot.addWidget(again)
+    assert again.controller.sandbox_mode == REAL  # until the window state is restored
+    assert again.settings is not None
+    again.restore_state(again.settings)
+    assert again.explain_action.isChecked() and again.strict_action.isChecked()
+    assert again.controller.sandbox_mode == SandboxMode(explain=True, strict=True)
+    window.explain_action.trigger()
+    window.strict_action.trigger()
+    assert window.controller.sandbox_mode == REAL
+    assert not window.sandbox_mode_label.isVisibleTo(window)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app.domain.sandbox_marks import SandboxMode
 from app.scenarios import load_scenario
 from app.ui.main_window import MainWindow
 
@@ -80,3 +81,30 @@ def test_bulk_from_the_window(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: journeys.bulk_button.isEnabled(), timeout=30_000)
     assert journeys.bulk_progress.value() == 25
     assert journeys.bulk_status.text().startswith("25 carts: 25 accepted, 0 failed, 1 request in ")
+
+
+def test_the_sandbox_menu_applies_to_journeys_and_a_scenarios_own_mode_is_kept(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    journeys = window.journeys
+    own = tmp_path / "own.scenario.json"
+    own.write_text('{"name": "bad email", "sandbox": "explain", "steps": ['
+                   '{"do": "send", "cart": "drip-example.cart.json", '
+                   '"set": {"email": "nope"}, "expect": 422}]}')  # fmt: skip
+    assert journeys.open_path(own)
+    journeys.speed.setValue(100_000)
+    assert journeys.run_scenario()  # the scenario asks for Explain mode itself
+    qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=15_000)
+    assert journeys.timeline.item(journeys.timeline.count() - 1).text() == (
+        "Finished: 1 of 1 steps done."
+    )
+    saved = tmp_path / "saved.scenario.json"
+    assert journeys.save(saved)
+    assert load_scenario(saved).sandbox_mode == SandboxMode(explain=True)
+    # Strict checks from the menu replace the scenario's mode: no explanation, Drip's 202.
+    window.strict_action.trigger()
+    assert journeys.sandbox_mode == SandboxMode(strict=True)
+    assert journeys.run_scenario()
+    qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=15_000)
+    lines = [journeys.timeline.item(i).text() for i in range(journeys.timeline.count())]
+    assert any("expected 422, got 202" in line for line in lines), lines
