@@ -23,6 +23,7 @@ from app.domain.errors import CartComposerError, CartFileError
 from app.providers import CartDocument, LoadedCart, OutgoingRequest, get_provider, loads_cart
 from app.providers.bronto.lifecycle import CartOperation
 from app.providers.document import is_cart_document
+from app.providers.registry import provider_keys
 from app.transport.result import ErrorKind, SendResult
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ __all__ = [
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("cart", type=Path, metavar="CART", help=".cart.json file or bare payload")
     parser.add_argument(
-        "--provider", choices=("drip", "bronto"), help="the API of a bare payload file"
+        "--provider", choices=provider_keys(), help="the API of a bare payload file"
     )
     parser.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
     parser.add_argument("--base-url", type=url, metavar="URL",
@@ -70,11 +71,11 @@ def embedded_only(profile: Profile, overrides: Overrides) -> None:
 def add_arguments(commands: Commands) -> None:
     validate_cmd = commands.add_parser("validate", help="check cart files against the API rules")
     validate_cmd.add_argument("carts", nargs="+", type=Path, metavar="CART")
-    validate_cmd.add_argument("--provider", choices=("drip", "bronto"))
+    validate_cmd.add_argument("--provider", choices=provider_keys())
 
     payload_cmd = commands.add_parser("payload", help="print the exact JSON body of a cart")
     payload_cmd.add_argument("cart", type=Path, metavar="CART")
-    payload_cmd.add_argument("--provider", choices=("drip", "bronto"))
+    payload_cmd.add_argument("--provider", choices=provider_keys())
 
     preview_cmd = commands.add_parser(
         "preview", help="print the exact request Send would make (secrets masked)"
@@ -259,7 +260,7 @@ def curl(args: argparse.Namespace, out: TextIO) -> int:
     from urllib.parse import urlsplit
 
     from app.domain.urls import is_loopback
-    from app.secrets.store import ENV_OVERRIDES
+    from app.secrets.store import secret_env
     from app.transport.curl import curl_command
 
     document, profile, overrides, sender = _setup(args)
@@ -271,12 +272,12 @@ def curl(args: argparse.Namespace, out: TextIO) -> int:
     secrets = sender.secrets(profile, destination) if args.reveal_secrets else None
     if secrets is None:
         needed = profile.secret_names()
-        names = " ".join(ENV_OVERRIDES[n] for n in needed)
+        names = " ".join(secret_env(n) for n in needed)
         print(f"# Needs these variables set: {names}", file=out)
         local = is_loopback(urlsplit(destination.target.base_url).hostname)
         if profile.sandbox and local:  # the public values go to a sandbox only
             values = sender.secrets(profile)
-            exports = " ".join(f"{ENV_OVERRIDES[n]}={values[n]}" for n in needed)
+            exports = " ".join(f"{secret_env(n)}={values[n]}" for n in needed)
             print(f"# The sandbox's public values: export {exports}", file=out)
     out.write(
         curl_command(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from app.cli.args import count, days, output_file, row_id
 from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
 from app.domain import jsonfmt
+from app.providers.registry import provider_keys
 
 if TYPE_CHECKING:
     from app.cli.args import Commands
@@ -20,7 +21,7 @@ __all__ = ["add_arguments", "open_history", "run"]
 def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=count(1, 100_000, "a number of rows"), default=50,
                         metavar="N", help="at most N rows (up to 100,000)")  # fmt: skip
-    parser.add_argument("--provider", choices=("drip", "bronto"))
+    parser.add_argument("--provider", choices=provider_keys())
     parser.add_argument("--profile", metavar="NAME")
     parser.add_argument(
         "--outcome",

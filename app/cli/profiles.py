@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 from app.cli.args import seconds, url
 from app.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SECRETS, CliError
 from app.domain.errors import TargetError
+from app.providers.registry import provider_keys
 
 __all__ = ["add_arguments", "run"]
 
@@ -34,7 +35,7 @@ def add_arguments(commands: Commands) -> None:
 
     add = actions.add_parser("add", help="add a profile (no secrets: see set-secret)")
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--provider", choices=("drip", "bronto"), required=True)
+    add.add_argument("--provider", choices=provider_keys(), required=True)
     add.add_argument("--title", help="the name shown in the window")
     add.add_argument("--base-url", type=url, metavar="URL", help="default: the vendor's API")
     add.add_argument("--token-url", type=url, metavar="URL", help="Bronto's OAuth2 token URL")
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _list(out: TextIO) -> int:
     from app.profiles import ProfileStore
     from app.secrets import open_secret_store
-    from app.secrets.store import ENV_OVERRIDES, SECRET_LABELS
+    from app.secrets.store import secret_env, secret_label
 
     store = open_secret_store()
     rows = [("NAME", "PROVIDER", "BASE URL", "ACCOUNT", "SECRETS")]
@@ -80,9 +81,9 @@ def _list(out: TextIO) -> int:
             continue
         states = []
         for name in profile.secret_names():
-            label = SECRET_LABELS[name].split(" ", 1)[1]
-            if os.environ.get(ENV_OVERRIDES[name]):
-                states.append(f"{label}: from ${ENV_OVERRIDES[name]}")
+            label = secret_label(name).split(" ", 1)[1]
+            if os.environ.get(secret_env(name)):
+                states.append(f"{label}: from ${secret_env(name)}")
             else:
                 try:
                     stored = store.get(profile.name, name) is not None
@@ -176,7 +177,7 @@ def _read_secret(label: str, profile: str) -> str:
 def _set_secret(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.profiles import ProfileError, ProfileStore
     from app.secrets import SecretStoreError, open_secret_store
-    from app.secrets.store import ENV_OVERRIDES, SECRET_LABELS
+    from app.secrets.store import secret_env, secret_label
 
     try:
         profile = ProfileStore().get(args.name)
@@ -190,7 +191,7 @@ def _set_secret(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     names = [_WHICH[args.which]] if args.which else list(profile.secret_names())
     store = open_secret_store()
     if not store.persistent:
-        variables = " ".join(ENV_OVERRIDES[n] for n in names)
+        variables = " ".join(secret_env(n) for n in names)
         print(
             f"{store.notice}\nA secret stored now would be gone when this command ends; "
             f"set {variables} in the environment instead.",
@@ -198,14 +199,14 @@ def _set_secret(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_SECRETS
     for name in names:
-        value = _read_secret(SECRET_LABELS[name], profile.name)
+        value = _read_secret(secret_label(name), profile.name)
         if not value:
-            raise CliError(f"No {SECRET_LABELS[name]} was given; nothing stored.", EXIT_INVALID)
+            raise CliError(f"No {secret_label(name)} was given; nothing stored.", EXIT_INVALID)
         try:
             store.set(profile.name, name, value)
         except SecretStoreError as exc:
             print(str(exc), file=err)
             return EXIT_SECRETS
-        print(f"Stored the {SECRET_LABELS[name]} for {profile.name} ({store.backend_name}).",
+        print(f"Stored the {secret_label(name)} for {profile.name} ({store.backend_name}).",
               file=out)  # fmt: skip
     return EXIT_OK

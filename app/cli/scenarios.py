@@ -23,6 +23,7 @@ from app.cli.common import (
     CliError,
 )
 from app.domain.errors import CartComposerError
+from app.providers.registry import provider_keys
 
 __all__ = ["add_arguments", "add_bulk_arguments", "bulk", "run"]
 
@@ -120,7 +121,7 @@ def add_bulk_arguments(commands: Commands) -> None:
     )
     bulk_cmd.add_argument("count", type=count(1, 100_000, "a number of carts"), metavar="N",
                           help="how many carts (up to 100,000)")  # fmt: skip
-    bulk_cmd.add_argument("--provider", choices=("drip", "bronto"), default="drip")
+    bulk_cmd.add_argument("--provider", choices=provider_keys(), default="drip")
     bulk_cmd.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
     bulk_cmd.add_argument("--in-flight", type=count(1, 32, "a number of carts in flight"),
                           default=4, metavar="K",

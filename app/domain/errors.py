@@ -3,14 +3,15 @@
     CartComposerError
      ├── CartFileError      a .cart.json file that cannot be read or written
      ├── TargetError        a base URL or account id that cannot make a request URL
-     └── PayloadError       a draft value that has no JSON form (NaN, a Python object)
+     ├── PayloadError       a draft value that has no JSON form (NaN, a Python object)
+     └── UnknownProvider    a provider key no installed provider has (also a ValueError)
 
 Secrets never appear in a message: nothing here is ever given one.
 """
 
 from __future__ import annotations
 
-__all__ = ["CartComposerError", "CartFileError", "PayloadError", "TargetError"]
+__all__ = ["CartComposerError", "CartFileError", "PayloadError", "TargetError", "UnknownProvider"]
 
 
 class CartComposerError(Exception):
@@ -27,3 +28,15 @@ class TargetError(CartComposerError):
 
 class PayloadError(CartComposerError):
     """The payload holds a value that cannot be written as JSON."""
+
+
+class UnknownProvider(CartComposerError, ValueError):
+    """No installed provider has this key. A ``ValueError`` too, so a pydantic validator that
+    meets it reports it as a field's error."""
+
+    def __init__(self, key: object, known: tuple[str, ...]) -> None:
+        shown = key if isinstance(key, str) and len(key) <= 40 else repr(key)[:40]
+        from app.domain.rules import spoken_choices
+
+        super().__init__(f"Unknown provider “{shown}”: use {spoken_choices(known)}.")
+        self.key = key

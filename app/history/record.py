@@ -146,4 +146,4 @@ def entry_document(entry: HistoryEntry) -> CartDocument:
         query = dict(parse_qsl(urlsplit(entry.url).query))
         for name in ("createContact", "ignoreInvalidTid"):
             options[name] = query.get(name, "false").lower() == "true"
-    return CartDocument(provider=entry.provider, payload=payload, options=options)  # type: ignore[arg-type]
+    return CartDocument(provider=entry.provider, payload=payload, options=options)

@@ -23,7 +23,7 @@ from app.paths import config_dir
 from app.providers.bronto.provider import DEFAULT_BASE_URL as BRONTO_BASE_URL
 from app.providers.bronto.provider import DEFAULT_TOKEN_URL as BRONTO_TOKEN_URL
 from app.providers.drip.provider import DEFAULT_BASE_URL as DRIP_BASE_URL
-from app.secrets.store import SECRET_LABELS
+from app.secrets.store import secret_label
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -52,7 +52,7 @@ class Profile(BaseModel):
 
     name: str
     title: str = ""
-    provider: Literal["drip", "bronto"]
+    provider: str  # a registered provider's key
     base_url: str = ""
     token_url: str = ""  # Bronto's OAuth2 token endpoint
     account_id: str = ""  # Drip
@@ -61,6 +61,13 @@ class Profile(BaseModel):
     ignore_invalid_tid: bool = False
     timeout: float = Field(DEFAULT_TIMEOUT, gt=0, le=600)
     sandbox: bool = False
+
+    @field_validator("provider")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        from app.providers.registry import get_provider
+
+        return get_provider(value).key
 
     @field_validator("name")
     @classmethod
@@ -82,9 +89,9 @@ class Profile(BaseModel):
 
     def secret_names(self) -> tuple[str, ...]:
         """The secrets this profile needs, in the order a person is asked for them."""
-        if self.provider == "bronto":
-            return ("bronto_client_id", "bronto_client_secret")
-        return ("drip_access_token",) if self.drip_auth == "oauth" else ("drip_api_key",)
+        from app.providers.registry import get_provider
+
+        return get_provider(self.provider).needed_secrets(self.model_dump())
 
     def cleartext_warnings(
         self, base_url: str | None = None, token_url: str | None = None
@@ -92,7 +99,7 @@ class Profile(BaseModel):
         """Warnings when this profile's base or token URL (or the ones it is sent to) is plain
         http:// to another machine. Loopback never warns: the sandbox's secrets are public, and
         nothing leaves the machine; a sandbox profile pointed elsewhere sends real secrets."""
-        labels = " and ".join(SECRET_LABELS[n] for n in self.secret_names())
+        labels = " and ".join(secret_label(n) for n in self.secret_names())
         urls = [base_url or self.base_url]
         if self.provider == "bronto":
             urls.append(token_url or self.token_url)
@@ -119,7 +126,7 @@ BUILTIN_PROFILES: dict[str, Profile] = {
 }
 
 
-def new_profile(name: str, provider: Literal["drip", "bronto"], **values: Any) -> Profile:
+def new_profile(name: str, provider: str, **values: Any) -> Profile:
     """A user profile with the vendor's production URLs unless others are given."""
     defaults: dict[str, Any] = (
         {"base_url": DRIP_BASE_URL}

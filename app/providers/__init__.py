@@ -7,7 +7,6 @@ build_request(document, target, credentials) → OutgoingRequest (what Send puts
 from __future__ import annotations
 
 from app.providers.base import Credentials, OutgoingRequest, Provider, Target
-from app.providers.bronto.provider import BrontoProvider
 from app.providers.document import (
     CartDocument,
     LoadedCart,
@@ -16,10 +15,9 @@ from app.providers.document import (
     loads_cart,
     save_cart,
 )
-from app.providers.drip.provider import DripProvider
+from app.providers.registry import get_provider, provider_keys, providers
 
 __all__ = [
-    "PROVIDERS",
     "CartDocument",
     "Credentials",
     "LoadedCart",
@@ -31,17 +29,10 @@ __all__ = [
     "get_provider",
     "load_cart",
     "loads_cart",
+    "provider_keys",
+    "providers",
     "save_cart",
 ]
-
-PROVIDERS: dict[str, Provider] = {p.key: p for p in (DripProvider(), BrontoProvider())}
-
-
-def get_provider(key: str) -> Provider:
-    try:
-        return PROVIDERS[key]
-    except KeyError:
-        raise ValueError(f"Unknown provider “{key}”: use drip or bronto.") from None
 
 
 def build_request(

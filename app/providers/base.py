@@ -27,6 +27,7 @@ __all__ = [
     "Credentials",
     "OutgoingRequest",
     "Provider",
+    "SecretSpec",
     "Target",
     "amount",
 ]
@@ -34,6 +35,16 @@ __all__ = [
 USER_AGENT = f"CartComposer/{__version__}"
 # What a preview puts where a secret will go; masked in every display.
 PLACEHOLDER_SECRET = "secret-not-set"
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    """One secret a provider needs: its name in the keyring, its label for a person, and the
+    environment variable that overrides it (automation, CI)."""
+
+    name: str
+    label: str
+    env: str
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,10 @@ class Provider:
 
     key: str = ""
     title: str = ""
+    # Where the provider comes in lists (menus, choices): lower first.
+    position: int = 100
+    # Every secret it can use, in the order a person is asked for them.
+    secrets: tuple[SecretSpec, ...] = ()
     model: type[PayloadModel]
     options_model: type[BaseModel] | None = None
     # The payload key holding the line items, and how a form groups the other fields.
@@ -133,6 +148,10 @@ class Provider:
     email_field: str = ""
     cart_id_field: str = ""
     cart_url_field: str = ""
+
+    def needed_secrets(self, settings: Mapping[str, Any]) -> tuple[str, ...]:
+        """The secrets a profile with these settings sends (by default: all of them)."""
+        return tuple(spec.name for spec in self.secrets)
 
     def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
         """What an item's line total works out to from its price, quantity and discount, or

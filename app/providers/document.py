@@ -11,12 +11,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.domain import jsonfmt
 from app.domain.errors import CartFileError
+from app.domain.rules import spoken_choices
 from app.domain.validation import Issue
 
 __all__ = [
@@ -44,9 +45,16 @@ class CartDocument(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    provider: Literal["drip", "bronto"]
+    provider: str  # a registered provider's key
     payload: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("provider")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        from app.providers.registry import get_provider
+
+        return get_provider(value).key
 
 
 @dataclass(frozen=True)
@@ -71,10 +79,14 @@ def loads_cart(text: str | bytes) -> LoadedCart:
     unknown = sorted(set(raw) - {"provider", "payload", "options"})
     if unknown:
         raise CartFileError(f"The cart file has unknown keys: {', '.join(unknown)}.")
+    from app.providers.registry import provider_keys
+
     provider_key = raw.get("provider")
-    if provider_key not in ("drip", "bronto"):
+    known = provider_keys()
+    if provider_key not in known:
         raise CartFileError(
-            f"The cart file's “provider” must be drip or bronto, not {_shown(provider_key)}."
+            f"The cart file's “provider” must be {spoken_choices(known)}, not "
+            f"{_shown(provider_key)}."
         )
     payload = raw.get("payload", {})
     if not isinstance(payload, dict):

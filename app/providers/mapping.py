@@ -94,4 +94,4 @@ def convert(document: CartDocument, to: str) -> tuple[CartDocument, list[str]]:
     else:
         payload.setdefault("phase", "SHOPPING")
         options = {"createContact": False, "ignoreInvalidTid": False}
-    return CartDocument(provider=to, payload=payload, options=options), notes  # type: ignore[arg-type]
+    return CartDocument(provider=to, payload=payload, options=options), notes

@@ -7,8 +7,6 @@ exists and says which it picked.
 from __future__ import annotations
 
 from app.secrets.store import (
-    ENV_OVERRIDES,
-    SECRET_NAMES,
     SERVICE,
     KeyringSecretStore,
     MemorySecretStore,
@@ -18,11 +16,12 @@ from app.secrets.store import (
     SecretValueError,
     check_secret,
     open_secret_store,
+    secret_env,
+    secret_label,
+    secret_names,
 )
 
 __all__ = [
-    "ENV_OVERRIDES",
-    "SECRET_NAMES",
     "SERVICE",
     "KeyringSecretStore",
     "MemorySecretStore",
@@ -32,4 +31,7 @@ __all__ = [
     "SecretValueError",
     "check_secret",
     "open_secret_store",
+    "secret_env",
+    "secret_label",
+    "secret_names",
 ]

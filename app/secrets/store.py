@@ -16,9 +16,6 @@ from typing import Any
 from app.domain.errors import CartComposerError
 
 __all__ = [
-    "ENV_OVERRIDES",
-    "SECRET_LABELS",
-    "SECRET_NAMES",
     "SERVICE",
     "KeyringSecretStore",
     "MemorySecretStore",
@@ -29,24 +26,37 @@ __all__ = [
     "check_secret",
     "open_secret_store",
     "read_secrets",
+    "secret_env",
+    "secret_label",
+    "secret_names",
 ]
 
 SERVICE = "cart-composer"
-SECRET_NAMES = ("drip_api_key", "drip_access_token", "bronto_client_id", "bronto_client_secret")
-SECRET_LABELS = {
-    "drip_api_key": "Drip API key",
-    "drip_access_token": "Drip OAuth access token",
-    "bronto_client_id": "Bronto client ID",
-    "bronto_client_secret": "Bronto client secret",
-}
-# For headless use these override what the keyring holds (never command-line arguments: those
-# show in `ps`).
-ENV_OVERRIDES = {
-    "drip_api_key": "CART_COMPOSER_DRIP_API_KEY",
-    "drip_access_token": "CART_COMPOSER_DRIP_ACCESS_TOKEN",
-    "bronto_client_id": "CART_COMPOSER_BRONTO_CLIENT_ID",
-    "bronto_client_secret": "CART_COMPOSER_BRONTO_CLIENT_SECRET",
-}
+
+
+# Which secrets there are, their labels and environment overrides come from the providers
+# (``Provider.secrets``). The overrides are for headless use (never command-line arguments:
+# those show in `ps`).
+def secret_names() -> tuple[str, ...]:
+    from app.providers.registry import secret_specs
+
+    return tuple(secret_specs())
+
+
+def secret_label(name: str) -> str:
+    """``Drip API key``: what a person calls the secret."""
+    from app.providers.registry import secret_specs
+
+    return secret_specs()[name].label
+
+
+def secret_env(name: str) -> str:
+    """The environment variable that overrides the keyring for this secret."""
+    from app.providers.registry import secret_specs
+
+    return secret_specs()[name].env
+
+
 # Backends that are a real OS keyring (module path prefixes inside the keyring package).
 _SYSTEM_BACKENDS = ("keyring.backends.SecretService", "keyring.backends.libsecret",
                     "keyring.backends.kwallet", "keyring.backends.macOS",
@@ -62,8 +72,8 @@ class MissingSecrets(SecretStoreError):
     a sandbox profile pointed at a real host, whose secrets must come from the environment."""
 
     def __init__(self, profile: str, names: list[str], target: str | None = None) -> None:
-        labels = ", ".join(SECRET_LABELS[n] for n in names)
-        variables = " and ".join(ENV_OVERRIDES[n] for n in names)
+        labels = ", ".join(secret_label(n) for n in names)
+        variables = " and ".join(secret_env(n) for n in names)
         if target is not None:
             message = (
                 f"{target} is not a sandbox, so the sandbox's public {labels} is not sent there: "
@@ -135,13 +145,13 @@ class SecretStore(ABC):
     def delete(self, profile: str, name: str) -> None: ...
 
     def delete_profile(self, profile: str) -> None:
-        for name in SECRET_NAMES:
+        for name in secret_names():
             self.delete(profile, name)
 
 
 def _check(name: str) -> None:
-    if name not in SECRET_NAMES:
-        raise ValueError(f"Unknown secret name {name!r}; use one of {', '.join(SECRET_NAMES)}.")
+    if name not in secret_names():
+        raise ValueError(f"Unknown secret name {name!r}; use one of {', '.join(secret_names())}.")
 
 
 class MemorySecretStore(SecretStore):
@@ -166,7 +176,7 @@ class MemorySecretStore(SecretStore):
 
     def set(self, profile: str, name: str, value: str) -> None:
         _check(name)
-        check_secret(SECRET_LABELS[name], value, TYPED)
+        check_secret(secret_label(name), value, TYPED)
         with self._lock:
             self._values[(profile, name)] = value
 
@@ -214,7 +224,7 @@ class KeyringSecretStore(SecretStore):
     def set(self, profile: str, name: str, value: str) -> None:
         from keyring.errors import KeyringError
 
-        check_secret(SECRET_LABELS[name], value, TYPED)
+        check_secret(secret_label(name), value, TYPED)
         try:
             self._backend.set_password(SERVICE, self._user(profile, name), value)
         except KeyringError as exc:
@@ -267,11 +277,11 @@ def read_secrets(
     read (``SecretValueError`` for one that cannot go into a header)."""
     values: dict[str, str | None] = {}
     for name in names:
-        override = environ.get(ENV_OVERRIDES[name], "")
+        override = environ.get(secret_env(name), "")
         value = override or store.get(profile, name)
         if value:
             kept = "the keyring" if store.persistent else "this session's memory"
-            source = f"${ENV_OVERRIDES[name]}" if override else kept
-            check_secret(SECRET_LABELS[name], value, source)
+            source = f"${secret_env(name)}" if override else kept
+            check_secret(secret_label(name), value, source)
         values[name] = value
     return values

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from app.domain.redaction import is_secret_header
 from app.providers.base import OutgoingRequest
-from app.secrets.store import ENV_OVERRIDES
+from app.secrets.store import secret_env
 
 __all__ = ["HEREDOC_END", "curl_command"]
 
@@ -16,7 +16,7 @@ HEREDOC_END = "CART_JSON"
 
 
 def _env(name: str) -> str:
-    return "$" + ENV_OVERRIDES[name]
+    return "$" + secret_env(name)
 
 
 def curl_command(

@@ -24,12 +24,12 @@ from app.providers.bronto.lifecycle import CartOperation, build_operation
 from app.providers.drip.provider import DripProvider
 from app.secrets import SecretStore
 from app.secrets.store import (
-    ENV_OVERRIDES,
-    SECRET_LABELS,
     TYPED,
     MissingSecrets,
     check_secret,
     read_secrets,
+    secret_env,
+    secret_label,
 )
 from app.transport.connection import ConnectionCheck
 from app.transport.oauth import BrontoTokens, TokenError
@@ -65,9 +65,9 @@ class Destination:
 def _environment_secrets(names: Sequence[str], environ: Mapping[str, str]) -> dict[str, str | None]:
     values: dict[str, str | None] = {}
     for name in names:
-        value = environ.get(ENV_OVERRIDES[name], "") or None
+        value = environ.get(secret_env(name), "") or None
         if value:
-            check_secret(SECRET_LABELS[name], value, f"${ENV_OVERRIDES[name]}")
+            check_secret(secret_label(name), value, f"${secret_env(name)}")
         values[name] = value
     return values
 
@@ -228,7 +228,7 @@ class Sender:
         if secrets is not None:
             for name, value in values.items():
                 if value:
-                    check_secret(SECRET_LABELS[name], value, TYPED)
+                    check_secret(secret_label(name), value, TYPED)
                     register_secret(value)
         return check_connection(
             profile,

@@ -175,7 +175,7 @@ class ComposerController(QObject):
         # canonical() builds new dicts for the cart and each item; deeper values are shared,
         # which is safe because editors replace values rather than change them in place.
         return CartDocument(
-            provider=self._provider.key,  # type: ignore[arg-type]
+            provider=self._provider.key,
             payload=self._provider.canonical(self._wire_payload()),
             options=dict(self._options),
         )
@@ -435,7 +435,7 @@ class ComposerController(QObject):
         # The request around the body (URL, headers) comes from the profile and the options;
         # the body is the one just rendered, so the cart is not written twice per keystroke.
         shell = CartDocument(
-            provider=self._provider.key,  # type: ignore[arg-type]
+            provider=self._provider.key,
             payload={},
             options=dict(self._options),
         )

@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
     def _build_toolbar(self) -> None:
         from PySide6.QtWidgets import QComboBox, QProgressBar, QToolBar
 
-        from app.providers import PROVIDERS
+        from app.providers import providers
 
         bar = QToolBar("Cart")
         bar.setObjectName("mainToolbar")
@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel(" Provider "))
         self.provider_selector = QComboBox()
         self.provider_selector.setObjectName("providerSelector")
-        for key, provider in PROVIDERS.items():
+        for key, provider in providers().items():
             self.provider_selector.addItem(provider.title, key)
         bar.addWidget(self.provider_selector)
         bar.addWidget(QLabel("  Profile "))
@@ -1083,11 +1083,11 @@ class MainWindow(QMainWindow):
     def copy_json(self) -> None:
         from PySide6.QtGui import QGuiApplication
 
-        from app.providers import PROVIDERS
+        from app.providers import providers
 
         document = self.controller.document()
         try:
-            body = PROVIDERS[document.provider].body(document.payload).decode("utf-8")
+            body = providers()[document.provider].body(document.payload).decode("utf-8")
         except CartComposerError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
@@ -1117,7 +1117,7 @@ class MainWindow(QMainWindow):
         )
 
     def _on_provider_selected(self, index: int) -> None:
-        from app.providers import PROVIDERS
+        from app.providers import providers
         from app.providers.mapping import convert
 
         key = str(self.provider_selector.itemData(index))
@@ -1125,7 +1125,7 @@ class MainWindow(QMainWindow):
             return
         converted, notes = convert(self.controller.document(), key)
         self.controller.replace_document(converted, saved=False)
-        carried = f"Switched to {PROVIDERS[key].title}."
+        carried = f"Switched to {providers()[key].title}."
         self.statusBar().showMessage(" ".join([carried, *notes]), 20000)
 
     def _on_profile_selected(self, index: int) -> None:

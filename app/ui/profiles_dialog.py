@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import CartComposerError
 from app.profiles import BUILTIN_PROFILES, Profile, ProfileStore, new_profile
-from app.secrets.store import SECRET_LABELS, SECRET_NAMES
+from app.secrets.store import secret_label, secret_names
 from app.transport import Sender
 from app.ui.workers import run_in_background
 
@@ -90,12 +90,12 @@ class ProfilesDialog(QDialog):
         form.addRow("", self.create_contact)
         form.addRow("", self.ignore_tid)
         form.addRow("Timeout", self.timeout)
-        for name in SECRET_NAMES:
+        for name in secret_names():
             field = QLineEdit()
             field.setObjectName(f"secret_{name}")
             field.setEchoMode(QLineEdit.EchoMode.Password)
             self.secrets[name] = field
-            form.addRow(SECRET_LABELS[name], field)
+            form.addRow(secret_label(name), field)
         self.reveal = QCheckBox("Show secrets")
         self.reveal.setObjectName("revealSecrets")
         form.addRow("", self.reveal)
@@ -264,7 +264,7 @@ class ProfilesDialog(QDialog):
                 "drip_auth": self.drip_auth.currentData(),
             }
         name = name or self.name.text().strip()
-        return new_profile(name, provider, **values)  # type: ignore[arg-type]
+        return new_profile(name, provider, **values)
 
     def _draft_secrets(self, profile: Profile) -> dict[str, str | None]:
         return {name: self.secrets[name].text() or None for name in profile.secret_names()}

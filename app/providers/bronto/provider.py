@@ -15,12 +15,13 @@ from app.providers.base import (
     Credentials,
     OutgoingRequest,
     Provider,
+    SecretSpec,
     Target,
     amount,
 )
 from app.providers.bronto.models import BrontoCart, BrontoOptions
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TOKEN_URL", "BrontoProvider"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TOKEN_URL", "PROVIDER", "BrontoProvider"]
 
 DEFAULT_BASE_URL = "https://rest.bronto.com"
 DEFAULT_TOKEN_URL = "https://auth.bronto.com/oauth2/token"
@@ -28,6 +29,13 @@ DEFAULT_TOKEN_URL = "https://auth.bronto.com/oauth2/token"
 
 class BrontoProvider(Provider):
     key = "bronto"
+    position = 20
+    secrets = (
+        SecretSpec("bronto_client_id", "Bronto client ID", "CART_COMPOSER_BRONTO_CLIENT_ID"),
+        SecretSpec(
+            "bronto_client_secret", "Bronto client secret", "CART_COMPOSER_BRONTO_CLIENT_SECRET"
+        ),
+    )
     title = "Bronto"
     model = BrontoCart
     options_model = BrontoOptions
@@ -151,3 +159,6 @@ def reason_text(header: str) -> str:
     """The ``reason=`` part of Bronto's ``ServiceExceptionMessage{…}`` header, or the header."""
     match = _REASON.search(header)
     return match.group(1).strip() if match else header.strip()
+
+
+PROVIDER = BrontoProvider()  # what the registry finds

@@ -15,12 +15,13 @@ from app.providers.base import (
     Credentials,
     OutgoingRequest,
     Provider,
+    SecretSpec,
     Target,
     amount,
 )
 from app.providers.drip.models import DripCart
 
-__all__ = ["DEFAULT_BASE_URL", "MAX_BATCH", "DripProvider", "cart_path"]
+__all__ = ["DEFAULT_BASE_URL", "MAX_BATCH", "PROVIDER", "DripProvider", "cart_path"]
 
 DEFAULT_BASE_URL = "https://api.getdrip.com"
 # Drip's batch endpoint takes up to this many carts per request.
@@ -41,6 +42,18 @@ def basic_authorization(api_key: str) -> str:
 
 class DripProvider(Provider):
     key = "drip"
+    position = 10
+    secrets = (
+        SecretSpec("drip_api_key", "Drip API key", "CART_COMPOSER_DRIP_API_KEY"),
+        SecretSpec(
+            "drip_access_token", "Drip OAuth access token", "CART_COMPOSER_DRIP_ACCESS_TOKEN"
+        ),
+    )
+
+    def needed_secrets(self, settings: Mapping[str, Any]) -> tuple[str, ...]:
+        # A profile sends the API key (Basic) or, for a public integration, the OAuth token.
+        return ("drip_access_token",) if settings.get("drip_auth") == "oauth" else ("drip_api_key",)
+
     title = "Drip"
     model = DripCart
     items_key = "items"
@@ -177,3 +190,6 @@ def drip_problems(data: Any) -> tuple[tuple[str, str], ...]:
         if "message" in data:
             return (("", str(data["message"])),)
     return ()
+
+
+PROVIDER = DripProvider()  # what the registry finds
