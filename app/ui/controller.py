@@ -3,6 +3,7 @@ and sending off the GUI thread. Widgets call it and listen to its signals; it ow
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 from pathlib import Path
@@ -21,7 +22,7 @@ from app.profiles import Profile, ProfileError, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
 from app.providers.bronto.lifecycle import CartOperation, CartState, cart_state
 from app.providers.document import load_cart, save_cart
-from app.providers.mapping import convert
+from app.providers.mapping import convert, reconcile
 from app.providers.render import CartRenderer, Rendered
 from app.transport import CancelToken, Overrides, Sender, SendResult
 from app.ui.workers import run_in_background
@@ -57,6 +58,19 @@ def empty_document(provider: str) -> CartDocument:
     if provider == "drip":
         return CartDocument(provider="drip", payload={"action": "created"})
     return CartDocument(provider="bronto", payload={"phase": "SHOPPING"})
+
+
+@dataclasses.dataclass(frozen=True)
+class _Draft:
+    """A provider's cart as it was left for another provider (see ``switch_provider``)."""
+
+    document: CartDocument
+    carried: CartDocument  # the other provider's cart as it would come back here, then
+    path: Path | None
+    copy_of: str | None
+    saved: tuple[str, bytes | None, str] | None
+    cart_id: str
+    profile: str
 
 
 class ComposerController(QObject):
@@ -108,6 +122,8 @@ class ComposerController(QObject):
         self._preview = ""
         self._cancel: CancelToken | None = None
         self._raw_error: str | None = None
+        # The other providers' drafts of this cart, kept while the person works on this one.
+        self._drafts: dict[str, _Draft] = {}
         self._raw_text = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -262,6 +278,59 @@ class ComposerController(QObject):
         self._timer.start()
 
     def replace_document(
+        self,
+        document: CartDocument,
+        path: Path | None = None,
+        *,
+        saved: bool = True,
+        copy_of: str | None = None,
+    ) -> None:
+        """Another cart: the other providers' drafts are this one's no more."""
+        self._drafts.clear()
+        self._replace(document, path, saved=saved, copy_of=copy_of)
+
+    def switch_provider(self, key: str) -> list[str]:
+        """The cart as a ``key`` cart, and notes on what was carried. Each provider keeps its
+        draft for the session: the first switch carries the shared fields over; coming back
+        gives the draft exactly as it was left (its file, cartId and every field only that
+        provider has), with what was changed meanwhile on the other side carried into it."""
+        if key == self._provider.key:
+            return []
+        here = self.document()
+        carried, notes = convert(here, key)
+        kept = self._drafts.pop(key, None)
+        title = get_provider(key).title
+        if kept is None:
+            arrived = carried
+        else:
+            arrived = reconcile(kept.document, kept.carried, carried)
+            changed = arrived != kept.document
+            if changed:
+                what = f", with what you changed on {self._provider.title} carried into it."
+            else:
+                what = ", as you left it."
+            notes = [f"Back to your {title} cart{what}"]
+        self._drafts[here.provider] = _Draft(
+            document=here,
+            carried=convert(arrived, here.provider)[0],
+            path=self._path,
+            copy_of=self._copy_of,
+            saved=self._saved,
+            cart_id=self._bronto_cart_id,
+            profile=self._profile.name,
+        )
+        if kept is None:
+            self._replace(arrived, saved=False)
+        else:
+            self._replace(arrived, kept.path, saved=False, copy_of=kept.copy_of)
+            self._saved = kept.saved  # unchanged since saved: not dirty (see refresh)
+            self.set_bronto_cart_id(kept.cart_id)
+            with contextlib.suppress(ProfileError):  # removed meanwhile: the sandbox's
+                self.set_profile(kept.profile)
+            self.refresh()
+        return notes
+
+    def _replace(
         self,
         document: CartDocument,
         path: Path | None = None,

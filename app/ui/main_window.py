@@ -1118,13 +1118,11 @@ class MainWindow(QMainWindow):
 
     def _on_provider_selected(self, index: int) -> None:
         from app.providers import providers
-        from app.providers.mapping import convert
 
         key = str(self.provider_selector.itemData(index))
         if key == self.controller.provider.key:
             return
-        converted, notes = convert(self.controller.document(), key)
-        self.controller.replace_document(converted, saved=False)
+        notes = self.controller.switch_provider(key)
         carried = f"Switched to {providers()[key].title}."
         self.statusBar().showMessage(" ".join([carried, *notes]), 20000)
 

@@ -355,6 +355,50 @@ def test_switching_provider_carries_what_both_share(qtbot: QtBot, window: MainWi
     assert "/carts?createContact=false&ignoreInvalidTid=false" in window.preview.toPlainText()
 
 
+def _choose_provider(window: MainWindow, key: str) -> None:
+    selector = window.provider_selector
+    selector.setCurrentIndex(selector.findData(key))
+    selector.activated.emit(selector.currentIndex())
+
+
+def test_drip_to_bronto_and_back_keeps_every_drip_field(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    controller = window.controller
+    path = tmp_path / "mine.cart.json"
+    controller.set_field("occurred_at", "2026-11-30T10:00:00Z")
+    controller.save(path)
+    assert not controller.dirty
+    before = controller.document()
+    _choose_provider(window, "bronto")
+    assert controller.value("emailAddress") == "user@gmail.com"
+    controller.set_field("phase", "PAYMENT")  # a Bronto-only field
+    _choose_provider(window, "drip")
+    # Exactly as left: platform, action, product and variant ids, brand, occurred_at; the
+    # file and its saved state too.
+    assert controller.document() == before
+    assert controller.path == path
+    qtbot.waitUntil(lambda: not controller.dirty, timeout=3000)
+    assert window.statusBar().currentMessage() == (
+        "Switched to Drip. Back to your Drip cart, as you left it."
+    )
+    assert window.form.editors["provider"].text() == "my_custom_platform"
+    # A shared field changed on the other side comes back; what only Drip has stays.
+    _choose_provider(window, "bronto")
+    assert controller.value("phase") == "PAYMENT"  # Bronto's draft was kept as well
+    controller.set_field("emailAddress", "someone@example.com")
+    _choose_provider(window, "drip")
+    after = controller.document()
+    assert after.payload["email"] == "someone@example.com"
+    assert {k: v for k, v in after.payload.items() if k != "email"} == {
+        k: v for k, v in before.payload.items() if k != "email"
+    }
+    assert controller.dirty
+    assert "with what you changed on Bronto carried into it" in (
+        window.statusBar().currentMessage()
+    )
+
+
 def test_fill_with_a_sample_cart_and_new_cart_id(qtbot: QtBot, window: MainWindow) -> None:
     window.fill_sample()
     controller = window.controller
