@@ -96,12 +96,15 @@ def _parser() -> argparse.ArgumentParser:
 def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import signal
 
+    from app.providers import providers
     from app.sandbox import Sandbox, SandboxConfig, SandboxServer
-    from app.sandbox import config as creds
+    from app.secrets import secret_label
 
-    config = SandboxConfig(
-        drip_hourly_limit=args.drip_hourly_limit, bronto_token_lifetime=args.token_lifetime
-    )
+    settings = {
+        "drip": {"hourly_limit": args.drip_hourly_limit},
+        "bronto": {"token_lifetime": args.token_lifetime},
+    }
+    config = SandboxConfig(settings=settings)
     if args.mode is not None:
         config.mode = args.mode
     server = SandboxServer(Sandbox(config), port=args.port)
@@ -112,14 +115,12 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_INVALID
     print(f"Cart Composer sandbox listening on {url}  (Ctrl-C stops it)", file=out)
     print(f"  Mode:   {config.mode.label}", file=out)
-    print(
-        f"  Drip:   account {creds.DRIP_ACCOUNT_ID}, API key {creds.DRIP_API_KEY}\n"
-        f"  Bronto: client id {creds.BRONTO_CLIENT_ID}, secret {creds.BRONTO_CLIENT_SECRET}, "
-        f"token URL {url}/oauth2/token\n"
-        f"  Requests received: {url}/_sandbox/requests",
-        file=out,
-        flush=True,
-    )
+    for provider in providers().values():
+        account = provider.sandbox_account_id()
+        parts = [f"account {account}"] if account else []
+        parts += [f"{secret_label(n)} {v}" for n, v in provider.sandbox_secrets().items()]
+        print(f"  {provider.title + ':':<8}{', '.join(parts)}", file=out)
+    print(f"  Requests received: {url}/_sandbox/requests", file=out, flush=True)
     stopped = threading.Event()
     # Ctrl-C and SIGTERM both stop it cleanly. SIGINT is set explicitly because a shell starts
     # background jobs with SIGINT ignored, and Python would then never raise KeyboardInterrupt.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -21,6 +21,9 @@ from app.domain.redaction import mask_header_value
 from app.domain.validation import Issue, Validation, format_path
 from app.providers import schema
 from app.providers.schema import PayloadModel
+
+if TYPE_CHECKING:
+    from app.providers.emulation import Emulator, EmulatorContext
 
 __all__ = [
     "USER_AGENT",
@@ -148,6 +151,19 @@ class Provider:
     email_field: str = ""
     cart_id_field: str = ""
     cart_url_field: str = ""
+
+    def emulator(self, context: EmulatorContext) -> Emulator | None:
+        """This API's emulator for the built-in sandbox (None: the sandbox has no door for
+        it). Imported only when a sandbox starts."""
+        return None
+
+    def sandbox_secrets(self) -> dict[str, str]:
+        """The public secrets of this provider's built-in sandbox profile, by name."""
+        return {}
+
+    def sandbox_account_id(self) -> str:
+        """The account id the built-in sandbox profile sends to (if the API has one)."""
+        return ""
 
     def needed_secrets(self, settings: Mapping[str, Any]) -> tuple[str, ...]:
         """The secrets a profile with these settings sends (by default: all of them)."""

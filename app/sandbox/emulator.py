@@ -1,13 +1,14 @@
-"""The sandbox core: one stateful handler ``httpx.Request → httpx.Response`` for both APIs.
+"""The sandbox core: one stateful handler ``httpx.Request → httpx.Response`` for every API.
+
+Each provider's emulator (found through the registry: ``Provider.emulator``) answers its own
+paths, which are the real service's, so a profile only swaps the host. This module routes to
+them and keeps what they share: faults, the request log, the control calls (``/_sandbox``,
+``/_sandbox/requests``, ``/_sandbox/faults``, ``/_sandbox/reset``, and
+``/_sandbox/<provider>/…`` for an emulator's own).
 
 Two doors share it: ``Sandbox.transport()`` mounts it as an ``httpx.MockTransport`` (unit
 tests), and ``app.sandbox.server`` serves it over real HTTP on 127.0.0.1 (the app, the CLI,
-curl, end-to-end tests). Paths are the real services' paths, so a profile only swaps the host:
-
-    Drip     POST /v3/{account}/shopper_activity/cart[/batch]   GET /v2/accounts
-    Bronto   POST /oauth2/token   /carts…  (add, get, search, update, abandon, fiddle, delete)
-    Control  /_sandbox, /_sandbox/requests, /_sandbox/faults, /_sandbox/reset,
-             PUT /_sandbox/bronto/carts/{cartId}
+curl, end-to-end tests).
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -25,17 +25,18 @@ import httpx
 
 from app.domain import jsonfmt
 from app.domain.redaction import MASK, mask_header_value
-from app.sandbox import config as creds
+from app.providers.emulation import (
+    ANSWER_ID,
+    NOTES,
+    Emulator,
+    EmulatorContext,
+    json_response,
+    utc_stamp,
+)
 from app.sandbox.config import SandboxConfig, SandboxMode
 from app.sandbox.faults import Fault, FaultError
 
-__all__ = ["ANSWER_ID", "NOTES", "ConnectionDropped", "RecordedRequest", "Sandbox", "json_response"]
-
-# The key of ``httpx.Response.extensions`` under which an API puts what the request log should
-# say of an answer (a cart Drip accepted but would not process, an assumption it made).
-NOTES = "sandbox_notes"
-# ... and under which the id its answer gave (Drip's request_id), to find those notes by.
-ANSWER_ID = "sandbox_answer_id"
+__all__ = ["ConnectionDropped", "RecordedRequest", "Sandbox", "json_response"]
 
 # Form fields whose values are secrets: masked in the request log.
 _SECRET_FORM_FIELDS = frozenset({"client_secret", "refresh_token", "password"})
@@ -90,21 +91,6 @@ class RecordedRequest:
         return data
 
 
-def json_response(
-    status: int, body: Any, headers: Mapping[str, str] | Iterable[tuple[str, str]] = ()
-) -> httpx.Response:
-    """A compact JSON response (numbers exactly as stored)."""
-    content = jsonfmt.dumps(body, indent=None).encode("utf-8")
-    merged = [("Content-Type", "application/json; charset=utf-8")]
-    merged += list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-    return httpx.Response(status, headers=merged, content=content)
-
-
-def utc_stamp() -> str:
-    """ISO 8601 UTC with milliseconds, as Java services write it: 2026-11-27T08:01:02.123Z."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
 def _mask_body(body: bytes, content_type: str) -> str:
     text = body.decode("utf-8", errors="replace")
     if "application/x-www-form-urlencoded" in content_type.lower():
@@ -122,8 +108,7 @@ class Sandbox:
     """The emulator. Thread-safe: the HTTP door calls ``handle`` from many threads at once."""
 
     def __init__(self, config: SandboxConfig | None = None) -> None:
-        from app.sandbox.bronto import BrontoApi
-        from app.sandbox.drip import DripApi
+        from app.providers import providers
 
         self.config = config or SandboxConfig()
         self._lock = threading.RLock()
@@ -132,8 +117,12 @@ class Sandbox:
         self._log_bytes = 0  # the characters of the bodies in the log
         self._faults: list[Fault] = []
         self._next_id = 1
-        self.drip = DripApi(self.config, self._lock)
-        self.bronto = BrontoApi(self.config, self._lock)
+        context = EmulatorContext(
+            self._lock, self.config.clock, self.config.mode, self.config.settings
+        )
+        made = (provider.emulator(context) for provider in providers().values())
+        # Every provider's emulator, by key, in the registry's order.
+        self.emulators: dict[str, Emulator] = {e.key: e for e in made if e is not None}
 
     # --- the two doors ---------------------------------------------------------------------
 
@@ -210,8 +199,8 @@ class Sandbox:
             self._log.clear()
             self._log_bytes = 0
             self._faults.clear()
-            self.drip.reset()
-            self.bronto.reset()
+            for emulator in self.emulators.values():
+                emulator.reset()
 
     # --- internals -------------------------------------------------------------------------
 
@@ -265,12 +254,9 @@ class Sandbox:
 
     def _route(self, request: httpx.Request, body: bytes, mode: SandboxMode) -> httpx.Response:
         path = request.url.path
-        if path.startswith(("/v3/", "/v2/")) or path in ("/v3", "/v2"):
-            return self.drip.handle(request, body, mode)
-        if path == "/oauth2/token":
-            return self.bronto.token(request, body)
-        if path == "/carts" or path.startswith("/carts/"):
-            return self.bronto.carts(request, body, mode)
+        emulator = self._owner(path)
+        if emulator is not None:
+            return emulator.handle(request, body, mode)
         if path == "/":
             return json_response(200, self._info(mode))
         return json_response(
@@ -297,13 +283,14 @@ class Sandbox:
             html = f"<html><body><h1>{status} {phrase}</h1></body></html>\n".encode()
             headers.append(("Content-Type", "text/html"))
             return httpx.Response(status, headers=headers, content=html)
-        if path == "/carts" or path.startswith(("/carts/", "/oauth2/")):
-            reason = "Too many requests" if status == 429 else "Internal server error"
-            return self.bronto.error(status, reason, headers)
-        if status == 429:
-            return self.drip.rate_limited(headers)
+        emulator = self._owner(path)
+        if emulator is not None:
+            return emulator.forced(status, headers)  # in that API's error shape
         body = {"errors": [{"code": "server_error", "message": "Internal server error"}]}
         return json_response(status, body, headers)
+
+    def _owner(self, path: str) -> Emulator | None:
+        return next((e for e in self.emulators.values() if e.owns(path)), None)
 
     def _control(self, request: httpx.Request, body: bytes, mode: SandboxMode) -> httpx.Response:
         path, method = request.url.path.rstrip("/"), request.method
@@ -335,9 +322,11 @@ class Sandbox:
         if path == "/_sandbox/reset" and method == "POST":
             self.reset()
             return httpx.Response(204)
-        prefix = "/_sandbox/bronto/carts/"
-        if path.startswith(prefix) and method == "PUT":
-            return self.bronto.force_status(path[len(prefix) :], body)
+        key, _, rest = path.removeprefix("/_sandbox/").partition("/")
+        emulator = self.emulators.get(key)
+        answer = emulator.control(request, rest, body) if emulator is not None and rest else None
+        if answer is not None:
+            return answer
         return json_response(404, {"error": f"No sandbox control endpoint {method} {path}."})
 
     def _post_faults(self, body: bytes) -> httpx.Response:
@@ -352,50 +341,22 @@ class Sandbox:
         return json_response(201, {"faults": [f.to_json() for f in self.faults()]})
 
     def _info(self, mode: SandboxMode) -> dict[str, Any]:
-        return {
-            "sandbox": "Cart Composer sandbox: Drip Cart Activity and Bronto carts",
-            "mode": mode.label,
-            "drip": {
-                "account_id": creds.DRIP_ACCOUNT_ID,
-                "api_key": creds.DRIP_API_KEY,
-                "access_token": creds.DRIP_ACCESS_TOKEN,
-                "endpoints": [
-                    "POST /v3/{account_id}/shopper_activity/cart",
-                    "POST /v3/{account_id}/shopper_activity/cart/batch",
-                    "GET /v2/accounts",
-                ],
-                "hourly_limit": self.config.drip_hourly_limit,
-                "batch_hourly_limit": self.config.drip_batch_hourly_limit,
-            },
-            "bronto": {
-                "client_id": creds.BRONTO_CLIENT_ID,
-                "client_secret": creds.BRONTO_CLIENT_SECRET,
-                "readonly_client_id": creds.BRONTO_READONLY_CLIENT_ID,
-                "readonly_client_secret": creds.BRONTO_READONLY_CLIENT_SECRET,
-                "known_contact": creds.KNOWN_CONTACT,
-                "token_lifetime_seconds": self.config.bronto_token_lifetime,
-                "endpoints": [
-                    "POST /oauth2/token",
-                    "POST /carts?createContact=&ignoreInvalidTid=",
-                    "GET /carts/{cartId}",
-                    "GET /carts?customerCartId=",
-                    "POST /carts/{cartId}?createContact=&ignoreInvalidTid=",
-                    "PUT /carts/{cartId}/abandon",
-                    "PUT /carts/{cartId}/fiddle",
-                    "POST /carts/{cartId}/expire",
-                    "DELETE /carts/{cartId}",
-                ],
-            },
-            "control": [
-                "GET /_sandbox/requests",
-                "DELETE /_sandbox/requests",
-                "GET /_sandbox/faults",
-                "POST /_sandbox/faults",
-                "DELETE /_sandbox/faults",
-                "POST /_sandbox/reset",
-                "PUT /_sandbox/bronto/carts/{cartId}",
-            ],
-        }
+        titles = " and ".join(self.emulators) or "nothing"
+        control = [
+            "GET /_sandbox/requests",
+            "DELETE /_sandbox/requests",
+            "GET /_sandbox/faults",
+            "POST /_sandbox/faults",
+            "DELETE /_sandbox/faults",
+            "POST /_sandbox/reset",
+        ]
+        info: dict[str, Any] = {"sandbox": f"Cart Composer sandbox: {titles}", "mode": mode.label}
+        for key, emulator in self.emulators.items():
+            own = dict(emulator.info())
+            control += own.pop("control", [])
+            info[key] = own
+        info["control"] = control
+        return info
 
 
 def _kept(notes: tuple[str, ...]) -> tuple[str, ...]:

@@ -72,15 +72,11 @@ def _environment_secrets(names: Sequence[str], environ: Mapping[str, str]) -> di
     return values
 
 
-def _sandbox_secrets() -> dict[str, str | None]:
-    from app.sandbox import config as sandbox
-
-    return {
-        "drip_api_key": sandbox.DRIP_API_KEY,
-        "drip_access_token": None,
-        "bronto_client_id": sandbox.BRONTO_CLIENT_ID,
-        "bronto_client_secret": sandbox.BRONTO_CLIENT_SECRET,
-    }
+def _sandbox_secrets(profile: Profile) -> dict[str, str | None]:
+    """The public values of the provider's built-in sandbox (None for what it has none of)."""
+    values: dict[str, str | None] = dict.fromkeys(profile.secret_names())
+    values.update(get_provider(profile.provider).sandbox_secrets())
+    return values
 
 
 class Sender:
@@ -136,17 +132,13 @@ class Sender:
         over = overrides or Overrides()
         base, token_url, account = profile.base_url, profile.token_url, profile.account_id
         embedded = profile.sandbox and not over.base_url
+        if profile.sandbox:
+            account = get_provider(profile.provider).sandbox_account_id()
         if embedded:
-            from app.sandbox import config as sandbox
             from app.sandbox.runtime import embedded_server
 
             base = embedded_server(over.sandbox_mode or REAL).url
             token_url = f"{base}/oauth2/token"
-            account = sandbox.DRIP_ACCOUNT_ID
-        elif profile.sandbox:
-            from app.sandbox import config as sandbox
-
-            account = sandbox.DRIP_ACCOUNT_ID
         base = over.base_url or base
         if profile.sandbox and over.base_url and not over.token_url:
             token_url = f"{base.rstrip('/')}/oauth2/token"
@@ -183,7 +175,7 @@ class Sender:
         if not profile.sandbox:
             values = read_secrets(self.store, profile.name, names, self.environ)
         elif destination is None or destination.uses_embedded_sandbox:
-            values = _sandbox_secrets()
+            values = _sandbox_secrets(profile)
         else:
             values = _environment_secrets(names, self.environ)
             if not all(values.get(name) for name in names):
@@ -192,7 +184,7 @@ class Sender:
                         profile.name, [n for n in names if not values.get(n)],
                         target=destination.target.base_url,
                     )  # fmt: skip
-                values = _sandbox_secrets()  # a sandbox on this machine: its public values
+                values = _sandbox_secrets(profile)  # a sandbox on this machine: its values
         for value in values.values():
             register_secret(value)
         missing = [name for name in names if not values.get(name)]

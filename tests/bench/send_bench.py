@@ -23,9 +23,9 @@ import httpx
 from app.paths import sample_cart
 from app.profiles import new_profile
 from app.providers import load_cart
+from app.providers.drip import emulator as drip_sandbox
 from app.providers.drip.provider import basic_authorization
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
-from app.sandbox import config as creds
 from app.secrets import MemorySecretStore
 from app.transport import Sender
 
@@ -34,19 +34,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sends", type=int, default=500)
     args = parser.parse_args()
-    config = SandboxConfig(drip_hourly_limit=10**9)
+    config = SandboxConfig(settings={"drip": {"hourly_limit": 10**9}})
     with SandboxServer(Sandbox(config)) as server:
         profile = new_profile(
-            "bench", "drip", base_url=server.url, account_id=creds.DRIP_ACCOUNT_ID
+            "bench", "drip", base_url=server.url, account_id=drip_sandbox.ACCOUNT_ID
         )
         store = MemorySecretStore()
-        store.set("bench", "drip_api_key", creds.DRIP_API_KEY)
+        store.set("bench", "drip_api_key", drip_sandbox.API_KEY)
         sender = Sender(store, environ={})
         document = load_cart(sample_cart("drip")).document
         request = sender.preview(document, profile)
         # The same bytes and headers the app sends, with the real key.
         real = dict(request.wire_headers())
-        real["Authorization"] = basic_authorization(creds.DRIP_API_KEY)
+        real["Authorization"] = basic_authorization(drip_sandbox.API_KEY)
         app_times: list[float] = []
         bare_times: list[float] = []
         kept_times: list[float] = []

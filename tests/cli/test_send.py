@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from app.paths import sample_cart
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
-from app.sandbox import config as creds
 
 DRIP_CART = str(sample_cart("drip"))
 BRONTO_CART = str(sample_cart("bronto"))
@@ -175,7 +176,7 @@ def test_network_failures_have_a_kind_a_message_and_exit_3(
     elif setup == "tls":
         base = base.replace("http://", "https://")
     # A host that is not this machine is a user target: its key comes from the environment.
-    env = {"CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY} if setup == "no-such-host" else {}
+    env = {"CART_COMPOSER_DRIP_API_KEY": drip_sandbox.API_KEY} if setup == "no-such-host" else {}
     started = time.perf_counter()
     done = cli(home, "send", DRIP_CART, "--base-url", base, "--timeout", "0.5", env=env)
     assert time.perf_counter() - started < 10
@@ -187,7 +188,7 @@ def test_network_failures_have_a_kind_a_message_and_exit_3(
 def test_profiles_commands(home: Path, server: SandboxServer) -> None:
     added = cli(
         home, "profiles", "add", "qa-drip", "--provider", "drip", "--base-url", server.url,
-        "--account-id", creds.DRIP_ACCOUNT_ID,
+        "--account-id", drip_sandbox.ACCOUNT_ID,
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     assert added.stdout.splitlines()[0] == f"Added profile qa-drip (drip, {server.url})."
@@ -207,7 +208,7 @@ def test_profiles_commands(home: Path, server: SandboxServer) -> None:
         "The profile “qa-drip” has no Drip API key yet. Set it with `cart-composer profiles "
         "set-secret qa-drip` or the CART_COMPOSER_* variables."
     )
-    env = {"CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY}
+    env = {"CART_COMPOSER_DRIP_API_KEY": drip_sandbox.API_KEY}
     assert cli(home, "send", DRIP_CART, "--profile", "qa-drip", env=env).returncode == 0
     builtin = cli(home, "profiles", "remove", "sandbox-drip")
     assert builtin.returncode == 2
@@ -251,13 +252,13 @@ def test_the_curl_command_is_accepted_by_the_sandbox(
     assert done.returncode == 0, done.stderr
     script = done.stdout
     command = "\n".join(line for line in script.splitlines() if not line.startswith("#"))
-    for secret in (creds.DRIP_API_KEY, creds.BRONTO_CLIENT_ID, creds.BRONTO_CLIENT_SECRET):
+    for secret in (drip_sandbox.API_KEY, bronto_sandbox.CLIENT_ID, bronto_sandbox.CLIENT_SECRET):
         assert secret not in command
     env = {
         **os.environ,
-        "CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY,
-        "CART_COMPOSER_BRONTO_CLIENT_ID": creds.BRONTO_CLIENT_ID,
-        "CART_COMPOSER_BRONTO_CLIENT_SECRET": creds.BRONTO_CLIENT_SECRET,
+        "CART_COMPOSER_DRIP_API_KEY": drip_sandbox.API_KEY,
+        "CART_COMPOSER_BRONTO_CLIENT_ID": bronto_sandbox.CLIENT_ID,
+        "CART_COMPOSER_BRONTO_CLIENT_SECRET": bronto_sandbox.CLIENT_SECRET,
     }
     ran = subprocess.run(
         ["bash", "-c", script + "\necho\n"], capture_output=True, text=True, env=env, timeout=30
@@ -273,7 +274,7 @@ def test_curl_reveals_secrets_only_when_asked(home: Path) -> None:
     hidden = cli(home, "curl", DRIP_CART, "--base-url", "https://api.getdrip.com")
     assert '-u "$CART_COMPOSER_DRIP_API_KEY:"' in hidden.stdout
     shown = cli(home, "curl", DRIP_CART, "--reveal-secrets")
-    assert f"-u {creds.DRIP_API_KEY}:" in shown.stdout
+    assert f"-u {drip_sandbox.API_KEY}:" in shown.stdout
 
 
 def test_bronto_cart_actions_after_add_cart(home: Path, server: SandboxServer) -> None:

@@ -18,8 +18,8 @@ from app.history import HistoryFilter, HistoryStore
 from app.history.export import to_har, write_har
 from app.history.store import _MIGRATIONS, _V1, SCHEMA_VERSION
 from app.paths import sample_cart
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
-from app.sandbox import config as creds
 
 
 def pending(store: HistoryStore, **overrides: object) -> int:
@@ -214,8 +214,8 @@ def test_a_cli_send_leaves_one_completed_row_and_no_secret_in_the_file(tmp_path:
     with SandboxServer() as server:
         url = server.url
         assert cli(home, "profiles", "add", "mine", "--provider", "drip", "--base-url",
-                   server.url, "--account-id", creds.DRIP_ACCOUNT_ID).returncode == 0  # fmt: skip
-        env = {"CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY}
+                   server.url, "--account-id", drip_sandbox.ACCOUNT_ID).returncode == 0  # fmt: skip
+        env = {"CART_COMPOSER_DRIP_API_KEY": drip_sandbox.API_KEY}
         done = cli(home, "send", str(sample_cart("drip")), "--profile", "mine", env=env)
         assert done.returncode == 0, done.stderr
     store = HistoryStore(home / "history.sqlite3")
@@ -235,8 +235,8 @@ def test_a_cli_send_leaves_one_completed_row_and_no_secret_in_the_file(tmp_path:
     assert dict(full.request_headers)["Authorization"] == "Basic ••••••••"
     store.close()
     raw = b"".join(p.read_bytes() for p in home.rglob("history*") if p.is_file())
-    encoded = base64.b64encode(f"{creds.DRIP_API_KEY}:".encode())
-    assert creds.DRIP_API_KEY.encode() not in raw and encoded not in raw
+    encoded = base64.b64encode(f"{drip_sandbox.API_KEY}:".encode())
+    assert drip_sandbox.API_KEY.encode() not in raw and encoded not in raw
 
     listed = cli(home, "history", "--json")
     assert jsonfmt.loads(listed.stdout.splitlines()[0])["provider_id"] == full.provider_id

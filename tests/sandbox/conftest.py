@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
-from app.sandbox import config as creds
 from app.sandbox.config import SandboxMode
 
 EXPLAIN = SandboxMode(explain=True)
@@ -41,12 +42,12 @@ class Door:
     def drip_post(
         self, body: bytes, *, auth: str | None = None, batch: bool = False
     ) -> httpx.Response:
-        path = f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart" + ("/batch" if batch else "")
+        path = f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart" + ("/batch" if batch else "")
         headers = {"Content-Type": "application/json", "Authorization": auth or drip_basic()}
         return self.client.post(path, content=body, headers=headers)
 
     def bronto_token(
-        self, client_id: str = creds.BRONTO_CLIENT_ID, secret: str = creds.BRONTO_CLIENT_SECRET
+        self, client_id: str = bronto_sandbox.CLIENT_ID, secret: str = bronto_sandbox.CLIENT_SECRET
     ) -> str:
         response = self.client.post(
             "/oauth2/token",
@@ -70,7 +71,7 @@ class Door:
         return self.client.request(method, path, content=body, headers=headers)
 
 
-def drip_basic(key: str = creds.DRIP_API_KEY, colon: bool = True) -> str:
+def drip_basic(key: str = drip_sandbox.API_KEY, colon: bool = True) -> str:
     raw = f"{key}:" if colon else key
     return "Basic " + base64.b64encode(raw.encode()).decode()
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.domain import jsonfmt
-from app.sandbox import config as creds
+from app.providers.bronto import emulator as bronto_sandbox
 from tests.conftest import golden_text
 from tests.sandbox.conftest import EXPLAIN, STRICT, Door, DoorFactory
 
@@ -28,7 +28,7 @@ def cart(**changes: Any) -> bytes:
     return jsonfmt.dumps(payload).encode()
 
 
-def reason(status: int, text: str, site: str = creds.BRONTO_SITE_ID) -> str:
+def reason(status: int, text: str, site: str = bronto_sandbox.SITE_ID) -> str:
     return f"ServiceExceptionMessage{{siteId={site}, statusCode={status}, reason={text}}}"
 
 
@@ -40,8 +40,8 @@ def test_client_credentials_give_the_three_documented_fields(door: Door) -> None
         "/oauth2/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": creds.BRONTO_CLIENT_ID,
-            "client_secret": creds.BRONTO_CLIENT_SECRET,
+            "client_id": bronto_sandbox.CLIENT_ID,
+            "client_secret": bronto_sandbox.CLIENT_SECRET,
         },
     )
     assert response.status_code == 200
@@ -56,8 +56,8 @@ def test_a_refresh_token_gives_a_new_access_token(door: Door) -> None:
         "/oauth2/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": creds.BRONTO_CLIENT_ID,
-            "client_secret": creds.BRONTO_CLIENT_SECRET,
+            "client_id": bronto_sandbox.CLIENT_ID,
+            "client_secret": bronto_sandbox.CLIENT_SECRET,
         },
     ).json()
     again = door.client.post(
@@ -65,8 +65,8 @@ def test_a_refresh_token_gives_a_new_access_token(door: Door) -> None:
         data={
             "grant_type": "refresh_token",
             "refresh_token": first["refresh_token"],
-            "client_id": creds.BRONTO_CLIENT_ID,
-            "client_secret": creds.BRONTO_CLIENT_SECRET,
+            "client_id": bronto_sandbox.CLIENT_ID,
+            "client_secret": bronto_sandbox.CLIENT_SECRET,
         },
     )
     assert again.status_code == 200
@@ -83,7 +83,7 @@ def test_a_refresh_token_gives_a_new_access_token(door: Door) -> None:
         (
             {
                 "grant_type": "client_credentials",
-                "client_id": creds.BRONTO_CLIENT_ID,
+                "client_id": bronto_sandbox.CLIENT_ID,
                 "client_secret": "x",
             },
             401,
@@ -109,8 +109,8 @@ def test_a_json_token_request_is_refused(door: Door) -> None:
         "/oauth2/token",
         json={
             "grant_type": "client_credentials",
-            "client_id": creds.BRONTO_CLIENT_ID,
-            "client_secret": creds.BRONTO_CLIENT_SECRET,
+            "client_id": bronto_sandbox.CLIENT_ID,
+            "client_secret": bronto_sandbox.CLIENT_SECRET,
         },
     )
     assert response.status_code == 400
@@ -144,7 +144,7 @@ def test_missing_wrong_or_unknown_tokens_get_a_bare_403_unless_explained(
 
 @pytest.mark.parametrize("mode", [None, EXPLAIN], ids=["real", "explain"])
 def test_an_expired_token_gets_403_and_a_new_one_works(make_door: DoorFactory, mode: Any) -> None:
-    door = make_door(bronto_token_lifetime=2, **({"mode": mode} if mode else {}))
+    door = make_door(settings={"bronto": {"token_lifetime": 2}}, **({"mode": mode} if mode else {}))
     token = door.bronto_token()
     door.clock.advance(2.5)
     response = door.bronto("POST", ADD, token=token, body=EXAMPLE)
@@ -157,7 +157,9 @@ def test_an_expired_token_gets_403_and_a_new_one_works(make_door: DoorFactory, m
 @pytest.mark.parametrize("mode", [None, EXPLAIN], ids=["real", "explain"])
 def test_a_read_only_token_cannot_add_a_cart(make_door: DoorFactory, mode: Any) -> None:
     door = make_door(**({"mode": mode} if mode else {}))
-    token = door.bronto_token(creds.BRONTO_READONLY_CLIENT_ID, creds.BRONTO_READONLY_CLIENT_SECRET)
+    token = door.bronto_token(
+        bronto_sandbox.READONLY_CLIENT_ID, bronto_sandbox.READONLY_CLIENT_SECRET
+    )
     response = door.bronto("POST", ADD, token=token, body=EXAMPLE)
     assert response.status_code == 403
     said = reason(403, "The access token lacks the scope orders/carts-write") if mode else None

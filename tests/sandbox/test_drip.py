@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.domain import jsonfmt
-from app.sandbox import config as creds
+from app.providers.drip import emulator as drip_sandbox
 from tests.conftest import golden_text
 from tests.sandbox.conftest import Door, DoorFactory, drip_basic
 
@@ -32,14 +32,14 @@ def test_the_documented_example_is_accepted_with_202_and_a_request_id(door: Door
     assert uuid.UUID(body["request_id"]).version == 4
     assert response.headers["X-RateLimit-Limit"] == "3600"
     assert response.headers["X-RateLimit-Remaining"] == "3599"
-    accepted = door.sandbox.drip.accepted
+    accepted = door.sandbox.emulators["drip"].accepted
     assert [a["request_id"] for a in accepted] == [body["request_id"]]
     assert accepted[0]["grand_total"] == Decimal("16.99")
 
 
 @pytest.mark.parametrize(
     "auth",
-    [drip_basic(), drip_basic(colon=False), f"Bearer {creds.DRIP_ACCESS_TOKEN}"],
+    [drip_basic(), drip_basic(colon=False), f"Bearer {drip_sandbox.ACCESS_TOKEN}"],
     ids=["basic key:", "basic key", "bearer"],
 )
 def test_both_basic_forms_and_the_oauth_token_are_accepted(door: Door, auth: str) -> None:
@@ -56,7 +56,7 @@ def test_unknown_credentials_get_401_without_a_body(door: Door, auth: str) -> No
     if auth:
         headers["Authorization"] = auth
     response = door.client.post(
-        f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE, headers=headers
+        f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE, headers=headers
     )
     assert response.status_code == 401
     assert response.content == b""  # Drip documents no body
@@ -89,7 +89,7 @@ def test_an_unknown_account_gets_404_with_drips_body(door: Door) -> None:
 
 def test_the_wrong_method_gets_405(door: Door) -> None:
     response = door.client.get(
-        f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+        f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
         headers={"Authorization": drip_basic()},
     )
     assert response.status_code == 405
@@ -99,7 +99,7 @@ def test_the_wrong_method_gets_405(door: Door) -> None:
 def test_the_v2_url_does_not_exist(door: Door) -> None:
     # Cart Activity is v3; clients that build v2 URLs (pydrip) get a 404.
     response = door.client.post(
-        f"/v2/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+        f"/v2/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
         content=EXAMPLE,
         headers={"Authorization": drip_basic()},
     )
@@ -159,7 +159,7 @@ def test_explain_mode_answers_rule_violations_with_a_422_per_field(
         "errors": [{"code": code, "attribute": attribute, "message": message}]
     }
     assert response.headers["X-Sandbox-Explain"] == EXPLAINED
-    assert not explained.sandbox.drip.accepted
+    assert not explained.sandbox.emulators["drip"].accepted
 
 
 def _sent(door: Door, payload: Any, *, batch: bool = False) -> Any:
@@ -203,7 +203,7 @@ def test_what_the_schema_refuses_gets_drips_shape_without_field_paths(
     assert (response.status_code, response.content) == (400, body)
     assert response.headers["X-Sandbox-Assumption"] == SCHEMA_STATUS
     assert "X-Sandbox-Explain" not in response.headers
-    assert not door.sandbox.drip.accepted
+    assert not door.sandbox.emulators["drip"].accepted
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_what_a_schema_cannot_say_is_queued_with_202_and_logged(
     assert note.startswith(logged)
     assert note.endswith("Drip answers 202 before it checks this; the sandbox assumes the cart "
                          "is dropped when Drip processes it")  # fmt: skip
-    assert not door.sandbox.drip.accepted  # not processed
+    assert not door.sandbox.emulators["drip"].accepted  # not processed
 
 
 def test_the_legacy_discount_key_is_kept_as_an_attribute_with_a_logged_warning(
@@ -242,7 +242,7 @@ def test_the_legacy_discount_key_is_kept_as_an_attribute_with_a_logged_warning(
         "items[0].discount is not a Drip field: Drip keeps it as a custom attribute, and its "
         "value is not a discount (the field is “discounts”) [sandbox assumption]"
     )
-    assert door.sandbox.drip.accepted[-1]["items"][0]["discount"] == 5
+    assert door.sandbox.emulators["drip"].accepted[-1]["items"][0]["discount"] == 5
     refused = _sent(explained, payload)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["attribute"] == "items[0].discount"
@@ -297,7 +297,7 @@ def test_a_batch_gets_one_request_id_per_cart(door: Door) -> None:
     assert response.status_code == 202
     ids = response.json()["request_ids"]
     assert len(ids) == len(set(ids)) == 3
-    assert [a["cart_id"] for a in door.sandbox.drip.accepted] == ["0", "1", "2"]
+    assert [a["cart_id"] for a in door.sandbox.emulators["drip"].accepted] == ["0", "1", "2"]
     assert response.headers["X-RateLimit-Limit"] == "50"
 
 
@@ -337,7 +337,7 @@ def test_explain_mode_rejects_a_batch_with_one_bad_cart_and_names_it(explained: 
     assert response.status_code == 422
     assert response.json()["errors"][0]["attribute"] == "carts[1].email"
     assert response.headers["X-Sandbox-Explain"] == EXPLAINED
-    assert not explained.sandbox.drip.accepted
+    assert not explained.sandbox.emulators["drip"].accepted
 
 
 def test_a_batch_is_processed_in_the_background_its_failures_logged(door: Door) -> None:
@@ -350,7 +350,7 @@ def test_a_batch_is_processed_in_the_background_its_failures_logged(door: Door) 
     assert response.status_code == 202
     assert len(response.json()["request_ids"]) == 3
     assert "X-Sandbox-Explain" not in response.headers
-    assert [a["cart_id"] for a in door.sandbox.drip.accepted] == ["good"]
+    assert [a["cart_id"] for a in door.sandbox.emulators["drip"].accepted] == ["good"]
     notes = door.sandbox.requests()[-1].notes
     assert len(notes) == 2
     assert notes[0].startswith("carts[1]: email: Email must be a valid address")
@@ -370,7 +370,7 @@ def test_a_batch_with_a_string_price_gets_400_pointing_at_it(explained: Door) ->
 
 
 def test_past_the_hourly_limit_comes_429_then_the_window_slides(make_door: DoorFactory) -> None:
-    door = make_door(drip_hourly_limit=3)
+    door = make_door(settings={"drip": {"hourly_limit": 3}})
     remaining = [door.drip_post(EXAMPLE).headers["X-RateLimit-Remaining"] for _ in range(3)]
     assert remaining == ["2", "1", "0"]
     limited = door.drip_post(EXAMPLE)
@@ -387,7 +387,7 @@ def test_past_the_hourly_limit_comes_429_then_the_window_slides(make_door: DoorF
 def test_accounts_lists_the_sandbox_account(door: Door) -> None:
     response = door.client.get("/v2/accounts", headers={"Authorization": drip_basic()})
     assert response.status_code == 200
-    assert [a["id"] for a in response.json()["accounts"]] == [creds.DRIP_ACCOUNT_ID]
+    assert [a["id"] for a in response.json()["accounts"]] == [drip_sandbox.ACCOUNT_ID]
     assert door.client.get("/v2/accounts").status_code == 401
 
 

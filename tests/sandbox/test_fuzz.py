@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain import jsonfmt
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import SandboxServer
-from app.sandbox import config as creds
 from tests.conftest import golden_text
 from tests.sandbox.conftest import drip_basic
 
@@ -63,8 +64,8 @@ def client() -> Iterator[httpx.Client]:
 def bronto_token(client: httpx.Client) -> str:
     form = {
         "grant_type": "client_credentials",
-        "client_id": creds.BRONTO_CLIENT_ID,
-        "client_secret": creds.BRONTO_CLIENT_SECRET,
+        "client_id": bronto_sandbox.CLIENT_ID,
+        "client_secret": bronto_sandbox.CLIENT_SECRET,
     }
     token = client.post("/oauth2/token", data=form).json()["access_token"]
     assert isinstance(token, str)
@@ -76,7 +77,7 @@ def bronto_token(client: httpx.Client) -> str:
 )
 @given(body=bodies, batch=st.booleans())
 def test_drip_never_answers_5xx(client: httpx.Client, body: bytes, batch: bool) -> None:
-    path = f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart" + ("/batch" if batch else "")
+    path = f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart" + ("/batch" if batch else "")
     if batch and body.startswith(b"{"):
         body = b'{"carts": [' + body + b"]}"
     response = client.post(path, content=body, headers={"Authorization": drip_basic()})

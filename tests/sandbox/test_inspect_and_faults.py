@@ -7,8 +7,9 @@ import time
 import httpx
 import pytest
 
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, FaultError
-from app.sandbox import config as creds
 from app.sandbox.emulator import TRICKLE_CHUNK
 from tests.conftest import golden_text
 from tests.sandbox.conftest import Door, drip_basic
@@ -21,7 +22,7 @@ def test_every_request_is_recorded_with_secrets_masked(door: Door) -> None:
     door.bronto_token()
     log = door.client.get("/_sandbox/requests").json()["requests"]
     assert [(r["id"], r["method"], r["path"], r["status"]) for r in log] == [
-        (1, "POST", f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart", 202),
+        (1, "POST", f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart", 202),
         (2, "POST", "/oauth2/token", 200),
     ]
     headers = {name.lower(): value for name, value in log[0]["headers"]}
@@ -31,7 +32,7 @@ def test_every_request_is_recorded_with_secrets_masked(door: Door) -> None:
         "grant_type=client_credentials&client_id=sandbox-bronto-client&client_secret=••••••••"
     )
     text = door.client.get("/_sandbox/requests").text
-    assert creds.DRIP_API_KEY not in text and creds.BRONTO_CLIENT_SECRET not in text
+    assert drip_sandbox.API_KEY not in text and bronto_sandbox.CLIENT_SECRET not in text
 
 
 def test_the_log_can_be_cleared_and_control_calls_are_not_logged(door: Door) -> None:
@@ -119,7 +120,7 @@ def test_a_trickled_body_arrives_in_pieces_over_time(door: Door) -> None:
     arrivals: list[float] = []
     with door.client.stream(
         "POST",
-        f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+        f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
         content=EXAMPLE,
         headers={"Authorization": drip_basic(), "Content-Type": "application/json"},
     ) as r:
@@ -174,7 +175,7 @@ def test_reset_forgets_everything(door: Door) -> None:
     assert door.sandbox.faults() != []
     assert door.client.post("/_sandbox/reset", json={}).status_code == 204
     assert door.sandbox.requests() == [] and door.sandbox.faults() == []
-    assert not door.sandbox.drip.accepted
+    assert not door.sandbox.emulators["drip"].accepted
     assert (
         door.client.get("/v2/accounts", headers={"Authorization": drip_basic()}).status_code == 200
     )
@@ -189,7 +190,7 @@ def test_the_log_keeps_the_newest_requests_only(
     sandbox = Sandbox()
     with httpx.Client(transport=sandbox.transport(), base_url="http://sandbox") as client:
         for _ in range(5):
-            client.post(f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE,
+            client.post(f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE,
                         headers={"Authorization": drip_basic()})  # fmt: skip
     assert [r.id for r in sandbox.requests()] == [3, 4, 5]
 

@@ -13,8 +13,8 @@ import threading
 import httpx
 import pytest
 
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Sandbox, SandboxServer
-from app.sandbox import config as creds
 from tests.conftest import GOLDEN
 from tests.sandbox.conftest import drip_basic
 
@@ -36,7 +36,7 @@ def test_it_listens_on_loopback_only_and_frees_its_port() -> None:
 def test_200_requests_from_8_threads_are_all_recorded_once() -> None:
     sandbox = Sandbox()
     body = (GOLDEN / "drip-doc-example.expected.json").read_bytes()
-    path = f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart"
+    path = f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart"
     errors: list[BaseException] = []
 
     def worker(thread: int) -> None:
@@ -65,7 +65,7 @@ def test_200_requests_from_8_threads_are_all_recorded_once() -> None:
     assert sorted(r.id for r in log) == list(range(1, 201))
     cart_ids = sorted(json.loads(r.body)["cart_id"] for r in log)
     assert cart_ids == sorted(f"{t}-{n}" for t in range(8) for n in range(25))
-    assert len({a["request_id"] for a in sandbox.drip.accepted}) == 200
+    assert len({a["request_id"] for a in sandbox.emulators["drip"].accepted}) == 200
 
 
 def test_chunked_request_bodies_are_read() -> None:
@@ -77,7 +77,7 @@ def test_chunked_request_bodies_are_read() -> None:
 
     with SandboxServer() as server:
         response = httpx.post(
-            f"{server.url}/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+            f"{server.url}/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
             content=chunks(),
             headers={"Authorization": drip_basic()},
         )
@@ -101,11 +101,11 @@ def test_the_cli_sandbox_prints_its_url_answers_curl_and_stops_on_ctrl_c() -> No
         assert process.stdout.readline() == "  Mode:   explain\n"
         done = subprocess.run(
             [
-                "curl", "-sS", "-u", f"{creds.DRIP_API_KEY}:",
+                "curl", "-sS", "-u", f"{drip_sandbox.API_KEY}:",
                 "-H", "Content-Type: application/json",
                 "--data-binary", f"@{GOLDEN / 'drip-doc-example.expected.json'}",
                 "-w", "\n%{http_code}",
-                f"{url}/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+                f"{url}/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
             ],
             capture_output=True, text=True, timeout=30, check=True,
         )  # fmt: skip
@@ -199,7 +199,7 @@ def test_a_chunked_upload_is_capped_like_any_body(monkeypatch: pytest.MonkeyPatc
     with SandboxServer() as server:
         try:
             response = httpx.post(
-                server.url + f"/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart",
+                server.url + f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
                 content=chunks(), headers={"Authorization": drip_basic()},  # type: ignore[arg-type]
                 timeout=10,
             )  # fmt: skip

@@ -62,7 +62,7 @@ def test_the_drip_journey_sends_created_then_updated_without_an_item(
 ) -> None:
     runner = runner_for(DRIP, server, history, speed=100_000)
     assert runner.run()
-    sent = server.sandbox.drip.accepted
+    sent = server.sandbox.emulators["drip"].accepted
     assert [c["action"] for c in sent] == ["created", "updated"]
     assert sent[0]["cart_id"] == sent[1]["cart_id"] and sent[0]["cart_id"].startswith("cc-")
     assert len(sent[1]["items"]) == len(sent[0]["items"]) - 1

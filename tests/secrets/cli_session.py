@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from app.paths import sample_cart
-from app.sandbox import config as creds
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 
 
 def main() -> int:
@@ -21,12 +22,12 @@ def main() -> int:
     drip, bronto = str(sample_cart("drip")), str(sample_cart("bronto"))
     steps: list[tuple[list[str], str]] = [
         (["profiles", "add", "qa-drip", "--provider", "drip", "--base-url", url,
-          "--account-id", creds.DRIP_ACCOUNT_ID], ""),
+          "--account-id", drip_sandbox.ACCOUNT_ID], ""),
         (["profiles", "add", "qa-bronto", "--provider", "bronto", "--base-url", url,
           "--token-url", f"{url}/oauth2/token"], ""),
-        (["profiles", "set-secret", "qa-drip"], creds.DRIP_API_KEY + "\n"),
+        (["profiles", "set-secret", "qa-drip"], drip_sandbox.API_KEY + "\n"),
         (["profiles", "set-secret", "qa-bronto"],
-         f"{creds.BRONTO_CLIENT_ID}\n{creds.BRONTO_CLIENT_SECRET}\n"),
+         f"{bronto_sandbox.CLIENT_ID}\n{bronto_sandbox.CLIENT_SECRET}\n"),
         (["profiles", "list"], ""),
         (["send", drip, "--profile", "qa-drip"], ""),
         (["send", bronto, "--profile", "qa-bronto"], ""),

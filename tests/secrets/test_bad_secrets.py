@@ -15,8 +15,8 @@ import pytest
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, ProfileStore, new_profile
 from app.providers import load_cart
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import SandboxServer
-from app.sandbox import config as creds
 from app.secrets import MemorySecretStore, SecretValueError, check_secret
 from app.transport import ErrorKind, Overrides, Sender
 from tests.hostile import HostileServer
@@ -59,7 +59,7 @@ def test_a_bad_key_in_the_environment_is_refused_before_anything_is_sent(
     home = tmp_path / "home"
     with SandboxServer() as server:
         added = cli(home, "profiles", "add", "shop", "--provider", "drip", "--base-url",
-                    server.url, "--account-id", creds.DRIP_ACCOUNT_ID, env={})  # fmt: skip
+                    server.url, "--account-id", drip_sandbox.ACCOUNT_ID, env={})  # fmt: skip
         assert added.returncode == 0, added.stderr
         done = cli(home, "send", str(sample_cart("drip")), "--profile", "shop",
                    env={variable: value})  # fmt: skip
@@ -119,7 +119,7 @@ def test_a_latin1_token_goes_out_as_latin1_without_a_traceback(home_dir: Path) -
     store.set("oauth", "drip_access_token", "jeton-é-1234")
     with SandboxServer() as server:
         profile = new_profile("oauth", "drip", base_url=server.url,
-                              account_id=creds.DRIP_ACCOUNT_ID, drip_auth="oauth")  # fmt: skip
+                              account_id=drip_sandbox.ACCOUNT_ID, drip_auth="oauth")  # fmt: skip
         result = Sender(store, environ={}).send(DRIP, profile)
     assert result.status == 401
 

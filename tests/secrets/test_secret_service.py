@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import SandboxServer
-from app.sandbox import config as creds
 
 HERE = Path(__file__).parent
 NEEDED = ("dbus-run-session", "dbus-send", "gnome-keyring-daemon")
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs gnome-keyring and dbus (installed by .ci/run)",
 )
 
-SECRETS = (creds.DRIP_API_KEY, creds.BRONTO_CLIENT_ID, creds.BRONTO_CLIENT_SECRET)
+SECRETS = (drip_sandbox.API_KEY, bronto_sandbox.CLIENT_ID, bronto_sandbox.CLIENT_SECRET)
 
 
 def test_a_cli_session_keeps_secrets_in_the_keyring_and_nowhere_else(tmp_path: Path) -> None:
@@ -60,7 +61,7 @@ def test_a_cli_session_keeps_secrets_in_the_keyring_and_nowhere_else(tmp_path: P
     assert by_index[12]["stdout"].split() == ["SecretService.Keyring", "True", "True", "True"]
     assert [r.status for r in received] == [202, 200, 201, 202]
 
-    encoded = base64.b64encode(f"{creds.DRIP_API_KEY}:".encode()).decode()
+    encoded = base64.b64encode(f"{drip_sandbox.API_KEY}:".encode()).decode()
     for step in by_index:
         for stream in ("stdout", "stderr"):
             for secret in (*SECRETS, encoded):
@@ -72,4 +73,4 @@ def test_a_cli_session_keeps_secrets_in_the_keyring_and_nowhere_else(tmp_path: P
                 assert secret.encode() not in content, file
     # The sandbox's own log masks what the token request carries.
     token_bodies = [r.body for r in received if r.path == "/oauth2/token"]
-    assert token_bodies and all(creds.BRONTO_CLIENT_SECRET not in body for body in token_bodies)
+    assert token_bodies and all(bronto_sandbox.CLIENT_SECRET not in body for body in token_bodies)

@@ -20,7 +20,8 @@ from app.domain import jsonfmt
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES
 from app.providers import load_cart
-from app.sandbox import config as creds
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.secrets import MemorySecretStore, MissingSecrets
 from app.transport import Overrides, Sender
 from tests.recorder import recording_server
@@ -101,7 +102,7 @@ def test_bronto_sends_the_environments_client_form_encoded() -> None:
     assert token.headers["content-type"] == "application/x-www-form-urlencoded"
     form = dict(parse_qsl(token.content.decode()))
     assert (form["client_id"], form["client_secret"]) == ("real-client", "real-secret-9")
-    assert creds.BRONTO_CLIENT_SECRET not in token.content.decode()
+    assert bronto_sandbox.CLIENT_SECRET not in token.content.decode()
 
 
 def test_a_standalone_sandbox_on_this_machine_still_gets_its_public_values(
@@ -111,5 +112,5 @@ def test_a_standalone_sandbox_on_this_machine_still_gets_its_public_values(
     sender = Sender(MemorySecretStore(), environ={})
     result = sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"], Overrides(base_url=url))
     assert result.status == 202
-    expected = "Basic " + base64.b64encode(f"{creds.DRIP_API_KEY}:".encode()).decode()
+    expected = "Basic " + base64.b64encode(f"{drip_sandbox.API_KEY}:".encode()).decode()
     assert seen[0]["headers"]["Authorization"] == expected

@@ -17,8 +17,8 @@ import pytest
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, new_profile
 from app.providers import load_cart
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
-from app.sandbox import config as creds
 from app.secrets import MemorySecretStore
 from app.transport import ErrorKind, Overrides, Sender
 from app.transport.exchange import Deadline, exchange
@@ -129,7 +129,7 @@ def test_the_deadline_ends_the_socket_read_not_only_the_wait() -> None:
 
 def test_a_batch_and_a_test_connection_are_bounded_too() -> None:
     store = MemorySecretStore()
-    store.set("hostile", "drip_api_key", creds.DRIP_API_KEY)
+    store.set("hostile", "drip_api_key", drip_sandbox.API_KEY)
     with HostileServer(every="gzip-bomb") as hostile:
         profile = new_profile("hostile", "drip", base_url=hostile.url, account_id="1")
         sender = Sender(store, environ={})

@@ -69,7 +69,7 @@ def test_2500_drip_carts_go_in_3_batches_with_2500_request_ids(
 
 
 def test_drips_hourly_batch_limit_stops_the_run_before_a_429(tmp_path: Path) -> None:
-    sandbox = Sandbox(SandboxConfig(drip_batch_hourly_limit=2))
+    sandbox = Sandbox(SandboxConfig(settings={"drip": {"batch_hourly_limit": 2}}))
     with SandboxServer(sandbox) as server:
         drip, _ = user_profiles(server.url)
         progress = BulkRun(sender(), drip, sample_carts("drip", 2500)).run()

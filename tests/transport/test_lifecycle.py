@@ -12,9 +12,9 @@ from app.domain.errors import PayloadError, TargetError
 from app.paths import sample_cart
 from app.profiles import Profile, new_profile
 from app.providers import load_cart
+from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
 from app.sandbox import SandboxServer
-from app.sandbox import config as creds
 from app.secrets import MemorySecretStore
 from app.transport import Sender, SendResult
 
@@ -37,8 +37,8 @@ def profile(server: SandboxServer) -> Profile:
 @pytest.fixture
 def sender() -> Iterator[Sender]:
     store = MemorySecretStore()
-    store.set("qa-bronto", "bronto_client_id", creds.BRONTO_CLIENT_ID)
-    store.set("qa-bronto", "bronto_client_secret", creds.BRONTO_CLIENT_SECRET)
+    store.set("qa-bronto", "bronto_client_id", bronto_sandbox.CLIENT_ID)
+    store.set("qa-bronto", "bronto_client_secret", bronto_sandbox.CLIENT_SECRET)
     made = Sender(store, environ={})
     yield made
     made.close()

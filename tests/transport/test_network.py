@@ -16,7 +16,7 @@ from app.domain.urls import plain_http_warning
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, new_profile
 from app.providers import load_cart
-from app.sandbox import config as creds
+from app.providers.drip import emulator as drip_sandbox
 from app.secrets import MemorySecretStore
 from app.transport import Overrides, Sender
 from app.transport.network import route_for
@@ -42,9 +42,9 @@ def no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def shop_profile(url: str) -> tuple[Sender, Any]:
     store = MemorySecretStore()
-    store.set("shop", "drip_api_key", creds.DRIP_API_KEY)
+    store.set("shop", "drip_api_key", drip_sandbox.API_KEY)
     return Sender(store, environ={}), new_profile(
-        "shop", "drip", base_url=url, account_id=creds.DRIP_ACCOUNT_ID
+        "shop", "drip", base_url=url, account_id=drip_sandbox.ACCOUNT_ID
     )
 
 
@@ -70,7 +70,8 @@ def test_a_remote_host_goes_through_the_system_proxy_and_the_answer_says_so(
     result = sender.send(DRIP, profile)
     assert result.status == 202 and result.provider_id == "via-proxy"
     assert (
-        seen[0]["target"] == f"http://shop.example/v3/{creds.DRIP_ACCOUNT_ID}/shopper_activity/cart"
+        seen[0]["target"]
+        == f"http://shop.example/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart"
     )
     assert seen[0]["headers"]["Proxy-Authorization"].startswith("Basic ")
     # The proxy's own credentials are never shown.

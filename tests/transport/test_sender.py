@@ -13,8 +13,9 @@ import pytest
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, Profile, new_profile
 from app.providers import CartDocument, load_cart
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, Sandbox, SandboxConfig, SandboxServer
-from app.sandbox import config as creds
 from app.sandbox.config import SandboxMode
 from app.secrets import MemorySecretStore
 from app.transport import (
@@ -38,16 +39,16 @@ def server() -> Iterator[SandboxServer]:
 
 
 def user_profiles(url: str) -> tuple[Profile, Profile]:
-    drip = new_profile("my-drip", "drip", base_url=url, account_id=creds.DRIP_ACCOUNT_ID)
+    drip = new_profile("my-drip", "drip", base_url=url, account_id=drip_sandbox.ACCOUNT_ID)
     bronto = new_profile("my-bronto", "bronto", base_url=url, token_url=f"{url}/oauth2/token")
     return drip, bronto
 
 
 def stocked_store() -> MemorySecretStore:
     store = MemorySecretStore()
-    store.set("my-drip", "drip_api_key", creds.DRIP_API_KEY)
-    store.set("my-bronto", "bronto_client_id", creds.BRONTO_CLIENT_ID)
-    store.set("my-bronto", "bronto_client_secret", creds.BRONTO_CLIENT_SECRET)
+    store.set("my-drip", "drip_api_key", drip_sandbox.API_KEY)
+    store.set("my-bronto", "bronto_client_id", bronto_sandbox.CLIENT_ID)
+    store.set("my-bronto", "bronto_client_secret", bronto_sandbox.CLIENT_SECRET)
     return store
 
 
@@ -70,7 +71,7 @@ def test_a_user_profile_sends_with_its_stored_secrets(server: SandboxServer) -> 
     sender = Sender(stocked_store(), environ={})
     assert sender.send(DRIP, drip_profile).status == 202
     assert sender.send(BRONTO, bronto_profile).status == 201
-    accepted = server.sandbox.drip.accepted
+    accepted = server.sandbox.emulators["drip"].accepted
     assert accepted[0]["grand_total"] == Decimal("16.99")
     sent = server.sandbox.requests()[0]
     assert dict(sent.headers)["authorization"] == "Basic ••••••••"
@@ -92,7 +93,7 @@ def test_missing_secrets_stop_before_anything_is_sent(server: SandboxServer) -> 
 
 def test_environment_variables_supply_secrets(server: SandboxServer) -> None:
     drip_profile, _ = user_profiles(server.url)
-    env = {"CART_COMPOSER_DRIP_API_KEY": creds.DRIP_API_KEY}
+    env = {"CART_COMPOSER_DRIP_API_KEY": drip_sandbox.API_KEY}
     assert Sender(MemorySecretStore(), environ=env).send(DRIP, drip_profile).status == 202
 
 
@@ -107,7 +108,7 @@ def test_one_bronto_token_serves_several_sends(server: SandboxServer) -> None:
 
 
 def test_the_token_is_refreshed_after_it_expires() -> None:
-    config = SandboxConfig(bronto_token_lifetime=1.0)
+    config = SandboxConfig(settings={"bronto": {"token_lifetime": 1.0}})
     with SandboxServer(Sandbox(config)) as server:
         _, bronto_profile = user_profiles(server.url)
         sender = Sender(stocked_store(), environ={})
@@ -291,7 +292,7 @@ def test_a_retry_after_past_two_minutes_is_not_waited_for(server: SandboxServer)
 
 
 def test_the_sandboxs_own_drip_429_has_no_retry_after() -> None:
-    config = SandboxConfig(drip_hourly_limit=1)
+    config = SandboxConfig(settings={"drip": {"hourly_limit": 1}})
     with SandboxServer(Sandbox(config)) as server:
         drip_profile, _ = user_profiles(server.url)
         sender = Sender(stocked_store(), environ={})

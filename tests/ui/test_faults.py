@@ -14,8 +14,8 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from app.profiles import ProfileStore, new_profile
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
-from app.sandbox import config as creds
 from app.secrets import MemorySecretStore
 from app.transport import Sender
 from app.ui.application import create_main_window
@@ -31,12 +31,12 @@ def server() -> Iterator[SandboxServer]:
 
 def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
     ProfileStore().add(
-        new_profile("faulty", "drip", base_url=base_url, account_id=creds.DRIP_ACCOUNT_ID,
+        new_profile("faulty", "drip", base_url=base_url, account_id=drip_sandbox.ACCOUNT_ID,
                     timeout=0.5),
         replace=True,
     )  # fmt: skip
     store = MemorySecretStore()
-    store.set("faulty", "drip_api_key", creds.DRIP_API_KEY)
+    store.set("faulty", "drip_api_key", drip_sandbox.API_KEY)
     window = create_main_window(asker=asker, sender=Sender(store, environ={}))
     qtbot.addWidget(window)
     window.show()

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.profiles import ProfileStore
-from app.sandbox import config as creds
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox.runtime import embedded_server
 from app.secrets import MemorySecretStore
 from app.transport import Sender
@@ -32,20 +33,20 @@ def test_a_drip_profile_is_saved_with_its_secret_and_tested(qtbot: QtBot, home: 
     dialog.name.setText("qa-drip")
     dialog.provider.setCurrentIndex(dialog.provider.findData("drip"))
     dialog.base_url.setText(embedded_server().url)
-    dialog.account_id.setText(creds.DRIP_ACCOUNT_ID)
+    dialog.account_id.setText(drip_sandbox.ACCOUNT_ID)
     secret = dialog.secrets["drip_api_key"]
-    secret.setText(creds.DRIP_API_KEY)
+    secret.setText(drip_sandbox.API_KEY)
     assert secret.echoMode() == QLineEdit.EchoMode.Password
     dialog.reveal.setChecked(True)
     assert secret.echoMode() == QLineEdit.EchoMode.Normal
     assert not dialog.secrets["bronto_client_secret"].isEnabled()
     assert dialog.save_profile()
     assert profiles.get("qa-drip").base_url == embedded_server().url
-    assert store.get("qa-drip", "drip_api_key") == creds.DRIP_API_KEY
+    assert store.get("qa-drip", "drip_api_key") == drip_sandbox.API_KEY
     assert (
         dialog.status_label.text() == "✔ Saved qa-drip; its secrets are in memory for this session."
     )
-    assert creds.DRIP_API_KEY not in (home / "profiles.json").read_text()
+    assert drip_sandbox.API_KEY not in (home / "profiles.json").read_text()
 
     dialog.test_connection()
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
@@ -66,14 +67,14 @@ def test_a_bronto_profile_test_fetches_a_token(qtbot: QtBot, home: Path) -> None
     url = embedded_server().url
     dialog.base_url.setText(url)
     dialog.token_url.setText(f"{url}/oauth2/token")
-    dialog.secrets["bronto_client_id"].setText(creds.BRONTO_CLIENT_ID)
+    dialog.secrets["bronto_client_id"].setText(bronto_sandbox.CLIENT_ID)
     dialog.secrets["bronto_client_secret"].setText("not-the-secret")
     dialog.test_connection()
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
     assert dialog.status_label.text().startswith(
         "✖ Bronto refused the client ID and secret (401 Unauthorized: Unknown client or secret)."
     )
-    dialog.secrets["bronto_client_secret"].setText(creds.BRONTO_CLIENT_SECRET)
+    dialog.secrets["bronto_client_secret"].setText(bronto_sandbox.CLIENT_SECRET)
     dialog.test_connection()
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
     assert dialog.status_label.text() == "✔ Connected: Bronto accepted the client ID and secret."

@@ -16,8 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from app import logs
 from app.profiles import ProfileStore, new_profile
+from app.providers.bronto import emulator as bronto_sandbox
+from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import SandboxServer
-from app.sandbox import config as creds
 from app.sandbox.config import SandboxMode
 from app.secrets import MemorySecretStore
 from app.transport import Sender
@@ -58,12 +59,12 @@ def test_no_secret_leaves_the_keyring_or_memory(
     with SandboxServer(mode=SandboxMode(explain=True)) as server:
         profiles = ProfileStore()
         profiles.add(new_profile("qa-drip", "drip", base_url=server.url,
-                                 account_id=creds.DRIP_ACCOUNT_ID))  # fmt: skip
+                                 account_id=drip_sandbox.ACCOUNT_ID))  # fmt: skip
         profiles.add(new_profile("qa-bronto", "bronto", base_url=server.url,
                                  token_url=f"{server.url}/oauth2/token"))  # fmt: skip
         store = MemorySecretStore()
-        store.set("qa-drip", "drip_api_key", creds.DRIP_API_KEY)
-        store.set("qa-bronto", "bronto_client_id", creds.BRONTO_CLIENT_ID)
+        store.set("qa-drip", "drip_api_key", drip_sandbox.API_KEY)
+        store.set("qa-bronto", "bronto_client_id", bronto_sandbox.CLIENT_ID)
         store.set("qa-bronto", "bronto_client_secret", WRONG_SECRET)
         window = create_main_window(asker=asker, sender=Sender(store, environ={}))
         qtbot.addWidget(window)
@@ -82,12 +83,14 @@ def test_no_secret_leaves_the_keyring_or_memory(
         window.provider_selector.setCurrentIndex(window.provider_selector.findData("bronto"))
         window._on_provider_selected(window.provider_selector.currentIndex())
         window.controller.set_profile("qa-bronto")
-        window.controller.set_field(window.controller.provider.email_field, creds.KNOWN_CONTACT)
+        window.controller.set_field(
+            window.controller.provider.email_field, bronto_sandbox.KNOWN_CONTACT
+        )
         assert _send(qtbot, window, said) is None  # the wrong secret: refused, said plainly
-        store.set("qa-bronto", "bronto_client_secret", creds.BRONTO_CLIENT_SECRET)
+        store.set("qa-bronto", "bronto_client_secret", bronto_sandbox.CLIENT_SECRET)
         assert _send(qtbot, window, said) == 201
         assert _send(qtbot, window, said) == 409  # the same customerCartId again
-        tokens = list(server.sandbox.bronto._tokens)
+        tokens = list(server.sandbox.emulators["bronto"]._tokens)
         assert tokens, "the sandbox issued a bearer token"
 
         history = window.history_view
@@ -101,8 +104,14 @@ def test_no_secret_leaves_the_keyring_or_memory(
     said.append(window.banner.text())
     assert any("Bronto refused" in text or "invalid_client" in text for text in said), said
 
-    drip_basic = base64.b64encode(f"{creds.DRIP_API_KEY}:".encode()).decode()
-    secrets = [creds.DRIP_API_KEY, drip_basic, creds.BRONTO_CLIENT_SECRET, WRONG_SECRET, *tokens]
+    drip_basic = base64.b64encode(f"{drip_sandbox.API_KEY}:".encode()).decode()
+    secrets = [
+        drip_sandbox.API_KEY,
+        drip_basic,
+        bronto_sandbox.CLIENT_SECRET,
+        WRONG_SECRET,
+        *tokens,
+    ]
     files = [path for path in home.rglob("*") if path.is_file()]
     assert debug_log in files and debug_log.stat().st_size > 0
     assert {"exported.har", "exported.jsonl", "session.cart.json", "profiles.json"} <= {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from app.domain import jsonfmt
@@ -20,6 +20,9 @@ from app.providers.base import (
     amount,
 )
 from app.providers.bronto.models import BrontoCart, BrontoOptions
+
+if TYPE_CHECKING:
+    from app.providers.emulation import Emulator, EmulatorContext
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TOKEN_URL", "PROVIDER", "BrontoProvider"]
 
@@ -36,6 +39,20 @@ class BrontoProvider(Provider):
             "bronto_client_secret", "Bronto client secret", "CART_COMPOSER_BRONTO_CLIENT_SECRET"
         ),
     )
+
+    def emulator(self, context: EmulatorContext) -> Emulator:
+        from app.providers.bronto.emulator import BrontoEmulator
+
+        return BrontoEmulator(context)
+
+    def sandbox_secrets(self) -> dict[str, str]:
+        from app.providers.bronto import emulator
+
+        return {
+            "bronto_client_id": emulator.CLIENT_ID,
+            "bronto_client_secret": emulator.CLIENT_SECRET,
+        }
+
     title = "Bronto"
     model = BrontoCart
     options_model = BrontoOptions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from app.domain import jsonfmt
@@ -20,6 +20,9 @@ from app.providers.base import (
     amount,
 )
 from app.providers.drip.models import DripCart
+
+if TYPE_CHECKING:
+    from app.providers.emulation import Emulator, EmulatorContext
 
 __all__ = ["DEFAULT_BASE_URL", "MAX_BATCH", "PROVIDER", "DripProvider", "cart_path"]
 
@@ -49,6 +52,21 @@ class DripProvider(Provider):
             "drip_access_token", "Drip OAuth access token", "CART_COMPOSER_DRIP_ACCESS_TOKEN"
         ),
     )
+
+    def emulator(self, context: EmulatorContext) -> Emulator:
+        from app.providers.drip.emulator import DripEmulator
+
+        return DripEmulator(context)
+
+    def sandbox_secrets(self) -> dict[str, str]:
+        from app.providers.drip import emulator
+
+        return {"drip_api_key": emulator.API_KEY}
+
+    def sandbox_account_id(self) -> str:
+        from app.providers.drip import emulator
+
+        return emulator.ACCOUNT_ID
 
     def needed_secrets(self, settings: Mapping[str, Any]) -> tuple[str, ...]:
         # A profile sends the API key (Basic) or, for a public integration, the OAuth token.

@@ -1,4 +1,4 @@
-"""The sandbox's Drip: Cart Activity (single and batch) and the accounts list.
+"""Drip's emulator for the built-in sandbox: Cart Activity (single and batch), accounts.
 
 Check order: route, method (405), authentication (401), account (404), rate limit (429), body
 parse (400), schema (400), then 202. The real answers (the default mode) are the shapes Drip is
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -30,17 +29,29 @@ import httpx
 
 from app.domain import jsonfmt
 from app.domain.fieldtypes import Kind
-from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER
+from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER, SandboxMode
 from app.domain.validation import Issue
 from app.providers import get_provider
 from app.providers.drip.models import DripCart
 from app.providers.drip.provider import MAX_BATCH as DRIP_MAX_BATCH
+from app.providers.emulation import (
+    ANSWER_ID,
+    NOTES,
+    Emulator,
+    EmulatorContext,
+    json_response,
+    utc_stamp,
+)
 from app.providers.schema import PayloadModel, child_model, field_facts, lookup
-from app.sandbox import config as creds
-from app.sandbox.config import SandboxConfig, SandboxMode
-from app.sandbox.emulator import ANSWER_ID, NOTES, json_response, utc_stamp
 
-__all__ = ["MAX_BATCH", "DripApi"]
+__all__ = ["ACCESS_TOKEN", "ACCOUNT_ID", "API_KEY", "MAX_BATCH", "DripEmulator"]
+
+# The sandbox's fixed, public credentials (in the README): the built-in sandbox profile uses
+# them, so a first run sends a cart with no setup. They open nothing but the sandbox.
+ACCOUNT_ID = "9999999"
+API_KEY = "sandbox-drip-api-key"
+# A Drip OAuth access token (Drip's OAuth tokens never expire).
+ACCESS_TOKEN = "sandbox-drip-oauth-token"
 
 MAX_BATCH = DRIP_MAX_BATCH  # the API's own limit, as the client knows it
 _HOUR = 3600.0
@@ -226,10 +237,14 @@ def _noted(response: httpx.Response, notes: list[str]) -> httpx.Response:
     return response
 
 
-class DripApi:
-    def __init__(self, config: SandboxConfig, lock: threading.RLock) -> None:
-        self._config = config
-        self._lock = lock
+class DripEmulator(Emulator):
+    """Cart Activity (single and batch) and the accounts list, as Drip answers them."""
+
+    key = "drip"
+
+    def __init__(self, context: EmulatorContext) -> None:
+        super().__init__(context)
+        self._lock = context.lock
         self._calls: dict[str, deque[float]] = {"single": deque(), "batch": deque()}
         # The accepted carts with their request ids: the newest ones, as for the request log.
         self.accepted: deque[dict[str, Any]] = deque(maxlen=ACCEPTED_LIMIT)
@@ -241,6 +256,32 @@ class DripApi:
             self.accepted.clear()
 
     # --- routing ---------------------------------------------------------------------------
+
+    def owns(self, path: str) -> bool:
+        return path.startswith(("/v3/", "/v2/")) or path in ("/v3", "/v2")
+
+    def forced(self, status: int, headers: list[tuple[str, str]]) -> httpx.Response:
+        return self.rate_limited(headers) if status == 429 else super().forced(status, headers)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "account_id": ACCOUNT_ID,
+            "api_key": API_KEY,
+            "access_token": ACCESS_TOKEN,
+            "endpoints": [
+                "POST /v3/{account_id}/shopper_activity/cart",
+                "POST /v3/{account_id}/shopper_activity/cart/batch",
+                "GET /v2/accounts",
+            ],
+            "hourly_limit": self._limit(batch=False),
+            "batch_hourly_limit": self._limit(batch=True),
+        }
+
+    def _limit(self, *, batch: bool) -> int:
+        # Drip's: 3,600 individual requests and 50 batch requests an hour.
+        if batch:
+            return int(self.context.setting(self.key, "batch_hourly_limit", 50))
+        return int(self.context.setting(self.key, "hourly_limit", 3600))
 
     def handle(self, request: httpx.Request, body: bytes, mode: SandboxMode) -> httpx.Response:
         parts = request.url.path.strip("/").split("/")
@@ -257,7 +298,7 @@ class DripApi:
             return self._not_allowed("POST")
         if not self._authenticated(request):
             return self._unauthorized(mode)
-        if parts[1] != creds.DRIP_ACCOUNT_ID:
+        if parts[1] != ACCOUNT_ID:
             return self.not_found()
         batch = len(parts) == 5
         limit = self._count_call("batch" if batch else "single")
@@ -366,7 +407,7 @@ class DripApi:
     def _accounts(self, request: httpx.Request, mode: SandboxMode) -> httpx.Response:
         if not self._authenticated(request):
             return self._unauthorized(mode)
-        account = creds.DRIP_ACCOUNT_ID
+        account = ACCOUNT_ID
         return json_response(
             200,
             {
@@ -392,7 +433,7 @@ class DripApi:
     def _authenticated(self, request: httpx.Request) -> bool:
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer":
-            return bool(credential.strip() == creds.DRIP_ACCESS_TOKEN)
+            return bool(credential.strip() == ACCESS_TOKEN)
         if scheme.lower() != "basic":
             return False
         try:
@@ -400,16 +441,12 @@ class DripApi:
         except (binascii.Error, UnicodeDecodeError):
             return False
         # Real clients send both "key:" (the documented form) and bare "key" (drip-nodejs).
-        return bool(decoded.partition(":")[0] == creds.DRIP_API_KEY)
+        return bool(decoded.partition(":")[0] == API_KEY)
 
     def _count_call(self, bucket: str) -> list[tuple[str, str]] | None:
         """Count one call in the sliding hour; its rate headers, or None when over the limit."""
-        limit = (
-            self._config.drip_batch_hourly_limit
-            if bucket == "batch"
-            else self._config.drip_hourly_limit
-        )
-        now = self._config.clock()
+        limit = self._limit(batch=bucket == "batch")
+        now = self.context.clock()
         with self._lock:
             calls = self._calls[bucket]
             while calls and calls[0] <= now - _HOUR:
@@ -425,8 +462,7 @@ class DripApi:
     def rate_limited(
         self, headers: list[tuple[str, str]], *, batch: bool = False
     ) -> httpx.Response:
-        config = self._config
-        limit = config.drip_batch_hourly_limit if batch else config.drip_hourly_limit
+        limit = self._limit(batch=batch)
         body = {
             "message": "API rate limit exceeded. Please try again in an hour.",
             "documentation": _RATE_DOC,

@@ -1,4 +1,4 @@
-"""The sandbox's Bronto: OAuth2 client-credentials tokens and the cart lifecycle.
+"""Bronto's emulator for the built-in sandbox: OAuth2 tokens and the cart lifecycle.
 
 Faithful to api-notes.md §2.2-2.6: auth failures are 403 (never 401), errors travel in the
 ``X-Reason`` header as ``ServiceExceptionMessage{siteId=…, statusCode=…, reason=…}`` with an
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,16 +30,35 @@ import httpx
 
 from app.domain import jsonfmt
 from app.domain.fieldtypes import Kind
-from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER
+from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER, SandboxMode
 from app.domain.validation import Issue
 from app.providers import get_provider
 from app.providers.bronto.models import BrontoCart
+from app.providers.emulation import Emulator, EmulatorContext, json_response, utc_stamp
 from app.providers.schema import field_facts, lookup
-from app.sandbox import config as creds
-from app.sandbox.config import SandboxConfig, SandboxMode
-from app.sandbox.emulator import json_response, utc_stamp
 
-__all__ = ["STATUSES", "BrontoApi"]
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "KNOWN_CONTACT",
+    "READONLY_CLIENT_ID",
+    "READONLY_CLIENT_SECRET",
+    "SITE_ID",
+    "STATUSES",
+    "BrontoEmulator",
+]
+
+# The sandbox's fixed, public credentials (in the README): the built-in sandbox profile uses
+# them. They open nothing but the sandbox.
+SITE_ID = "00001"
+CLIENT_ID = "sandbox-bronto-client"
+CLIENT_SECRET = "sandbox-bronto-secret"
+# A client whose tokens carry only orders/carts-read: shows the 403 for insufficient scope.
+READONLY_CLIENT_ID = "sandbox-bronto-readonly"
+READONLY_CLIENT_SECRET = "sandbox-bronto-readonly-secret"
+# A contact the sandbox's Bronto site knows from the start (the Java example's address), so
+# Add Cart without createContact=true can succeed; any other address needs createContact=true.
+KNOWN_CONTACT = "example@email.com"
 
 STATUSES = ("ACTIVE", "ABANDONED", "EXPIRED", "COMPLETE")
 TERMINAL = frozenset({"EXPIRED", "COMPLETE"})
@@ -101,8 +119,8 @@ _ASCII = str.maketrans(
 )
 
 _CLIENTS = {
-    creds.BRONTO_CLIENT_ID: (creds.BRONTO_CLIENT_SECRET, frozenset({WRITE, READ})),
-    creds.BRONTO_READONLY_CLIENT_ID: (creds.BRONTO_READONLY_CLIENT_SECRET, frozenset({READ})),
+    CLIENT_ID: (CLIENT_SECRET, frozenset({WRITE, READ})),
+    READONLY_CLIENT_ID: (READONLY_CLIENT_SECRET, frozenset({READ})),
 }
 
 
@@ -180,10 +198,14 @@ class _Refused(Exception):
         self.explained = explained
 
 
-class BrontoApi:
-    def __init__(self, config: SandboxConfig, lock: threading.RLock) -> None:
-        self._config = config
-        self._lock = lock
+class BrontoEmulator(Emulator):
+    """OAuth2 tokens and the cart lifecycle, as Bronto answered them."""
+
+    key = "bronto"
+
+    def __init__(self, context: EmulatorContext) -> None:
+        super().__init__(context)
+        self._lock = context.lock
         self._tokens: dict[str, _Token] = {}
         self._refresh: dict[str, _Token] = {}
         self._carts: dict[str, _Cart] = {}
@@ -195,14 +217,61 @@ class BrontoApi:
             self._tokens.clear()
             self._refresh.clear()
             self._carts.clear()
-            self._contacts = {creds.KNOWN_CONTACT: str(uuid.uuid4())}
+            self._contacts = {KNOWN_CONTACT: str(uuid.uuid4())}
+
+    # --- what the sandbox asks of an emulator ------------------------------------------------
+
+    def owns(self, path: str) -> bool:
+        return path in ("/oauth2/token", "/carts") or path.startswith(("/carts/", "/oauth2/"))
+
+    def handle(self, request: httpx.Request, body: bytes, mode: SandboxMode) -> httpx.Response:
+        if request.url.path.startswith("/oauth2/"):
+            return self.token(request, body)
+        return self.carts(request, body, mode)
+
+    def forced(self, status: int, headers: list[tuple[str, str]]) -> httpx.Response:
+        reason = "Too many requests" if status == 429 else "Internal server error"
+        return self.error(status, reason, headers)
+
+    def control(self, request: httpx.Request, path: str, body: bytes) -> httpx.Response | None:
+        """``PUT /_sandbox/bronto/carts/{cartId}`` ``{"status": …}``: a cart in any status."""
+        if path.startswith("carts/") and request.method == "PUT":
+            return self.force_status(path[len("carts/") :], body)
+        return None
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "readonly_client_id": READONLY_CLIENT_ID,
+            "readonly_client_secret": READONLY_CLIENT_SECRET,
+            "known_contact": KNOWN_CONTACT,
+            "token_lifetime_seconds": self._token_lifetime,
+            "endpoints": [
+                "POST /oauth2/token",
+                "POST /carts?createContact=&ignoreInvalidTid=",
+                "GET /carts/{cartId}",
+                "GET /carts?customerCartId=",
+                "POST /carts/{cartId}?createContact=&ignoreInvalidTid=",
+                "PUT /carts/{cartId}/abandon",
+                "PUT /carts/{cartId}/fiddle",
+                "POST /carts/{cartId}/expire",
+                "DELETE /carts/{cartId}",
+            ],
+            "control": ["PUT /_sandbox/bronto/carts/{cartId}"],
+        }
+
+    @property
+    def _token_lifetime(self) -> float:
+        # Bronto's: access tokens last an hour, refresh tokens 30 days.
+        return float(self.context.setting(self.key, "token_lifetime", 3600.0))
 
     # --- responses -------------------------------------------------------------------------
 
     def error(
         self, status: int, reason: str, headers: Any = (), *, site_known: bool = True
     ) -> httpx.Response:
-        site = creds.BRONTO_SITE_ID if site_known else "null"
+        site = SITE_ID if site_known else "null"
         text = f"ServiceExceptionMessage{{siteId={site}, statusCode={status}, reason={reason}}}"
         return httpx.Response(status, headers=[("X-Reason", _header_text(text)), *headers])
 
@@ -219,7 +288,7 @@ class BrontoApi:
         form = dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
         grant = form.get("grant_type", "")
         client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
-        now = self._config.clock()
+        now = self.context.clock()
         with self._lock:
             if grant == "client_credentials":
                 known = _CLIENTS.get(client_id)
@@ -242,10 +311,12 @@ class BrontoApi:
                     400, "unsupported_grant_type", "Use client_credentials or refresh_token"
                 )
             access, refresh = str(uuid.uuid4()), str(uuid.uuid4())
-            lifetime = self._config.bronto_token_lifetime
+            lifetime = self._token_lifetime
             self._tokens[access] = _Token(client_id, scopes, now + lifetime)
             self._refresh[refresh] = _Token(
-                client_id, scopes, now + self._config.bronto_refresh_lifetime
+                client_id,
+                scopes,
+                now + float(self.context.setting(self.key, "refresh_lifetime", 30 * 24 * 3600.0)),
             )
         return json_response(
             200,
@@ -275,7 +346,7 @@ class BrontoApi:
             token = self._tokens.get(value.strip())
         if token is None:
             raise _Refused(403, "The access token is unknown", False, explained=True)
-        if token.expires_at <= self._config.clock():
+        if token.expires_at <= self.context.clock():
             raise _Refused(403, "The access token has expired", explained=True)
         if not token.scopes & scopes:
             raise _Refused(403, f"The access token lacks the scope {' or '.join(sorted(scopes))}",
