@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from app.providers.bronto.lifecycle import CartOperation, CartState, cart_state
 from app.providers.document import load_cart, save_cart
 from app.providers.mapping import convert, reconcile
 from app.providers.render import CartRenderer, Rendered
+from app.service import UndoHistory
 from app.transport import CancelToken, Overrides, Sender, SendResult
 from app.ui.workers import run_in_background
 
@@ -85,6 +87,7 @@ class ComposerController(QObject):
     send_finished = Signal(object)  # SendResult
     send_failed = Signal(str)  # nothing was sent: missing secrets, a bad target
     payload_replaced = Signal()  # raw JSON parsed into a new payload: refill form and table
+    undo_changed = Signal()  # what Undo and Redo would do changed (their labels, enabled)
     history_changed = Signal(int)  # a history row was written or completed (its id)
     notice = Signal(str)  # something the user should know that is not about one send
     status = Signal(str)  # a passing state ("Checking 5,000 line items…"); "" when over
@@ -124,6 +127,9 @@ class ComposerController(QObject):
         self._raw_error: str | None = None
         # The other providers' drafts of this cart, kept while the person works on this one.
         self._drafts: dict[str, _Draft] = {}
+        self._undo = UndoHistory()
+        self._step: str | None = None  # inside one_step(): its label; edits record once
+        self._restoring = False  # undo/redo in progress: no new step
         self._raw_text = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -233,7 +239,7 @@ class ComposerController(QObject):
     # --- editing ---------------------------------------------------------------------------
 
     def set_field(self, name: str, value: Any) -> None:
-        """Set a top-level field; ``None`` leaves it out."""
+        """Set a top-level field; ``None`` leaves it out. One undo step per field typed in."""
         if value is None:
             if name not in self._payload:
                 return
@@ -243,21 +249,95 @@ class ComposerController(QObject):
             if name in self._payload and repr(self._payload[name]) == repr(value):
                 return
             self._payload[name] = value
-        self.changed()
+        self.changed(f"Edit {self._title_of(name)}", group=f"field:{name}")
 
     def set_option(self, name: str, value: bool) -> None:
         if self._options.get(name) == value:
             return
         self._options[name] = value
-        self.changed()
+        self.changed(f"Set {name}")
 
-    def changed(self) -> None:
-        """Something in the draft changed: mark it unsaved and schedule a preview rebuild (which
-        also checks whether the cart is back to what was saved)."""
+    def changed(self, label: str = "Edit", group: str | None = None) -> None:
+        """Something in the draft changed: mark it unsaved, schedule a preview rebuild (which
+        also checks whether the cart is back to what was saved), and record an undo step
+        (``label``: "Edit Email"; edits of one ``group`` in a row are one step)."""
         self._generation += 1
         self._set_dirty(True)
         self.payload_changed.emit()
         self._timer.start()
+        if not self._restoring and self._step is None:
+            self._undo.record(self._snapshot(), label, group)
+            self.undo_changed.emit()
+
+    @contextlib.contextmanager
+    def one_step(self, label: str) -> Iterator[None]:
+        """Several edits that are one to the person (New cart id, Apply cart totals)."""
+        outer, self._step = self._step, label
+        try:
+            yield
+        finally:
+            self._step = outer
+        if outer is None:
+            self._undo.record(self._snapshot(), label)
+            self.undo_changed.emit()
+
+    def _title_of(self, name: str) -> str:
+        info = self._provider.model.model_fields.get(name)
+        return info.title if info is not None and info.title else name
+
+    def _snapshot(self) -> CartDocument:
+        """The draft as it is now, cheaply: the items list copied, the values shared (an edit
+        replaces a value or an item, never changes one in place: see render.py)."""
+        key = self._provider.items_key
+        payload = {
+            k: list(v) if k == key and isinstance(v, list) else v
+            for k, v in self._wire_payload().items()
+        }
+        return CartDocument.model_construct(
+            provider=self._provider.key, payload=payload, options=dict(self._options)
+        )
+
+    # --- undo ------------------------------------------------------------------------------
+
+    @property
+    def undo_label(self) -> str:
+        return self._undo.undo_label
+
+    @property
+    def redo_label(self) -> str:
+        return self._undo.redo_label
+
+    def undo(self) -> bool:
+        """Take back the last edit (False: nothing to take back)."""
+        document = self._undo.undo()
+        if document is not None:
+            self._restore(document)
+        self.undo_changed.emit()
+        return document is not None
+
+    def redo(self) -> bool:
+        document = self._undo.redo()
+        if document is not None:
+            self._restore(document)
+        self.undo_changed.emit()
+        return document is not None
+
+    def _restore(self, document: CartDocument) -> None:
+        self._restoring = True
+        try:
+            if document.provider != self._provider.key:
+                self._enter(document, label=None)
+                return
+            key = self._provider.items_key
+            self._payload = {
+                k: list(v) if k == key and isinstance(v, list) else v
+                for k, v in document.payload.items()
+            }
+            self._options = dict(document.options)
+            self.payload_replaced.emit()
+            self.changed()
+        finally:
+            self._restoring = False
 
     @property
     def sandbox_mode(self) -> SandboxMode:
@@ -284,10 +364,19 @@ class ComposerController(QObject):
         *,
         saved: bool = True,
         copy_of: str | None = None,
+        undoable: str | None = None,
     ) -> None:
-        """Another cart: the other providers' drafts are this one's no more."""
+        """Another cart: the other providers' drafts are this one's no more, and nothing before
+        it can be undone — unless ``undoable`` names the step (Fill with a sample cart)."""
+        if undoable is not None and document.provider == self._provider.key:
+            self._replace(document, path, saved=saved, copy_of=copy_of)
+            self._undo.record(self._snapshot(), undoable)
+            self.undo_changed.emit()
+            return
         self._drafts.clear()
         self._replace(document, path, saved=saved, copy_of=copy_of)
+        self._undo.reset(self._snapshot())
+        self.undo_changed.emit()
 
     def switch_provider(self, key: str) -> list[str]:
         """The cart as a ``key`` cart, and notes on what was carried. Each provider keeps its
@@ -296,20 +385,26 @@ class ComposerController(QObject):
         provider has), with what was changed meanwhile on the other side carried into it."""
         if key == self._provider.key:
             return []
-        here = self.document()
-        carried, notes = convert(here, key)
-        kept = self._drafts.pop(key, None)
+        carried, notes = convert(self.document(), key)
+        kept = self._drafts.get(key)
         title = get_provider(key).title
         if kept is None:
-            arrived = carried
+            self._enter(carried, label=f"Switch to {title}")
+            return notes
+        arrived = reconcile(kept.document, kept.carried, carried)
+        if arrived != kept.document:
+            what = f", with what you changed on {self._provider.title} carried into it."
         else:
-            arrived = reconcile(kept.document, kept.carried, carried)
-            changed = arrived != kept.document
-            if changed:
-                what = f", with what you changed on {self._provider.title} carried into it."
-            else:
-                what = ", as you left it."
-            notes = [f"Back to your {title} cart{what}"]
+            what = ", as you left it."
+        self._enter(arrived, label=f"Switch to {title}")
+        return [f"Back to your {title} cart{what}"]
+
+    def _enter(self, arrived: CartDocument, label: str | None) -> None:
+        """Leave this provider's draft for ``arrived`` (another provider's cart), keeping the
+        one left and taking up the kept draft of the one entered: its file, saved state,
+        cartId and profile. ``label``: the undo step it is (None while undoing)."""
+        here = self.document()
+        kept = self._drafts.pop(arrived.provider, None)
         self._drafts[here.provider] = _Draft(
             document=here,
             carried=convert(arrived, here.provider)[0],
@@ -328,7 +423,9 @@ class ComposerController(QObject):
             with contextlib.suppress(ProfileError):  # removed meanwhile: the sandbox's
                 self.set_profile(kept.profile)
             self.refresh()
-        return notes
+        if label is not None:
+            self._undo.record(self._snapshot(), label)
+            self.undo_changed.emit()
 
     def _replace(
         self,
@@ -384,7 +481,7 @@ class ComposerController(QObject):
                 self._payload = copy.deepcopy(upgraded)
                 self._set_raw(None, "")
                 self.payload_replaced.emit()
-                self.changed()
+                self.changed("Apply the JSON")
                 return None, tuple(note.message for note in notes)
             error = "The body must be a JSON object, { … }, for the form to follow it"
         self._set_raw(error, text)

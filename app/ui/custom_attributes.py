@@ -244,7 +244,7 @@ class CustomAttributesEditor(QWidget):
             # An item is replaced, never changed in place (the preview caches items by identity).
             self._controller.items()[row] = updated
         self._mark()
-        self._controller.changed()
+        self._controller.changed("Edit custom attributes", group="custom")
 
     def _mark(self) -> None:
         messages = []

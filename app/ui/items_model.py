@@ -181,7 +181,9 @@ class ItemsTableModel(QAbstractTableModel):
         else:
             items[index.row()] = {**item, spec.name: parsed}
         self.dataChanged.emit(index, self.index(index.row(), self.computed_column))
-        self._controller.changed()
+        self._controller.changed(
+            f"Edit item {index.row() + 1}: {spec.label}", group=f"cell:{index.row()}:{spec.name}"
+        )
         return True
 
     # --- row operations --------------------------------------------------------------------
@@ -192,7 +194,7 @@ class ItemsTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         items.insert(row, dict(item or {}))
         self.endInsertRows()
-        self._controller.changed()
+        self._controller.changed("Add item")
 
     def duplicate_item(self, row: int) -> None:
         items = self._controller.items()
@@ -206,7 +208,7 @@ class ItemsTableModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), row, row)
         del items[row]
         self.endRemoveRows()
-        self._controller.changed()
+        self._controller.changed("Remove item")
 
     def move_item(self, row: int, delta: int) -> int:
         """Move a row up (-1) or down (+1); returns its new row."""
@@ -218,7 +220,7 @@ class ItemsTableModel(QAbstractTableModel):
         self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
         items.insert(target, items.pop(row))
         self.endMoveRows()
-        self._controller.changed()
+        self._controller.changed("Move item")
         return target
 
     def apply_line_total(self, row: int) -> bool:

@@ -659,6 +659,17 @@ class MainWindow(QMainWindow):
         file_menu.insertAction(
             file_menu.actions()[-1], action("&Profiles…", self.manage_profiles, "Ctrl+,")
         )
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.undo_action.setObjectName("undoAction")
+        self.redo_action = action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.redo_action.setObjectName("redoAction")
+        # Ctrl+Shift+Z everywhere, as well as the platform's own (Ctrl+Y on Windows).
+        redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
+        self.redo_action.setShortcuts(list(dict.fromkeys(redo_keys)))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        self._on_undo_changed()
         cart_menu = self.menuBar().addMenu("&Cart")
         cart_menu.addAction(action("&Fill with a sample cart", self.fill_sample))
         cart_menu.addAction(action("New cart &id", self.new_cart_id))
@@ -740,6 +751,7 @@ class MainWindow(QMainWindow):
         self.raw_editor.textChanged.connect(self._raw_timer.start)
         self._raw_timer.timeout.connect(self._apply_raw)
         c.payload_replaced.connect(self._on_payload_replaced)
+        c.undo_changed.connect(self._on_undo_changed)
         c.raw_changed.connect(self._on_raw_changed)
         c.preview_changed.connect(self._follow_in_raw_editor)
         c.history_changed.connect(self._on_history_changed)
@@ -992,6 +1004,23 @@ class MainWindow(QMainWindow):
             self.raw_status.setText("✔ Valid JSON: the form follows what you type here.")
             self.raw_status.setStyleSheet("color: #2e7d32;")
 
+    def undo(self) -> None:
+        label = self.controller.undo_label
+        if self.controller.undo():
+            self.statusBar().showMessage(f"Undid: {label}.", 5000)
+
+    def redo(self) -> None:
+        label = self.controller.redo_label
+        if self.controller.redo():
+            self.statusBar().showMessage(f"Redid: {label}.", 5000)
+
+    def _on_undo_changed(self) -> None:
+        undo, redo = self.controller.undo_label, self.controller.redo_label
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.undo_action.setEnabled(bool(undo))
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.redo_action.setEnabled(bool(redo))
+
     def _on_payload_replaced(self) -> None:
         document = self.controller.document()
         self.form.fill(document.payload, document.options)
@@ -1034,8 +1063,9 @@ class MainWindow(QMainWindow):
         if not suggested:
             self.statusBar().showMessage("The items' amounts are incomplete: nothing to apply.")
             return
-        for name, value in suggested.items():
-            self.controller.set_field(name, value)
+        with self.controller.one_step("Apply cart totals"):
+            for name, value in suggested.items():
+                self.controller.set_field(name, value)
         self.form.fill(self.controller.document().payload, self.controller.document().options)
         shown = ", ".join(f"{k} = {jsonfmt.format_decimal(v)}" for k, v in suggested.items())
         self.statusBar().showMessage(f"Applied {shown}.", 8000)
@@ -1043,20 +1073,21 @@ class MainWindow(QMainWindow):
     def fill_sample(self) -> None:
         from app.providers.samples import sample_document
 
-        if not self._may_discard():
-            return
-        self.controller.replace_document(sample_document(self.controller.provider.key), saved=False)
+        # Undoable, so nothing typed is lost: no question first.
+        sample = sample_document(self.controller.provider.key)
+        self.controller.replace_document(sample, saved=False, undoable="Fill with a sample cart")
 
     def new_cart_id(self) -> None:
         from app.providers.samples import new_cart_id
 
         provider = self.controller.provider
         fresh = new_cart_id()
-        self.controller.set_field(provider.cart_id_field, fresh)
-        url_key = provider.cart_url_field
-        url = self.controller.value(url_key)
-        if isinstance(url, str) and "/cart/" in url:
-            self.controller.set_field(url_key, url.rsplit("/", 1)[0] + "/" + fresh)
+        with self.controller.one_step("New cart id"):
+            self.controller.set_field(provider.cart_id_field, fresh)
+            url_key = provider.cart_url_field
+            url = self.controller.value(url_key)
+            if isinstance(url, str) and "/cart/" in url:
+                self.controller.set_field(url_key, url.rsplit("/", 1)[0] + "/" + fresh)
         self.form.fill(self.controller.document().payload, self.controller.document().options)
         self.statusBar().showMessage(f"New cart id: {fresh}", 5000)
 
