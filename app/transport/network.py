@@ -17,6 +17,7 @@ What a desktop tool should do, decided here (and said in the README):
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 import threading
@@ -196,13 +197,25 @@ def route_for(url: str) -> Route:
     return _route(url, _proxy_for(url), _certificates(os.environ))
 
 
+@functools.cache
+def _ssl_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context(trust_env=True)  # reads SSL_CERT_FILE / SSL_CERT_DIR
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """The process's one TLS context for the trust store the environment names. Building one
+    parses every CA certificate in C with the GIL held — 40 to 70 ms here, during which no
+    other thread, the window's included, runs — so it is built once, not once per client.
+    (An SSLContext is safe to share between threads and connections.)"""
+    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
 class RoutingTransport(httpx.BaseTransport):
     """Sends each request directly or through the proxy ``route_for`` names; the answer's
     ``extensions["route"]`` says which way it went."""
 
     def __init__(self) -> None:
-        # One TLS context for every route: building one costs tens of milliseconds.
-        self._ssl = httpx.create_ssl_context(trust_env=True)
+        self._ssl = shared_ssl_context()
         self._certificates = _certificates(os.environ)
         self._lock = threading.Lock()
         self._routes: dict[str | None, httpx.HTTPTransport] = {}

@@ -41,8 +41,8 @@ def make_client(
     timeout: float = 30.0, transport: httpx.BaseTransport | None = None
 ) -> httpx.Client:
     """The one way the app makes an HTTP client: TLS verified, the system proxy (never for
-    loopback), bounded waits, our User-Agent. Making one costs tens of milliseconds (the TLS
-    trust store), so a sender keeps one."""
+    loopback), bounded waits, our User-Agent. A sender keeps one (its connections are reused);
+    the TLS trust store behind them all is parsed once a process (``shared_ssl_context``)."""
     from app.transport.network import RoutingTransport
 
     return httpx.Client(

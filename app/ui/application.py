@@ -102,6 +102,13 @@ def attach_composer(
         controller.set_profile(profile)
 
 
+def _warm_tls(window: MainWindow) -> None:
+    from app.transport.network import shared_ssl_context
+    from app.ui.workers import run_in_background
+
+    run_in_background(shared_ssl_context, lambda _: None, lambda _: None, owner=window)
+
+
 class _AtFirstPaint(QObject):
     """Calls ``then`` once, just after the watched widget's first paint."""
 
@@ -187,6 +194,10 @@ def run(
         # Everything loaded so far lives as long as the app: keep it out of the garbage
         # collector's full passes, which otherwise re-scan it and pause every thread.
         gc.freeze()
+        if screenshot is None and not quit_after:
+            # The TLS trust store is parsed with the GIL held for tens of milliseconds: now,
+            # while nobody is typing yet, rather than during the first Send.
+            QTimer.singleShot(1000, lambda: _warm_tls(window))
         if quit_after == "ready":
             window.installEventFilter(_QuitAtFirstPaint(app))
             window.update()

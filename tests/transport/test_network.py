@@ -147,3 +147,14 @@ def test_a_sandbox_profile_on_loopback_gets_no_warning_elsewhere_it_does() -> No
         DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides
     )
     assert any("plain http://" in note for note in warned.notes)
+
+
+def test_the_tls_trust_store_is_parsed_once_a_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building a TLS context holds the GIL for tens of milliseconds (every CA certificate is
+    parsed in C): once per client, it froze the window at each new window's first send."""
+    from app.transport.network import RoutingTransport, shared_ssl_context
+
+    first, second = RoutingTransport(), RoutingTransport()
+    assert first._ssl is second._ssl is shared_ssl_context()
+    monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent-certs")  # another trust store: its own
+    assert shared_ssl_context() is not first._ssl
