@@ -13,9 +13,7 @@ from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
 from app.transport.result import ErrorKind, SendResult
 
-__all__ = ["OPERATIONS", "entry_document", "finish", "outcome", "recorded", "start"]
-
-OPERATIONS = {"drip": "cart_activity", "bronto": "add_cart"}
+__all__ = ["entry_document", "finish", "outcome", "recorded", "start"]
 
 
 def start(
@@ -38,7 +36,7 @@ def start(
         body=mask_secrets_in(request.body),
         profile=profile.name,
         provider=document.provider,
-        operation=operation or OPERATIONS[document.provider],
+        operation=operation or provider.send_operation,
         source=source,
         email=email if isinstance(email, str) else None,
         cart_id=cart_id if isinstance(cart_id, str) else None,
@@ -141,9 +139,6 @@ def entry_document(entry: HistoryEntry) -> CartDocument:
         ) from None
     if not isinstance(payload, dict):
         raise HistoryError(f"Entry #{entry.id} did not send a JSON object.")
-    options: dict[str, bool] = {}
-    if entry.provider == "bronto":
-        query = dict(parse_qsl(urlsplit(entry.url).query))
-        for name in ("createContact", "ignoreInvalidTid"):
-            options[name] = query.get(name, "false").lower() == "true"
+    query = dict(parse_qsl(urlsplit(entry.url).query))
+    options = get_provider(entry.provider).options_from_query(query)
     return CartDocument(provider=entry.provider, payload=payload, options=options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -20,6 +20,7 @@ from app.domain.errors import PayloadError, TargetError
 from app.domain.redaction import mask_header_value
 from app.domain.validation import Issue, Validation, format_path
 from app.providers import schema
+from app.providers.common import carried_item, mapped
 from app.providers.schema import PayloadModel
 
 if TYPE_CHECKING:
@@ -140,6 +141,11 @@ class Provider:
     position: int = 100
     # Every secret it can use, in the order a person is asked for them.
     secrets: tuple[SecretSpec, ...] = ()
+    # The history's name for a send of a cart ("cart_activity", "add_cart"), and for a batch.
+    send_operation: str = "send"
+    batch_operation: str = "batch"
+    # How many carts one batch request takes (0: no batch endpoint; bulk sends one by one).
+    batch_size: int = 0
     model: type[PayloadModel]
     options_model: type[BaseModel] | None = None
     # The payload key holding the line items, and how a form groups the other fields.
@@ -151,6 +157,51 @@ class Provider:
     email_field: str = ""
     cart_id_field: str = ""
     cart_url_field: str = ""
+
+    # --- the common cart (providers/common.py): what this provider calls its fields -----------
+
+    # Common name → this provider's key, for the cart and for each item.
+    common_cart: ClassVar[Mapping[str, str]] = {}
+    common_item: ClassVar[Mapping[str, str]] = {}
+    # What a cart carried in from another provider starts with (a Drip action, a phase).
+    carried_defaults: ClassVar[Mapping[str, Any]] = {}
+
+    def to_common(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
+        """The payload as a common cart, the cart's keys left behind and the items' (each
+        named once)."""
+        to_common = {key: name for name, key in self.common_cart.items()}
+        common, left = mapped(payload, to_common, frozenset({self.items_key}))
+        item_left: list[str] = []
+        items = payload.get(self.items_key)
+        if isinstance(items, list) and items:
+            common["items"] = []
+            for item in items:
+                carried, dropped = self.item_to_common(item)
+                common["items"].append(carried)
+                item_left += [name for name in dropped if name not in item_left]
+        return common, left, item_left
+
+    def item_to_common(self, item: Any) -> tuple[dict[str, Any], list[str]]:
+        return carried_item(item, {key: name for name, key in self.common_item.items()})
+
+    def from_common(self, common: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """A payload of this provider's from a common cart (the defaults for a carried cart
+        added), and the items' common names it has no field for."""
+        payload, _ = mapped(common, self.common_cart, frozenset({"items"}))
+        item_left: list[str] = []
+        items = common.get("items")
+        if isinstance(items, list):
+            payload[self.items_key] = []
+            for item in items:
+                carried, dropped = self.item_from_common(item)
+                payload[self.items_key].append(carried)
+                item_left += [name for name in dropped if name not in item_left]
+        for key, value in self.carried_defaults.items():
+            payload.setdefault(key, value)
+        return payload, item_left
+
+    def item_from_common(self, item: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        return mapped(item, self.common_item)
 
     def emulator(self, context: EmulatorContext) -> Emulator | None:
         """This API's emulator for the built-in sandbox (None: the sandbox has no door for
@@ -200,6 +251,17 @@ class Provider:
             return jsonfmt.dumps(self.canonical(payload)).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise PayloadError(f"The cart cannot be written as JSON: {exc}.") from None
+
+    def options_from_query(self, query: Mapping[str, str]) -> dict[str, Any]:
+        """The request options a sent URL's query says (a history entry re-opened): each
+        boolean option is its query parameter, "true" or not."""
+        if self.options_model is None:
+            return {}
+        return {
+            name: query.get(name, "false").lower() == "true"
+            for name, info in self.options_model.model_fields.items()
+            if info.annotation is bool
+        }
 
     def options(self, raw: Mapping[str, Any] | None) -> BaseModel | None:
         """Typed request options; ``ValueError`` with a readable message when they are wrong."""

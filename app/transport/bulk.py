@@ -1,7 +1,7 @@
-"""Bulk: N sample carts (distinct ids and emails, from the sample catalog) sent in one go — to
-Drip through the batch endpoint in chunks of up to 1,000, to Bronto one by one with a bounded
-number in flight — with progress, cancel, Drip's hourly limits respected, and every request a
-history row."""
+"""Bulk: N sample carts (distinct ids and emails, from the sample catalog) sent in one go — in
+batches to a provider with a batch endpoint (Drip: up to 1,000 a request, its hourly limits
+respected), one by one with a bounded number in flight to the others (Bronto) — with progress,
+cancel, and every request a history row."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from app.history import HistoryStore
 from app.history import record as recording
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
-from app.providers.drip.provider import MAX_BATCH
 from app.providers.samples import sample_document
 from app.transport.result import SendResult
 from app.transport.send import CancelToken
@@ -79,7 +78,7 @@ class BulkRun:
         overrides: Overrides | None = None,
         history: HistoryStore | None = None,
         in_flight: int = 4,
-        chunk: int = MAX_BATCH,
+        chunk: int | None = None,
         on_progress: Callable[[BulkProgress], None] | None = None,
     ) -> None:
         self.sender = sender
@@ -88,7 +87,8 @@ class BulkRun:
         self.overrides = overrides
         self.history = history
         self.in_flight = max(1, in_flight)
-        self.chunk = max(1, min(chunk, MAX_BATCH))
+        size = get_provider(profile.provider).batch_size
+        self.chunk = max(1, min(chunk or size, size)) if size else 1
         self.on_progress = on_progress or (lambda progress: None)
         self.progress = BulkProgress(total=len(documents))
         self.cancel_token = CancelToken()
@@ -102,24 +102,26 @@ class BulkRun:
         if self.documents:
             self.sender.check_pair(self.documents[0], self.profile)
             self.sender.secrets(self.profile)  # missing secrets: said before anything leaves
-            if self.profile.provider == "drip":
-                self._drip()
+            # The provider's capability decides: batches if it has a batch endpoint.
+            if get_provider(self.profile.provider).batch_size:
+                self._batches()
             else:
-                self._bronto()
+                self._one_by_one()
         self.progress.elapsed = time.monotonic() - started
         self.on_progress(self.progress)
         return self.progress
 
-    # --- Drip: batches -----------------------------------------------------------------------
+    # --- in batches (Drip's batch endpoint and its hourly limits) -------------------------
 
-    def _drip(self) -> None:
+    def _batches(self) -> None:
         for start in range(0, len(self.documents), self.chunk):
             if self.cancel_token.cancelled:
                 self.progress.stopped = "Cancelled."
                 return
             batch = self.documents[start : start + self.chunk]
             planned = self.sender.preview_batch(batch, self.profile, self.overrides)
-            result = self._recorded(planned, batch[0], "cart_activity_batch",
+            operation = get_provider(self.profile.provider).batch_operation
+            result = self._recorded(planned, batch[0], operation,
                                     lambda b=batch: self.sender.send_batch(  # type: ignore[misc]
                                         b, self.profile, self.overrides,
                                         cancel=self.cancel_token))  # fmt: skip
@@ -151,16 +153,16 @@ class BulkRun:
                 )
                 return
 
-    # --- Bronto: one by one, a few in flight -------------------------------------------------
+    # --- one by one, a few in flight -----------------------------------------------------------
 
-    def _bronto(self) -> None:
+    def _one_by_one(self) -> None:
         with ThreadPoolExecutor(max_workers=self.in_flight) as pool:
             pending: set[Future[SendResult]] = set()
             queue = list(self.documents)
             while queue or pending:
                 while queue and len(pending) < self.in_flight and not self.cancel_token.cancelled:
                     document = queue.pop(0)
-                    pending.add(pool.submit(self._one_bronto, document))
+                    pending.add(pool.submit(self._one, document))
                 if not pending:
                     break
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -169,7 +171,7 @@ class BulkRun:
                     with self._lock:
                         self.progress.requests += 1
                         self.progress.sent += 1
-                        if result.status == 201:
+                        if result.ok:
                             self.progress.accepted += 1
                             if result.provider_id:
                                 self.progress.ids.append(result.provider_id)
@@ -180,7 +182,7 @@ class BulkRun:
                     self.progress.stopped = "Cancelled."
                     queue.clear()
 
-    def _one_bronto(self, document: CartDocument) -> SendResult:
+    def _one(self, document: CartDocument) -> SendResult:
         planned = self.sender.preview(document, self.profile, self.overrides)
         return self._recorded(planned, document, None,
                               lambda: self.sender.send(document, self.profile, self.overrides,

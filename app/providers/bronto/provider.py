@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
 from app.domain import jsonfmt
@@ -58,6 +58,52 @@ class BrontoProvider(Provider):
     options_model = BrontoOptions
     items_key = "lineItems"
     email_field, cart_id_field, cart_url_field = "emailAddress", "customerCartId", "url"
+    common_cart: ClassVar[Mapping[str, str]] = {
+        "email": "emailAddress",
+        "cart_id": "customerCartId",
+        "cart_url": "url",
+        "currency": "currency",
+        "grand_total": "grandTotal",
+        "total_discounts": "discountAmount",
+    }
+    # ``category`` (one) and ``salePrice`` are carried by item_to_common / item_from_common.
+    common_item: ClassVar[Mapping[str, str]] = {
+        "name": "name",
+        "sku": "sku",
+        "price": "unitPrice",
+        "quantity": "quantity",
+        "total": "totalPrice",
+        "product_url": "productUrl",
+        "image_url": "imageUrl",
+    }
+    carried_defaults: ClassVar[Mapping[str, Any]] = {"phase": "SHOPPING"}
+    send_operation = "add_cart"
+
+    def item_to_common(self, item: Any) -> tuple[dict[str, Any], list[str]]:
+        if not isinstance(item, dict):
+            return super().item_to_common(item)
+        rest = {k: v for k, v in item.items() if k not in ("category", "salePrice")}
+        common, left = super().item_to_common(rest)
+        if isinstance(item.get("category"), str):
+            common["categories"] = [item["category"]]
+        if "salePrice" in item:
+            if "price" not in common:
+                common["price"] = item["salePrice"]  # one price elsewhere: the one paid
+            else:
+                left.append("salePrice")
+        return common, left
+
+    def item_from_common(self, item: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        carried, left = super().item_from_common(
+            {k: v for k, v in item.items() if k != "categories"}
+        )
+        categories = item.get("categories")
+        if isinstance(categories, list) and categories:
+            carried["category"] = categories[0]  # Bronto has one category
+            if len(categories) > 1:
+                left.append("categories after the first")
+        return carried, left
+
     form_groups = (
         ("Who", ("emailAddress", "contactId")),
         ("Cart", ("customerCartId", "url", "phase")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from app.domain import jsonfmt
@@ -19,6 +19,7 @@ from app.providers.base import (
     Target,
     amount,
 )
+from app.providers.common import CART_FIELDS, ITEM_FIELDS
 from app.providers.drip.models import DripCart
 
 if TYPE_CHECKING:
@@ -76,6 +77,13 @@ class DripProvider(Provider):
     model = DripCart
     items_key = "items"
     email_field, cart_id_field, cart_url_field = "email", "cart_id", "cart_url"
+    # Drip's names are the common cart's own.
+    common_cart: ClassVar[Mapping[str, str]] = {name: name for name in CART_FIELDS}
+    common_item: ClassVar[Mapping[str, str]] = {name: name for name in ITEM_FIELDS}
+    carried_defaults: ClassVar[Mapping[str, Any]] = {"action": "created"}
+    send_operation = "cart_activity"
+    batch_operation = "cart_activity_batch"
+    batch_size = MAX_BATCH
     form_groups = (
         ("Who", ("email", "person_id", "visitor_uuid", "initial_status")),
         ("Cart", ("provider", "action", "cart_id", "cart_public_id", "cart_url", "occurred_at")),
