@@ -8,7 +8,7 @@ import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -148,16 +148,13 @@ class FieldEditor(QWidget):
     def set_value(self, value: Any) -> None:
         text = display_value(value)
         editor = self.editor()
-        editor.blockSignals(True)
-        try:
+        with QSignalBlocker(editor):
             if self.combo is not None:
                 if self.combo.findText(text) < 0:
                     self.combo.addItem(text)  # a pasted value outside the list stays visible
                 self.combo.setCurrentText(text)
             elif self.line is not None and self.line.text() != text:
                 self.line.setText(text)
-        finally:
-            editor.blockSignals(False)
 
     def set_error(self, message: str | None) -> None:
         self.error.setText(message or "")
@@ -251,9 +248,8 @@ class CartForm(QWidget):
         for name, editor in self.editors.items():
             editor.set_value(values.get(name))
         for name, box in self.options.items():
-            box.blockSignals(True)
-            box.setChecked(bool(options.get(name, False)))
-            box.blockSignals(False)
+            with QSignalBlocker(box):
+                box.setChecked(bool(options.get(name, False)))
 
     def show_errors(self, validation: Validation) -> None:
         for name, editor in self.editors.items():

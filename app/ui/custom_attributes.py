@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -133,14 +134,13 @@ class CustomAttributesEditor(QWidget):
         allowed = self._controller.provider.model.model_config.get("extra") == "allow"
         self.setEnabled(allowed)
         current = self.scope.currentData()
-        self.scope.blockSignals(True)
-        self.scope.clear()
-        self.scope.addItem("the cart", "cart")
-        for row in range(len(self._controller.items())):
-            self.scope.addItem(f"item {row + 1}", row)
-        index = self.scope.findData(current)
-        self.scope.setCurrentIndex(max(index, 0))
-        self.scope.blockSignals(False)
+        with QSignalBlocker(self.scope):
+            self.scope.clear()
+            self.scope.addItem("the cart", "cart")
+            for row in range(len(self._controller.items())):
+                self.scope.addItem(f"item {row + 1}", row)
+            index = self.scope.findData(current)
+            self.scope.setCurrentIndex(max(index, 0))
         if not allowed:
             self.note.setText(f"{self._controller.provider.title} takes no custom attributes.")
         self.reload()
@@ -248,17 +248,16 @@ class CustomAttributesEditor(QWidget):
 
     def _mark(self) -> None:
         messages = []
-        self.table.blockSignals(True)
-        for row, problem in enumerate(self._problems()):
-            for column in (0, 2):
-                item = self.table.item(row, column)
-                if item is not None:
-                    item.setBackground(_ERROR if problem else QBrush())
-                    item.setToolTip(problem or "")
-            if problem:
-                name = self.rows()[row][0] or f"row {row + 1}"
-                messages.append(f"“{name}” {problem} (not sent until fixed).")
-        self.table.blockSignals(False)
+        with QSignalBlocker(self.table):
+            for row, problem in enumerate(self._problems()):
+                for column in (0, 2):
+                    item = self.table.item(row, column)
+                    if item is not None:
+                        item.setBackground(_ERROR if problem else QBrush())
+                        item.setToolTip(problem or "")
+                if problem:
+                    name = self.rows()[row][0] or f"row {row + 1}"
+                    messages.append(f"“{name}” {problem} (not sent until fixed).")
         if self.isEnabled():
             self.note.setText(" ".join(messages))
             self.note.setStyleSheet("color: #c62828;" if messages else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -217,13 +217,12 @@ class HistoryView(QWidget):
         current = self.profile.currentData()
         if names == [self.profile.itemData(i) for i in range(1, self.profile.count())]:
             return
-        self.profile.blockSignals(True)
-        self.profile.clear()
-        self.profile.addItem("All profiles", None)
-        for name in names:
-            self.profile.addItem(name, name)
-        self.profile.setCurrentIndex(max(self.profile.findData(current), 0))
-        self.profile.blockSignals(False)
+        with QSignalBlocker(self.profile):
+            self.profile.clear()
+            self.profile.addItem("All profiles", None)
+            for name in names:
+                self.profile.addItem(name, name)
+            self.profile.setCurrentIndex(max(self.profile.findData(current), 0))
 
     def current_filter(self) -> HistoryFilter:
         from datetime import UTC, datetime, timedelta

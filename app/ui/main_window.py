@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.domain.errors import CartComposerError
@@ -781,16 +781,15 @@ class MainWindow(QMainWindow):
         self._fill_profiles()
 
     def _fill_profiles(self) -> None:
-        self.profile_selector.blockSignals(True)
-        self.profile_selector.clear()
-        for profile in self.controller.profiles():
-            self.profile_selector.addItem(profile.display_name, profile.name)
-        self.profile_selector.insertSeparator(self.profile_selector.count())
-        self.profile_selector.addItem("Manage profiles…", MANAGE)
-        self.profile_selector.setCurrentIndex(
-            self.profile_selector.findData(self.controller.profile.name)
-        )
-        self.profile_selector.blockSignals(False)
+        with QSignalBlocker(self.profile_selector):
+            self.profile_selector.clear()
+            for profile in self.controller.profiles():
+                self.profile_selector.addItem(profile.display_name, profile.name)
+            self.profile_selector.insertSeparator(self.profile_selector.count())
+            self.profile_selector.addItem("Manage profiles…", MANAGE)
+            self.profile_selector.setCurrentIndex(
+                self.profile_selector.findData(self.controller.profile.name)
+            )
 
     def _on_profile_changed(self, profile: Profile) -> None:
         self._fill_profiles()
@@ -963,9 +962,8 @@ class MainWindow(QMainWindow):
             self.raw_button.setChecked(on)  # toggled() calls back here
             return
         if on:
-            self.raw_editor.blockSignals(True)
-            self.raw_editor.setPlainText(self.controller.body_text())
-            self.raw_editor.blockSignals(False)
+            with QSignalBlocker(self.raw_editor):
+                self.raw_editor.setPlainText(self.controller.body_text())
             self._show_raw_status(None)
             self.preview_stack.setCurrentIndex(1)
             self.raw_editor.setFocus()
@@ -975,8 +973,6 @@ class MainWindow(QMainWindow):
         error = self.controller.raw_error
         if error and not self.asker.leave_invalid_raw(error):
             # Keep editing: the text stays, and so does the mode.
-            from PySide6.QtCore import QSignalBlocker
-
             with QSignalBlocker(self.raw_button):
                 self.raw_button.setChecked(True)
             self.raw_editor.setFocus()
@@ -1036,9 +1032,8 @@ class MainWindow(QMainWindow):
         ):
             text = self.controller.body_text()
             if text != self.raw_editor.toPlainText():
-                self.raw_editor.blockSignals(True)
-                self.raw_editor.setPlainText(text)
-                self.raw_editor.blockSignals(False)
+                with QSignalBlocker(self.raw_editor):
+                    self.raw_editor.setPlainText(text)
 
     def add_item(self) -> None:
         row = self.items_model.rowCount()
