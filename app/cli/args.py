@@ -129,8 +129,9 @@ SANDBOX_MODE_HELP = (
 
 
 def add_sandbox_mode(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sandbox", type=sandbox_mode, dest="sandbox_mode", metavar="MODE",
-                        help=SANDBOX_MODE_HELP)  # fmt: skip
+    parser.add_argument(
+        "--sandbox", type=sandbox_mode, dest="sandbox_mode", metavar="MODE", help=SANDBOX_MODE_HELP
+    )
 
 
 def url(text: str) -> str:

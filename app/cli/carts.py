@@ -33,8 +33,15 @@ if TYPE_CHECKING:
     from app.transport import Overrides, Sender
 
 __all__ = [
-    "add_arguments", "bronto", "curl", "load_input", "payload", "preview", "send", "validate",
-]  # fmt: skip
+    "add_arguments",
+    "bronto",
+    "curl",
+    "load_input",
+    "payload",
+    "preview",
+    "send",
+    "validate",
+]
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,8 +50,9 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--provider", choices=provider_keys(), help="the API of a bare payload file"
     )
     parser.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
-    parser.add_argument("--base-url", type=url, metavar="URL",
-                        help="override the profile's base URL")  # fmt: skip
+    parser.add_argument(
+        "--base-url", type=url, metavar="URL", help="override the profile's base URL"
+    )
     parser.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
     parser.add_argument("--account-id", metavar="ID", help="override the Drip account id")
     parser.add_argument(
@@ -53,8 +61,9 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ignore-invalid-tid", action="store_true", help="Bronto: drop invalid tracking"
     )
-    parser.add_argument("--timeout", type=seconds, metavar="S",
-                        help="seconds to wait for an answer (at most 600)")  # fmt: skip
+    parser.add_argument(
+        "--timeout", type=seconds, metavar="S", help="seconds to wait for an answer (at most 600)"
+    )
     add_sandbox_mode(parser)
 
 
@@ -112,24 +121,34 @@ def add_arguments(commands: Commands) -> None:
     )
     bronto_cmd.add_argument("action", choices=[op.value for op in CartOperation])
     bronto_cmd.add_argument(
-        "cart", nargs="?", type=Path, metavar="CART",
+        "cart",
+        nargs="?",
+        type=Path,
+        metavar="CART",
         help=".cart.json (update: sent; search: its customerCartId)",
-    )  # fmt: skip
+    )
     bronto_cmd.add_argument("--cart-id", default="", metavar="ID", help="Bronto's cartId")
-    bronto_cmd.add_argument("--customer-cart-id", default="", metavar="ID",
-                            help="search: the shop's cart id")  # fmt: skip
+    bronto_cmd.add_argument(
+        "--customer-cart-id", default="", metavar="ID", help="search: the shop's cart id"
+    )
     bronto_cmd.add_argument("--profile", default="sandbox-bronto", metavar="NAME")
-    bronto_cmd.add_argument("--base-url", type=url, metavar="URL",
-                            help="override the profile's base URL")  # fmt: skip
-    bronto_cmd.add_argument("--auth-url", type=url, metavar="URL",
-                            help="override Bronto's token URL")  # fmt: skip
-    bronto_cmd.add_argument("--create-contact", action="store_true",
-                            help="update: create a contact for a new email")  # fmt: skip
+    bronto_cmd.add_argument(
+        "--base-url", type=url, metavar="URL", help="override the profile's base URL"
+    )
+    bronto_cmd.add_argument(
+        "--auth-url", type=url, metavar="URL", help="override Bronto's token URL"
+    )
+    bronto_cmd.add_argument(
+        "--create-contact", action="store_true", help="update: create a contact for a new email"
+    )
     bronto_cmd.add_argument("--timeout", type=seconds, metavar="S")
     add_sandbox_mode(bronto_cmd)
     bronto_cmd.add_argument("--json", action="store_true", help="print the full result as JSON")
-    bronto_cmd.add_argument("--no-validate", action="store_true",
-                            help="update: send even if the cart breaks Update's rules")  # fmt: skip
+    bronto_cmd.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="update: send even if the cart breaks Update's rules",
+    )
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -318,10 +337,14 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # history that cannot be written is a notice, never a reason not to send — or to
         # report the answer as anything but what the server said.
         sent = recording.recorded(
-            history, planned, sender.document_for(document, profile, overrides), profile,
-            "cli", lambda: sender.send(document, profile, overrides, retry=args.retry),
+            history,
+            planned,
+            sender.document_for(document, profile, overrides),
+            profile,
+            "cli",
+            lambda: sender.send(document, profile, overrides, retry=args.retry),
             on_problem=lambda message: print(message, file=err),
-        )  # fmt: skip
+        )
     except CartComposerError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     finally:
@@ -364,21 +387,33 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_INVALID
     profile = ProfileStore().get(args.profile)
     options = {"createContact": True} if args.create_contact else {}
-    overrides = Overrides(base_url=args.base_url, token_url=args.auth_url, timeout=args.timeout,
-                          options=options, sandbox_mode=args.sandbox_mode)  # fmt: skip
+    overrides = Overrides(
+        base_url=args.base_url,
+        token_url=args.auth_url,
+        timeout=args.timeout,
+        options=options,
+        sandbox_mode=args.sandbox_mode,
+    )
     embedded_only(profile, overrides)
     sender = Sender()
     history = open_history(err)
     try:
         # Like a send: the history row is written before the request leaves.
-        planned = sender.preview_operation(operation, profile, cart_id=args.cart_id,
-                                           document=document, overrides=overrides)  # fmt: skip
+        planned = sender.preview_operation(
+            operation, profile, cart_id=args.cart_id, document=document, overrides=overrides
+        )
         result = recording.recorded(
-            history, planned, sender.document_for(document, profile, overrides), profile, "cli",
-            lambda: sender.operate(operation, profile, cart_id=args.cart_id, document=document,
-                                   overrides=overrides),
-            operation=operation.value, on_problem=lambda message: print(message, file=err),
-        )  # fmt: skip
+            history,
+            planned,
+            sender.document_for(document, profile, overrides),
+            profile,
+            "cli",
+            lambda: sender.operate(
+                operation, profile, cart_id=args.cart_id, document=document, overrides=overrides
+            ),
+            operation=operation.value,
+            on_problem=lambda message: print(message, file=err),
+        )
     except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable
         print(str(exc), file=err)
         return EXIT_SECRETS

@@ -19,15 +19,19 @@ __all__ = ["add_arguments", "open_history", "run"]
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--limit", type=count(1, 100_000, "a number of rows"), default=50,
-                        metavar="N", help="at most N rows (up to 100,000)")  # fmt: skip
+    parser.add_argument(
+        "--limit",
+        type=count(1, 100_000, "a number of rows"),
+        default=50,
+        metavar="N",
+        help="at most N rows (up to 100,000)",
+    )
     parser.add_argument("--provider", choices=provider_keys())
     parser.add_argument("--profile", metavar="NAME")
     parser.add_argument(
         "--outcome",
-        choices=("pending", "succeeded", "http_error", "network_error", "cancelled",
-                 "interrupted"),
-    )  # fmt: skip
+        choices=("pending", "succeeded", "http_error", "network_error", "cancelled", "interrupted"),
+    )
     parser.add_argument("--search", metavar="TEXT", help="email, cart id, request id or body text")
 
 
@@ -156,8 +160,10 @@ def _show(entry: object, out: TextIO) -> None:
     from app.history import HistoryEntry
 
     assert isinstance(entry, HistoryEntry)
-    print(f"#{entry.id}  {entry.sent_at}  {entry.provider} · {entry.profile} · {entry.state}",
-          file=out)  # fmt: skip
+    print(
+        f"#{entry.id}  {entry.sent_at}  {entry.provider} · {entry.profile} · {entry.state}",
+        file=out,
+    )
     if entry.error_message:
         print(f"{entry.error_kind}: {entry.error_message}", file=out)
     print(f"\n{entry.method} {entry.url}", file=out)
@@ -166,8 +172,11 @@ def _show(entry: object, out: TextIO) -> None:
     print("", file=out)
     print(entry.request_body.decode("utf-8", errors="replace"), file=out)
     if entry.request_cut:
-        print(f"… the first {len(entry.request_body):,} of {entry.request_size:,} bytes (the "
-              "history keeps up to 2 MB of a body)", file=out)  # fmt: skip
+        print(
+            f"… the first {len(entry.request_body):,} of {entry.request_size:,} bytes (the "
+            "history keeps up to 2 MB of a body)",
+            file=out,
+        )
     if entry.status is not None:
         elapsed = f" in {entry.elapsed_ms:.0f} ms" if entry.elapsed_ms is not None else ""
         print(f"\n{entry.status} {entry.reason or ''}{elapsed}", file=out)
@@ -177,5 +186,8 @@ def _show(entry: object, out: TextIO) -> None:
         print(entry.response_body.decode("utf-8", errors="replace"), file=out)
         size = entry.response_size or 0
         if size > len(entry.response_body):
-            print(f"… the first {len(entry.response_body):,} of {size:,} bytes (the history "
-                  "keeps up to 2 MB of a body)", file=out)  # fmt: skip
+            print(
+                f"… the first {len(entry.response_body):,} of {size:,} bytes (the history "
+                "keeps up to 2 MB of a body)",
+                file=out,
+            )

@@ -79,9 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=port, default=SANDBOX_PORT, help="port to listen on; 0 = any free"
     )
     sandbox.add_argument(
-        "--drip-hourly-limit", type=count(1, 10**9, "a number of requests"), default=3600,
-        metavar="N", help="Drip requests per hour",
-    )  # fmt: skip
+        "--drip-hourly-limit",
+        type=count(1, 10**9, "a number of requests"),
+        default=3600,
+        metavar="N",
+        help="Drip requests per hour",
+    )
     sandbox.add_argument(
         "--token-lifetime",
         type=seconds_of_life,
@@ -161,9 +164,13 @@ def _xcb_problem() -> str | None:
     spec = importlib.util.find_spec("PySide6")
     folders = list(spec.submodule_search_locations or []) if spec else []
     plugin = next(
-        (p for f in folders if (p := Path(f) / "Qt" / "plugins" / "platforms" / "libqxcb.so")
-         .exists()), None,
-    )  # fmt: skip
+        (
+            p
+            for f in folders
+            if (p := Path(f) / "Qt" / "plugins" / "platforms" / "libqxcb.so").exists()
+        ),
+        None,
+    )
     if plugin is None:
         return None
     try:

@@ -144,8 +144,10 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for warning in profile.cleartext_warnings():
         print(f"Warning: {warning}", file=err)
     needed = " and ".join(n.replace("_", " ") for n in profile.secret_names())
-    print(f"Next: cart-composer profiles set-secret {profile.name}   (asks for the {needed})",
-          file=out)  # fmt: skip
+    print(
+        f"Next: cart-composer profiles set-secret {profile.name}   (asks for the {needed})",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -207,6 +209,7 @@ def _set_secret(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except SecretStoreError as exc:
             print(str(exc), file=err)
             return EXIT_SECRETS
-        print(f"Stored the {secret_label(name)} for {profile.name} ({store.backend_name}).",
-              file=out)  # fmt: skip
+        print(
+            f"Stored the {secret_label(name)} for {profile.name} ({store.backend_name}).", file=out
+        )
     return EXIT_OK

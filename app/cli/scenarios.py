@@ -36,15 +36,23 @@ def add_arguments(commands: Commands) -> None:
         "in the history. Without --profile each step goes to the profile it names, or its "
         "provider's sandbox. Ctrl-C stops between steps (or during a wait).",
     )
-    run_cmd.add_argument("scenario", type=Path, metavar="SCENARIO",
-                         help="a .scenario.json file (see resources/scenarios)")  # fmt: skip
+    run_cmd.add_argument(
+        "scenario",
+        type=Path,
+        metavar="SCENARIO",
+        help="a .scenario.json file (see resources/scenarios)",
+    )
     run_cmd.add_argument("--profile", metavar="NAME", help="send every step to this profile")
     run_cmd.add_argument(
-        "--speed", type=speed, default=1.0, metavar="N",
+        "--speed",
+        type=speed,
+        default=1.0,
+        metavar="N",
         help="divide every wait by N (e.g. 60: a minute takes a second; inf: no waits)",
-    )  # fmt: skip
-    run_cmd.add_argument("--base-url", type=url, metavar="URL",
-                         help="override the profiles' base URL")  # fmt: skip
+    )
+    run_cmd.add_argument(
+        "--base-url", type=url, metavar="URL", help="override the profiles' base URL"
+    )
     run_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
     add_sandbox_mode(run_cmd)
 
@@ -59,8 +67,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = open_history(err)
     overrides = None
     if args.base_url or args.auth_url or args.sandbox_mode:
-        overrides = Overrides(base_url=args.base_url, token_url=args.auth_url,
-                              sandbox_mode=args.sandbox_mode)  # fmt: skip
+        overrides = Overrides(
+            base_url=args.base_url, token_url=args.auth_url, sandbox_mode=args.sandbox_mode
+        )
         if args.sandbox_mode and args.base_url:
             embedded_only(ProfileStore().get("sandbox-drip"), overrides)
         if args.sandbox_mode and args.profile:
@@ -76,14 +85,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         tail = f" — {event.message}" if event.message and event.state not in ("waiting",) else ""
         if event.step.kind == "note":
             tail = ""
-        print(f"{stamp}  {event.index + 1:>2}. {words[event.state]}{status} {text}{tail}",
-              file=out, flush=True)  # fmt: skip
+        print(
+            f"{stamp}  {event.index + 1:>2}. {words[event.state]}{status} {text}{tail}",
+            file=out,
+            flush=True,
+        )
 
     runner = ScenarioRunner(
-        scenario, Sender(), ProfileStore(),
+        scenario,
+        Sender(),
+        ProfileStore(),
         history,
-        speed=args.speed, profile=args.profile, overrides=overrides, on_event=show,
-    )  # fmt: skip
+        speed=args.speed,
+        profile=args.profile,
+        overrides=overrides,
+        on_event=show,
+    )
     print(f"{scenario.name} ({len(scenario.steps)} steps, speed x{args.speed:g})", file=out)
     # Ctrl-C (and SIGTERM) cancel between steps or during a wait, and the timeline says so.
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -101,8 +118,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if history is not None:
             history.close()
     done = sum(1 for e in runner.events if e.state == "done")
-    print(f"{'Finished' if ok else 'Stopped'}: {done} of {len(scenario.steps)} steps done.",
-          file=out)  # fmt: skip
+    print(
+        f"{'Finished' if ok else 'Stopped'}: {done} of {len(scenario.steps)} steps done.", file=out
+    )
     if ok:
         return EXIT_OK
     last = runner.events[-1] if runner.events else None
@@ -119,15 +137,24 @@ def add_bulk_arguments(commands: Commands) -> None:
         "the batch endpoint in chunks of up to 1,000 (stopping before Drip's hourly batch "
         "limit), to Bronto one by one with a few in flight. Every request is a history row.",
     )
-    bulk_cmd.add_argument("count", type=count(1, 100_000, "a number of carts"), metavar="N",
-                          help="how many carts (up to 100,000)")  # fmt: skip
+    bulk_cmd.add_argument(
+        "count",
+        type=count(1, 100_000, "a number of carts"),
+        metavar="N",
+        help="how many carts (up to 100,000)",
+    )
     bulk_cmd.add_argument("--provider", choices=provider_keys(), default="drip")
     bulk_cmd.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
-    bulk_cmd.add_argument("--in-flight", type=count(1, 32, "a number of carts in flight"),
-                          default=4, metavar="K",
-                          help="Bronto: carts in flight at once (default 4)")  # fmt: skip
-    bulk_cmd.add_argument("--base-url", type=url, metavar="URL",
-                          help="override the profile's base URL")  # fmt: skip
+    bulk_cmd.add_argument(
+        "--in-flight",
+        type=count(1, 32, "a number of carts in flight"),
+        default=4,
+        metavar="K",
+        help="Bronto: carts in flight at once (default 4)",
+    )
+    bulk_cmd.add_argument(
+        "--base-url", type=url, metavar="URL", help="override the profile's base URL"
+    )
     bulk_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
     add_sandbox_mode(bulk_cmd)
 
@@ -144,8 +171,9 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(f"“{profile.name}” is a {profile.provider} profile.", EXIT_INVALID)
     overrides = None
     if args.base_url or args.auth_url or args.sandbox_mode:
-        overrides = Overrides(base_url=args.base_url, token_url=args.auth_url,
-                              sandbox_mode=args.sandbox_mode)  # fmt: skip
+        overrides = Overrides(
+            base_url=args.base_url, token_url=args.auth_url, sandbox_mode=args.sandbox_mode
+        )
         embedded_only(profile, overrides)
     history = open_history(err)
     last = [0]
@@ -154,14 +182,24 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         step = 1000 if args.provider == "drip" else 100
         crossed = progress.sent // step > last[0] // step or progress.sent == progress.total
         if crossed and progress.sent != last[0]:
-            print(f"  {progress.sent:>7,} sent · {progress.accepted:,} accepted · "
-                  f"{progress.failed:,} failed", file=out, flush=True)  # fmt: skip
+            print(
+                f"  {progress.sent:>7,} sent · {progress.accepted:,} accepted · "
+                f"{progress.failed:,} failed",
+                file=out,
+                flush=True,
+            )
             last[0] = progress.sent
 
     documents = sample_carts(args.provider, args.count)
-    run = BulkRun(Sender(), profile, documents, overrides=overrides,
-                  history=history,
-                  in_flight=args.in_flight, on_progress=show)  # fmt: skip
+    run = BulkRun(
+        Sender(),
+        profile,
+        documents,
+        overrides=overrides,
+        history=history,
+        in_flight=args.in_flight,
+        on_progress=show,
+    )
     print(f"Sending {args.count:,} sample {args.provider} carts to {profile.name}…", file=out)
     previous = signal.getsignal(signal.SIGINT)
     if threading.current_thread() is threading.main_thread():

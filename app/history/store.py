@@ -124,10 +124,26 @@ _INTERRUPTED = "The app stopped before the answer came; the cart may or may not 
 _TRIGRAM = 3
 
 _COLUMNS = (
-    "id", "sent_at", "elapsed_ms", "state", "source", "profile", "provider", "operation",
-    "method", "url", "status", "reason", "error_kind", "error_message", "provider_id", "email",
-    "cart_id", "response_size", "request_size",
-)  # fmt: skip
+    "id",
+    "sent_at",
+    "elapsed_ms",
+    "state",
+    "source",
+    "profile",
+    "provider",
+    "operation",
+    "method",
+    "url",
+    "status",
+    "reason",
+    "error_kind",
+    "error_message",
+    "provider_id",
+    "email",
+    "cart_id",
+    "response_size",
+    "request_size",
+)
 # What an older schema lacks, read as these (a read-only history cannot be migrated).
 _DEFAULTS = {"source": "'unknown'", "request_size": "NULL", "owner": "NULL"}
 
@@ -221,10 +237,14 @@ class HistoryEntry:
         request: dict[str, Any] = {"method": self.method, "url": self.url}
         response: dict[str, Any] = {"status": self.status, "reason": self.reason}
         if self.loaded:
-            request |= {"headers": [list(h) for h in self.request_headers],
-                        "body": text(self.request_body)}  # fmt: skip
-            response |= {"headers": [list(h) for h in self.response_headers],
-                         "body": text(self.response_body)}  # fmt: skip
+            request |= {
+                "headers": [list(h) for h in self.request_headers],
+                "body": text(self.request_body),
+            }
+            response |= {
+                "headers": [list(h) for h in self.response_headers],
+                "body": text(self.response_body),
+            }
         request["size"] = self.request_size
         response["size"] = self.response_size
         return {
@@ -341,8 +361,9 @@ class HistoryStore:
         # mode=rw: a file that cannot be written is an error now, not a read-only connection
         # whose first send's record would fail.
         uri = f"{self.path.absolute().as_uri()}?mode=rw"
-        db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False,
-                             isolation_level=None)  # fmt: skip
+        db = sqlite3.connect(
+            uri, uri=True, timeout=10.0, check_same_thread=False, isolation_level=None
+        )
         try:
             db.execute("PRAGMA journal_mode=WAL").fetchone()
             db.execute("PRAGMA synchronous=NORMAL")
@@ -408,8 +429,9 @@ class HistoryStore:
         return db
 
     def _connect_reading(self, uri: str) -> sqlite3.Connection:
-        db = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False,
-                             isolation_level=None)  # fmt: skip
+        db = sqlite3.connect(
+            uri, uri=True, timeout=10.0, check_same_thread=False, isolation_level=None
+        )
         try:
             version = self._check_version(db)
             if version == 0:
@@ -439,9 +461,12 @@ class HistoryStore:
         """Pending rows whose owner is gone become "interrupted"; a send still in flight in
         another process (its owner alive) is left pending."""
         with self._lock:
-            owners = [r[0] for r in self._db.execute(
-                "SELECT DISTINCT owner FROM requests WHERE state='pending'"
-            )]  # fmt: skip
+            owners = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT DISTINCT owner FROM requests WHERE state='pending'"
+                )
+            ]
         mine = self._owner.token if self._owner else None
         gone = [o for o in owners if o != mine and not self._alive(o)]
         named = [o for o in gone if o is not None]
@@ -522,9 +547,22 @@ class HistoryStore:
                 "INSERT INTO requests (sent_at, state, source, profile, provider, operation, "
                 "method, url, request_headers, request_body, request_size, email, cart_id, "
                 "owner) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (now_utc(), source, profile, provider, operation, method, url,
-                 _headers_json(headers), body[:BODY_LIMIT], len(body), email, cart_id, owner),
-            )  # fmt: skip
+                (
+                    now_utc(),
+                    source,
+                    profile,
+                    provider,
+                    operation,
+                    method,
+                    url,
+                    _headers_json(headers),
+                    body[:BODY_LIMIT],
+                    len(body),
+                    email,
+                    cart_id,
+                    owner,
+                ),
+            )
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
@@ -555,14 +593,23 @@ class HistoryStore:
                 "request_headers=COALESCE(?, request_headers), "
                 "request_body=COALESCE(?, request_body), "
                 "request_size=COALESCE(?, request_size) WHERE id=?",
-                (state, elapsed_ms, status, reason, _headers_json(response_headers),
-                 response_body[:BODY_LIMIT],
-                 len(response_body) if response_size is None else response_size,
-                 error_kind, error_message, provider_id,
-                 _headers_json(headers) if headers else None,
-                 None if body is None else body[:BODY_LIMIT],
-                 None if body is None else len(body), row_id),
-            )  # fmt: skip
+                (
+                    state,
+                    elapsed_ms,
+                    status,
+                    reason,
+                    _headers_json(response_headers),
+                    response_body[:BODY_LIMIT],
+                    len(response_body) if response_size is None else response_size,
+                    error_kind,
+                    error_message,
+                    provider_id,
+                    _headers_json(headers) if headers else None,
+                    None if body is None else body[:BODY_LIMIT],
+                    None if body is None else len(body),
+                    row_id,
+                ),
+            )
 
     def delete(self, ids: Sequence[int]) -> int:
         with self._write() as db:
@@ -623,8 +670,14 @@ class HistoryStore:
             return [str(row[0]) for row in rows.fetchall()]
 
     def get(self, row_id: int) -> HistoryEntry | None:
-        names = [*_COLUMNS, "owner", "request_headers", "request_body", "response_headers",
-                 "response_body"]  # fmt: skip
+        names = [
+            *_COLUMNS,
+            "owner",
+            "request_headers",
+            "request_body",
+            "response_headers",
+            "response_body",
+        ]
         sql = f"SELECT {self._select(names)} FROM requests WHERE id = ?"
         with self._lock:
             row = self._db.execute(sql, (row_id,)).fetchone()
@@ -633,13 +686,14 @@ class HistoryStore:
         base, owner = row[: len(_COLUMNS)], row[len(_COLUMNS)]
         req_headers, req_body, resp_headers, resp_body = row[len(_COLUMNS) + 1 :]
         return self._entry(
-            base, owner,
+            base,
+            owner,
             request_headers=_headers_from(req_headers),
             request_body=bytes(req_body or b""),
             response_headers=_headers_from(resp_headers),
             response_body=bytes(resp_body or b""),
             loaded=True,
-        )  # fmt: skip
+        )
 
 
 def _companions(path: Path) -> tuple[Path, Path]:

@@ -16,8 +16,15 @@ __all__ = ["CART_FIELDS", "ITEM_FIELDS", "CommonCart", "carried_item", "mapped"]
 
 CART_FIELDS = ("email", "cart_id", "cart_url", "currency", "grand_total", "total_discounts")
 ITEM_FIELDS = (
-    "name", "sku", "price", "quantity", "total", "product_url", "image_url", "categories",
-)  # fmt: skip
+    "name",
+    "sku",
+    "price",
+    "quantity",
+    "total",
+    "product_url",
+    "image_url",
+    "categories",
+)
 
 # Common values by name, in the source cart's order; ``items`` as lists of the same.
 CommonCart = dict[str, Any]

@@ -133,8 +133,12 @@ def _as_element(
     errors, warnings = findings(root, {key: [value]})
     strip = (key, 0)
     return (
-        tuple(Finding(f.loc[2:], f.code, f.predicate, f.custom) for f in errors
-              if f.loc[:2] == strip),
-        tuple(Finding(f.loc[2:], f.code, f.predicate, f.custom) for f in warnings
-              if f.loc[:2] == strip),
-    )  # fmt: skip
+        tuple(
+            Finding(f.loc[2:], f.code, f.predicate, f.custom) for f in errors if f.loc[:2] == strip
+        ),
+        tuple(
+            Finding(f.loc[2:], f.code, f.predicate, f.custom)
+            for f in warnings
+            if f.loc[:2] == strip
+        ),
+    )

@@ -561,8 +561,9 @@ def field_facts(root: type[PayloadModel], loc: Loc) -> FieldFacts:
         return FieldFacts(known=False, required=False, kind=None)
     info = owner.model_fields.get(name)
     if info is None:
-        return FieldFacts(known=False, required=False, kind=None,
-                          renamed_to=owner.legacy_keys.get(name))  # fmt: skip
+        return FieldFacts(
+            known=False, required=False, kind=None, renamed_to=owner.legacy_keys.get(name)
+        )
     return FieldFacts(
         known=True,
         required=info.is_required(),

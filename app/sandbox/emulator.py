@@ -299,10 +299,15 @@ class Sandbox:
             # A web page can POST text/plain or a form to 127.0.0.1 without the browser asking
             # first; application/json it cannot. So the calls that change the sandbox take
             # only that (curl: -H 'Content-Type: application/json').
-            return json_response(415, {"error": (
-                f"{method} {path} needs Content-Type: application/json (it was "
-                f"{media or 'not given'})."
-            )})  # fmt: skip
+            return json_response(
+                415,
+                {
+                    "error": (
+                        f"{method} {path} needs Content-Type: application/json (it was "
+                        f"{media or 'not given'})."
+                    )
+                },
+            )
         if path == "/_sandbox" and method == "GET":
             return json_response(200, self._info(mode))
         if path == "/_sandbox/requests":

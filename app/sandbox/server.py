@@ -101,16 +101,27 @@ class _Handler(BaseHTTPRequestHandler):
             own |= {HOST, "localhost"}
         host = self.headers.get("Host", "").strip().lower()
         if host not in own:
-            return json_response(421, {"error": (
-                f"The sandbox answers only requests for {HOST}:{port} or localhost:{port}; "
-                f"this one was for {host or '(no Host header)'}."
-            )})  # fmt: skip
+            return json_response(
+                421,
+                {
+                    "error": (
+                        f"The sandbox answers only requests for {HOST}:{port} or localhost:{port}; "
+                        f"this one was for {host or '(no Host header)'}."
+                    )
+                },
+            )
         origin = self.headers.get("Origin")
         if origin is not None and origin.strip().lower() not in {f"http://{h}" for h in own}:
-            return json_response(403, {"error": (
-                f"The sandbox refuses requests from web pages (Origin: {origin.strip()[:200]}): "
-                "only the app, the command line and tools like curl may use it."
-            )})  # fmt: skip
+            shown = origin.strip()[:200]
+            return json_response(
+                403,
+                {
+                    "error": (
+                        f"The sandbox refuses requests from web pages (Origin: {shown}): "
+                        "only the app, the command line and tools like curl may use it."
+                    )
+                },
+            )
         return None
 
     def _serve(self) -> None:

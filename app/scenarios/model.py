@@ -56,8 +56,9 @@ class Step:
         if self.kind == "note":
             return str(v.get("text", ""))
         if self.kind == "bronto":
-            changes = ", ".join(f"{k} = {jsonfmt.dumps(x, indent=None)}"
-                                for k, x in dict(v.get("set", {})).items())  # fmt: skip
+            changes = ", ".join(
+                f"{k} = {jsonfmt.dumps(x, indent=None)}" for k, x in dict(v.get("set", {})).items()
+            )
             return f"Bronto: {v['action']}" + (f" with {changes}" if changes else "")
         parts = ["send"]
         if v.get("action"):
@@ -65,8 +66,10 @@ class Step:
         if "remove_item" in v:
             parts.append(f"without item {int(v['remove_item']) + 1}")
         if v.get("set"):
-            parts.append("with " + ", ".join(f"{k} = {jsonfmt.dumps(x, indent=None)}"
-                                             for k, x in v["set"].items()))  # fmt: skip
+            parts.append(
+                "with "
+                + ", ".join(f"{k} = {jsonfmt.dumps(x, indent=None)}" for k, x in v["set"].items())
+            )
         if v.get("cart"):
             parts.append(f"({v['cart']})")
         return " ".join(parts)
@@ -163,8 +166,9 @@ def _check(step: Step, where: str) -> None:
     if step.kind == "send":
         if "action" in v and v["action"] not in ("created", "updated"):
             raise ScenarioError(f"{where}: “action” must be created or updated (Drip).")
-        if "remove_item" in v and (isinstance(v["remove_item"], bool)
-                                   or not isinstance(v["remove_item"], int)):  # fmt: skip
+        if "remove_item" in v and (
+            isinstance(v["remove_item"], bool) or not isinstance(v["remove_item"], int)
+        ):
             raise ScenarioError(f"{where}: “remove_item” must be an item's index (from 0).")
         if "set" in v and not isinstance(v["set"], dict):
             raise ScenarioError(f"{where}: “set” must be an object of field values.")

@@ -59,8 +59,9 @@ class ScenarioRunner:
         self.history = history
         self.speed = speed
         self.profile_name = profile
-        if scenario.sandbox_mode is not None and (overrides is None
-                                                  or overrides.sandbox_mode is None):  # fmt: skip
+        if scenario.sandbox_mode is not None and (
+            overrides is None or overrides.sandbox_mode is None
+        ):
             # The scenario's own sandbox mode, unless the caller chose one (the command
             # line's --sandbox); it only ever changes how the built-in sandbox answers.
             overrides = replace(overrides or Overrides(), sandbox_mode=scenario.sandbox_mode)
@@ -111,8 +112,9 @@ class ScenarioRunner:
                 return False
         return True
 
-    def _emit(self, index: int, step: Step, state: str, status: int | None = None,
-              message: str = "") -> None:  # fmt: skip
+    def _emit(
+        self, index: int, step: Step, state: str, status: int | None = None, message: str = ""
+    ) -> None:
         event = StepEvent(index, step, state, time.monotonic() - self._started, status, message)
         self.events.append(event)
         self.on_event(event)
@@ -145,8 +147,9 @@ class ScenarioRunner:
         if step.kind == "bronto":
             search = step.values["action"] == CartOperation.SEARCH
             found = cart_state(result.status, result.body, search=search)
-            said = ", ".join(f"{k} {v}" for k, v in (("status", found.status),
-                                                      ("phase", found.phase)) if v)  # fmt: skip
+            said = ", ".join(
+                f"{k} {v}" for k, v in (("status", found.status), ("phase", found.phase)) if v
+            )
             message += f" · cart {said}" if said else ""
         self._emit(index, step, "done", result.status, message)
         return True
@@ -157,8 +160,10 @@ class ScenarioRunner:
         name = step.values.get("profile") or self.profile_name or f"sandbox-{provider}"
         profile = self.profiles.get(str(name))
         if profile.provider != provider:
-            raise ScenarioError(f"The profile “{profile.name}” is for {profile.provider}, but "
-                                f"this step sends a {provider} cart.")  # fmt: skip
+            raise ScenarioError(
+                f"The profile “{profile.name}” is for {profile.provider}, but "
+                f"this step sends a {provider} cart."
+            )
         return profile
 
     def _cart(self, step: Step) -> CartDocument:
@@ -170,8 +175,9 @@ class ScenarioRunner:
             candidates.append(resources_dir() / "samples" / str(name))
             path = next((p for p in candidates if p.is_file()), None)
             if path is None:
-                raise ScenarioError(f"The cart {name} is neither next to the scenario nor a "
-                                    "bundled sample.")  # fmt: skip
+                raise ScenarioError(
+                    f"The cart {name} is neither next to the scenario nor a bundled sample."
+                )
             self._document = load_cart(path).document
         if self._document is None:
             raise ScenarioError("The first send must name its cart (“cart”: a .cart.json).")
@@ -200,11 +206,18 @@ class ScenarioRunner:
         self._document = self._document.model_copy(update={"payload": payload})
         return self._document
 
-    def _record(self, planned: OutgoingRequest, document: CartDocument, profile: Profile,
-                operation: str | None, send: Callable[[], SendResult]) -> SendResult:  # fmt: skip
+    def _record(
+        self,
+        planned: OutgoingRequest,
+        document: CartDocument,
+        profile: Profile,
+        operation: str | None,
+        send: Callable[[], SendResult],
+    ) -> SendResult:
         shaped = self.sender.document_for(document, profile, self.overrides)
-        return recording.recorded(self.history, planned, shaped, profile, "scenario", send,
-                                  operation=operation)  # fmt: skip
+        return recording.recorded(
+            self.history, planned, shaped, profile, "scenario", send, operation=operation
+        )
 
     def _send(self, step: Step) -> SendResult:
         document = self._cart(step)
@@ -212,10 +225,12 @@ class ScenarioRunner:
         self.sender.check_pair(document, profile)
         planned = self.sender.preview(document, profile, self.overrides)
         result = self._record(
-            planned, document, profile, None,
-            lambda: self.sender.send(document, profile, self.overrides,
-                                     cancel=self.cancel_token),
-        )  # fmt: skip
+            planned,
+            document,
+            profile,
+            None,
+            lambda: self.sender.send(document, profile, self.overrides, cancel=self.cancel_token),
+        )
         if document.provider == "bronto" and result.status == 201 and result.provider_id:
             self._bronto_cart_id = result.provider_id
         return result
@@ -228,19 +243,31 @@ class ScenarioRunner:
             document = self._document = document.model_copy(update={"payload": payload})
         profile = self._profile(step, "bronto")
         planned = self.sender.preview_operation(
-            operation, profile, cart_id=self._bronto_cart_id, document=document,
+            operation,
+            profile,
+            cart_id=self._bronto_cart_id,
+            document=document,
             overrides=self.overrides,
-        )  # fmt: skip
+        )
         result = self._record(
-            planned, document, profile, operation.value,
-            lambda: self.sender.operate(operation, profile, cart_id=self._bronto_cart_id,
-                                        document=document, overrides=self.overrides,
-                                        cancel=self.cancel_token),
-        )  # fmt: skip
+            planned,
+            document,
+            profile,
+            operation.value,
+            lambda: self.sender.operate(
+                operation,
+                profile,
+                cart_id=self._bronto_cart_id,
+                document=document,
+                overrides=self.overrides,
+                cancel=self.cancel_token,
+            ),
+        )
         if operation is CartOperation.DELETE and result.status == 204:
             self._bronto_cart_id = ""
-        found = cart_state(result.status or 0, result.body,
-                           search=operation is CartOperation.SEARCH)  # fmt: skip
+        found = cart_state(
+            result.status or 0, result.body, search=operation is CartOperation.SEARCH
+        )
         if found.cart_id:
             self._bronto_cart_id = found.cart_id
         return result

@@ -58,9 +58,13 @@ def secret_env(name: str) -> str:
 
 
 # Backends that are a real OS keyring (module path prefixes inside the keyring package).
-_SYSTEM_BACKENDS = ("keyring.backends.SecretService", "keyring.backends.libsecret",
-                    "keyring.backends.kwallet", "keyring.backends.macOS",
-                    "keyring.backends.Windows")  # fmt: skip
+_SYSTEM_BACKENDS = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+)
 
 
 class SecretStoreError(CartComposerError):

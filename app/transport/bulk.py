@@ -58,8 +58,10 @@ class BulkProgress:
     def summary(self) -> str:
         requests = f"{self.requests:,} request{'s' if self.requests != 1 else ''}"
         carts = f"{self.total:,} cart{'s' if self.total != 1 else ''}"
-        head = (f"{carts}: {self.accepted:,} accepted, {self.failed:,} failed, {requests} in "
-                f"{self.elapsed:.1f} s")  # fmt: skip
+        head = (
+            f"{carts}: {self.accepted:,} accepted, {self.failed:,} failed, {requests} in "
+            f"{self.elapsed:.1f} s"
+        )
         left = self.total - self.sent
         if left:
             head += f"; {left:,} not sent"
@@ -121,10 +123,14 @@ class BulkRun:
             batch = self.documents[start : start + self.chunk]
             planned = self.sender.preview_batch(batch, self.profile, self.overrides)
             operation = get_provider(self.profile.provider).batch_operation
-            result = self._recorded(planned, batch[0], operation,
-                                    lambda b=batch: self.sender.send_batch(  # type: ignore[misc]
-                                        b, self.profile, self.overrides,
-                                        cancel=self.cancel_token))  # fmt: skip
+            result = self._recorded(
+                planned,
+                batch[0],
+                operation,
+                lambda b=batch: self.sender.send_batch(  # type: ignore[misc]
+                    b, self.profile, self.overrides, cancel=self.cancel_token
+                ),
+            )
             self.progress.requests += 1
             self.progress.sent += len(batch)
             if result.status == 202:
@@ -184,17 +190,28 @@ class BulkRun:
 
     def _one(self, document: CartDocument) -> SendResult:
         planned = self.sender.preview(document, self.profile, self.overrides)
-        return self._recorded(planned, document, None,
-                              lambda: self.sender.send(document, self.profile, self.overrides,
-                                                       cancel=self.cancel_token))  # fmt: skip
+        return self._recorded(
+            planned,
+            document,
+            None,
+            lambda: self.sender.send(
+                document, self.profile, self.overrides, cancel=self.cancel_token
+            ),
+        )
 
     # --- history -------------------------------------------------------------------------------
 
-    def _recorded(self, planned: OutgoingRequest, document: CartDocument, operation: str | None,
-                  send: Callable[[], SendResult]) -> SendResult:  # fmt: skip
+    def _recorded(
+        self,
+        planned: OutgoingRequest,
+        document: CartDocument,
+        operation: str | None,
+        send: Callable[[], SendResult],
+    ) -> SendResult:
         shaped = self.sender.document_for(document, self.profile, self.overrides)
-        return recording.recorded(self.history, planned, shaped, self.profile, "bulk", send,
-                                  operation=operation)  # fmt: skip
+        return recording.recorded(
+            self.history, planned, shaped, self.profile, "bulk", send, operation=operation
+        )
 
 
 def _request_ids(body: bytes) -> list[str]:

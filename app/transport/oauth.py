@@ -122,8 +122,9 @@ class BrontoTokens:
         access, refresh, lifetime = _read_token(answer, token_url)
         register_secret(str(access))
         register_secret(refresh)
-        log.debug("got a Bronto token from %s (%s), valid %g s", token_url, form["grant_type"],
-                  lifetime)  # fmt: skip
+        log.debug(
+            "got a Bronto token from %s (%s), valid %g s", token_url, form["grant_type"], lifetime
+        )
         with self._lock:
             self._tokens[key] = _Token(str(access), refresh, self._clock() + lifetime, lifetime)
         return str(access)

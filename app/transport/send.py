@@ -97,8 +97,9 @@ def send_request(
         limit = deadline if attempt == 1 and deadline is not None else Deadline.after(timeout)
         try:
             cancel.check()
-            answer = exchange(client, _wire(client, request), cap=BODY_CAP, deadline=limit,
-                              cancel=cancel)  # fmt: skip
+            answer = exchange(
+                client, _wire(client, request), cap=BODY_CAP, deadline=limit, cancel=cancel
+            )
         except Cancelled:
             message = "Cancelled before an answer came; the cart may or may not have arrived."
             return _finish(result, started, ErrorKind.CANCELLED, message)

@@ -181,9 +181,10 @@ class Sender:
             if not all(values.get(name) for name in names):
                 if not is_loopback(urlsplit(destination.target.base_url).hostname):
                     raise MissingSecrets(
-                        profile.name, [n for n in names if not values.get(n)],
+                        profile.name,
+                        [n for n in names if not values.get(n)],
                         target=destination.target.base_url,
-                    )  # fmt: skip
+                    )
                 values = _sandbox_secrets(profile)  # a sandbox on this machine: its values
         for value in values.values():
             register_secret(value)
@@ -331,25 +332,36 @@ class Sender:
         for attempt in (1, 2):
             try:
                 token, fresh = self.tokens.obtain(
-                    client, destination.token_url, client_id, client_secret,
-                    deadline=deadline, cancel=cancel,
-                )  # fmt: skip
+                    client,
+                    destination.token_url,
+                    client_id,
+                    client_secret,
+                    deadline=deadline,
+                    cancel=cancel,
+                )
             except TokenError as exc:
                 failed = SendResult(build(None), error_kind=exc.kind, message=str(exc))
                 failed.notes.extend(notes)
                 failed.elapsed = time.perf_counter() - started
                 return failed
             except Cancelled:
-                failed = SendResult(build(None), error_kind=ErrorKind.CANCELLED,
-                                    message="Cancelled while getting a Bronto token; nothing "
-                                    "was sent.")  # fmt: skip
+                failed = SendResult(
+                    build(None),
+                    error_kind=ErrorKind.CANCELLED,
+                    message="Cancelled while getting a Bronto token; nothing was sent.",
+                )
                 failed.elapsed = time.perf_counter() - started
                 return failed
             register_secret(token)
             result = send_request(
-                build(token), client, provider, retry=retry, cancel=cancel,
-                timeout=destination.timeout, deadline=deadline,
-            )  # fmt: skip
+                build(token),
+                client,
+                provider,
+                retry=retry,
+                cancel=cancel,
+                timeout=destination.timeout,
+                deadline=deadline,
+            )
             result.notes[:0] = notes
             result.elapsed = time.perf_counter() - started
             if result.status != 403:
@@ -379,15 +391,21 @@ class Sender:
     ) -> SendResult:
         """Drip's batch endpoint: up to 1,000 carts in one request (202 ``request_ids``)."""
         destination = self.destination(profile, overrides)
-        request = self.preview_batch(documents, profile, overrides,
-                                     secrets=self.secrets(profile, destination))  # fmt: skip
+        request = self.preview_batch(
+            documents, profile, overrides, secrets=self.secrets(profile, destination)
+        )
         provider = get_provider("drip")
         return _logged(
             request,
             destination,
-            lambda: send_request(request, self.client(), provider, cancel=cancel or CancelToken(),
-                                 timeout=destination.timeout),
-        )  # fmt: skip
+            lambda: send_request(
+                request,
+                self.client(),
+                provider,
+                cancel=cancel or CancelToken(),
+                timeout=destination.timeout,
+            ),
+        )
 
     def preview_batch(
         self,
@@ -399,8 +417,9 @@ class Sender:
     ) -> OutgoingRequest:
         """The batch request (placeholder secrets unless ``secrets`` are given)."""
         if profile.provider != "drip":
-            raise TargetError(f"“{profile.name}” is a {profile.provider} profile; batches are "
-                              "Drip's.")  # fmt: skip
+            raise TargetError(
+                f"“{profile.name}” is a {profile.provider} profile; batches are Drip's."
+            )
         destination = self.destination(profile, overrides)
         values = secrets or {}
         credentials = Credentials(
@@ -426,16 +445,21 @@ class Sender:
         """The request ``operate`` makes (a placeholder token unless ``token`` is given): what
         the history records before it leaves. Raises what ``operate`` raises before sending."""
         if profile.provider != "bronto":
-            raise TargetError(f"“{profile.name}” is a {profile.provider} profile; cart actions "
-                              "are Bronto's.")  # fmt: skip
+            raise TargetError(
+                f"“{profile.name}” is a {profile.provider} profile; cart actions are Bronto's."
+            )
         destination = self.destination(profile, overrides)
         doc = self.document_for(document or CartDocument(provider="bronto"), profile, overrides)
         customer = doc.payload.get("customerCartId")
         return build_operation(
-            operation, destination.target, token=token, cart_id=cart_id,
+            operation,
+            destination.target,
+            token=token,
+            cart_id=cart_id,
             customer_cart_id=customer if isinstance(customer, str) else "",
-            payload=doc.payload, options=doc.options,
-        )  # fmt: skip
+            payload=doc.payload,
+            options=doc.options,
+        )
 
     def operate(
         self,
@@ -452,8 +476,14 @@ class Sender:
         Raises like ``send`` before anything leaves."""
 
         def build(token: str | None) -> OutgoingRequest:
-            return self.preview_operation(operation, profile, cart_id=cart_id, document=document,
-                                          overrides=overrides, token=token)  # fmt: skip
+            return self.preview_operation(
+                operation,
+                profile,
+                cart_id=cart_id,
+                document=document,
+                overrides=overrides,
+                token=token,
+            )
 
         build(None)  # a missing cartId or customerCartId is said before a token is fetched
         destination = self.destination(profile, overrides)
@@ -486,8 +516,9 @@ def _logged(
     user profile's plain-http target is noted on the result (its secret went in clear)."""
     profile = destination.profile
     result = send()
-    result.notes[:0] = profile.cleartext_warnings(destination.target.base_url,
-                                                  destination.token_url)  # fmt: skip
+    result.notes[:0] = profile.cleartext_warnings(
+        destination.target.base_url, destination.token_url
+    )
     if destination.uses_embedded_sandbox and result.ok and result.provider_id:
         result.notes += _sandbox_log_notes(result.provider_id)
     sent = request or result.request
@@ -495,12 +526,19 @@ def _logged(
         headers = "; ".join(f"{name}: {value}" for name, value in sent.headers)
         log.debug(
             "send %s %s (profile %s, %d bytes) headers: %s",
-            sent.method, sent.url, profile.name, len(sent.body), headers,
-        )  # fmt: skip
+            sent.method,
+            sent.url,
+            profile.name,
+            len(sent.body),
+            headers,
+        )
         log.debug(
             "answer %s %s in %.0f ms: %s",
-            result.status, result.error_kind or "ok", result.elapsed * 1000, result.message,
-        )  # fmt: skip
+            result.status,
+            result.error_kind or "ok",
+            result.elapsed * 1000,
+            result.message,
+        )
     return result
 
 

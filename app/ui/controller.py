@@ -665,9 +665,15 @@ class ComposerController(QObject):
             planned = dataclasses.replace(planned, body=raw)
         shaped = self._sender.document_for(document, profile, over)
         return recording.recorded(
-            history, planned, shaped, profile, "gui", send,
-            on_problem=self._history_problem, on_row=self.history_changed.emit,
-        )  # fmt: skip
+            history,
+            planned,
+            shaped,
+            profile,
+            "gui",
+            send,
+            on_problem=self._history_problem,
+            on_row=self.history_changed.emit,
+        )
 
     def _history_problem(self, message: str) -> None:
         log.warning("history: %s", message)
@@ -731,8 +737,13 @@ class ComposerController(QObject):
                     )
                 except CartComposerError as exc:
                     answers[key] = str(exc)
-            return BothResult(answers["drip"], answers["bronto"], profiles["drip"].name,
-                              profiles["bronto"].name, tuple(notes))  # fmt: skip
+            return BothResult(
+                answers["drip"],
+                answers["bronto"],
+                profiles["drip"].name,
+                profiles["bronto"].name,
+                tuple(notes),
+            )
 
         run_in_background(job, self._on_both, self._on_send_error)
         return True
@@ -762,9 +773,12 @@ class ComposerController(QObject):
         """The request a cart action will make (secrets masked), before it leaves; raises
         what ``operate`` would (no cartId yet, a Drip profile)."""
         return self._sender.preview_operation(
-            operation, self._profile, cart_id=self._bronto_cart_id, document=self.document(),
+            operation,
+            self._profile,
+            cart_id=self._bronto_cart_id,
+            document=self.document(),
             overrides=self._overrides,
-        )  # fmt: skip
+        )
 
     def operate(self, operation: CartOperation) -> bool:
         """One lifecycle call on the cart Bronto has (off the GUI thread, recorded like a send).
@@ -800,15 +814,22 @@ class ComposerController(QObject):
             shaped = self._sender.document_for(document, profile, over)
             # Built first (and refused here if the cartId is missing), so the history row is
             # written before anything leaves, as for a send.
-            planned = self._sender.preview_operation(op, profile, cart_id=cart_id,
-                                                     document=document, overrides=over)  # fmt: skip
+            planned = self._sender.preview_operation(
+                op, profile, cart_id=cart_id, document=document, overrides=over
+            )
             return recording.recorded(
-                history, planned, shaped, profile, "gui",
-                lambda: self._sender.operate(op, profile, cart_id=cart_id, document=document,
-                                             overrides=over, cancel=cancel),
-                operation=op, on_problem=self._history_problem,
+                history,
+                planned,
+                shaped,
+                profile,
+                "gui",
+                lambda: self._sender.operate(
+                    op, profile, cart_id=cart_id, document=document, overrides=over, cancel=cancel
+                ),
+                operation=op,
+                on_problem=self._history_problem,
                 on_row=self.history_changed.emit,
-            )  # fmt: skip
+            )
 
         result = one(operation)
         search = operation is CartOperation.SEARCH

@@ -96,8 +96,13 @@ class HistoryView(QWidget):
         self.profile.addItem("All profiles", None)
         self.period = QComboBox()
         self.period.setObjectName("historyPeriod")
-        for label, days in (("Any time", None), ("Last 24 hours", 1), ("Last 7 days", 7),
-                            ("Last 30 days", 30), ("Between…", "range")):  # fmt: skip
+        for label, days in (
+            ("Any time", None),
+            ("Last 24 hours", 1),
+            ("Last 7 days", 7),
+            ("Last 30 days", 30),
+            ("Between…", "range"),
+        ):
             self.period.addItem(label, days)
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-7))

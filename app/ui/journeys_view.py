@@ -101,8 +101,10 @@ class JourneysView(QWidget):
             self.samples.addItem(load_scenario(path).name, str(path))
         self.samples.activated.connect(self._open_sample)
         row.addWidget(self.samples, 1)
-        for text, name, slot in (("Open…", "scenarioOpen", self.open_dialog),
-                                 ("Save As…", "scenarioSave", self.save_dialog)):  # fmt: skip
+        for text, name, slot in (
+            ("Open…", "scenarioOpen", self.open_dialog),
+            ("Save As…", "scenarioSave", self.save_dialog),
+        ):
             button = QPushButton(text)
             button.setObjectName(name)
             button.clicked.connect(slot)
@@ -119,8 +121,10 @@ class JourneysView(QWidget):
         self.steps.verticalHeader().setDefaultSectionSize(24)
         column.addWidget(self.steps, 2)
         edit = QHBoxLayout()
-        for text, name, slot in (("Add step", "stepAdd", self.add_step),
-                                 ("Remove step", "stepRemove", self.remove_step)):  # fmt: skip
+        for text, name, slot in (
+            ("Add step", "stepAdd", self.add_step),
+            ("Remove step", "stepRemove", self.remove_step),
+        ):
             button = QPushButton(text)
             button.setObjectName(name)
             button.clicked.connect(slot)
@@ -184,8 +188,10 @@ class JourneysView(QWidget):
         self.bulk_progress = QProgressBar()
         self.bulk_progress.setObjectName("bulkProgress")
         column.addWidget(self.bulk_progress)
-        self.bulk_status = QLabel("Sample carts from the catalog, each with its own cart id and "
-                                  "shopper email, to the provider's sandbox profile.")  # fmt: skip
+        self.bulk_status = QLabel(
+            "Sample carts from the catalog, each with its own cart id and "
+            "shopper email, to the provider's sandbox profile."
+        )
         self.bulk_status.setObjectName("bulkStatus")
         self.bulk_status.setWordWrap(True)
         self.bulk_status.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -237,8 +243,11 @@ class JourneysView(QWidget):
             if not isinstance(values, dict):
                 raise ScenarioError(f"Step {row + 1}: the settings must be a JSON object.")
             steps.append({"do": kind, **values})
-        data: dict[str, Any] = {"name": self._title, "description": self._description,
-                                "steps": steps}  # fmt: skip
+        data: dict[str, Any] = {
+            "name": self._title,
+            "description": self._description,
+            "steps": steps,
+        }
         if self._sandbox is not None:
             data["sandbox"] = self._sandbox.label
         return parse_scenario(data, self._folder, "the scenario")
@@ -271,8 +280,9 @@ class JourneysView(QWidget):
         self.samples.setCurrentIndex(0)
 
     def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open a scenario", "",
-                                              f"Scenarios (*{SUFFIX});;All files (*)")  # fmt: skip
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open a scenario", "", f"Scenarios (*{SUFFIX});;All files (*)"
+        )
         if name:
             self.open_path(Path(name))
 
@@ -289,16 +299,18 @@ class JourneysView(QWidget):
         try:
             path.write_text(jsonfmt.dumps(data) + "\n", encoding="utf-8")
         except OSError as exc:
-            self.name.setText(f"<span style='color:#c62828'>Cannot save {path}: "
-                              f"{exc.strerror}.</span>")  # fmt: skip
+            self.name.setText(
+                f"<span style='color:#c62828'>Cannot save {path}: {exc.strerror}.</span>"
+            )
             return False
         self.path = path
         return True
 
     def save_dialog(self) -> None:
         suggested = self.suggested_save_path()
-        name, _ = QFileDialog.getSaveFileName(self, "Save the scenario", suggested,
-                                              f"Scenarios (*{SUFFIX})")  # fmt: skip
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the scenario", suggested, f"Scenarios (*{SUFFIX})"
+        )
         if name:
             path = Path(name)
             self.save(path if path.name.endswith(".json") else path.with_name(path.name + SUFFIX))
@@ -325,13 +337,19 @@ class JourneysView(QWidget):
             self.timeline.addItem(f"✖ {exc}")
             return False
         self.timeline.clear()
-        self.timeline.addItem(f"{scenario.name}: {len(scenario.steps)} steps, "
-                              f"speed x{self.speed.value():g}")  # fmt: skip
+        self.timeline.addItem(
+            f"{scenario.name}: {len(scenario.steps)} steps, speed x{self.speed.value():g}"
+        )
         chosen = None if self.sandbox_mode == REAL else Overrides(sandbox_mode=self.sandbox_mode)
         runner = self.runner = ScenarioRunner(
-            scenario, self.cart_sender, self.profiles, self.history,
-            speed=self.speed.value(), overrides=chosen, on_event=self._relay.step.emit,
-        )  # fmt: skip
+            scenario,
+            self.cart_sender,
+            self.profiles,
+            self.history,
+            speed=self.speed.value(),
+            overrides=chosen,
+            on_event=self._relay.step.emit,
+        )
         self._set_running(True)
         run_in_background(runner.run, self._scenario_done, self._scenario_failed)
         return True
@@ -351,8 +369,9 @@ class JourneysView(QWidget):
         )
         if event.step.kind == "note":
             tail = ""
-        self.timeline.addItem(f"{event.at:7.2f}s  {event.index + 1:>2}. "
-                              f"{_MARK[event.state]}{status} {what}{tail}")  # fmt: skip
+        self.timeline.addItem(
+            f"{event.at:7.2f}s  {event.index + 1:>2}. {_MARK[event.state]}{status} {what}{tail}"
+        )
         self.timeline.scrollToBottom()
 
     def _scenario_done(self, ok: object) -> None:
@@ -401,8 +420,14 @@ class JourneysView(QWidget):
             relay.bulk.emit(BulkProgress(**{**progress.__dict__, "ids": []}))
 
         chosen = None if self.sandbox_mode == REAL else Overrides(sandbox_mode=self.sandbox_mode)
-        run = self.bulk_run = BulkRun(self.cart_sender, profile, documents, overrides=chosen,
-                                      history=self.history, on_progress=report)  # fmt: skip
+        run = self.bulk_run = BulkRun(
+            self.cart_sender,
+            profile,
+            documents,
+            overrides=chosen,
+            history=self.history,
+            on_progress=report,
+        )
         self.bulk_progress.setRange(0, count)
         self.bulk_progress.setValue(0)
         switch(self.bulk_cancel, self.bulk_button)

@@ -90,10 +90,12 @@ class DialogAsker:
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "The raw JSON does not parse",
+            QMessageBox.Icon.Warning,
+            "The raw JSON does not parse",
             f"{error}.\n\nLeaving Raw JSON now throws this text away; the form keeps the last "
-            "cart that parsed.", parent=self._parent,
-        )  # fmt: skip
+            "cart that parsed.",
+            parent=self._parent,
+        )
         keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         box.addButton("Discard the text", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(keep)
@@ -286,16 +288,19 @@ class MainWindow(QMainWindow):
         self.profile_selector.setMinimumContentsLength(18)
         bar.addWidget(self.profile_selector)
         bar.addSeparator()
-        self.sample_button = _button("Fill with a sample cart", "sampleButton",
-                                     "A realistic cart from the sample catalog")  # fmt: skip
-        self.new_id_button = _button("New cart id", "newCartIdButton",
-                                     "A fresh cart id, to send the same cart again")  # fmt: skip
+        self.sample_button = _button(
+            "Fill with a sample cart", "sampleButton", "A realistic cart from the sample catalog"
+        )
+        self.new_id_button = _button(
+            "New cart id", "newCartIdButton", "A fresh cart id, to send the same cart again"
+        )
         bar.addWidget(self.sample_button)
         bar.addWidget(self.new_id_button)
         self._build_cart_actions(bar)
         spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy())  # fmt: skip
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
         bar.addWidget(spacer)
         self.progress = QProgressBar()
         self.progress.setObjectName("sendProgress")
@@ -320,8 +325,10 @@ class MainWindow(QMainWindow):
         panel.setObjectName("bothPanel")
         outer = QVBoxLayout(panel)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.both_notes = QLabel("Cart → Send to both providers sends this cart to Drip and to "
-                                 "Bronto (mapped through the fields both share).")  # fmt: skip
+        self.both_notes = QLabel(
+            "Cart → Send to both providers sends this cart to Drip and to "
+            "Bronto (mapped through the fields both share)."
+        )
         self.both_notes.setObjectName("bothNotes")
         self.both_notes.setWordWrap(True)
         outer.addWidget(self.both_notes)
@@ -409,14 +416,16 @@ class MainWindow(QMainWindow):
         self._cart_actions_widget.setVisible(bronto)
         self.send_update_action.setEnabled(not bronto)
         cart_id = self.controller.bronto_cart_id
-        self.cart_id_item.setText(f"cartId: {cart_id}" if cart_id else
-                                  "cartId: none yet — send the cart first")  # fmt: skip
+        self.cart_id_item.setText(
+            f"cartId: {cart_id}" if cart_id else "cartId: none yet — send the cart first"
+        )
         for operation, action in self.cart_actions.items():
             action.setEnabled(operation is CartOperation.SEARCH or bool(cart_id))
         self.cart_actions_button.setToolTip(
-            f"Bronto's cart actions for cartId {cart_id}" if cart_id else
-            "Bronto's cart actions: Add Cart (Send) first, or search by customerCartId"
-        )  # fmt: skip
+            f"Bronto's cart actions for cartId {cart_id}"
+            if cart_id
+            else "Bronto's cart actions: Add Cart (Send) first, or search by customerCartId"
+        )
 
     def run_cart_action(self, operation: object) -> None:
         """A Bronto cart action: its request is shown in the Request pane before it leaves,
@@ -434,8 +443,9 @@ class MainWindow(QMainWindow):
             return
         title = OPERATIONS[operation].title
         self.preview_title.setText(f"<b>Request</b> — Bronto's {title}, as it goes out")
-        self.preview_title.setToolTip("A cart action's request; an edit or Send shows the "
-                                      "cart's own again.")  # fmt: skip
+        self.preview_title.setToolTip(
+            "A cart action's request; an edit or Send shows the cart's own again."
+        )
         self.preview.show_text(request_text(planned))
         if operation is CartOperation.DELETE and not self.asker.confirm_delete(
             self.controller.bronto_cart_id
@@ -508,8 +518,13 @@ class MainWindow(QMainWindow):
         self.apply_cart_button = _button(
             "Apply cart totals", "applyCartTotalsButton", "Put the items' totals in the cart"
         )
-        for button in (self.add_item_button, self.duplicate_item_button, self.remove_item_button,
-                       self.up_button, self.down_button):  # fmt: skip
+        for button in (
+            self.add_item_button,
+            self.duplicate_item_button,
+            self.remove_item_button,
+            self.up_button,
+            self.down_button,
+        ):
             items_buttons.addWidget(button)
         items_buttons.addStretch(1)
         items_buttons.addWidget(self.apply_line_button)
@@ -678,8 +693,9 @@ class MainWindow(QMainWindow):
         self.send_action = action("&Send", self.send, "Ctrl+Return")
         self.cancel_action = action("&Cancel sending", self.controller.cancel, "Esc")
         self.cancel_action.setEnabled(False)
-        self.send_update_action = action("Send as an &update (same cart id, time now)",
-                                         self.send_as_update, "Ctrl+Shift+Return")  # fmt: skip
+        self.send_update_action = action(
+            "Send as an &update (same cart id, time now)", self.send_as_update, "Ctrl+Shift+Return"
+        )
         self.send_update_action.setObjectName("sendAsUpdateAction")
         self.send_both_action = action("Send to &both providers", self.send_to_both)
         self.send_both_action.setObjectName("sendBothAction")
@@ -941,8 +957,9 @@ class MainWindow(QMainWindow):
                 self.controller.send(as_is=True)
             return
         self.controller.refresh_now()
-        missing = [i.message for i in self.controller.validation.issues
-                   if i.code == "presence_error"]  # fmt: skip
+        missing = [
+            i.message for i in self.controller.validation.issues if i.code == "presence_error"
+        ]
         if missing and not self.asker.send_incomplete(missing):
             return
         self.controller.send()
@@ -980,8 +997,9 @@ class MainWindow(QMainWindow):
         if error:
             self.statusBar().showMessage(
                 "The raw JSON that did not parse was discarded; the form keeps the last cart "
-                "that did.", 10000,
-            )  # fmt: skip
+                "that did.",
+                10000,
+            )
         self.controller.clear_raw()
         self.preview_stack.setCurrentIndex(0)
 
@@ -1310,8 +1328,9 @@ class MainWindow(QMainWindow):
     # --- window state ----------------------------------------------------------------------
 
     def _on_sandbox_mode(self) -> None:
-        mode = SandboxMode(explain=self.explain_action.isChecked(),
-                           strict=self.strict_action.isChecked())  # fmt: skip
+        mode = SandboxMode(
+            explain=self.explain_action.isChecked(), strict=self.strict_action.isChecked()
+        )
         self.controller.set_sandbox_mode(mode)
         self.journeys.sandbox_mode = mode
         self.sandbox_mode_label.setText("" if mode == REAL else f"Sandbox: {mode.label}")

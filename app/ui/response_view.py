@@ -74,8 +74,9 @@ def body_text(body: bytes, size: int) -> str:
             line[start : start + FOLD] for line in lines for start in range(0, len(line) or 1, FOLD)
         )
         notes.append(f"lines over {FOLD:,} characters folded")
-    return text + (f"\n\n… {'; '.join(notes)} (the history keeps the body as received)."
-                   if notes else "")  # fmt: skip
+    return text + (
+        f"\n\n… {'; '.join(notes)} (the history keeps the body as received)." if notes else ""
+    )
 
 
 class ResponseView(QWidget):

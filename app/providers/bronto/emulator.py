@@ -340,8 +340,12 @@ class BrontoEmulator(Emulator):
             raise _Refused(403, "No authorization header was provided", False, explained=True)
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "bearer":
-            raise _Refused(403, f"Authorization scheme {scheme} is not supported; use Bearer",
-                           False, explained=True)  # fmt: skip
+            raise _Refused(
+                403,
+                f"Authorization scheme {scheme} is not supported; use Bearer",
+                False,
+                explained=True,
+            )
         with self._lock:
             token = self._tokens.get(value.strip())
         if token is None:
@@ -349,8 +353,11 @@ class BrontoEmulator(Emulator):
         if token.expires_at <= self.context.clock():
             raise _Refused(403, "The access token has expired", explained=True)
         if not token.scopes & scopes:
-            raise _Refused(403, f"The access token lacks the scope {' or '.join(sorted(scopes))}",
-                           explained=True)  # fmt: skip
+            raise _Refused(
+                403,
+                f"The access token lacks the scope {' or '.join(sorted(scopes))}",
+                explained=True,
+            )
 
     # --- carts -----------------------------------------------------------------------------
 
@@ -362,8 +369,9 @@ class BrontoEmulator(Emulator):
             if refused.explained and not mode.explain:
                 return httpx.Response(refused.status)  # [INFER] no reason is documented
             extra = [EXPLAINED] if refused.explained else []
-            response = self.error(refused.status, refused.reason, extra,
-                                  site_known=refused.site_known)  # fmt: skip
+            response = self.error(
+                refused.status, refused.reason, extra, site_known=refused.site_known
+            )
         if response.status_code in (200, 201) and b'"lineItems"' in response.content:
             assumed.append(_POSITIONS)
         if not assumed:
@@ -448,8 +456,10 @@ class BrontoEmulator(Emulator):
         # customerCartId (a cart is named by its cartId): one sent is not taken, so an update
         # never renames the cart [INFER: the documented Update has no such property].
         if "customerCartId" in data:
-            assumed.append("customerCartId in an Update is ignored: Update's documented body "
-                           "has none, so an update never renames a cart")  # fmt: skip
+            assumed.append(
+                "customerCartId in an Update is ignored: Update's documented body "
+                "has none, so an update never renames a cart"
+            )
         data = {k: v for k, v in data.items() if k != "customerCartId"}
         merged = {**cart.fields, **data}
         fields, has_tracking = self._checked(merged, ignore_tid, mode, assumed)
@@ -499,8 +509,9 @@ class BrontoEmulator(Emulator):
         with self._lock:
             cart = self._find(cart_id)
             if cart.status != "ABANDONED":
-                raise _Refused(409, f"The cart is {cart.status}; only an ABANDONED cart can be "
-                                    "expired")  # fmt: skip
+                raise _Refused(
+                    409, f"The cart is {cart.status}; only an ABANDONED cart can be expired"
+                )
             cart.status = "EXPIRED"
             cart.updated = utc_stamp()
         return httpx.Response(204)
@@ -541,8 +552,10 @@ class BrontoEmulator(Emulator):
             else:
                 # JAX-RS reads a Boolean query parameter with Boolean.valueOf [INFER]
                 values.append(False)
-                assumed.append(f"{name}={raw[:40]} read as false, as Java's Boolean.valueOf "
-                               "does (strict mode refuses it)")  # fmt: skip
+                assumed.append(
+                    f"{name}={raw[:40]} read as false, as Java's Boolean.valueOf "
+                    "does (strict mode refuses it)"
+                )
         return values[0], values[1]
 
     def _checked(
@@ -611,9 +624,11 @@ def _lenient(data: dict[str, Any], assumed: list[str]) -> dict[str, Any]:
             continue
         if not facts.known and issue.code == "format_error":
             changed.append((issue.loc, _DROP))
-            assumed.append(f"{issue.path} is not a Bronto field and was ignored, as Jackson "
-                           "ignores unknown properties when so configured (strict mode "
-                           "refuses it)")  # fmt: skip
+            assumed.append(
+                f"{issue.path} is not a Bronto field and was ignored, as Jackson "
+                "ignores unknown properties when so configured (strict mode "
+                "refuses it)"
+            )
         elif issue.code == "type_error" and facts.kind in _NUMBER_KINDS and isinstance(value, str):
             number = _number(value, whole=facts.kind is Kind.INTEGER)
             if number is not None:

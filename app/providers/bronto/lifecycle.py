@@ -44,48 +44,73 @@ class _Operation:
 
 OPERATIONS: Mapping[CartOperation, _Operation] = {
     CartOperation.UPDATE: _Operation(
-        "Update", "POST", "/carts/{id}",
-        {200: "Updated; the answer is the cart as it is now.",
-         400: "Bronto refused the data.",
-         404: "Bronto has no cart with that cartId.",
-         409: "The cart is EXPIRED or COMPLETE: it can no longer change."},
-        body=True, query=True,
+        "Update",
+        "POST",
+        "/carts/{id}",
+        {
+            200: "Updated; the answer is the cart as it is now.",
+            400: "Bronto refused the data.",
+            404: "Bronto has no cart with that cartId.",
+            409: "The cart is EXPIRED or COMPLETE: it can no longer change.",
+        },
+        body=True,
+        query=True,
     ),
     CartOperation.GET: _Operation(
-        "Get", "GET", "/carts/{id}",
+        "Get",
+        "GET",
+        "/carts/{id}",
         {200: "The cart as Bronto has it.", 404: "Bronto has no cart with that cartId."},
     ),
     CartOperation.SEARCH: _Operation(
-        "Search", "GET", "/carts",
-        {200: "The carts with this customerCartId.",
-         204: "No cart has this customerCartId (204 No Content).",
-         400: "Bronto refused the search."},
+        "Search",
+        "GET",
+        "/carts",
+        {
+            200: "The carts with this customerCartId.",
+            204: "No cart has this customerCartId (204 No Content).",
+            400: "Bronto refused the search.",
+        },
     ),
     CartOperation.ABANDON: _Operation(
-        "Abandon", "PUT", "/carts/{id}/abandon",
-        {204: "Abandoned: the cart is ABANDONED, which starts “Cart Is Abandoned” workflows.",
-         404: "Bronto has no cart with that cartId.",
-         409: "The cart is EXPIRED or COMPLETE: it cannot be abandoned."},
+        "Abandon",
+        "PUT",
+        "/carts/{id}/abandon",
+        {
+            204: "Abandoned: the cart is ABANDONED, which starts “Cart Is Abandoned” workflows.",
+            404: "Bronto has no cart with that cartId.",
+            409: "The cart is EXPIRED or COMPLETE: it cannot be abandoned.",
+        },
     ),
     CartOperation.FIDDLE: _Operation(
-        "Fiddle", "PUT", "/carts/{id}/fiddle",
-        {204: "Fiddled: the abandonment timer starts again (an ABANDONED cart is ACTIVE again).",
-         404: "Bronto has no cart with that cartId.",
-         409: "The cart is EXPIRED or COMPLETE: its timer cannot be reset."},
+        "Fiddle",
+        "PUT",
+        "/carts/{id}/fiddle",
+        {
+            204: "Fiddled: the abandonment timer starts again (an ABANDONED cart is ACTIVE again).",
+            404: "Bronto has no cart with that cartId.",
+            409: "The cart is EXPIRED or COMPLETE: its timer cannot be reset.",
+        },
     ),
     # help.bronto.com r_api_rest_carts_expire: POST, allowed only from ABANDONED.
     CartOperation.EXPIRE: _Operation(
-        "Expire", "POST", "/carts/{id}/expire",
-        {204: "Expired: the cart is EXPIRED; it can no longer change.",
-         404: "Bronto has no cart with that cartId.",
-         409: "Only an ABANDONED cart can be expired (abandon it first)."},
+        "Expire",
+        "POST",
+        "/carts/{id}/expire",
+        {
+            204: "Expired: the cart is EXPIRED; it can no longer change.",
+            404: "Bronto has no cart with that cartId.",
+            409: "Only an ABANDONED cart can be expired (abandon it first).",
+        },
     ),
     CartOperation.DELETE: _Operation(
-        "Delete", "DELETE", "/carts/{id}",
+        "Delete",
+        "DELETE",
+        "/carts/{id}",
         # Bronto documents that 204 "will always be returned", unknown ids included.
         {204: "Deleted (Bronto answers 204 even for a cartId it does not know)."},
     ),
-}  # fmt: skip
+}
 
 
 def build_operation(

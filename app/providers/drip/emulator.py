@@ -62,8 +62,10 @@ ACCEPTED_LIMIT = 5000
 
 EXPLAINED = (EXPLAIN_HEADER, "sandbox explanation, not Drip's wording")
 # [INFER] The one schema error seen from this endpoint (drip-ruby #67) does not show its status.
-SCHEMA_STATUS = (ASSUMPTION_HEADER, "Drip's schema errors show no status in any source; "
-                                    "the sandbox answers 400")  # fmt: skip
+SCHEMA_STATUS = (
+    ASSUMPTION_HEADER,
+    "Drip's schema errors show no status in any source; the sandbox answers 400",
+)
 
 
 def _errors(status: int, *entries: dict[str, str], headers: Any = ()) -> httpx.Response:
@@ -195,10 +197,15 @@ def _verdict(cart: Any, prefix: tuple[str | int, ...] = ()) -> _Verdict:
                 (prefix, "instance failed to match at least one required schema among 3")
             )
         elif facts.choices and there and isinstance(value, str):
-            verdict.schema.append((loc, (
-                f"instance value ({jsonfmt.dumps(value, indent=None)}) not found in enum "
-                f"(possible values: {_json_list(list(facts.choices))})"
-            )))  # fmt: skip
+            verdict.schema.append(
+                (
+                    loc,
+                    (
+                        f"instance value ({jsonfmt.dumps(value, indent=None)}) not found in enum "
+                        f"(possible values: {_json_list(list(facts.choices))})"
+                    ),
+                )
+            )
         elif not facts.known and facts.renamed_to is not None:
             verdict.renamed.append(issue)
         else:
@@ -289,9 +296,9 @@ class DripEmulator(Emulator):
             if request.method != "GET":
                 return self._not_allowed("GET")
             return self._accounts(request, mode)
-        is_cart = len(parts) in (4, 5) and parts[0] == "v3" and parts[2:4] == [
-            "shopper_activity", "cart"
-        ]  # fmt: skip
+        is_cart = (
+            len(parts) in (4, 5) and parts[0] == "v3" and parts[2:4] == ["shopper_activity", "cart"]
+        )
         if not is_cart or (len(parts) == 5 and parts[4] != "batch"):
             return self.not_found()
         if request.method != "POST":
@@ -360,8 +367,10 @@ class DripEmulator(Emulator):
             ids.append(request_id)
             where = f"carts[{index}]"
             if verdict.schema:
-                notes.append(f"{where}: not processed, it does not fit Drip's schema: "
-                             f"{_schema_text(verdict.schema, paths=True)}")  # fmt: skip
+                notes.append(
+                    f"{where}: not processed, it does not fit Drip's schema: "
+                    f"{_schema_text(verdict.schema, paths=True)}"
+                )
                 continue
             notes += verdict.notes(where)
             if verdict.processed:
@@ -379,8 +388,10 @@ class DripEmulator(Emulator):
             elif "carts" not in data:
                 message = '[object has missing required properties (["carts"])]'
             else:
-                message = (f"[instance type ({_json_type(carts)}) does not match any allowed "
-                           'primitive type (allowed: ["array"])]')  # fmt: skip
+                message = (
+                    f"[instance type ({_json_type(carts)}) does not match any allowed "
+                    'primitive type (allowed: ["array"])]'
+                )
             return 400, {"error": {"message": message}}
         if 1 <= len(carts) <= MAX_BATCH:
             return None
@@ -392,8 +403,10 @@ class DripEmulator(Emulator):
             }
             return 422, {"errors": [entry]}
         if carts:
-            message = (f"[array is too long: must have at most {MAX_BATCH} elements but "
-                       f"instance has {len(carts)} elements]")  # fmt: skip
+            message = (
+                f"[array is too long: must have at most {MAX_BATCH} elements but "
+                f"instance has {len(carts)} elements]"
+            )
         else:
             message = (
                 "[array is too short: must have at least 1 elements but instance has 0 elements]"
