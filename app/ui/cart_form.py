@@ -5,7 +5,6 @@ right under the field."""
 from __future__ import annotations
 
 import functools
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
@@ -23,17 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import jsonfmt
+from app.domain.fieldtext import NUMBER_PATTERN, WHOLE_PATTERN, display_value, parse_value
 from app.domain.fieldtypes import Kind
 from app.domain.validation import Validation
 from app.providers import Provider
 from app.providers.samples import utc_now
 from app.providers.schema import FieldSpec, field_specs
 
-__all__ = ["CartForm", "FieldEditor", "display_value", "parse_value"]
+__all__ = ["CartForm", "FieldEditor"]
 
-_NUMBER = QRegularExpression(r"-?[0-9]*\.?[0-9]*")
-_WHOLE = QRegularExpression(r"-?[0-9]*")
+_NUMBER = QRegularExpression(NUMBER_PATTERN)
+_WHOLE = QRegularExpression(WHOLE_PATTERN)
 _PLACEHOLDERS = {
     Kind.EMAIL: "name@example.com",
     Kind.URL: "https://…",
@@ -41,43 +40,6 @@ _PLACEHOLDERS = {
     Kind.DATE_OR_DATETIME: "2015-01-02",
     Kind.IP_ADDRESS: "203.0.113.7",
 }
-
-
-def display_value(value: Any) -> str:
-    """How a payload value reads in an editor: numbers exactly as typed, lists joined."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return jsonfmt.format_decimal(value) if value.is_finite() else str(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value)
-    return jsonfmt.dumps(value, indent=None)
-
-
-def parse_value(kind: Kind, text: str) -> Any:
-    """What an editor's text puts in the payload. Blank → None (left out). A number that does
-    not parse stays text, so the validation says what is wrong and QA can still send it."""
-    if not text.strip():
-        return None
-    if kind in (Kind.MONEY, Kind.NUMBER):
-        try:
-            number = Decimal(text.strip())
-        except InvalidOperation:
-            return text
-        return number if number.is_finite() else text
-    if kind is Kind.INTEGER:
-        stripped = text.strip()
-        digits = stripped.lstrip("-")
-        return int(stripped) if digits.isdigit() else text
-    if kind is Kind.TEXT_LIST:
-        return [part.strip() for part in text.split(",") if part.strip()]
-    return text
 
 
 class FieldEditor(QWidget):

@@ -16,10 +16,10 @@ from PySide6.QtGui import QBrush, QColor, QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.domain import jsonfmt
+from app.domain.fieldtext import display_value, parse_value
 from app.domain.fieldtypes import Kind
 from app.domain.validation import Validation
 from app.providers.schema import FieldSpec, field_specs
-from app.ui.cart_form import display_value, parse_value
 from app.ui.controller import ComposerController
 
 __all__ = ["ItemsTableModel", "TypedDelegate"]

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
 
 from app.domain import jsonfmt
+from app.domain.fieldtext import parse_value
 from app.ui.application import create_main_window
-from app.ui.cart_form import parse_value
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import FakeAsker
 
