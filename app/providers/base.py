@@ -163,8 +163,9 @@ class Provider:
     # Common name → this provider's key, for the cart and for each item.
     common_cart: ClassVar[Mapping[str, str]] = {}
     common_item: ClassVar[Mapping[str, str]] = {}
-    # What a cart carried in from another provider starts with (a Drip action, a phase).
-    carried_defaults: ClassVar[Mapping[str, Any]] = {}
+    # What a new cart, or one carried in from another provider, starts with (a Drip action,
+    # a Bronto phase).
+    new_cart_values: ClassVar[Mapping[str, Any]] = {}
 
     def to_common(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
         """The payload as a common cart, the cart's keys left behind and the items' (each
@@ -196,7 +197,7 @@ class Provider:
                 carried, dropped = self.item_from_common(item)
                 payload[self.items_key].append(carried)
                 item_left += [name for name in dropped if name not in item_left]
-        for key, value in self.carried_defaults.items():
+        for key, value in self.new_cart_values.items():
             payload.setdefault(key, value)
         return payload, item_left
 

@@ -57,9 +57,7 @@ def request_text(request: OutgoingRequest) -> str:
 
 def empty_document(provider: str) -> CartDocument:
     """A new cart: the required choices preset, everything else for the user to fill."""
-    if provider == "drip":
-        return CartDocument(provider="drip", payload={"action": "created"})
-    return CartDocument(provider="bronto", payload={"phase": "SHOPPING"})
+    return CartDocument(provider=provider, payload=dict(get_provider(provider).new_cart_values))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -76,7 +76,7 @@ class BrontoProvider(Provider):
         "product_url": "productUrl",
         "image_url": "imageUrl",
     }
-    carried_defaults: ClassVar[Mapping[str, Any]] = {"phase": "SHOPPING"}
+    new_cart_values: ClassVar[Mapping[str, Any]] = {"phase": "SHOPPING"}
     send_operation = "add_cart"
 
     def item_to_common(self, item: Any) -> tuple[dict[str, Any], list[str]]:

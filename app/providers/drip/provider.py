@@ -80,7 +80,7 @@ class DripProvider(Provider):
     # Drip's names are the common cart's own.
     common_cart: ClassVar[Mapping[str, str]] = {name: name for name in CART_FIELDS}
     common_item: ClassVar[Mapping[str, str]] = {name: name for name in ITEM_FIELDS}
-    carried_defaults: ClassVar[Mapping[str, Any]] = {"action": "created"}
+    new_cart_values: ClassVar[Mapping[str, Any]] = {"action": "created"}
     send_operation = "cart_activity"
     batch_operation = "cart_activity_batch"
     batch_size = MAX_BATCH
