@@ -67,14 +67,30 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     add_sandbox_mode(parser)
 
 
-def embedded_only(profile: Profile, overrides: Overrides) -> None:
-    """``--sandbox`` says how the built-in sandbox answers: refused for anything else."""
-    if overrides.sandbox_mode is not None and (not profile.sandbox or overrides.base_url):
+def target_overrides(
+    args: argparse.Namespace, profile: Profile | None, options: dict[str, bool] | None = None
+) -> Overrides:
+    """What the command line sets on top of a profile (``--base-url``, ``--auth-url``,
+    ``--account-id``, ``--timeout``, ``--sandbox``). ``--sandbox`` says how the built-in sandbox
+    answers: refused with anything else as the target (a user profile, a ``--base-url``)."""
+    from app.transport import Overrides
+
+    overrides = Overrides(
+        base_url=args.base_url,
+        token_url=args.auth_url,
+        account_id=getattr(args, "account_id", None),
+        timeout=getattr(args, "timeout", None),
+        options=options or {},
+        sandbox_mode=args.sandbox_mode,
+    )
+    elsewhere = overrides.base_url or (profile is not None and not profile.sandbox)
+    if overrides.sandbox_mode is not None and elsewhere:
         raise CliError(
             f"--sandbox {overrides.sandbox_mode.label} applies only to the built-in sandbox "
             "(a sandbox profile, without --base-url).",
             EXIT_INVALID,
         )
+    return overrides
 
 
 def add_arguments(commands: Commands) -> None:
@@ -234,7 +250,7 @@ def payload(path: Path, provider: str | None, out: TextIO) -> int:
 
 def _setup(args: argparse.Namespace) -> tuple[CartDocument, Profile, Overrides, Sender]:
     from app.profiles import ProfileStore
-    from app.transport import Overrides, Sender
+    from app.transport import Sender
 
     loaded = load_input(args.cart, args.provider)
     document = loaded.document
@@ -246,16 +262,7 @@ def _setup(args: argparse.Namespace) -> tuple[CartDocument, Profile, Overrides, 
             options["createContact"] = True
         if args.ignore_invalid_tid:
             options["ignoreInvalidTid"] = True
-    overrides = Overrides(
-        base_url=args.base_url,
-        token_url=args.auth_url,
-        account_id=args.account_id,
-        timeout=args.timeout,
-        options=options,
-        sandbox_mode=args.sandbox_mode,
-    )
-    embedded_only(profile, overrides)
-    return document, profile, overrides, Sender()
+    return document, profile, target_overrides(args, profile, options), Sender()
 
 
 def _print_request(request: OutgoingRequest, out: TextIO) -> None:
@@ -364,7 +371,7 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.profiles import ProfileStore
     from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
     from app.secrets import SecretStoreError
-    from app.transport import Overrides, Sender
+    from app.transport import Sender
 
     operation = CartOperation(args.action)
     document = CartDocument(provider="bronto")
@@ -387,14 +394,7 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return EXIT_INVALID
     profile = ProfileStore().get(args.profile)
     options = {"createContact": True} if args.create_contact else {}
-    overrides = Overrides(
-        base_url=args.base_url,
-        token_url=args.auth_url,
-        timeout=args.timeout,
-        options=options,
-        sandbox_mode=args.sandbox_mode,
-    )
-    embedded_only(profile, overrides)
+    overrides = target_overrides(args, profile, options)
     sender = Sender()
     history = open_history(err)
     try:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from app.cli.args import Commands
 
 from app.cli.args import add_sandbox_mode, count, speed, url
-from app.cli.carts import embedded_only
+from app.cli.carts import target_overrides
 from app.cli.common import (
     EXIT_HTTP,
     EXIT_INVALID,
@@ -61,19 +61,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
     from app.profiles import ProfileStore
     from app.scenarios import ScenarioRunner, StepEvent, load_scenario
-    from app.transport import Overrides, Sender
+    from app.transport import Sender
 
     scenario = load_scenario(args.scenario)
     history = open_history(err)
     overrides = None
     if args.base_url or args.auth_url or args.sandbox_mode:
-        overrides = Overrides(
-            base_url=args.base_url, token_url=args.auth_url, sandbox_mode=args.sandbox_mode
-        )
-        if args.sandbox_mode and args.base_url:
-            embedded_only(ProfileStore().get("sandbox-drip"), overrides)
-        if args.sandbox_mode and args.profile:
-            embedded_only(ProfileStore().get(args.profile), overrides)
+        every = ProfileStore().get(args.profile) if args.profile else None
+        overrides = target_overrides(args, every)
 
     def show(event: StepEvent) -> None:
         if event.state == "started":
@@ -163,7 +158,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
     from app.profiles import ProfileStore
     from app.secrets import SecretStoreError
-    from app.transport import Overrides, Sender
+    from app.transport import Sender
     from app.transport.bulk import BulkProgress, BulkRun, sample_carts
 
     profile = ProfileStore().get(args.profile or f"sandbox-{args.provider}")
@@ -171,10 +166,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(f"“{profile.name}” is a {profile.provider} profile.", EXIT_INVALID)
     overrides = None
     if args.base_url or args.auth_url or args.sandbox_mode:
-        overrides = Overrides(
-            base_url=args.base_url, token_url=args.auth_url, sandbox_mode=args.sandbox_mode
-        )
-        embedded_only(profile, overrides)
+        overrides = target_overrides(args, profile)
     history = open_history(err)
     last = [0]
 
