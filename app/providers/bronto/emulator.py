@@ -31,7 +31,7 @@ import httpx
 from app.domain import jsonfmt
 from app.domain.fieldtypes import Kind
 from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER, SandboxMode
-from app.domain.validation import Issue
+from app.domain.validation import Issue, Validation
 from app.providers import get_provider
 from app.providers.bronto.models import BrontoCart
 from app.providers.emulation import Emulator, EmulatorContext, json_response, utc_stamp
@@ -563,9 +563,10 @@ class BrontoEmulator(Emulator):
     ) -> tuple[dict[str, Any], bool]:
         """The fields to store and whether tracking is valid; ``_Refused`` (400) otherwise."""
         provider = get_provider("bronto")
+        checked = None
         if not mode.strict:
-            data = _lenient(data, assumed)
-        result = provider.validate(data)
+            data, checked = _lenient(data, assumed)
+        result = checked or provider.validate(data)
         tracking = [i for i in result.issues if i.loc[:1] and i.loc[0] in _TRACKING_FIELDS]
         others = [i for i in result.issues if i not in tracking]
         if others:
@@ -609,10 +610,11 @@ class BrontoEmulator(Emulator):
 _NUMBER_KINDS = frozenset({Kind.MONEY, Kind.NUMBER, Kind.INTEGER})
 
 
-def _lenient(data: dict[str, Any], assumed: list[str]) -> dict[str, Any]:
+def _lenient(data: dict[str, Any], assumed: list[str]) -> tuple[dict[str, Any], Validation | None]:
     """``data`` as a Java service with Jackson's defaults most likely reads it [INFER]: a
     number sent as a string is the number ("16.99" → 16.99; "2" → 2 for a whole-number
-    field), an unknown key is ignored. Each change is said in ``assumed``."""
+    field), an unknown key is ignored. Each change is said in ``assumed``. With the data, its
+    validation when nothing was changed (None: the changed data is still to be checked)."""
     result = get_provider("bronto").validate(data)
     changed: list[tuple[tuple[str | int, ...], Any]] = []  # (where, new value or _DROP)
     for issue in result.issues:
@@ -639,7 +641,7 @@ def _lenient(data: dict[str, Any], assumed: list[str]) -> dict[str, Any]:
                     "coerces scalars (strict mode refuses it)"
                 )
     if not changed:
-        return data
+        return data, result
     copied: dict[str, Any] = jsonfmt.loads(jsonfmt.dumps(data, indent=None))
     for loc, new in changed:
         parent: Any = copied
@@ -649,7 +651,7 @@ def _lenient(data: dict[str, Any], assumed: list[str]) -> dict[str, Any]:
             del parent[loc[-1]]
         else:
             parent[loc[-1]] = new
-    return copied
+    return copied, None
 
 
 _DROP = object()
