@@ -305,15 +305,7 @@ def curl(args: argparse.Namespace, out: TextIO) -> int:
             values = sender.secrets(profile)
             exports = " ".join(f"{secret_env(n)}={values[n]}" for n in needed)
             print(f"# The sandbox's public values: export {exports}", file=out)
-    out.write(
-        curl_command(
-            request,
-            provider=document.provider,
-            token_url=destination.token_url,
-            drip_auth=profile.drip_auth,
-            secrets=secrets,
-        )
-    )
+    out.write(curl_command(request, sender.auth_spec(profile, destination), secrets=secrets))
     return EXIT_OK
 
 

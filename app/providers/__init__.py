@@ -1,12 +1,15 @@
 """Providers: each vendor's payload model and request builder, behind one registry.
 
 get_provider("drip").validate(payload)       → Validation (errors by field path)
-build_request(document, target, credentials) → OutgoingRequest (what Send puts on the wire)
+build_request(document, target, settings) → OutgoingRequest (what Send puts on the wire)
 """
 
 from __future__ import annotations
 
-from app.providers.base import Credentials, OutgoingRequest, Provider, Target
+from collections.abc import Mapping
+from typing import Any
+
+from app.providers.base import OutgoingRequest, Provider, Target
 from app.providers.document import (
     CartDocument,
     LoadedCart,
@@ -19,7 +22,6 @@ from app.providers.registry import get_provider, provider_keys, providers
 
 __all__ = [
     "CartDocument",
-    "Credentials",
     "LoadedCart",
     "OutgoingRequest",
     "Provider",
@@ -36,8 +38,10 @@ __all__ = [
 
 
 def build_request(
-    document: CartDocument, target: Target, credentials: Credentials | None = None
+    document: CartDocument, target: Target, settings: Mapping[str, Any] | None = None
 ) -> OutgoingRequest:
-    """The request Send will make for ``document``; the preview calls it with no credentials."""
+    """The request Send makes for ``document`` to a profile with ``settings``: its auth header
+    holds a placeholder, which the transport's auth replaces on the wire."""
     provider = get_provider(document.provider)
-    return provider.build_request(document.payload, target, document.options, credentials)
+    request = provider.build_request(document.payload, target, document.options)
+    return request.with_auth(provider.auth(settings or {}))

@@ -7,7 +7,7 @@ shows exactly what Send puts on the wire (with credentials masked).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
@@ -24,11 +24,11 @@ from app.providers.common import carried_item, mapped
 from app.providers.schema import PayloadModel
 
 if TYPE_CHECKING:
+    from app.providers.auth import AuthSpec
     from app.providers.emulation import Emulator, EmulatorContext
 
 __all__ = [
     "USER_AGENT",
-    "Credentials",
     "OutgoingRequest",
     "Provider",
     "SecretSpec",
@@ -37,8 +37,6 @@ __all__ = [
 ]
 
 USER_AGENT = f"CartComposer/{__version__}"
-# What a preview puts where a secret will go; masked in every display.
-PLACEHOLDER_SECRET = "secret-not-set"
 
 
 @dataclass(frozen=True)
@@ -49,16 +47,6 @@ class SecretSpec:
     name: str
     label: str
     env: str
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Secrets for one send. Never printed: every field is left out of ``repr``."""
-
-    drip_api_key: str | None = field(default=None, repr=False)
-    # A Drip OAuth access token (public integrations); used instead of the API key when set.
-    drip_access_token: str | None = field(default=None, repr=False)
-    bronto_access_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -97,8 +85,10 @@ class Target:
 
 @dataclass(frozen=True)
 class OutgoingRequest:
-    """A request ready for the wire. ``headers`` is the display form (secrets masked);
-    ``wire_headers()`` has the real values and exists for the transport alone."""
+    """A request ready for the wire but for its secrets: the auth header holds a placeholder,
+    which the transport's ``httpx.Auth`` replaces in place on the way out (providers/auth.py).
+    ``headers`` is the display form (the auth header masked); ``wire_headers()`` is what the
+    transport sends."""
 
     method: str
     url: str
@@ -122,6 +112,15 @@ class OutgoingRequest:
     @property
     def body_text(self) -> str:
         return self.body.decode("utf-8")
+
+    def with_auth(self, spec: AuthSpec | None) -> OutgoingRequest:
+        """This request with the header ``spec`` will set, holding its placeholder, last (where
+        the auth will put the real value)."""
+        if spec is None:
+            return self
+        name, value = spec.placeholder()
+        kept = tuple((k, v) for k, v in self._wire_headers if k.lower() != name.lower())
+        return replace(self, _wire_headers=(*kept, (name, value)))
 
 
 def amount(value: Any, default: Decimal | None = None) -> Decimal | None:
@@ -217,9 +216,15 @@ class Provider:
         """The account id the built-in sandbox profile sends to (if the API has one)."""
         return ""
 
+    def auth(self, settings: Mapping[str, Any]) -> AuthSpec | None:
+        """How a profile with these settings authenticates (None: the API takes no
+        credentials). ``settings`` are the profile's, with its resolved ``token_url``."""
+        return None
+
     def needed_secrets(self, settings: Mapping[str, Any]) -> tuple[str, ...]:
-        """The secrets a profile with these settings sends (by default: all of them)."""
-        return tuple(spec.name for spec in self.secrets)
+        """The secrets a profile with these settings sends: those its auth uses."""
+        spec = self.auth(settings)
+        return spec.secret_names() if spec is not None else ()
 
     def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
         """What an item's line total works out to from its price, quantity and discount, or
@@ -282,13 +287,25 @@ class Provider:
             raise ValueError(f"The option “{where}” must be true or false.") from None
 
     def build_request(
-        self,
-        payload: Any,
-        target: Target,
-        options: Mapping[str, Any] | None = None,
-        credentials: Credentials | None = None,
+        self, payload: Any, target: Target, options: Mapping[str, Any] | None = None
     ) -> OutgoingRequest:
+        """The request for ``payload`` without its auth header (``with_auth`` adds it)."""
         raise NotImplementedError
+
+    def build_batch_request(self, payloads: list[Any], target: Target) -> OutgoingRequest:
+        """One request for many carts (``batch_size`` at most), without its auth header."""
+        raise PayloadError(f"{self.title} has no batch endpoint.")
+
+    def connection_check(self, target: Target) -> OutgoingRequest | None:
+        """ "Test connection": the cheapest authenticated call (without its auth header), or
+        None when the API has none besides fetching a token (or none at all)."""
+        return None
+
+    def read_connection_check(self, status: int, body: bytes, target: Target) -> tuple[bool, str]:
+        """Whether the answer to ``connection_check`` says the profile works, and what it
+        found, for a person."""
+        ok = 200 <= status < 300
+        return ok, f"{self.title} answered {status}."
 
     def read_response(
         self, status: int, headers: Mapping[str, str], body: bytes
@@ -299,10 +316,9 @@ class Provider:
         """
         raise NotImplementedError
 
-    def _json_headers(self, authorization: str) -> tuple[tuple[str, str], ...]:
+    def _json_headers(self) -> tuple[tuple[str, str], ...]:
         return (
             ("Content-Type", "application/json"),
             ("Accept", "application/json"),
             ("User-Agent", USER_AGENT),
-            ("Authorization", authorization),
         )

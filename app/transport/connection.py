@@ -1,5 +1,6 @@
-""" "Test connection": the cheapest authenticated call each API has. Drip: ``GET /v2/accounts``
-(is the profile's account among the key's accounts?). Bronto: fetch a token."""
+""" "Test connection": the cheapest authenticated call each API declares
+(``Provider.connection_check``, e.g. Drip's ``GET /v2/accounts``); for OAuth2 client
+credentials without one, fetching a token is the check."""
 
 from __future__ import annotations
 
@@ -8,16 +9,16 @@ from dataclasses import dataclass
 
 import httpx
 
-from app.domain import jsonfmt
-from app.domain.errors import TargetError
-from app.profiles import Profile
-from app.providers.drip.provider import basic_authorization
-from app.transport.exchange import Deadline, exchange, megabytes
-from app.transport.oauth import BrontoTokens, TokenError
+from app.domain.errors import CartComposerError
+from app.providers.auth import AuthSpec, ClientCredentials
+from app.providers.base import Provider, Target
+from app.transport.auth import auth_for
+from app.transport.exchange import CancelToken, Deadline, exchange, megabytes
+from app.transport.oauth import OAuthTokens, TokenError
 from app.transport.result import classify
-from app.transport.send import make_client
+from app.transport.send import make_client, wire_request
 
-# GET /v2/accounts lists the key's accounts: kilobytes. Past this, it is not Drip's answer.
+# A check's answer is kilobytes (Drip's list of accounts). Past this, it is not the API.
 ANSWER_CAP = 1024 * 1024
 
 __all__ = ["ConnectionCheck", "check_connection"]
@@ -30,81 +31,67 @@ class ConnectionCheck:
 
 
 def check_connection(
-    profile: Profile,
-    base_url: str,
-    token_url: str,
-    account_id: str,
+    provider: Provider,
+    spec: AuthSpec | None,
+    target: Target,
     secrets: Mapping[str, str | None],
     timeout: float = 15.0,
     transport: httpx.BaseTransport | None = None,
 ) -> ConnectionCheck:
     """Whether the profile's URL and secrets work; the message says what was found."""
+    deadline = Deadline.after(timeout)
     with make_client(timeout, transport) as client:
-        if profile.provider == "bronto":
+        try:
+            request = provider.connection_check(target)
+        except CartComposerError as exc:
+            return ConnectionCheck(False, str(exc))
+        if request is None:
+            if not isinstance(spec, ClientCredentials):
+                return ConnectionCheck(
+                    False,
+                    f"{provider.title} has no call to test a connection with; send a cart to "
+                    "try the profile.",
+                )
             try:
-                BrontoTokens().obtain(
+                OAuthTokens().obtain(
                     client,
-                    token_url,
-                    secrets.get("bronto_client_id") or "",
-                    secrets.get("bronto_client_secret") or "",
-                    deadline=Deadline.after(timeout),
+                    spec.token_url,
+                    secrets.get(spec.client_id) or "",
+                    secrets.get(spec.client_secret) or "",
+                    deadline=deadline,
+                    service=spec.service,
                 )
             except TokenError as exc:
                 return ConnectionCheck(False, str(exc))
-            return ConnectionCheck(True, "Connected: Bronto accepted the client ID and secret.")
-        return _drip(client, base_url, account_id, secrets, timeout)
-
-
-def _drip(
-    client: httpx.Client,
-    base_url: str,
-    account_id: str,
-    secrets: Mapping[str, str | None],
-    timeout: float,
-) -> ConnectionCheck:
-    from app.providers import Target
-
-    try:
-        base = Target(base_url).checked_base()
-    except TargetError as exc:
-        return ConnectionCheck(False, str(exc))
-    token = secrets.get("drip_access_token")
-    authorization = (
-        f"Bearer {token}" if token else basic_authorization(secrets.get("drip_api_key") or "")
-    )
-    url = f"{base}/v2/accounts"
-    try:
-        request = client.build_request(
-            "GET", url, headers={"Authorization": authorization, "Accept": "application/json"}
+            return ConnectionCheck(
+                True, f"Connected: {spec.service} accepted the client ID and secret."
+            )
+        auth = auth_for(
+            spec,
+            secrets,
+            tokens=OAuthTokens(),
+            client=client,
+            deadline=deadline,
+            cancel=CancelToken(),
         )
-        answer = exchange(client, request, cap=ANSWER_CAP, deadline=Deadline.after(timeout))
-    except httpx.HTTPError as exc:
-        return ConnectionCheck(False, classify(exc, url, timeout)[1])
-    response = answer.response
+        try:
+            answer = exchange(
+                client,
+                wire_request(client, request.with_auth(spec)),
+                cap=ANSWER_CAP,
+                deadline=deadline,
+                auth=auth,
+            )
+        except TokenError as exc:
+            return ConnectionCheck(False, str(exc))
+        except httpx.HTTPError as exc:
+            return ConnectionCheck(False, classify(exc, request.url, timeout)[1])
     if answer.cut:
         return ConnectionCheck(
             False,
-            f"The answer to GET {url} was larger than {megabytes(ANSWER_CAP)}: this is not "
-            "Drip's API. Check the profile's base URL.",
+            f"The answer to {request.method} {request.url} was larger than "
+            f"{megabytes(ANSWER_CAP)}: this is not {provider.title}'s API. Check the profile's "
+            "base URL.",
         )
-    if response.status_code == 401:
-        return ConnectionCheck(False, "Drip refused the API key (401 Unauthorized).")
-    if response.status_code != 200:
-        return ConnectionCheck(
-            False, f"Drip answered {response.status_code} {response.reason_phrase}."
-        )
-    try:
-        accounts = jsonfmt.loads(answer.body).get("accounts", [])
-        ids = [str(a.get("id")) for a in accounts if isinstance(a, dict)]
-    except (jsonfmt.JsonSyntaxError, AttributeError):
-        return ConnectionCheck(False, "Drip's answer to GET /v2/accounts is not the usual JSON.")
-    listed = ", ".join(ids) or "none"
-    if account_id in ids:
-        return ConnectionCheck(
-            True, f"Connected: account {account_id} is among the key's accounts."
-        )
-    return ConnectionCheck(
-        False,
-        f"The key works, but account {account_id or '(none set)'} is not among its accounts "
-        f"({listed}).",
-    )
+    ok, message = provider.read_connection_check(answer.response.status_code, answer.body, target)
+    return ConnectionCheck(ok, message)

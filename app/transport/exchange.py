@@ -122,8 +122,10 @@ def exchange(
     cap: int,
     deadline: Deadline,
     cancel: CancelToken | None = None,
+    auth: httpx.Auth | None = None,
 ) -> Answer:
-    """Send ``request`` and read its answer within ``cap`` decoded bytes and ``deadline``.
+    """Send ``request`` (with ``auth``, if given) and read its answer within ``cap`` decoded
+    bytes and ``deadline``.
 
     Runs on a helper thread so that a cancel, or the deadline, returns at once even while a read
     is blocked; the abandoned read ends by itself at httpx's timeout or the cap. Raises what
@@ -135,7 +137,7 @@ def exchange(
 
     def work() -> None:
         try:
-            outcome.append(_read(client, request, cap, deadline))
+            outcome.append(_read(client, request, cap, deadline, auth))
         except BaseException as exc:  # handed to the caller's thread below
             failure.append(exc)
         finally:
@@ -153,16 +155,26 @@ def exchange(
     return outcome[0]
 
 
-def _read(client: httpx.Client, request: httpx.Request, cap: int, deadline: Deadline) -> Answer:
+def _read(
+    client: httpx.Client,
+    request: httpx.Request,
+    cap: int,
+    deadline: Deadline,
+    auth: httpx.Auth | None,
+) -> Answer:
     request.extensions["timeout"] = deadline.timeout().as_dict()
     with socket_deadline(deadline.at):  # every read, headers too, ends by the deadline
-        return _read_within(client, request, cap, deadline)
+        return _read_within(client, request, cap, deadline, auth)
 
 
 def _read_within(
-    client: httpx.Client, request: httpx.Request, cap: int, deadline: Deadline
+    client: httpx.Client,
+    request: httpx.Request,
+    cap: int,
+    deadline: Deadline,
+    auth: httpx.Auth | None,
 ) -> Answer:
-    response = client.send(request, stream=True)
+    response = client.send(request, stream=True, auth=auth)
     try:
         chunks: list[bytes] = []
         size = 0

@@ -1,5 +1,6 @@
-"""Bronto's OAuth2 client-credentials tokens: fetched once, reused until shortly before they
-expire, refreshed with the refresh token (or fetched anew), kept in memory only."""
+"""OAuth2 client-credentials tokens (for any provider that declares
+``ClientCredentials``): fetched once, reused until shortly before they expire, refreshed with
+the refresh token (or fetched anew), kept in memory only."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from app.secrets.store import TOKEN_ENDPOINT, SecretValueError, check_secret
 from app.transport.exchange import Answer, CancelToken, Deadline, exchange, megabytes
 from app.transport.result import ErrorKind, classify
 
-__all__ = ["TOKEN_CAP", "BrontoTokens", "TokenError"]
+__all__ = ["TOKEN_CAP", "OAuthTokens", "TokenError"]
 
-# A token answer is a few hundred bytes; anything near this is not Bronto's token endpoint.
+# A token answer is a few hundred bytes; anything near this is not a token endpoint.
 TOKEN_CAP = 1024 * 1024
 
 
@@ -39,12 +40,12 @@ class _Token:
     lifetime: float
 
     def fresh(self, now: float) -> bool:
-        # Renew a little early, so a token never expires between here and Bronto.
+        # Renew a little early, so a token never expires on its way to the API.
         margin = min(60.0, self.lifetime * 0.1)
         return now < self.expires_at - margin
 
 
-class BrontoTokens:
+class OAuthTokens:
     """A cache of access tokens per (token URL, client id). Thread-safe."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -69,10 +70,12 @@ class BrontoTokens:
         *,
         deadline: Deadline | None = None,
         cancel: CancelToken | None = None,
+        service: str = "the service",
     ) -> tuple[str, bool]:
         """A valid access token — the cached one, a refreshed one, or a new one — and whether
         it was fetched just now (False: it came from the cache). Every fetch is bounded by
-        ``deadline`` (default: ``timeout`` from now) and the token answer's cap."""
+        ``deadline`` (default: ``timeout`` from now) and the token answer's cap; ``service``
+        names whose tokens they are in messages."""
         deadline = deadline or Deadline.after(timeout)
         key = (token_url, client_id)
         with self._lock:
@@ -87,7 +90,7 @@ class BrontoTokens:
                 "client_secret": client_secret,
             }
             try:
-                return self._fetch(client, key, form, deadline, cancel), True
+                return self._fetch(client, key, form, deadline, cancel, service), True
             except TokenError as exc:
                 if exc.kind is not ErrorKind.AUTH:
                     raise
@@ -97,7 +100,7 @@ class BrontoTokens:
             "client_id": client_id,
             "client_secret": client_secret,
         }
-        return self._fetch(client, key, form, deadline, cancel), True
+        return self._fetch(client, key, form, deadline, cancel, service), True
 
     def _fetch(
         self,
@@ -106,24 +109,30 @@ class BrontoTokens:
         form: dict[str, str],
         deadline: Deadline,
         cancel: CancelToken | None,
+        service: str,
     ) -> str:
         token_url = key[0]
         try:
             with self._lock:
                 self.fetches += 1
-            # Form-encoded, as Bronto's own clients send it; the secret never reaches a message.
+            # Form-encoded (RFC 6749 §4.4, and as Bronto's own clients send it); the secret
+            # never reaches a message.
             request = client.build_request(
                 "POST", token_url, data=form, headers={"Accept": "application/json"}
             )
             answer = exchange(client, request, cap=TOKEN_CAP, deadline=deadline, cancel=cancel)
         except httpx.HTTPError as exc:
             kind, message = classify(exc, token_url, deadline.seconds)
-            raise TokenError(kind, f"Getting a Bronto token failed. {message}") from None
-        access, refresh, lifetime = _read_token(answer, token_url)
+            raise TokenError(kind, f"Getting a {service} token failed. {message}") from None
+        access, refresh, lifetime = _read_token(answer, token_url, service)
         register_secret(str(access))
         register_secret(refresh)
         log.debug(
-            "got a Bronto token from %s (%s), valid %g s", token_url, form["grant_type"], lifetime
+            "got a %s token from %s (%s), valid %g s",
+            service,
+            token_url,
+            form["grant_type"],
+            lifetime,
         )
         with self._lock:
             self._tokens[key] = _Token(str(access), refresh, self._clock() + lifetime, lifetime)
@@ -135,7 +144,7 @@ class BrontoTokens:
 _REFUSALS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant", "access_denied"})
 
 
-def _read_token(answer: Answer, token_url: str) -> tuple[str, str | None, float]:
+def _read_token(answer: Answer, token_url: str, service: str) -> tuple[str, str | None, float]:
     """The access token, refresh token and lifetime from the token endpoint's answer, or a
     ``TokenError`` that says what came back instead."""
     response = answer.response
@@ -144,10 +153,10 @@ def _read_token(answer: Answer, token_url: str) -> tuple[str, str | None, float]
         raise TokenError(
             ErrorKind.INVALID_RESPONSE,
             f"The token answer from {token_url} was larger than {megabytes(TOKEN_CAP)}: this is "
-            "not Bronto's token endpoint. Check the profile's token URL.",
+            f"not {service}'s token endpoint. Check the profile's token URL.",
         )
     if response.status_code != 200:
-        raise _not_a_token(answer, token_url, status)
+        raise _not_a_token(answer, token_url, status, service)
     try:
         data = jsonfmt.loads(answer.body)
         access = data["access_token"]
@@ -157,7 +166,7 @@ def _read_token(answer: Answer, token_url: str) -> tuple[str, str | None, float]
     except (jsonfmt.JsonSyntaxError, KeyError, TypeError, ValueError, AttributeError):
         raise TokenError(
             ErrorKind.INVALID_RESPONSE,
-            "Bronto's token endpoint answered 200 without a usable access_token.",
+            f"{service}'s token endpoint answered 200 without a usable access_token.",
         ) from None
     refresh = data.get("refresh_token") if isinstance(data.get("refresh_token"), str) else None
     try:
@@ -170,7 +179,7 @@ def _read_token(answer: Answer, token_url: str) -> tuple[str, str | None, float]
     return access, refresh, lifetime
 
 
-def _not_a_token(answer: Answer, token_url: str, status: str) -> TokenError:
+def _not_a_token(answer: Answer, token_url: str, status: str, service: str) -> TokenError:
     """What a non-200 token answer means. Only an OAuth2 refusal is about the credentials: a
     redirect, a gateway error or an odd 2xx sends nobody to re-enter good ones."""
     code = answer.response.status_code
@@ -179,13 +188,13 @@ def _not_a_token(answer: Answer, token_url: str, status: str) -> TokenError:
     if code in (400, 401, 403) and (error in _REFUSALS or code != 400):
         return TokenError(
             ErrorKind.AUTH,
-            f"Bronto refused the client ID and secret ({status}{said}). Check them with "
+            f"{service} refused the client ID and secret ({status}{said}). Check them with "
             "`cart-composer profiles set-secret`.",
         )
     if code == 400:
         return TokenError(
             ErrorKind.HTTP_STATUS,
-            f"Bronto's token endpoint turned the request down ({status}{said}); the client ID "
+            f"{service}'s token endpoint turned the request down ({status}{said}); the client ID "
             "and secret were not checked.",
         )
     if 300 <= code < 400:
@@ -193,20 +202,20 @@ def _not_a_token(answer: Answer, token_url: str, status: str) -> TokenError:
         to = f" to {where}" if where else ""
         return TokenError(
             ErrorKind.HTTP_STATUS,
-            f"The token URL {token_url} redirects{to} ({status}); Bronto's token endpoint "
+            f"The token URL {token_url} redirects{to} ({status}); {service}'s token endpoint "
             "answers directly. Check the profile's token URL.",
         )
     if code >= 500:
         return TokenError(
             ErrorKind.HTTP_STATUS,
-            f"Bronto's token endpoint failed ({status}{said}); the client ID and secret were "
+            f"{service}'s token endpoint failed ({status}{said}); the client ID and secret were "
             "not checked. Try again later.",
         )
     if 200 <= code < 300:
         return TokenError(
             ErrorKind.INVALID_RESPONSE,
             f"The token URL {token_url} answered {status}, not 200 with a token: this is not "
-            "Bronto's token endpoint. Check the profile's token URL.",
+            f"{service}'s token endpoint. Check the profile's token URL.",
         )
     return TokenError(
         ErrorKind.HTTP_STATUS,

@@ -19,8 +19,10 @@ from app import __version__
 from app.domain.redaction import is_secret_header
 from app.logs import mask_secrets, register_secret
 from app.providers.base import OutgoingRequest, Provider
+from app.transport.auth import ProviderAuth
 from app.transport.exchange import Answer, Cancelled, CancelToken, Deadline, exchange, megabytes
 from app.transport.network import Route, route_for
+from app.transport.oauth import TokenError
 from app.transport.result import BODY_CAP, ErrorKind, SendResult, classify
 
 __all__ = [
@@ -82,32 +84,54 @@ def send_request(
     cancel: CancelToken | None = None,
     timeout: float = 30.0,
     deadline: Deadline | None = None,
+    auth: ProviderAuth | None = None,
 ) -> SendResult:
-    """Send ``request`` and describe what came back; never raises for network trouble.
+    """Send ``request`` with ``auth`` and describe what came back; never raises for network
+    trouble, nor when no token could be had.
 
-    ``deadline`` bounds the first try (by default ``timeout`` from now; a caller that spent
-    part of it already, on a Bronto token, passes its own); a retry the server asked for
-    (429/503 with ``retry``) gets ``timeout`` of its own."""
+    ``deadline`` bounds the first try (by default ``timeout`` from now; an auth that fetches a
+    token spends it too) and a round the auth asks for after a refused token; a retry the
+    server asked for (429/503 with ``retry``) gets ``timeout`` of its own."""
     cancel = cancel or CancelToken()
     started = time.perf_counter()
     result = SendResult(request, route=route_for(request.url).describe())
     tries = MAX_TRIES if retry else 1
-    for attempt in range(1, tries + 1):
+    limit = deadline or Deadline.after(timeout)
+    attempt = 0
+    renewed = False
+    while True:
+        if not renewed:
+            attempt += 1
+            limit = limit if attempt == 1 else Deadline.after(timeout)
+        renewed = False
         result.attempts = attempt
-        limit = deadline if attempt == 1 and deadline is not None else Deadline.after(timeout)
         try:
             cancel.check()
             answer = exchange(
-                client, _wire(client, request), cap=BODY_CAP, deadline=limit, cancel=cancel
+                client,
+                wire_request(client, request),
+                cap=BODY_CAP,
+                deadline=limit,
+                cancel=cancel,
+                auth=auth,
             )
+        except TokenError as exc:
+            return _finish(result, started, exc.kind, str(exc))
         except Cancelled:
-            message = "Cancelled before an answer came; the cart may or may not have arrived."
+            if auth is not None and auth.fetching:
+                message = f"Cancelled while getting a {auth.service} token; nothing was sent."
+            else:
+                message = "Cancelled before an answer came; the cart may or may not have arrived."
             return _finish(result, started, ErrorKind.CANCELLED, message)
         except httpx.HTTPError as exc:
             if cancel.cancelled:
                 message = "Cancelled; the cart may or may not have arrived."
                 return _finish(result, started, ErrorKind.CANCELLED, message)
             kind, message = classify(exc, request.url, limit.seconds)
+            if auth is not None and auth.fetching:
+                # The deadline passed while the token was on its way: the cart never left.
+                kind, message = classify(exc, auth.token_url, limit.seconds)
+                message = f"Getting a {auth.service} token failed. {message}"
             never_sent = kind in (ErrorKind.CONNECTION_REFUSED, ErrorKind.DNS)
             if retry and never_sent and attempt < tries:
                 result.notes.append(f"Try {attempt}: {message} Trying again.")
@@ -118,6 +142,9 @@ def send_request(
                 continue
             return _finish(result, started, kind, message)
         _fill(result, answer, provider)
+        if auth is not None and auth.renew_after(result):
+            renewed = True  # the same try, within the same deadline, with new credentials
+            continue
         response = answer.response
         if response.status_code in _RETRY_STATUSES and retry and attempt < tries:
             wait = retry_after(response)
@@ -150,7 +177,7 @@ def request_timeout(seconds: float) -> httpx.Timeout:
     return httpx.Timeout(seconds, connect=min(seconds, 10.0))
 
 
-def _wire(client: httpx.Client, request: OutgoingRequest) -> httpx.Request:
+def wire_request(client: httpx.Client, request: OutgoingRequest) -> httpx.Request:
     headers: list[tuple[bytes, bytes]] = []
     for name, value in request.wire_headers():
         if is_secret_header(name):

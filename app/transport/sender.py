@@ -1,12 +1,12 @@
-"""From a cart and a profile to a result: where to send, with which secrets, and Bronto's token
-dance (fetch, reuse, refresh, and one re-authentication after a 403 for a stale token)."""
+"""From a cart and a profile to a result: where to send, with which secrets and which auth
+(declared by the provider: a fixed header, or OAuth2 tokens fetched, reused, refreshed and
+renewed once after a refused stale one — ``transport/auth.py``)."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,9 +19,9 @@ from app.domain.sandbox_marks import REAL, SandboxMode
 from app.domain.urls import is_loopback
 from app.logs import log, register_secret
 from app.profiles import Profile
-from app.providers import CartDocument, Credentials, OutgoingRequest, Target, get_provider
+from app.providers import CartDocument, OutgoingRequest, Target, get_provider
+from app.providers.auth import AuthSpec
 from app.providers.bronto.lifecycle import CartOperation, build_operation
-from app.providers.drip.provider import DripProvider
 from app.secrets import SecretStore
 from app.secrets.store import (
     TYPED,
@@ -32,9 +32,9 @@ from app.secrets.store import (
     secret_label,
 )
 from app.transport.connection import ConnectionCheck
-from app.transport.oauth import BrontoTokens, TokenError
-from app.transport.result import ErrorKind, SendResult
-from app.transport.send import Cancelled, CancelToken, Deadline, make_client, send_request
+from app.transport.oauth import OAuthTokens
+from app.transport.result import SendResult
+from app.transport.send import CancelToken, Deadline, make_client, send_request
 
 __all__ = ["Destination", "MissingSecrets", "Overrides", "Sender"]
 
@@ -80,7 +80,7 @@ def _sandbox_secrets(profile: Profile) -> dict[str, str | None]:
 
 
 class Sender:
-    """Keeps Bronto tokens between sends; one per window or CLI run."""
+    """Keeps OAuth tokens and one HTTP client between sends; one per window or CLI run."""
 
     def __init__(
         self,
@@ -88,12 +88,12 @@ class Sender:
         *,
         environ: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
-        tokens: BrontoTokens | None = None,
+        tokens: OAuthTokens | None = None,
     ) -> None:
         self._store = store  # opened on first need: the sandbox profiles never need it
         self.environ = os.environ if environ is None else environ
         self.transport = transport
-        self.tokens = tokens or BrontoTokens()
+        self.tokens = tokens or OAuthTokens()
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
 
@@ -201,14 +201,31 @@ class Sender:
         options = {**profile.options(), **document.options, **over.options}
         return document.model_copy(update={"options": options})
 
+    def auth_spec(
+        self, profile: Profile, destination: Destination | None = None
+    ) -> AuthSpec | None:
+        """How sends with ``profile`` (to ``destination``) authenticate."""
+        destination = destination or self.destination(profile)
+        settings = {**profile.model_dump(), "token_url": destination.token_url}
+        return get_provider(profile.provider).auth(settings)
+
+    def request_for(
+        self, document: CartDocument, profile: Profile, destination: Destination
+    ) -> OutgoingRequest:
+        """The one way a cart becomes a request, for the preview and for Send: the provider's
+        request with the auth header its profile sends (a placeholder until the wire)."""
+        provider = get_provider(document.provider)
+        request = provider.build_request(document.payload, destination.target, document.options)
+        return request.with_auth(self.auth_spec(profile, destination))
+
     def preview(
         self, document: CartDocument, profile: Profile, overrides: Overrides | None = None
     ) -> OutgoingRequest:
         """The request Send would make, with placeholder secrets (masked in its headers)."""
         destination = self.destination(profile, overrides)
-        doc = self.document_for(document, profile, overrides)
-        provider = get_provider(doc.provider)
-        return provider.build_request(doc.payload, destination.target, doc.options)
+        return self.request_for(
+            self.document_for(document, profile, overrides), profile, destination
+        )
 
     def test_connection(
         self, profile: Profile, secrets: Mapping[str, str | None] | None = None
@@ -224,10 +241,9 @@ class Sender:
                     check_secret(secret_label(name), value, TYPED)
                     register_secret(value)
         return check_connection(
-            profile,
-            destination.target.base_url,
-            destination.token_url,
-            destination.target.account_id,
+            get_provider(profile.provider),
+            self.auth_spec(profile, destination),
+            destination.target,
             values,
             timeout=min(destination.timeout, 15.0),
             transport=self.transport,
@@ -246,140 +262,59 @@ class Sender:
         raw_body: bytes | None = None,
     ) -> SendResult:
         """Send the cart. Raises ``MissingSecrets`` and the request builder's ``TargetError`` /
-        ``PayloadError`` before anything leaves; network trouble comes back in the result.
+        ``PayloadError`` before anything leaves; network trouble, and a token that could not
+        be had, come back in the result.
 
         ``raw_body`` replaces the body with text the user typed and chose to send as is (QA's
         deliberately broken JSON); URL and headers are built as usual."""
         self.check_pair(document, profile)
         destination = self.destination(profile, overrides)
         doc = self.document_for(document, profile, overrides)
-        provider = get_provider(doc.provider)
+        request = _with_body(self.request_for(doc, profile, destination), raw_body)
+        return self._send(request, profile, destination, retry=retry, cancel=cancel)
+
+    def _send(
+        self,
+        request: OutgoingRequest,
+        profile: Profile,
+        destination: Destination,
+        *,
+        retry: bool = False,
+        cancel: CancelToken | None = None,
+    ) -> SendResult:
+        """Put ``request`` on the wire with the profile's auth and secrets, logged."""
+        from app.transport.auth import auth_for
+
         secrets = self.secrets(profile, destination)
         cancel = cancel or CancelToken()
         # One client for every send: no new TLS context and connection each time.
         client = self.client()
-        if doc.provider == "drip":
-            credentials = Credentials(
-                drip_api_key=secrets.get("drip_api_key"),
-                drip_access_token=secrets.get("drip_access_token"),
-            )
-            request = _with_body(
-                provider.build_request(doc.payload, destination.target, doc.options, credentials),
-                raw_body,
-            )
-            return _logged(
-                request,
-                destination,
-                lambda: send_request(
-                    request,
-                    client,
-                    provider,
-                    retry=retry,
-                    cancel=cancel,
-                    timeout=destination.timeout,
-                ),
-            )
-        return _logged(
-            None,
-            destination,
-            lambda: self._send_bronto(doc, destination, secrets, client, retry, cancel, raw_body),
-        )
-
-    def _send_bronto(
-        self,
-        doc: CartDocument,
-        destination: Destination,
-        secrets: Mapping[str, str | None],
-        client: httpx.Client,
-        retry: bool,
-        cancel: CancelToken,
-        raw_body: bytes | None = None,
-    ) -> SendResult:
-        provider = get_provider("bronto")
-
-        def build(token: str | None) -> OutgoingRequest:
-            credentials = Credentials(bronto_access_token=token)
-            request = provider.build_request(
-                doc.payload, destination.target, doc.options, credentials
-            )
-            return _with_body(request, raw_body) if token else request
-
-        return self._with_token(destination, secrets, client, build, retry, cancel)
-
-    def _with_token(
-        self,
-        destination: Destination,
-        secrets: Mapping[str, str | None],
-        client: httpx.Client,
-        build: Callable[[str | None], OutgoingRequest],
-        retry: bool,
-        cancel: CancelToken,
-    ) -> SendResult:
-        """A Bronto call with a bearer token: fetched (or cached), and fetched anew once when
-        Bronto answers 403 to a cached one, as Bronto's own client does (it treats any 403 as
-        an invalid token: no reason text is documented, so the status decides, never words).
-        A 403 to a token fetched just now is about scope or credentials, and said so.
-        ``build(None)`` is the request shown when no token could be had."""
-        provider = get_provider("bronto")
-        client_id = secrets.get("bronto_client_id") or ""
-        client_secret = secrets.get("bronto_client_secret") or ""
-        notes: list[str] = []
-        # One deadline for the token and the request it is for (and a second round after a
-        # refused token): the user's timeout is how long the whole call may take, and the time
-        # reported is the whole call's.
+        # One deadline for a token and the request it is for (and a round after a refused
+        # token): the user's timeout is how long the whole call may take.
         deadline = Deadline.after(destination.timeout)
-        started = time.perf_counter()
-        for attempt in (1, 2):
-            try:
-                token, fresh = self.tokens.obtain(
-                    client,
-                    destination.token_url,
-                    client_id,
-                    client_secret,
-                    deadline=deadline,
-                    cancel=cancel,
-                )
-            except TokenError as exc:
-                failed = SendResult(build(None), error_kind=exc.kind, message=str(exc))
-                failed.notes.extend(notes)
-                failed.elapsed = time.perf_counter() - started
-                return failed
-            except Cancelled:
-                failed = SendResult(
-                    build(None),
-                    error_kind=ErrorKind.CANCELLED,
-                    message="Cancelled while getting a Bronto token; nothing was sent.",
-                )
-                failed.elapsed = time.perf_counter() - started
-                return failed
-            register_secret(token)
-            result = send_request(
-                build(token),
+        auth = auth_for(
+            self.auth_spec(profile, destination),
+            secrets,
+            tokens=self.tokens,
+            client=client,
+            deadline=deadline,
+            cancel=cancel,
+        )
+        provider = get_provider(profile.provider)
+        return _logged(
+            request,
+            destination,
+            lambda: send_request(
+                request,
                 client,
                 provider,
                 retry=retry,
                 cancel=cancel,
                 timeout=destination.timeout,
                 deadline=deadline,
-            )
-            result.notes[:0] = notes
-            result.elapsed = time.perf_counter() - started
-            if result.status != 403:
-                return result
-            said = result.problems[0][1] if result.problems else "no reason given"
-            if attempt == 1 and not fresh:
-                # A revoked or expired token: a new one (refresh grant, else the client
-                # credentials) and one more try.
-                self.tokens.invalidate(destination.token_url, client_id)
-                notes.append(f"Bronto refused the token ({said}); got a new one.")
-                continue
-            result.message = (
-                f"403 Forbidden with a token fetched just now ({said}): the client ID's scope "
-                "or credentials do not allow this call. Check the REST integration's "
-                "permissions in Bronto (orders/carts-write for changes)."
-            )
-            return result
-        raise AssertionError("unreachable")  # pragma: no cover
+                auth=auth,
+            ),
+        )
 
     def send_batch(
         self,
@@ -389,48 +324,28 @@ class Sender:
         *,
         cancel: CancelToken | None = None,
     ) -> SendResult:
-        """Drip's batch endpoint: up to 1,000 carts in one request (202 ``request_ids``)."""
+        """The provider's batch endpoint: many carts in one request (Drip: up to 1,000,
+        202 ``request_ids``)."""
         destination = self.destination(profile, overrides)
-        request = self.preview_batch(
-            documents, profile, overrides, secrets=self.secrets(profile, destination)
-        )
-        provider = get_provider("drip")
-        return _logged(
-            request,
-            destination,
-            lambda: send_request(
-                request,
-                self.client(),
-                provider,
-                cancel=cancel or CancelToken(),
-                timeout=destination.timeout,
-            ),
-        )
+        request = self.preview_batch(documents, profile, overrides)
+        return self._send(request, profile, destination, cancel=cancel)
 
     def preview_batch(
         self,
         documents: Sequence[CartDocument],
         profile: Profile,
         overrides: Overrides | None = None,
-        *,
-        secrets: Mapping[str, str | None] | None = None,
     ) -> OutgoingRequest:
-        """The batch request (placeholder secrets unless ``secrets`` are given)."""
-        if profile.provider != "drip":
+        """The batch request (its auth header a placeholder until the wire)."""
+        provider = get_provider(profile.provider)
+        if not provider.batch_size:
             raise TargetError(
-                f"“{profile.name}” is a {profile.provider} profile; batches are Drip's."
+                f"“{profile.name}” is a {provider.title} profile; {provider.title} has no "
+                "batch endpoint."
             )
         destination = self.destination(profile, overrides)
-        values = secrets or {}
-        credentials = Credentials(
-            drip_api_key=values.get("drip_api_key"),
-            drip_access_token=values.get("drip_access_token"),
-        )
-        drip = get_provider("drip")
-        assert isinstance(drip, DripProvider)
-        return drip.build_batch_request(
-            [d.payload for d in documents], destination.target, credentials
-        )
+        request = provider.build_batch_request([d.payload for d in documents], destination.target)
+        return request.with_auth(self.auth_spec(profile, destination))
 
     def preview_operation(
         self,
@@ -440,9 +355,8 @@ class Sender:
         cart_id: str = "",
         document: CartDocument | None = None,
         overrides: Overrides | None = None,
-        token: str | None = None,
     ) -> OutgoingRequest:
-        """The request ``operate`` makes (a placeholder token unless ``token`` is given): what
+        """The request ``operate`` makes (its auth header a placeholder until the wire): what
         the history records before it leaves. Raises what ``operate`` raises before sending."""
         if profile.provider != "bronto":
             raise TargetError(
@@ -451,15 +365,15 @@ class Sender:
         destination = self.destination(profile, overrides)
         doc = self.document_for(document or CartDocument(provider="bronto"), profile, overrides)
         customer = doc.payload.get("customerCartId")
-        return build_operation(
+        request = build_operation(
             operation,
             destination.target,
-            token=token,
             cart_id=cart_id,
             customer_cart_id=customer if isinstance(customer, str) else "",
             payload=doc.payload,
             options=doc.options,
         )
+        return request.with_auth(self.auth_spec(profile, destination))
 
     def operate(
         self,
@@ -474,27 +388,11 @@ class Sender:
         """A Bronto lifecycle call on a cart Add Cart created (``cart_id`` is Bronto's
         ``cartId``); Update sends ``document``, Search looks up its ``customerCartId``.
         Raises like ``send`` before anything leaves."""
-
-        def build(token: str | None) -> OutgoingRequest:
-            return self.preview_operation(
-                operation,
-                profile,
-                cart_id=cart_id,
-                document=document,
-                overrides=overrides,
-                token=token,
-            )
-
-        build(None)  # a missing cartId or customerCartId is said before a token is fetched
-        destination = self.destination(profile, overrides)
-        secrets = self.secrets(profile, destination)
-        return _logged(
-            None,
-            destination,
-            lambda: self._with_token(
-                destination, secrets, self.client(), build, False, cancel or CancelToken()
-            ),
+        request = self.preview_operation(
+            operation, profile, cart_id=cart_id, document=document, overrides=overrides
         )
+        destination = self.destination(profile, overrides)
+        return self._send(request, profile, destination, cancel=cancel)
 
 
 def _sandbox_log_notes(answer_id: str) -> list[str]:

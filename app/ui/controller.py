@@ -16,7 +16,7 @@ from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
 from app.domain.validation import Validation
-from app.history import HistoryStore
+from app.history import HistoryEntry, HistoryStore
 from app.history import record as recording
 from app.logs import log, mask_secrets
 from app.profiles import Profile, ProfileError, ProfileStore
@@ -594,6 +594,31 @@ class ComposerController(QObject):
 
     def preview_request(self, document: CartDocument | None = None) -> OutgoingRequest:
         return self._sender.preview(document or self.document(), self._profile, self._overrides)
+
+    def curl_for_entry(self, entry: HistoryEntry) -> str:
+        """A cURL command for a history entry, with the auth of the profile it was sent with
+        (the provider's production defaults when that profile is gone); a sandbox profile's
+        token endpoint is found next to the address the entry went to."""
+        from urllib.parse import urlsplit
+
+        from app.profiles import BUILTIN_PROFILES, new_profile
+        from app.transport.curl import curl_command
+
+        request = OutgoingRequest(
+            entry.method, entry.url, entry.request_body, tuple(entry.request_headers)
+        )
+        try:
+            profile = self._profiles.get(entry.profile)
+        except ProfileError:
+            profile = new_profile("gone", entry.provider)
+        if profile.provider != entry.provider:
+            profile = new_profile("gone", entry.provider)
+        overrides = None
+        if profile.name in BUILTIN_PROFILES:
+            parts = urlsplit(entry.url)
+            overrides = Overrides(base_url=f"{parts.scheme}://{parts.netloc}")
+        destination = self._sender.destination(profile, overrides)
+        return curl_command(request, self._sender.auth_spec(profile, destination))
 
     def _render_preview(self, rendered: Rendered) -> str:
         # The request around the body (URL, headers) comes from the profile and the options;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, SignalInstance
@@ -74,10 +75,18 @@ class HistoryView(QWidget):
     resend_requested = Signal(object)  # HistoryEntry: open and send again
     exported = Signal(int, str)  # how many entries, to which file (after an export finished)
 
-    def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: HistoryStore | None,
+        parent: QWidget | None = None,
+        *,
+        curl_for: Callable[[HistoryEntry], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
         self.store = store
+        # How an entry becomes a cURL command (the window knows the profiles and their auth).
+        self._curl_for = curl_for
         self.model = HistoryTableModel(store)
         self._generation = 0
 
@@ -319,20 +328,10 @@ class HistoryView(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def copy_curl(self) -> None:
-        from app.providers import OutgoingRequest
-        from app.transport.curl import curl_command
-
         entries = self.selected()
-        if not entries:
+        if not entries or self._curl_for is None:
             return
-        entry = entries[0]
-        request = OutgoingRequest(
-            entry.method, entry.url, entry.request_body, tuple(entry.request_headers)
-        )
-        token_url = entry.url.split("/carts", 1)[0] + "/oauth2/token"
-        QGuiApplication.clipboard().setText(
-            curl_command(request, provider=entry.provider, token_url=token_url)
-        )
+        QGuiApplication.clipboard().setText(self._curl_for(entries[0]))
 
     def compare(self) -> QDialog | None:
         entries = self.selected()

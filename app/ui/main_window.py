@@ -600,7 +600,9 @@ class MainWindow(QMainWindow):
         summary_layout.addWidget(self.summary, 1)
 
         self.response = ResponseView()
-        self.history_view = HistoryView(self.controller.history)
+        self.history_view = HistoryView(
+            self.controller.history, curl_for=self.controller.curl_for_entry
+        )
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.response, "Response")
@@ -1149,12 +1151,8 @@ class MainWindow(QMainWindow):
         except CartComposerError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
-        command = curl_command(
-            request,
-            provider=self.controller.provider.key,
-            token_url=destination.token_url,
-            drip_auth=self.controller.profile.drip_auth,
-        )
+        profile = self.controller.profile
+        command = curl_command(request, self.controller.cart_sender.auth_spec(profile, destination))
         QGuiApplication.clipboard().setText(command)
         self.statusBar().showMessage(
             "Copied a cURL command; it reads secrets from $CART_COMPOSER_* variables.", 6000

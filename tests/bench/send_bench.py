@@ -24,7 +24,7 @@ from app.paths import sample_cart
 from app.profiles import new_profile
 from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
-from app.providers.drip.provider import basic_authorization
+from app.providers.drip.provider import API_KEY_AUTH
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
 from app.secrets import MemorySecretStore
 from app.transport import Sender
@@ -46,7 +46,7 @@ def main() -> None:
         request = sender.preview(document, profile)
         # The same bytes and headers the app sends, with the real key.
         real = dict(request.wire_headers())
-        real["Authorization"] = basic_authorization(drip_sandbox.API_KEY)
+        real["Authorization"] = API_KEY_AUTH.header_value({"drip_api_key": drip_sandbox.API_KEY})
         app_times: list[float] = []
         bare_times: list[float] = []
         kept_times: list[float] = []

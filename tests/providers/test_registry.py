@@ -43,6 +43,7 @@ def extra_provider(tmp_path: Path) -> Iterator[str]:
     (folder / "__init__.py").write_text("")
     (folder / "provider.py").write_text(
         textwrap.dedent("""
+        from app.providers.auth import HeaderAuth
         from app.providers.base import Provider, SecretSpec
         from app.providers.drip.models import DripCart
 
@@ -52,6 +53,9 @@ def extra_provider(tmp_path: Path) -> Iterator[str]:
             position = 15
             secrets = (SecretSpec("toy_token", "Toy token", "CART_COMPOSER_TOY_TOKEN"),)
             model = DripCart
+
+            def auth(self, settings):
+                return HeaderAuth("toy_token", scheme="Toy")
 
         PROVIDER = ToyProvider()
     """)

@@ -1,15 +1,21 @@
-"""build_request: the URL, headers and body Send will use; secrets only where asked for."""
+"""build_request: the URL, headers and body Send will use; the auth puts the secret on the wire."""
 
 from __future__ import annotations
 
 import base64
 from typing import Any
 
+import httpx
 import pytest
 
 from app.domain.errors import PayloadError, TargetError
-from app.providers import CartDocument, Credentials, Target, build_request
+from app.providers import CartDocument, OutgoingRequest, Target, build_request
+from app.providers.auth import AuthSpec
 from app.providers.base import USER_AGENT
+from app.providers.drip.provider import API_KEY_AUTH, OAUTH_AUTH
+from app.transport.auth import auth_for
+from app.transport.oauth import OAuthTokens
+from app.transport.send import CancelToken, Deadline, wire_request
 
 SECRET = "abc123-very-secret-api-key"
 
@@ -18,10 +24,29 @@ def drip_doc(payload: dict[str, Any]) -> CartDocument:
     return CartDocument(provider="drip", payload=payload)
 
 
+def on_the_wire(request: OutgoingRequest, spec: AuthSpec | None, **secrets: str) -> httpx.Request:
+    """The request httpx really sends for ``request`` with ``spec``'s auth and ``secrets``."""
+    sent: list[httpx.Request] = []
+
+    def answer(wire: httpx.Request) -> httpx.Response:
+        sent.append(wire)
+        return httpx.Response(202)
+
+    with httpx.Client(transport=httpx.MockTransport(answer)) as client:
+        auth = auth_for(
+            spec,
+            secrets,
+            tokens=OAuthTokens(),
+            client=client,
+            deadline=Deadline.after(5),
+            cancel=CancelToken(),
+        )
+        client.send(wire_request(client, request), auth=auth)
+    return sent[0]
+
+
 def test_drip_request_line_headers_and_body(drip_payload: dict[str, Any]) -> None:
-    request = build_request(
-        drip_doc(drip_payload), Target("https://api.getdrip.com", "9999999"), Credentials(SECRET)
-    )
+    request = build_request(drip_doc(drip_payload), Target("https://api.getdrip.com", "9999999"))
     assert request.method == "POST"
     assert request.url == "https://api.getdrip.com/v3/9999999/shopper_activity/cart"
     assert request.headers == (
@@ -30,51 +55,54 @@ def test_drip_request_line_headers_and_body(drip_payload: dict[str, Any]) -> Non
         ("User-Agent", USER_AGENT),
         ("Authorization", "Basic ••••••••"),
     )
+    wire = on_the_wire(request, API_KEY_AUTH, drip_api_key=SECRET)
     expected = "Basic " + base64.b64encode(f"{SECRET}:".encode()).decode()
-    assert dict(request.wire_headers())["Authorization"] == expected
+    assert wire.headers["Authorization"] == expected
+    # The auth fills in the preview's header where it stands: the same order on the wire.
+    shown = [k.lower() for k, _ in request.headers]
+    assert [k for k, _ in wire.headers.multi_items() if k in shown] == shown
     assert request.body.startswith(b'{\n  "provider": "my_custom_platform",')
     assert USER_AGENT == "CartComposer/0.1.0"
 
 
 def test_drip_basic_auth_is_the_key_with_an_empty_password() -> None:
-    request = build_request(
-        drip_doc({}), Target("https://api.getdrip.com", "1"), Credentials(drip_api_key="abc123")
-    )
+    request = build_request(drip_doc({}), Target("https://api.getdrip.com", "1"))
+    wire = on_the_wire(request, API_KEY_AUTH, drip_api_key="abc123")
     # base64("abc123:"): the trailing colon is Drip's documented empty password.
-    assert dict(request.wire_headers())["Authorization"] == "Basic YWJjMTIzOg=="
+    assert wire.headers["Authorization"] == "Basic YWJjMTIzOg=="
 
 
 def test_drip_oauth_token_is_sent_as_bearer() -> None:
     request = build_request(
-        drip_doc({}),
-        Target("https://api.getdrip.com", "1"),
-        Credentials(drip_api_key="key", drip_access_token="tok-123"),
+        drip_doc({}), Target("https://api.getdrip.com", "1"), {"drip_auth": "oauth"}
     )
-    assert dict(request.wire_headers())["Authorization"] == "Bearer tok-123"
     assert request.header("authorization") == "Bearer ••••••••"
+    wire = on_the_wire(request, OAUTH_AUTH, drip_api_key="key", drip_access_token="tok-123")
+    assert wire.headers["Authorization"] == "Bearer tok-123"
 
 
 def test_bronto_request_carries_the_bearer_token(bronto_payload: dict[str, Any]) -> None:
     request = build_request(
         CartDocument(provider="bronto", payload=bronto_payload),
         Target("http://127.0.0.1:8765/bronto"),
-        Credentials(bronto_access_token="596d469a-a65b-4e22-b18e-4f3de5b8ccb8"),
     )
     assert request.url == (
         "http://127.0.0.1:8765/bronto/carts?createContact=false&ignoreInvalidTid=false"
     )
-    wire = dict(request.wire_headers())
-    assert wire["Authorization"] == "Bearer 596d469a-a65b-4e22-b18e-4f3de5b8ccb8"
-    assert wire["Content-Type"] == "application/json"
+    assert request.header("Authorization") == "Bearer ••••••••"
+    assert dict(request.wire_headers())["Content-Type"] == "application/json"
 
 
-def test_secrets_never_show_in_repr_or_display_headers(drip_payload: dict[str, Any]) -> None:
-    creds = Credentials(drip_api_key=SECRET, bronto_access_token=SECRET + "-token")
-    request = build_request(drip_doc(drip_payload), Target("https://api.getdrip.com", "5"), creds)
+def test_secrets_never_show_in_a_request_or_its_display(drip_payload: dict[str, Any]) -> None:
+    request = build_request(drip_doc(drip_payload), Target("https://api.getdrip.com", "5"))
+    wire = on_the_wire(request, API_KEY_AUTH, drip_api_key=SECRET)
     encoded = base64.b64encode(f"{SECRET}:".encode()).decode()
-    for shown in (repr(creds), str(creds), repr(request), str(request), repr(request.headers)):
-        assert SECRET not in shown
-        assert encoded not in shown
+    assert wire.headers["Authorization"] == f"Basic {encoded}"
+    # The secret goes on the wire only: the OutgoingRequest (preview, history) never holds it.
+    shown = (repr(request), str(request), repr(request.headers), repr(request.wire_headers()))
+    for text in shown:
+        assert SECRET not in text
+        assert encoded not in text
 
 
 def test_the_preview_without_credentials_masks_a_placeholder(drip_payload: dict[str, Any]) -> None:

@@ -19,10 +19,10 @@ from app.sandbox import Fault, Sandbox, SandboxConfig, SandboxServer
 from app.sandbox.config import SandboxMode
 from app.secrets import MemorySecretStore
 from app.transport import (
-    BrontoTokens,
     CancelToken,
     ErrorKind,
     MissingSecrets,
+    OAuthTokens,
     Overrides,
     Sender,
 )
@@ -133,7 +133,7 @@ def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success(
     with SandboxServer(Sandbox(SandboxConfig(clock=clock)), mode=mode) as server:
         _, bronto_profile = user_profiles(server.url)
         # The app's cache believes its token is fresh; the service has expired it.
-        sender = Sender(stocked_store(), environ={}, tokens=BrontoTokens(clock=lambda: 0.0))
+        sender = Sender(stocked_store(), environ={}, tokens=OAuthTokens(clock=lambda: 0.0))
         assert sender.send(with_cart_id(BRONTO, "a"), bronto_profile).status == 201
         clock.advance(7200)
         result = sender.send(with_cart_id(BRONTO, "b"), bronto_profile)
@@ -300,3 +300,31 @@ def test_the_sandboxs_own_drip_429_has_no_retry_after() -> None:
         limited = sender.send(DRIP, drip_profile, retry=True)
         assert limited.status == 429 and limited.header("Retry-After") is None
         assert limited.attempts == 1
+
+
+def test_a_drip_oauth_profile_previews_and_sends_a_bearer_token(server: SandboxServer) -> None:
+    profile = new_profile(
+        "my-oauth", "drip", base_url=server.url, account_id=drip_sandbox.ACCOUNT_ID
+    ).model_copy(update={"drip_auth": "oauth"})
+    store = MemorySecretStore()
+    store.set("my-oauth", "drip_access_token", drip_sandbox.ACCESS_TOKEN)
+    sender = Sender(store, environ={})
+    # The preview names the scheme the profile sends (it once showed Basic for every profile).
+    assert sender.preview(DRIP, profile).header("Authorization") == "Bearer ••••••••"
+    result = sender.send(DRIP, profile)
+    assert result.status == 202, result.message
+    (received,) = [r for r in server.sandbox.requests() if r.method == "POST"]
+    assert {n.lower(): v for n, v in received.headers}["authorization"] == "Bearer ••••••••"
+
+
+def test_the_result_of_a_send_holds_no_secret(server: SandboxServer) -> None:
+    drip_profile, bronto_profile = user_profiles(server.url)
+    sender = Sender(stocked_store(), environ={})
+    sent = [sender.send(DRIP, drip_profile), sender.send(with_cart_id(BRONTO, "x"), bronto_profile)]
+    assert [r.status for r in sent] == [202, 201]
+    secrets = (drip_sandbox.API_KEY, bronto_sandbox.CLIENT_SECRET)
+    for result in sent:
+        # What the history records and the window shows is the request without its secret:
+        # the auth put it on the wire only.
+        kept = repr(result.request.wire_headers()) + repr(result.request.headers)
+        assert not any(secret in kept for secret in secrets)

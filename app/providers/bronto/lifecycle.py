@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from app.domain import jsonfmt
 from app.domain.errors import PayloadError
-from app.providers.base import PLACEHOLDER_SECRET, OutgoingRequest, Target
+from app.providers.base import OutgoingRequest, Target
 from app.providers.bronto.provider import BrontoProvider
 
 __all__ = ["OPERATIONS", "CartOperation", "CartState", "build_operation", "cart_state"]
@@ -117,13 +117,13 @@ def build_operation(
     operation: CartOperation,
     target: Target,
     *,
-    token: str | None = None,
     cart_id: str = "",
     customer_cart_id: str = "",
     payload: Any = None,
     options: Mapping[str, Any] | None = None,
 ) -> OutgoingRequest:
-    """The request for ``operation``; ``PayloadError`` names what is missing."""
+    """The request for ``operation`` without its auth header; ``PayloadError`` names what
+    is missing."""
     spec = OPERATIONS[operation]
     provider = BrontoProvider()
     base = target.checked_base()
@@ -147,7 +147,7 @@ def build_operation(
         # Update's documented body has no customerCartId: the cart is named by its cartId.
         sent = provider.update_payload(payload) if isinstance(payload, Mapping) else payload
         body = provider.body(sent)
-    headers = provider._json_headers(f"Bearer {token or PLACEHOLDER_SECRET}")
+    headers = provider._json_headers()
     if not spec.body:
         headers = tuple((k, v) for k, v in headers if k != "Content-Type")
     return OutgoingRequest(method=spec.method, url=url, body=body, _wire_headers=headers)

@@ -10,9 +10,8 @@ from urllib.parse import urlencode
 
 from app.domain import jsonfmt
 from app.domain.validation import Validation
+from app.providers.auth import AuthSpec, ClientCredentials
 from app.providers.base import (
-    PLACEHOLDER_SECRET,
-    Credentials,
     OutgoingRequest,
     Provider,
     SecretSpec,
@@ -44,6 +43,21 @@ class BrontoProvider(Provider):
         from app.providers.bronto.emulator import BrontoEmulator
 
         return BrontoEmulator(context)
+
+    def auth(self, settings: Mapping[str, Any]) -> AuthSpec:
+        # Bronto's own client treats any 403 as an invalid token: no reason text is documented,
+        # so the status decides, never words.
+        return ClientCredentials(
+            token_url=str(settings.get("token_url") or DEFAULT_TOKEN_URL),
+            client_id="bronto_client_id",
+            client_secret="bronto_client_secret",
+            service="Bronto",
+            refused_status=403,
+            scope_hint=(
+                "Check the REST integration's permissions in Bronto (orders/carts-write for "
+                "changes)."
+            ),
+        )
 
     def sandbox_secrets(self) -> dict[str, str]:
         from app.providers.bronto import emulator
@@ -174,7 +188,6 @@ class BrontoProvider(Provider):
         payload: Any,
         target: Target,
         options: Mapping[str, Any] | None = None,
-        credentials: Credentials | None = None,
     ) -> OutgoingRequest:
         typed = self.options(options)
         assert isinstance(typed, BrontoOptions)
@@ -188,12 +201,11 @@ class BrontoProvider(Provider):
                 "ignoreInvalidTid": str(typed.ignoreInvalidTid).lower(),
             }
         )
-        token = (credentials or Credentials()).bronto_access_token or PLACEHOLDER_SECRET
         return OutgoingRequest(
             method="POST",
             url=f"{base}/carts?{query}",
             body=self.body(payload),
-            _wire_headers=self._json_headers(f"Bearer {token}"),
+            _wire_headers=self._json_headers(),
         )
 
     def read_response(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -10,9 +9,9 @@ from urllib.parse import quote
 
 from app.domain import jsonfmt
 from app.domain.errors import PayloadError, TargetError
+from app.providers.auth import AuthSpec, BasicAuth, HeaderAuth, SecretRef
 from app.providers.base import (
-    PLACEHOLDER_SECRET,
-    Credentials,
+    USER_AGENT,
     OutgoingRequest,
     Provider,
     SecretSpec,
@@ -37,11 +36,10 @@ def cart_path(account_id: str) -> str:
     return f"/v3/{quote(account_id, safe='')}/shopper_activity/cart"
 
 
-def basic_authorization(api_key: str) -> str:
-    # Drip: "The API Token is the username portion of the Basic Authentication scheme, with an
-    # empty password" — hence the trailing colon.
-    token = base64.b64encode(f"{api_key}:".encode()).decode("ascii")
-    return f"Basic {token}"
+# Drip: "The API Token is the username portion of the Basic Authentication scheme, with an
+# empty password" — ``key:``. A public integration sends its OAuth access token instead.
+API_KEY_AUTH = BasicAuth(SecretRef("drip_api_key"))
+OAUTH_AUTH = HeaderAuth("drip_access_token")
 
 
 class DripProvider(Provider):
@@ -69,9 +67,8 @@ class DripProvider(Provider):
 
         return emulator.ACCOUNT_ID
 
-    def needed_secrets(self, settings: Mapping[str, Any]) -> tuple[str, ...]:
-        # A profile sends the API key (Basic) or, for a public integration, the OAuth token.
-        return ("drip_access_token",) if settings.get("drip_auth") == "oauth" else ("drip_api_key",)
+    def auth(self, settings: Mapping[str, Any]) -> AuthSpec:
+        return OAUTH_AUTH if settings.get("drip_auth") == "oauth" else API_KEY_AUTH
 
     title = "Drip"
     model = DripCart
@@ -124,22 +121,19 @@ class DripProvider(Provider):
         payload: Any,
         target: Target,
         options: Mapping[str, Any] | None = None,
-        credentials: Credentials | None = None,
     ) -> OutgoingRequest:
         self.options(options)
-        url, headers = self._endpoint(target, credentials)
+        url, headers = self._endpoint(target)
         return OutgoingRequest(
             method="POST", url=url, body=self.body(payload), _wire_headers=headers
         )
 
-    def build_batch_request(
-        self, payloads: list[Any], target: Target, credentials: Credentials | None = None
-    ) -> OutgoingRequest:
+    def build_batch_request(self, payloads: list[Any], target: Target) -> OutgoingRequest:
         """``POST …/shopper_activity/cart/batch`` with ``{"carts": [...]}`` (1 to 1,000 carts,
         each written exactly as a single send would write it)."""
         if not 1 <= len(payloads) <= MAX_BATCH:
             raise PayloadError(f"A batch holds 1 to {MAX_BATCH:,} carts, not {len(payloads):,}.")
-        url, headers = self._endpoint(target, credentials)
+        url, headers = self._endpoint(target)
         try:
             carts = [jsonfmt.RawJson(jsonfmt.dumps_element(self.canonical(p), 2)) for p in payloads]
             body = jsonfmt.dumps({"carts": carts}).encode("utf-8")
@@ -147,9 +141,7 @@ class DripProvider(Provider):
             raise PayloadError(f"A cart cannot be written as JSON: {exc}.") from None
         return OutgoingRequest(method="POST", url=url + "/batch", body=body, _wire_headers=headers)
 
-    def _endpoint(
-        self, target: Target, credentials: Credentials | None
-    ) -> tuple[str, tuple[tuple[str, str], ...]]:
+    def _endpoint(self, target: Target) -> tuple[str, tuple[tuple[str, str], ...]]:
         base = target.checked_base()
         account = target.account_id.strip()
         if not account:
@@ -158,12 +150,32 @@ class DripProvider(Provider):
             raise TargetError(
                 f"The Drip account ID “{target.account_id}” must be a number, like 9999999."
             )
-        creds = credentials or Credentials()
-        if creds.drip_access_token:
-            authorization = f"Bearer {creds.drip_access_token}"
-        else:
-            authorization = basic_authorization(creds.drip_api_key or PLACEHOLDER_SECRET)
-        return base + cart_path(account), self._json_headers(authorization)
+        return base + cart_path(account), self._json_headers()
+
+    def connection_check(self, target: Target) -> OutgoingRequest:
+        # GET /v2/accounts: is the profile's account among the key's accounts?
+        url = f"{target.checked_base()}/v2/accounts"
+        headers = (("Accept", "application/json"), ("User-Agent", USER_AGENT))
+        return OutgoingRequest(method="GET", url=url, body=b"", _wire_headers=headers)
+
+    def read_connection_check(self, status: int, body: bytes, target: Target) -> tuple[bool, str]:
+        account_id = target.account_id
+        if status == 401:
+            return False, "Drip refused the API key (401 Unauthorized)."
+        if status != 200:
+            return False, f"Drip answered {status}."
+        try:
+            accounts = jsonfmt.loads(body).get("accounts", [])
+            ids = [str(a.get("id")) for a in accounts if isinstance(a, dict)]
+        except (jsonfmt.JsonSyntaxError, AttributeError):
+            return False, "Drip's answer to GET /v2/accounts is not the usual JSON."
+        if account_id in ids:
+            return True, f"Connected: account {account_id} is among the key's accounts."
+        listed = ", ".join(ids) or "none"
+        return False, (
+            f"The key works, but account {account_id or '(none set)'} is not among its accounts "
+            f"({listed})."
+        )
 
     def read_response(
         self, status: int, headers: Mapping[str, str], body: bytes
