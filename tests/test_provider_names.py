@@ -23,7 +23,6 @@ STILL_NAMING = {
     "cli/profiles.py",
     "cli/scenarios.py",
     "domain/rules.py",
-    "profiles/store.py",
     "providers/base.py",
     "providers/document.py",
     "providers/samples.py",
@@ -37,7 +36,6 @@ STILL_NAMING = {
     "ui/history_view.py",
     "ui/journeys_view.py",
     "ui/main_window.py",
-    "ui/profiles_dialog.py",
 }
 
 

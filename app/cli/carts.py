@@ -77,8 +77,7 @@ def target_overrides(
 
     overrides = Overrides(
         base_url=args.base_url,
-        token_url=args.auth_url,
-        account_id=getattr(args, "account_id", None),
+        settings={"token_url": args.auth_url, "account_id": getattr(args, "account_id", None)},
         timeout=getattr(args, "timeout", None),
         options=options or {},
         sandbox_mode=args.sandbox_mode,

@@ -119,8 +119,15 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print(f"Cart Composer sandbox listening on {url}  (Ctrl-C stops it)", file=out)
     print(f"  Mode:   {config.mode.label}", file=out)
     for provider in providers().values():
-        account = provider.sandbox_account_id()
-        parts = [f"account {account}"] if account else []
+        if not provider.has_emulator:
+            continue
+        fields = provider.settings_model.model_fields
+        urls = provider.setting_urls(provider.sandbox_settings(url))
+        parts = [
+            f"{(fields[name].title or name).lower()} {value}"
+            for name, value in provider.sandbox_settings(url).items()
+            if value not in urls
+        ]
         parts += [f"{secret_label(n)} {v}" for n, v in provider.sandbox_secrets().items()]
         print(f"  {provider.title + ':':<8}{', '.join(parts)}", file=out)
     print(f"  Requests received: {url}/_sandbox/requests", file=out, flush=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from app.cli.args import Commands
+    from app.profiles import Profile
 
 from app.cli.args import seconds, url
 from app.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SECRETS, CliError
@@ -38,11 +39,7 @@ def add_arguments(commands: Commands) -> None:
     add.add_argument("--provider", choices=provider_keys(), required=True)
     add.add_argument("--title", help="the name shown in the window")
     add.add_argument("--base-url", type=url, metavar="URL", help="default: the vendor's API")
-    add.add_argument("--token-url", type=url, metavar="URL", help="Bronto's OAuth2 token URL")
-    add.add_argument("--account-id", metavar="ID", help="Drip account id (required for Drip)")
-    add.add_argument("--drip-auth", choices=("api-key", "oauth"), default="api-key")
-    add.add_argument("--create-contact", action="store_true", help="Bronto default")
-    add.add_argument("--ignore-invalid-tid", action="store_true", help="Bronto default")
+    add_setting_arguments(add)
     add.add_argument("--timeout", type=seconds, metavar="S", help="seconds (default 30)")
     add.add_argument("--replace", action="store_true", help="overwrite a profile of that name")
 
@@ -56,6 +53,75 @@ def add_arguments(commands: Commands) -> None:
     secret.add_argument(
         "--which", choices=sorted(_WHICH), help="only this secret (default: all the profile needs)"
     )
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
+    """One option per provider setting (``Provider.settings_model``), for every provider, with
+    the old spellings (``legacy_settings``) as aliases; each is stored as ``setting_<name>``."""
+    from pydantic.fields import FieldInfo
+
+    from app.providers.base import setting_choices, setting_kind
+    from app.providers.registry import providers
+
+    owners: dict[str, list[str]] = {}
+    infos: dict[str, FieldInfo] = {}
+    aliases: dict[str, list[str]] = {}
+    for provider in providers().values():
+        for name, info in provider.settings_model.model_fields.items():
+            infos.setdefault(name, info)
+            owners.setdefault(name, []).append(provider.title)
+        for old, new in provider.legacy_settings.items():
+            if old != new:
+                aliases.setdefault(new, []).append(old)
+    for name, info in infos.items():
+        names = [_flag(name), *(_flag(old) for old in aliases.get(name, []))]
+        about = f"{info.title or name} ({', '.join(owners[name])})"
+        dest = f"setting_{name}"
+        kind = setting_kind(info)
+        if kind == "bool":
+            parser.add_argument(*names, dest=dest, action="store_true", default=None, help=about)
+        elif kind == "choice":
+            choices = [value.replace("_", "-") for value, _ in setting_choices(info)]
+            parser.add_argument(*names, dest=dest, choices=choices, help=about)
+        else:
+            kind_type = url if kind == "url" else str
+            metavar = "URL" if kind == "url" else name.rsplit("_", 1)[-1].upper()
+            parser.add_argument(*names, dest=dest, type=kind_type, metavar=metavar, help=about)
+
+
+def settings_given(args: argparse.Namespace, provider_key: str) -> dict[str, object]:
+    """The provider settings the options give; one the provider has not, or a required one
+    left out, is a usage error naming the option."""
+    from app.providers.base import setting_kind
+    from app.providers.registry import get_provider
+
+    provider = get_provider(provider_key)
+    fields = provider.settings_model.model_fields
+    given: dict[str, object] = {}
+    for dest, value in vars(args).items():
+        if not dest.startswith("setting_") or value is None:
+            continue
+        name = dest.removeprefix("setting_")
+        if name not in fields:
+            own = ", ".join(_flag(n) for n in fields) or "none"
+            raise CliError(
+                f"{_flag(name)} is not a setting of {provider.title} profiles (theirs: {own}).",
+                EXIT_INVALID,
+            )
+        kind = setting_kind(fields[name])
+        given[name] = value.replace("-", "_") if kind == "choice" else value
+    for name, info in fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("required") and not given.get(name):
+            raise CliError(
+                f"A {provider.title} profile needs {_flag(name)} ({info.description}).",
+                EXIT_INVALID,
+            )
+    return given
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -74,7 +140,7 @@ def _list(out: TextIO) -> int:
     from app.secrets.store import secret_env, secret_label
 
     store = open_secret_store()
-    rows = [("NAME", "PROVIDER", "BASE URL", "ACCOUNT", "SECRETS")]
+    rows = [("NAME", "PROVIDER", "BASE URL", "SETTINGS", "SECRETS")]
     for profile in ProfileStore().all():
         if profile.sandbox:
             rows.append((profile.name, profile.provider, "(embedded sandbox)", "", "built in"))
@@ -95,7 +161,7 @@ def _list(out: TextIO) -> int:
                 profile.name,
                 profile.provider,
                 profile.base_url,
-                profile.account_id,
+                _settings_shown(profile),
                 ", ".join(states),
             )
         )
@@ -107,33 +173,41 @@ def _list(out: TextIO) -> int:
     return EXIT_OK
 
 
+def _settings_shown(profile: Profile) -> str:
+    """A profile's settings that are not URLs nor their defaults, for a list:
+    ``account_id=9999999``."""
+    from app.providers.base import setting_kind
+    from app.providers.registry import get_provider
+
+    fields = get_provider(profile.provider).settings_model.model_fields
+    return " ".join(
+        f"{name}={value}"
+        for name, value in profile.settings.items()
+        if name in fields and setting_kind(fields[name]) != "url" and value != fields[name].default
+    )
+
+
 def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.profiles import ProfileError, ProfileStore, new_profile
     from app.providers import Target
+    from app.providers.registry import get_provider
 
-    if args.provider == "drip" and not args.account_id:
-        raise CliError(
-            "A Drip profile needs --account-id (the number in Drip's URLs).", EXIT_INVALID
-        )
+    settings = settings_given(args, args.provider)
     try:
         profile = new_profile(
             args.name,
             args.provider,
             title=args.title,
             base_url=args.base_url,
-            token_url=args.token_url,
-            account_id=args.account_id,
-            drip_auth=args.drip_auth.replace("-", "_"),
-            create_contact=args.create_contact or None,
-            ignore_invalid_tid=args.ignore_invalid_tid or None,
             timeout=args.timeout,
+            **settings,
         )
     except ProfileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     try:
-        Target(profile.base_url, profile.account_id or "0").checked_base()
-        if profile.provider == "bronto":
-            Target(profile.token_url).checked_base()
+        Target(profile.base_url).checked_base()
+        for address in get_provider(profile.provider).setting_urls(profile.settings):
+            Target(address).checked_base()
     except TargetError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     try:

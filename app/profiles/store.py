@@ -1,8 +1,12 @@
-"""Profiles: named targets (provider, URLs, Drip account id, request defaults). No secrets.
+"""Profiles: named targets (provider, base URL, timeout, and the provider's own settings —
+an account id, a token URL, request defaults). No secrets.
 
-User profiles live in ``profiles.json`` in the config folder; the two built-in sandbox profiles
-are never stored and cannot be removed. A broken profiles file is reported, and moved aside
-only when the user writes a new profile, so nothing they typed is silently dropped.
+User profiles live in ``profiles.json`` in the config folder; the built-in sandbox profiles
+(one per provider with an emulator) are never stored and cannot be removed. A broken profiles
+file is reported, and moved aside only when the user writes a new profile, so nothing they
+typed is silently dropped. Version 1 of the file kept the Drip and Bronto settings at the top
+level of each profile: they are read into ``settings``, and the first write keeps a copy of the
+old file as ``profiles.v1.json``.
 """
 
 from __future__ import annotations
@@ -11,18 +15,23 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.urls import plain_http_warning
 from app.files import FileReadError, private_dir, read_bounded
 from app.paths import config_dir
-from app.providers.bronto.provider import DEFAULT_BASE_URL as BRONTO_BASE_URL
-from app.providers.bronto.provider import DEFAULT_TOKEN_URL as BRONTO_TOKEN_URL
-from app.providers.drip.provider import DEFAULT_BASE_URL as DRIP_BASE_URL
+from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label
 
 __all__ = [
@@ -36,6 +45,7 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 30.0
 FILE_NAME = "profiles.json"
+VERSION = 2
 # A profile is a few hundred bytes: a file past this is not a profiles file.
 PROFILES_CAP = 1024 * 1024
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
@@ -46,7 +56,8 @@ class ProfileError(CartComposerError):
 
 
 class Profile(BaseModel):
-    """A named target. ``sandbox`` profiles resolve their URLs to the embedded sandbox."""
+    """A named target. ``sandbox`` profiles resolve their URLs to the embedded sandbox.
+    ``settings`` are the provider's (``Provider.settings_model``), every one filled in."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -54,20 +65,45 @@ class Profile(BaseModel):
     title: str = ""
     provider: str  # a registered provider's key
     base_url: str = ""
-    token_url: str = ""  # Bronto's OAuth2 token endpoint
-    account_id: str = ""  # Drip
-    drip_auth: Literal["api_key", "oauth"] = "api_key"
-    create_contact: bool = False
-    ignore_invalid_tid: bool = False
     timeout: float = Field(DEFAULT_TIMEOUT, gt=0, le=600)
     sandbox: bool = False
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _settings_from_version_1(cls, data: Any) -> Any:
+        """A version 1 profile's top-level settings moved into ``settings``; those its
+        provider has no use for (version 1 wrote every key for every profile) are dropped."""
+        if not isinstance(data, dict) or not isinstance(data.get("provider"), str):
+            return data
+        try:
+            provider = get_provider(data["provider"])
+        except ValueError:
+            return data  # said by the provider's own validator
+        legacy = {key for p in providers().values() for key in p.legacy_settings}
+        found = {key: data[key] for key in legacy if key in data}
+        if not found:
+            return data
+        data = {key: value for key, value in data.items() if key not in found}
+        settings = dict(data.get("settings") or {})
+        for key, value in found.items():
+            name = provider.legacy_settings.get(key)
+            if name is not None and value not in ("", None):
+                settings.setdefault(name, value)
+        data["settings"] = settings
+        return data
 
     @field_validator("provider")
     @classmethod
     def _registered(cls, value: str) -> str:
-        from app.providers.registry import get_provider
-
         return get_provider(value).key
+
+    @model_validator(mode="after")
+    def _typed_settings(self) -> Profile:
+        typed = get_provider(self.provider).settings(self.settings)
+        # Frozen: the checked, complete settings replace what was given.
+        object.__setattr__(self, "settings", typed.model_dump())
+        return self
 
     @field_validator("name")
     @classmethod
@@ -87,59 +123,71 @@ class Profile(BaseModel):
     def builtin(self) -> bool:
         return self.name in BUILTIN_PROFILES
 
+    def setting(self, name: str) -> Any:
+        return self.settings.get(name)
+
     def secret_names(self) -> tuple[str, ...]:
         """The secrets this profile needs, in the order a person is asked for them."""
-        from app.providers.registry import get_provider
-
-        return get_provider(self.provider).needed_secrets(self.model_dump())
+        return get_provider(self.provider).needed_secrets(self.settings)
 
     def cleartext_warnings(
-        self, base_url: str | None = None, token_url: str | None = None
+        self, base_url: str | None = None, settings: dict[str, Any] | None = None
     ) -> list[str]:
-        """Warnings when this profile's base or token URL (or the ones it is sent to) is plain
-        http:// to another machine. Loopback never warns: the sandbox's secrets are public, and
-        nothing leaves the machine; a sandbox profile pointed elsewhere sends real secrets."""
+        """Warnings when this profile's base URL or a URL among its settings (or the ones it
+        is sent to) is plain http:// to another machine. Loopback never warns: the sandbox's
+        secrets are public, and nothing leaves the machine; a sandbox profile pointed elsewhere
+        sends real secrets."""
         labels = " and ".join(secret_label(n) for n in self.secret_names())
-        urls = [base_url or self.base_url]
-        if self.provider == "bronto":
-            urls.append(token_url or self.token_url)
+        provider = get_provider(self.provider)
+        urls = [base_url or self.base_url, *provider.setting_urls(settings or self.settings)]
         found = (plain_http_warning(url, labels) for url in dict.fromkeys(urls) if url)
         return [warning for warning in found if warning]
 
     def options(self) -> dict[str, Any]:
         """The request options this profile sets by default (the cart's own options win)."""
-        if self.provider == "bronto":
-            return {
-                "createContact": self.create_contact,
-                "ignoreInvalidTid": self.ignore_invalid_tid,
-            }
-        return {}
+        return get_provider(self.provider).options_from_settings(self.settings)
 
 
-BUILTIN_PROFILES: dict[str, Profile] = {
-    "sandbox-drip": Profile(
-        name="sandbox-drip", title="Sandbox · Drip", provider="drip", sandbox=True
-    ),
-    "sandbox-bronto": Profile(
-        name="sandbox-bronto", title="Sandbox · Bronto", provider="bronto", sandbox=True
-    ),
-}
+def builtin_profiles() -> dict[str, Profile]:
+    """A sandbox profile for every provider the sandbox emulates: ``sandbox-<key>``."""
+    return {
+        f"sandbox-{p.key}": Profile(
+            name=f"sandbox-{p.key}", title=f"Sandbox · {p.title}", provider=p.key, sandbox=True
+        )
+        for p in providers().values()
+        if p.has_emulator
+    }
+
+
+BUILTIN_PROFILES: dict[str, Profile] = builtin_profiles()
 
 
 def new_profile(name: str, provider: str, **values: Any) -> Profile:
-    """A user profile with the vendor's production URLs unless others are given."""
-    defaults: dict[str, Any] = (
-        {"base_url": DRIP_BASE_URL}
-        if provider == "drip"
-        else {"base_url": BRONTO_BASE_URL, "token_url": BRONTO_TOKEN_URL}
-    )
-    given = {key: value for key, value in values.items() if value is not None}
+    """A user profile with the vendor's production URLs unless others are given. ``values``
+    are the shared fields and the provider's settings, by name; None leaves one at its
+    default."""
     try:
-        return Profile(name=name, provider=provider, **{**defaults, **given})
+        spec = get_provider(provider)
+    except ValueError as exc:
+        raise ProfileError(str(exc)) from None
+    shared = set(Profile.model_fields) - {"settings"}
+    given = {key: value for key, value in values.items() if value is not None}
+    settings = {key: value for key, value in given.items() if key not in shared}
+    fields = {key: value for key, value in given.items() if key in shared}
+    try:
+        return Profile(
+            name=name,
+            provider=provider,
+            **{"base_url": spec.default_base_url, **fields},
+            settings=settings,
+        )
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in first["loc"]) or "profile"
-        raise ProfileError(f"The profile's {field} {first['msg'].lower()}.") from None
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # the provider's settings: the message names the setting
+            raise ProfileError(f"{message[:1].upper()}{message[1:]}.") from None
+        field = ".".join(str(p) for p in first["loc"])
+        raise ProfileError(f"The profile's {field} {message[:1].lower()}{message[1:]}.") from None
 
 
 class ProfileStore:
@@ -199,15 +247,30 @@ class ProfileStore:
             raise ProfileError(f"There is no profile named “{name}”.")
         self._write([p for p in user if p.name != name])
 
+    def _keep_version_1(self) -> None:
+        """Before the first write in version 2, a copy of a version 1 file (what the user had,
+        settings their provider never used included) as ``profiles.v1.json``."""
+        backup = self.folder / "profiles.v1.json"
+        try:
+            text = read_bounded(self.path, PROFILES_CAP, "profiles file")
+            data = jsonfmt.loads(text)
+        except (FileReadError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version", 1) == 1 and not backup.exists():
+            handle = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as out:
+                out.write(text)
+
     def _write(self, profiles: list[Profile]) -> None:
         body = {
-            "version": 1,
+            "version": VERSION,
             "profiles": [p.model_dump(exclude={"sandbox"}) for p in profiles],
         }
         text = jsonfmt.dumps(body) + "\n"
         temp: str | None = None
         try:
             private_dir(self.folder)
+            self._keep_version_1()
             # mkstemp makes the file 0600; replacing the name never writes through a symlink.
             handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".profiles.", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:

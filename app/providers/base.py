@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
 
 from app import __version__
 from app.domain import jsonfmt
@@ -51,10 +52,16 @@ class SecretSpec:
 
 @dataclass(frozen=True)
 class Target:
-    """Where a request goes: the API base URL and, for Drip, the account id."""
+    """Where a request goes: the API base URL and the profile's provider settings (an account
+    id the path names, say), with the command line's overrides applied."""
 
     base_url: str
-    account_id: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def setting(self, name: str) -> str:
+        """A setting as text ("" when it is not set)."""
+        value = self.settings.get(name)
+        return "" if value is None else str(value)
 
     def checked_base(self) -> str:
         """The base URL without a trailing slash, or ``TargetError`` saying what to fix."""
@@ -131,6 +138,30 @@ def amount(value: Any, default: Decimal | None = None) -> Decimal | None:
     return number if number.is_finite() else default
 
 
+class NoSettings(BaseModel):
+    """A provider whose profiles need nothing but a base URL and secrets."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def setting_kind(info: FieldInfo) -> str:
+    """How a settings field is shown and typed: "bool", "choice", "url" or "text"."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    if info.annotation is bool:
+        return "bool"
+    if get_origin(info.annotation) is Literal:
+        return "choice"
+    return "url" if extra.get("url") else "text"
+
+
+def setting_choices(info: FieldInfo) -> list[tuple[str, str]]:
+    """A choice setting's (value, label) pairs, in order."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    labels = extra.get("labels")
+    names = labels if isinstance(labels, dict) else {}
+    return [(str(v), str(names.get(v, v))) for v in get_args(info.annotation)]
+
+
 class Provider:
     """One vendor API. Subclasses set the class attributes and write ``build_request``."""
 
@@ -138,6 +169,14 @@ class Provider:
     title: str = ""
     # Where the provider comes in lists (menus, choices): lower first.
     position: int = 100
+    # A new profile's base URL: the vendor's production API.
+    default_base_url: str = ""
+    # What a profile of this provider holds besides the shared fields (providers/base.py's
+    # setting_kind says how each is shown); ``json_schema_extra`` marks "url" fields (checked,
+    # warned about in clear), "labels" of a choice, and "required" ones a profile must have.
+    settings_model: type[BaseModel] = NoSettings
+    # profiles.json version 1 kept the settings at the top level; old key → setting name.
+    legacy_settings: ClassVar[Mapping[str, str]] = {}
     # Every secret it can use, in the order a person is asked for them.
     secrets: tuple[SecretSpec, ...] = ()
     # The history's name for a send of a cart ("cart_activity", "add_cart"), and for a batch.
@@ -203,6 +242,11 @@ class Provider:
     def item_from_common(self, item: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         return mapped(item, self.common_item)
 
+    @property
+    def has_emulator(self) -> bool:
+        """Whether the built-in sandbox speaks this API (it then has a sandbox profile)."""
+        return type(self).emulator is not Provider.emulator
+
     def emulator(self, context: EmulatorContext) -> Emulator | None:
         """This API's emulator for the built-in sandbox (None: the sandbox has no door for
         it). Imported only when a sandbox starts."""
@@ -212,13 +256,40 @@ class Provider:
         """The public secrets of this provider's built-in sandbox profile, by name."""
         return {}
 
-    def sandbox_account_id(self) -> str:
-        """The account id the built-in sandbox profile sends to (if the API has one)."""
-        return ""
+    def sandbox_settings(self, base_url: str) -> dict[str, Any]:
+        """The built-in sandbox profile's settings when its sandbox answers at ``base_url``
+        (the sandbox's account id, its token endpoint)."""
+        return {}
+
+    def settings(self, raw: Mapping[str, Any] | None) -> BaseModel:
+        """Typed profile settings; ``ValueError`` naming the setting when one is wrong."""
+        try:
+            return self.settings_model.model_validate(dict(raw or {}))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = format_path(tuple(first["loc"]))
+            if first["type"] == "extra_forbidden":
+                raise ValueError(f"“{where}” is not a setting of {self.title} profiles") from None
+            raise ValueError(f"the setting “{where}”: {first['msg'].lower()}") from None
+
+    def setting_urls(self, settings: Mapping[str, Any]) -> list[str]:
+        """The URLs among a profile's settings (a token endpoint): secrets travel to them."""
+        fields = self.settings_model.model_fields
+        return [
+            str(settings[name])
+            for name, info in fields.items()
+            if setting_kind(info) == "url" and settings.get(name)
+        ]
+
+    def options_from_settings(self, settings: Mapping[str, Any]) -> dict[str, Any]:
+        """The request options a profile with these settings sets by default (the cart's
+        own options win)."""
+        return {}
 
     def auth(self, settings: Mapping[str, Any]) -> AuthSpec | None:
         """How a profile with these settings authenticates (None: the API takes no
-        credentials). ``settings`` are the profile's, with its resolved ``token_url``."""
+        credentials). ``settings`` are the profile's, as sent (overrides and a sandbox's
+        applied)."""
         return None
 
     def needed_secrets(self, settings: Mapping[str, Any]) -> tuple[str, ...]:

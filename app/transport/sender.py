@@ -44,8 +44,9 @@ class Overrides:
     """What the command line (or a window control) sets on top of the profile."""
 
     base_url: str | None = None
-    token_url: str | None = None
-    account_id: str | None = None
+    # The provider's settings by name (``--account-id``, ``--auth-url``); one the profile's
+    # provider has not is ignored, None leaves the profile's.
+    settings: Mapping[str, Any] = field(default_factory=dict)
     timeout: float | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     # How the embedded sandbox answers (None: as the real services do); only a sandbox
@@ -56,8 +57,7 @@ class Overrides:
 @dataclass(frozen=True)
 class Destination:
     profile: Profile
-    target: Target
-    token_url: str
+    target: Target  # the base URL and the settings, overrides and the sandbox's applied
     timeout: float
     uses_embedded_sandbox: bool
 
@@ -127,25 +127,28 @@ class Sender:
     # --- where and with what ---------------------------------------------------------------
 
     def destination(self, profile: Profile, overrides: Overrides | None = None) -> Destination:
-        """The profile's URLs with the overrides applied; the embedded sandbox is started only
-        when a sandbox profile's base URL is not overridden."""
+        """The profile's URL and settings with the overrides applied; a sandbox profile gets
+        its sandbox's settings (account, token endpoint) for wherever that sandbox answers. The
+        embedded sandbox is started only when a sandbox profile's base URL is not overridden."""
         over = overrides or Overrides()
-        base, token_url, account = profile.base_url, profile.token_url, profile.account_id
+        provider = get_provider(profile.provider)
+        base = profile.base_url
         embedded = profile.sandbox and not over.base_url
-        if profile.sandbox:
-            account = get_provider(profile.provider).sandbox_account_id()
         if embedded:
             from app.sandbox.runtime import embedded_server
 
             base = embedded_server(over.sandbox_mode or REAL).url
-            token_url = f"{base}/oauth2/token"
         base = over.base_url or base
-        if profile.sandbox and over.base_url and not over.token_url:
-            token_url = f"{base.rstrip('/')}/oauth2/token"
+        settings = dict(profile.settings)
+        if profile.sandbox:
+            settings.update(provider.sandbox_settings(base))
+        known = provider.settings_model.model_fields
+        settings.update(
+            {name: value for name, value in over.settings.items() if name in known and value}
+        )
         return Destination(
             profile=profile,
-            target=Target(base, over.account_id or account),
-            token_url=over.token_url or token_url,
+            target=Target(base, settings),
             timeout=over.timeout or profile.timeout,
             uses_embedded_sandbox=embedded,
         )
@@ -206,8 +209,7 @@ class Sender:
     ) -> AuthSpec | None:
         """How sends with ``profile`` (to ``destination``) authenticate."""
         destination = destination or self.destination(profile)
-        settings = {**profile.model_dump(), "token_url": destination.token_url}
-        return get_provider(profile.provider).auth(settings)
+        return get_provider(profile.provider).auth(destination.target.settings)
 
     def request_for(
         self, document: CartDocument, profile: Profile, destination: Destination
@@ -415,7 +417,7 @@ def _logged(
     profile = destination.profile
     result = send()
     result.notes[:0] = profile.cleartext_warnings(
-        destination.target.base_url, destination.token_url
+        destination.target.base_url, dict(destination.target.settings)
     )
     if destination.uses_embedded_sandbox and result.ok and result.provider_id:
         result.notes += _sandbox_log_notes(result.provider_id)

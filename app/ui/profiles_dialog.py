@@ -6,8 +6,10 @@ so); they are shown masked, with a toggle to reveal them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,17 +24,65 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.errors import CartComposerError
 from app.profiles import BUILTIN_PROFILES, Profile, ProfileStore, new_profile
+from app.providers.base import setting_choices, setting_kind
+from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label, secret_names
 from app.transport import Sender
 from app.ui.workers import run_in_background
 
 __all__ = ["ProfilesDialog"]
+
+
+def _setting_widget(info: FieldInfo) -> QWidget:
+    """The editor for one provider setting: a check box, a choice, or a line of text."""
+    kind = setting_kind(info)
+    if kind == "bool":
+        return QCheckBox(info.title or "")
+    if kind == "choice":
+        combo = QComboBox()
+        for value, label in setting_choices(info):
+            combo.addItem(label, value)
+        return combo
+    field = QLineEdit()
+    if kind == "url":
+        field.setPlaceholderText(str(info.default or "https://…"))
+    return field
+
+
+def _show_setting(widget: QWidget, value: Any) -> None:
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QComboBox):
+        widget.setCurrentIndex(max(widget.findData(value), 0))
+    elif isinstance(widget, QLineEdit):
+        widget.setText("" if value is None else str(value))
+
+
+def _setting_value(widget: QWidget) -> Any:
+    """What a setting's editor holds; None for an empty text (the setting's default)."""
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip() or None
+    return None
+
+
+def _on_change(widget: QWidget, slot: Callable[[], None]) -> None:
+    if isinstance(widget, QCheckBox):
+        widget.toggled.connect(lambda *_: slot())
+    elif isinstance(widget, QComboBox):
+        widget.currentIndexChanged.connect(lambda *_: slot())
+    elif isinstance(widget, QLineEdit):
+        widget.textChanged.connect(lambda *_: slot())
 
 
 class ProfilesDialog(QDialog):
@@ -56,18 +106,29 @@ class ProfilesDialog(QDialog):
         self.name.setObjectName("profileName")
         self.title = QLineEdit()
         self.provider = QComboBox()
-        self.provider.addItem("Drip", "drip")
-        self.provider.addItem("Bronto", "bronto")
+        self.provider.setObjectName("profileProvider")
+        for provider in providers().values():
+            self.provider.addItem(provider.title, provider.key)
         self.base_url = QLineEdit()
         self.base_url.setObjectName("profileBaseUrl")
-        self.token_url = QLineEdit()
-        self.account_id = QLineEdit()
-        self.account_id.setObjectName("profileAccountId")
-        self.drip_auth = QComboBox()
-        self.drip_auth.addItem("API key (Basic)", "api_key")
-        self.drip_auth.addItem("OAuth access token (Bearer)", "oauth")
-        self.create_contact = QCheckBox("Create contact (createContact)")
-        self.ignore_tid = QCheckBox("Ignore invalid tracking (ignoreInvalidTid)")
+        # Each provider's own settings (Provider.settings_model), one page per provider.
+        self.setting_pages = QStackedWidget()
+        self.settings: dict[str, dict[str, QWidget]] = {}
+        for provider in providers().values():
+            page = QWidget()
+            page_form = QFormLayout(page)
+            page_form.setContentsMargins(0, 0, 0, 0)
+            widgets = self.settings[provider.key] = {}
+            for name, info in provider.settings_model.model_fields.items():
+                widget = _setting_widget(info)
+                widget.setObjectName(f"profileSetting_{name}")
+                widget.setToolTip(info.description or "")
+                widgets[name] = widget
+                if isinstance(widget, QCheckBox):
+                    page_form.addRow("", widget)
+                else:
+                    page_form.addRow(info.title or name, widget)
+            self.setting_pages.addWidget(page)
         self.timeout = QDoubleSpinBox()
         self.timeout.setRange(1, 600)
         self.timeout.setSuffix(" s")
@@ -77,7 +138,7 @@ class ProfilesDialog(QDialog):
         form.addRow("Shown as", self.title)
         form.addRow("Provider", self.provider)
         form.addRow("Base URL", self.base_url)
-        form.addRow("Token URL (Bronto)", self.token_url)
+        form.addRow(self.setting_pages)
         # Next to the URLs it is about: a secret that would travel over plain http.
         self.url_warning = QLabel()
         self.url_warning.setObjectName("profileUrlWarning")
@@ -85,11 +146,8 @@ class ProfilesDialog(QDialog):
         self.url_warning.setStyleSheet("color: #c62828;")
         self.url_warning.hide()
         form.addRow("", self.url_warning)
-        form.addRow("Account ID (Drip)", self.account_id)
-        form.addRow("Drip authentication", self.drip_auth)
-        form.addRow("", self.create_contact)
-        form.addRow("", self.ignore_tid)
         form.addRow("Timeout", self.timeout)
+        self._form = form
         for name in secret_names():
             field = QLineEdit()
             field.setObjectName(f"secret_{name}")
@@ -132,9 +190,10 @@ class ProfilesDialog(QDialog):
         self.list.currentItemChanged.connect(lambda item, _: self._show(item))
         self.reveal.toggled.connect(self._on_reveal)
         self.provider.currentIndexChanged.connect(lambda _: self._enable_fields())
-        self.drip_auth.currentIndexChanged.connect(lambda _: self._enable_fields())
-        for url_field in (self.base_url, self.token_url):
-            url_field.textChanged.connect(self._check_urls)
+        self.base_url.textChanged.connect(self._check_urls)
+        for widgets in self.settings.values():
+            for widget in widgets.values():
+                _on_change(widget, self._enable_fields)
         self.new_button.clicked.connect(self.new_profile)
         self.delete_button.clicked.connect(self.delete_profile)
         self.save_button.clicked.connect(self.save_profile)
@@ -172,11 +231,8 @@ class ProfilesDialog(QDialog):
         self.title.setText(profile.title)
         self.provider.setCurrentIndex(self.provider.findData(profile.provider))
         self.base_url.setText(profile.base_url or "(the embedded sandbox)")
-        self.token_url.setText(profile.token_url)
-        self.account_id.setText(profile.account_id)
-        self.drip_auth.setCurrentIndex(self.drip_auth.findData(profile.drip_auth))
-        self.create_contact.setChecked(profile.create_contact)
-        self.ignore_tid.setChecked(profile.ignore_invalid_tid)
+        for name, widget in self.settings[profile.provider].items():
+            _show_setting(widget, profile.settings.get(name))
         self.timeout.setValue(profile.timeout)
         for name, field in self.secrets.items():
             value = None
@@ -191,16 +247,16 @@ class ProfilesDialog(QDialog):
 
     def _enable_fields(self) -> None:
         builtin = self.name.text() in BUILTIN_PROFILES
-        bronto = self.provider.currentData() == "bronto"
+        key = str(self.provider.currentData())
         for widget in (self.name, self.title, self.provider, self.base_url, self.timeout):
             widget.setEnabled(not builtin)
-        self.token_url.setEnabled(not builtin and bronto)
-        self.account_id.setEnabled(not builtin and not bronto)
-        self.drip_auth.setEnabled(not builtin and not bronto)
-        self.create_contact.setEnabled(not builtin and bronto)
-        self.ignore_tid.setEnabled(not builtin and bronto)
-        needed = set(self._draft_needs())
+        self.setting_pages.setCurrentIndex(self.provider.currentIndex())
+        self.setting_pages.setEnabled(not builtin)
+        own = {spec.name for spec in get_provider(key).secrets}
+        needed = set(get_provider(key).needed_secrets(self._draft_settings()))
         for name, field in self.secrets.items():
+            # Only this provider's secrets are shown; those its settings do not use are off.
+            self._form.setRowVisible(field, name in own)
             field.setEnabled(not builtin and name in needed)
         self.delete_button.setEnabled(not builtin)
         self.save_button.setEnabled(not builtin)
@@ -217,12 +273,15 @@ class ProfilesDialog(QDialog):
         self.url_warning.setText("⚠ " + "\n⚠ ".join(warnings) if warnings else "")
         self.url_warning.setVisible(bool(warnings))
 
-    def _draft_needs(self) -> tuple[str, ...]:
-        if self.provider.currentData() == "bronto":
-            return ("bronto_client_id", "bronto_client_secret")
-        if self.drip_auth.currentData() == "oauth":
-            return ("drip_access_token",)
-        return ("drip_api_key",)
+    def setting_widget(self, name: str) -> QWidget:
+        """The editor of the current provider's setting ``name``."""
+        return self.settings[str(self.provider.currentData())][name]
+
+    def _draft_settings(self) -> dict[str, Any]:
+        """The current provider's settings as typed (an empty text: its default)."""
+        widgets = self.settings.get(str(self.provider.currentData()), {})
+        values = {name: _setting_value(widget) for name, widget in widgets.items()}
+        return {name: value for name, value in values.items() if value is not None}
 
     def _on_reveal(self, on: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
@@ -236,8 +295,10 @@ class ProfilesDialog(QDialog):
         self.name.setText("")
         self.title.setText("")
         self.base_url.setText("")
-        self.token_url.setText("")
-        self.account_id.setText("")
+        for key, widgets in self.settings.items():
+            defaults = get_provider(key).settings({}).model_dump()
+            for name, widget in widgets.items():
+                _show_setting(widget, defaults.get(name))
         self.timeout.setValue(30)
         for field in self.secrets.values():
             field.setText("")
@@ -251,18 +312,8 @@ class ProfilesDialog(QDialog):
             "title": self.title.text().strip(),
             "base_url": self.base_url.text().strip() or None,
             "timeout": self.timeout.value(),
+            **self._draft_settings(),
         }
-        if provider == "bronto":
-            values |= {
-                "token_url": self.token_url.text().strip() or None,
-                "create_contact": self.create_contact.isChecked(),
-                "ignore_invalid_tid": self.ignore_tid.isChecked(),
-            }
-        else:
-            values |= {
-                "account_id": self.account_id.text().strip(),
-                "drip_auth": self.drip_auth.currentData(),
-            }
         name = name or self.name.text().strip()
         return new_profile(name, provider, **values)
 

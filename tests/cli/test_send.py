@@ -195,8 +195,16 @@ def test_profiles_commands(home: Path, server: SandboxServer) -> None:
     listed = cli(home, "profiles", "list")
     assert listed.returncode == 0
     rows = listed.stdout.splitlines()
-    assert rows[0].split() == ["NAME", "PROVIDER", "BASE", "URL", "ACCOUNT", "SECRETS"]
-    assert rows[3].split() == ["qa-drip", "drip", server.url, "9999999", "API", "key:", "missing"]
+    assert rows[0].split() == ["NAME", "PROVIDER", "BASE", "URL", "SETTINGS", "SECRETS"]
+    assert rows[3].split() == [
+        "qa-drip",
+        "drip",
+        server.url,
+        "account_id=9999999",
+        "API",
+        "key:",
+        "missing",
+    ]
     assert rows[-1].startswith("No usable system keyring")
     # No keyring here: secrets cannot be kept, and the command says so instead of pretending.
     secret = cli(home, "profiles", "set-secret", "qa-drip", stdin="whatever\n")
@@ -337,3 +345,28 @@ def test_bronto_update_is_checked_with_updates_own_rules(
     anyway = cli(home, "bronto", "update", str(broken), "--cart-id", cart_id, *url,
                  "--no-validate")  # fmt: skip
     assert anyway.returncode == 1  # the sandbox's own 400
+
+
+def test_profile_settings_are_options_of_their_providers(home: Path) -> None:
+    add = ["profiles", "add", "d", "--provider", "drip", "--account-id", "1"]
+    wrong = cli(home, *add, "--token-url", "https://auth.example/token")
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip() == (
+        "--token-url is not a setting of Drip profiles (theirs: --account-id, --auth)."
+    )
+    needs = cli(home, *["profiles", "add", "d", "--provider", "drip"])
+    assert (needs.returncode, needs.stderr.strip()) == (
+        2,
+        "A Drip profile needs --account-id (the number in Drip's URLs).",
+    )
+    # The old spelling still works (it is the setting's legacy name).
+    added = cli(home, *add, "--drip-auth", "oauth")
+    assert added.returncode == 0, added.stderr
+    listed = cli(home, "profiles", "list").stdout.splitlines()
+    assert listed[3].split()[:5] == [
+        "d",
+        "drip",
+        "https://api.getdrip.com",
+        "account_id=1",
+        "auth=oauth",
+    ]

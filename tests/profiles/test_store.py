@@ -27,7 +27,7 @@ def test_add_get_remove(tmp_path: Path) -> None:
     bronto = store.add(new_profile("my-bronto", "bronto", create_contact=True, timeout=5))
     assert drip.base_url == "https://api.getdrip.com"
     assert bronto.base_url == "https://rest.bronto.com"
-    assert bronto.token_url == "https://auth.bronto.com/oauth2/token"
+    assert bronto.settings["token_url"] == "https://auth.bronto.com/oauth2/token"
     assert ProfileStore(tmp_path).get("my-bronto") == bronto
     assert bronto.options() == {"createContact": True, "ignoreInvalidTid": False}
     assert [p.name for p in store.all()][2:] == ["my-drip", "my-bronto"]
@@ -38,11 +38,63 @@ def test_add_get_remove(tmp_path: Path) -> None:
 def test_the_file_holds_only_non_secret_fields(tmp_path: Path) -> None:
     ProfileStore(tmp_path).add(new_profile("my-drip", "drip", account_id="1"))
     data = jsonfmt.loads((tmp_path / "profiles.json").read_bytes())
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert list(data["profiles"][0]) == [
-        "name", "title", "provider", "base_url", "token_url", "account_id", "drip_auth",
-        "create_contact", "ignore_invalid_tid", "timeout",
-    ]  # fmt: skip
+        "name",
+        "title",
+        "provider",
+        "base_url",
+        "timeout",
+        "settings",
+    ]
+    assert data["profiles"][0]["settings"] == {"account_id": "1", "auth": "api_key"}
+
+
+VERSION_1 = b"""{
+  "version": 1,
+  "profiles": [
+    {"name": "shop", "title": "Shop", "provider": "drip", "base_url": "https://api.getdrip.com",
+     "token_url": "", "account_id": "1234567", "drip_auth": "oauth", "create_contact": false,
+     "ignore_invalid_tid": false, "timeout": 12.0},
+    {"name": "legacy", "title": "", "provider": "bronto", "base_url": "https://rest.bronto.com",
+     "token_url": "https://auth.example/oauth2/token", "account_id": "", "drip_auth": "api_key",
+     "create_contact": true, "ignore_invalid_tid": false, "timeout": 30.0}
+  ]
+}
+"""
+
+
+def test_a_version_1_file_is_read_into_settings_and_kept_on_the_first_write(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "profiles.json").write_bytes(VERSION_1)
+    store = ProfileStore(tmp_path)
+    shop, legacy = store.get("shop"), store.get("legacy")
+    assert (shop.timeout, shop.settings) == (12.0, {"account_id": "1234567", "auth": "oauth"})
+    assert shop.secret_names() == ("drip_access_token",)
+    assert legacy.settings == {
+        "token_url": "https://auth.example/oauth2/token",
+        "create_contact": True,
+        "ignore_invalid_tid": False,
+    }
+    store.add(new_profile("new", "drip", account_id="7"))
+    # The old file, as it was, next to the new one; the profiles themselves carried over.
+    assert (tmp_path / "profiles.v1.json").read_bytes() == VERSION_1
+    data = jsonfmt.loads((tmp_path / "profiles.json").read_bytes())
+    assert data["version"] == 2
+    assert [p["name"] for p in data["profiles"]] == ["shop", "legacy", "new"]
+    assert ProfileStore(tmp_path).get("shop") == shop
+    store.add(new_profile("newer", "drip", account_id="8"))
+    assert (tmp_path / "profiles.v1.json").read_bytes() == VERSION_1  # written once
+
+
+def test_a_setting_the_provider_has_not_is_refused_by_name() -> None:
+    with pytest.raises(ProfileError) as caught:
+        new_profile("x", "drip", account_id="1", token_url="https://auth.example/token")
+    assert str(caught.value) == "“token_url” is not a setting of Drip profiles."
+    with pytest.raises(ProfileError) as caught:
+        new_profile("x", "drip", account_id="1", auth="password")
+    assert str(caught.value).startswith("The setting “auth”: input should be 'api_key' or")
 
 
 @pytest.mark.parametrize(
@@ -75,14 +127,14 @@ def test_a_duplicate_name_is_refused_unless_replacing(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="already exists"):
         store.add(new_profile("p", "drip", account_id="2"))
     store.add(new_profile("p", "drip", account_id="2"), replace=True)
-    assert store.get("p").account_id == "2"
+    assert store.get("p").settings["account_id"] == "2"
 
 
 def test_bad_names_are_explained() -> None:
     with pytest.raises(ProfileError) as caught:
         new_profile("My Profile", "drip")
     assert str(caught.value) == (
-        "The profile's name value error, must be 1-63 lower-case letters, digits, dots, "
+        "The profile's name must be 1-63 lower-case letters, digits, dots, "
         "dashes or underscores, starting with a letter or digit."
     )
 

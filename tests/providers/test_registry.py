@@ -98,7 +98,8 @@ def test_the_secrets_are_the_providers_own() -> None:
     assert secret_env("bronto_client_secret") == "CART_COMPOSER_BRONTO_CLIENT_SECRET"
     drip = Profile(name="d", provider="drip")
     assert drip.secret_names() == ("drip_api_key",)
-    assert drip.model_copy(update={"drip_auth": "oauth"}).secret_names() == ("drip_access_token",)
+    oauth = Profile(name="d", provider="drip", settings={"auth": "oauth"})
+    assert oauth.secret_names() == ("drip_access_token",)
     assert Profile(name="b", provider="bronto").secret_names() == (
         "bronto_client_id",
         "bronto_client_secret",

@@ -46,7 +46,9 @@ def on_the_wire(request: OutgoingRequest, spec: AuthSpec | None, **secrets: str)
 
 
 def test_drip_request_line_headers_and_body(drip_payload: dict[str, Any]) -> None:
-    request = build_request(drip_doc(drip_payload), Target("https://api.getdrip.com", "9999999"))
+    request = build_request(
+        drip_doc(drip_payload), Target("https://api.getdrip.com", {"account_id": "9999999"})
+    )
     assert request.method == "POST"
     assert request.url == "https://api.getdrip.com/v3/9999999/shopper_activity/cart"
     assert request.headers == (
@@ -66,7 +68,7 @@ def test_drip_request_line_headers_and_body(drip_payload: dict[str, Any]) -> Non
 
 
 def test_drip_basic_auth_is_the_key_with_an_empty_password() -> None:
-    request = build_request(drip_doc({}), Target("https://api.getdrip.com", "1"))
+    request = build_request(drip_doc({}), Target("https://api.getdrip.com", {"account_id": "1"}))
     wire = on_the_wire(request, API_KEY_AUTH, drip_api_key="abc123")
     # base64("abc123:"): the trailing colon is Drip's documented empty password.
     assert wire.headers["Authorization"] == "Basic YWJjMTIzOg=="
@@ -74,7 +76,7 @@ def test_drip_basic_auth_is_the_key_with_an_empty_password() -> None:
 
 def test_drip_oauth_token_is_sent_as_bearer() -> None:
     request = build_request(
-        drip_doc({}), Target("https://api.getdrip.com", "1"), {"drip_auth": "oauth"}
+        drip_doc({}), Target("https://api.getdrip.com", {"account_id": "1"}), {"auth": "oauth"}
     )
     assert request.header("authorization") == "Bearer ••••••••"
     wire = on_the_wire(request, OAUTH_AUTH, drip_api_key="key", drip_access_token="tok-123")
@@ -94,7 +96,9 @@ def test_bronto_request_carries_the_bearer_token(bronto_payload: dict[str, Any])
 
 
 def test_secrets_never_show_in_a_request_or_its_display(drip_payload: dict[str, Any]) -> None:
-    request = build_request(drip_doc(drip_payload), Target("https://api.getdrip.com", "5"))
+    request = build_request(
+        drip_doc(drip_payload), Target("https://api.getdrip.com", {"account_id": "5"})
+    )
     wire = on_the_wire(request, API_KEY_AUTH, drip_api_key=SECRET)
     encoded = base64.b64encode(f"{SECRET}:".encode()).decode()
     assert wire.headers["Authorization"] == f"Basic {encoded}"
@@ -106,12 +110,16 @@ def test_secrets_never_show_in_a_request_or_its_display(drip_payload: dict[str, 
 
 
 def test_the_preview_without_credentials_masks_a_placeholder(drip_payload: dict[str, Any]) -> None:
-    request = build_request(drip_doc(drip_payload), Target("https://api.getdrip.com", "5"))
+    request = build_request(
+        drip_doc(drip_payload), Target("https://api.getdrip.com", {"account_id": "5"})
+    )
     assert request.header("Authorization") == "Basic ••••••••"
 
 
 def test_an_invalid_cart_still_builds_so_qa_can_send_it() -> None:
-    request = build_request(drip_doc({"price": "abc"}), Target("https://api.getdrip.com", "5"))
+    request = build_request(
+        drip_doc({"price": "abc"}), Target("https://api.getdrip.com", {"account_id": "5"})
+    )
     assert request.body == b'{\n  "price": "abc"\n}'
 
 
@@ -119,20 +127,20 @@ def test_an_invalid_cart_still_builds_so_qa_can_send_it() -> None:
     ("target", "message"),
     [
         (
-            Target("api.getdrip.com", "5"),
+            Target("api.getdrip.com", {"account_id": "5"}),
             "The base URL “api.getdrip.com” must be a full address starting with http:// or "
             "https://, like https://api.getdrip.com.",
         ),
         (
-            Target("https://api.getdrip.com?x=1", "5"),
+            Target("https://api.getdrip.com?x=1", {"account_id": "5"}),
             "The base URL “https://api.getdrip.com?x=1” must not have a ?query or #fragment.",
         ),
         (
-            Target("https://api.getdrip.com", ""),
+            Target("https://api.getdrip.com", {"account_id": ""}),
             "Enter the Drip account ID: the number in your Drip account's URL.",
         ),
         (
-            Target("https://api.getdrip.com", "12/../34"),
+            Target("https://api.getdrip.com", {"account_id": "12/../34"}),
             "The Drip account ID “12/../34” must be a number, like 9999999.",
         ),
     ],
@@ -145,11 +153,13 @@ def test_bad_targets_are_explained(target: Target, message: str) -> None:
 
 def test_a_value_with_no_json_form_is_a_payload_error() -> None:
     with pytest.raises(PayloadError, match="cannot be written as JSON"):
-        build_request(drip_doc({"x": object()}), Target("https://api.getdrip.com", "5"))
+        build_request(
+            drip_doc({"x": object()}), Target("https://api.getdrip.com", {"account_id": "5"})
+        )
 
 
 def test_the_same_input_gives_the_same_bytes(drip_payload: dict[str, Any]) -> None:
-    target = Target("https://api.getdrip.com", "5")
+    target = Target("https://api.getdrip.com", {"account_id": "5"})
     first = build_request(drip_doc(drip_payload), target)
     reordered = dict(reversed(list(drip_payload.items())))
     second = build_request(drip_doc(reordered), target)

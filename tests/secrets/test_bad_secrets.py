@@ -101,7 +101,7 @@ def test_storing_a_bad_secret_is_refused_and_says_why() -> None:
 ])  # fmt: skip
 def test_a_token_that_cannot_go_into_a_header_is_refused(path: str, what: str) -> None:
     with SandboxServer() as server, HostileServer() as hostile:
-        overrides = Overrides(base_url=server.url, token_url=hostile.url + path)
+        overrides = Overrides(base_url=server.url, settings={"token_url": hostile.url + path})
         result = Sender(MemorySecretStore(), environ={}).send(
             BRONTO, BUILTIN_PROFILES["sandbox-bronto"], overrides
         )
@@ -119,7 +119,7 @@ def test_a_latin1_token_goes_out_as_latin1_without_a_traceback(home_dir: Path) -
     store.set("oauth", "drip_access_token", "jeton-é-1234")
     with SandboxServer() as server:
         profile = new_profile("oauth", "drip", base_url=server.url,
-                              account_id=drip_sandbox.ACCOUNT_ID, drip_auth="oauth")  # fmt: skip
+                              account_id=drip_sandbox.ACCOUNT_ID, auth="oauth")  # fmt: skip
         result = Sender(store, environ={}).send(DRIP, profile)
     assert result.status == 401
 

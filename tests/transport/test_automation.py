@@ -58,7 +58,7 @@ def test_the_environments_key_goes_on_the_wire_from_the_command_line(
 
 def test_a_real_host_without_the_variable_is_refused_naming_it() -> None:
     sender = Sender(MemorySecretStore(), environ={})
-    overrides = Overrides(base_url="https://api.getdrip.com", account_id="777")
+    overrides = Overrides(base_url="https://api.getdrip.com", settings={"account_id": "777"})
     with pytest.raises(MissingSecrets) as caught:
         sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides)
     assert str(caught.value) == (
@@ -95,8 +95,10 @@ def test_bronto_sends_the_environments_client_form_encoded() -> None:
     env = {"CART_COMPOSER_BRONTO_CLIENT_ID": "real-client", "CART_COMPOSER_BRONTO_CLIENT_SECRET":
            "real-secret-9"}  # fmt: skip
     sender = Sender(MemorySecretStore(), environ=env, transport=httpx.MockTransport(service))
-    overrides = Overrides(base_url="https://rest.bronto.example",
-                          token_url="https://auth.bronto.example/oauth2/token")  # fmt: skip
+    overrides = Overrides(
+        base_url="https://rest.bronto.example",
+        settings={"token_url": "https://auth.bronto.example/oauth2/token"},
+    )
     assert sender.send(BRONTO, BUILTIN_PROFILES["sandbox-bronto"], overrides).status == 201
     token = seen[0]
     assert token.headers["content-type"] == "application/x-www-form-urlencoded"

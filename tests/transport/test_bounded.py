@@ -159,7 +159,7 @@ def test_a_token_answer_that_is_not_a_token_says_what_came_back(
     sandbox: SandboxServer, path: str, kind: ErrorKind, words: str
 ) -> None:
     with HostileServer() as hostile:
-        overrides = Overrides(base_url=sandbox.url, token_url=hostile.url + path)
+        overrides = Overrides(base_url=sandbox.url, settings={"token_url": hostile.url + path})
         result = Sender(MemorySecretStore(), environ={}).send(
             BRONTO, BUILTIN_PROFILES["sandbox-bronto"], overrides
         )

@@ -142,7 +142,9 @@ def test_a_sandbox_profile_on_loopback_gets_no_warning_elsewhere_it_does() -> No
     )
     assert quiet.status is None and quiet.notes == []
     env = {"CART_COMPOSER_DRIP_API_KEY": "a-real-key-1234"}
-    overrides = Overrides(base_url="http://sandbox.invalid:9", account_id="1", timeout=1)
+    overrides = Overrides(
+        base_url="http://sandbox.invalid:9", settings={"account_id": "1"}, timeout=1
+    )
     warned = Sender(MemorySecretStore(), environ=env).send(
         DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides
     )

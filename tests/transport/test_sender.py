@@ -246,7 +246,9 @@ def test_a_large_response_body_is_capped_with_its_size_noted() -> None:
     huge = b"<html>" + b"x" * (3 * 1024 * 1024) + b"</html>"
     transport = httpx.MockTransport(lambda request: httpx.Response(500, content=huge))
     drip = get_provider("drip")
-    request = drip.build_request(DRIP.payload, Target("https://api.getdrip.com", "1"))
+    request = drip.build_request(
+        DRIP.payload, Target("https://api.getdrip.com", {"account_id": "1"})
+    )
     with make_client(5, transport) as client:
         result = send_request(request, client, drip)
     assert result.status == 500
@@ -304,8 +306,8 @@ def test_the_sandboxs_own_drip_429_has_no_retry_after() -> None:
 
 def test_a_drip_oauth_profile_previews_and_sends_a_bearer_token(server: SandboxServer) -> None:
     profile = new_profile(
-        "my-oauth", "drip", base_url=server.url, account_id=drip_sandbox.ACCOUNT_ID
-    ).model_copy(update={"drip_auth": "oauth"})
+        "my-oauth", "drip", base_url=server.url, account_id=drip_sandbox.ACCOUNT_ID, auth="oauth"
+    )
     store = MemorySecretStore()
     store.set("my-oauth", "drip_access_token", drip_sandbox.ACCESS_TOKEN)
     sender = Sender(store, environ={})

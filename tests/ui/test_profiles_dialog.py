@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.profiles import ProfileStore
@@ -33,7 +33,7 @@ def test_a_drip_profile_is_saved_with_its_secret_and_tested(qtbot: QtBot, home: 
     dialog.name.setText("qa-drip")
     dialog.provider.setCurrentIndex(dialog.provider.findData("drip"))
     dialog.base_url.setText(embedded_server().url)
-    dialog.account_id.setText(drip_sandbox.ACCOUNT_ID)
+    dialog.setting_widget("account_id").setText(drip_sandbox.ACCOUNT_ID)
     secret = dialog.secrets["drip_api_key"]
     secret.setText(drip_sandbox.API_KEY)
     assert secret.echoMode() == QLineEdit.EchoMode.Password
@@ -66,7 +66,7 @@ def test_a_bronto_profile_test_fetches_a_token(qtbot: QtBot, home: Path) -> None
     dialog.provider.setCurrentIndex(dialog.provider.findData("bronto"))
     url = embedded_server().url
     dialog.base_url.setText(url)
-    dialog.token_url.setText(f"{url}/oauth2/token")
+    dialog.setting_widget("token_url").setText(f"{url}/oauth2/token")
     dialog.secrets["bronto_client_id"].setText(bronto_sandbox.CLIENT_ID)
     dialog.secrets["bronto_client_secret"].setText("not-the-secret")
     dialog.test_connection()
@@ -118,7 +118,7 @@ def test_a_plain_http_url_to_another_machine_is_warned_about_while_typed(
     dialog, _, _ = make_dialog(qtbot)
     dialog.new_profile()
     dialog.provider.setCurrentIndex(dialog.provider.findData("bronto"))
-    dialog.token_url.setText("https://auth.bronto.com/oauth2/token")
+    dialog.setting_widget("token_url").setText("https://auth.bronto.com/oauth2/token")
     dialog.base_url.setText("http://rest.bronto.com")  # the Java example's plain http
     assert dialog.url_warning.isVisibleTo(dialog)
     assert dialog.url_warning.text() == (
@@ -129,3 +129,33 @@ def test_a_plain_http_url_to_another_machine_is_warned_about_while_typed(
     assert not dialog.url_warning.isVisibleTo(dialog)
     dialog.base_url.setText("http://127.0.0.1:8765")  # a local sandbox: nothing leaves
     assert not dialog.url_warning.isVisibleTo(dialog)
+
+
+def test_each_provider_shows_its_own_settings_and_secrets(qtbot: QtBot, home: Path) -> None:
+    dialog, _, profiles = make_dialog(qtbot)
+    dialog.new_profile()
+    dialog.name.setText("qa-oauth")
+    dialog.provider.setCurrentIndex(dialog.provider.findData("drip"))
+    auth = dialog.setting_widget("auth")
+    assert isinstance(auth, QComboBox)
+    assert [auth.itemText(i) for i in range(auth.count())] == [
+        "API key (Basic)",
+        "OAuth access token (Bearer)",
+    ]
+    shown = {name for name, field in dialog.secrets.items() if field.isVisibleTo(dialog)}
+    assert shown == {"drip_api_key", "drip_access_token"}
+    assert dialog.secrets["drip_api_key"].isEnabled()
+    assert not dialog.secrets["drip_access_token"].isEnabled()
+    auth.setCurrentIndex(auth.findData("oauth"))
+    # The choice decides which secret the profile sends.
+    assert not dialog.secrets["drip_api_key"].isEnabled()
+    assert dialog.secrets["drip_access_token"].isEnabled()
+    dialog.setting_widget("account_id").setText("1234567")
+    dialog.secrets["drip_access_token"].setText("tok-1234")
+    assert dialog.save_profile(), dialog.status_label.text()
+    assert profiles.get("qa-oauth").settings == {"account_id": "1234567", "auth": "oauth"}
+    dialog.provider.setCurrentIndex(dialog.provider.findData("bronto"))
+    create = dialog.setting_widget("create_contact")
+    assert isinstance(create, QCheckBox) and create.text() == "Create contact (createContact)"
+    shown = {name for name, field in dialog.secrets.items() if field.isVisibleTo(dialog)}
+    assert shown == {"bronto_client_id", "bronto_client_secret"}

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from app.domain import jsonfmt
 from app.domain.validation import Validation
 from app.providers.auth import AuthSpec, ClientCredentials
@@ -29,9 +31,37 @@ DEFAULT_BASE_URL = "https://rest.bronto.com"
 DEFAULT_TOKEN_URL = "https://auth.bronto.com/oauth2/token"
 
 
+class BrontoSettings(BaseModel):
+    """A Bronto profile: where tokens come from, and the Add Cart flags it sends by default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token_url: str = Field(DEFAULT_TOKEN_URL, title="Token URL", json_schema_extra={"url": True})
+    create_contact: bool = Field(False, title="Create contact (createContact)")
+    ignore_invalid_tid: bool = Field(False, title="Ignore invalid tracking (ignoreInvalidTid)")
+
+
 class BrontoProvider(Provider):
     key = "bronto"
     position = 20
+    default_base_url = DEFAULT_BASE_URL
+    settings_model = BrontoSettings
+    legacy_settings: ClassVar[Mapping[str, str]] = {
+        "token_url": "token_url",
+        "create_contact": "create_contact",
+        "ignore_invalid_tid": "ignore_invalid_tid",
+    }
+
+    def sandbox_settings(self, base_url: str) -> dict[str, Any]:
+        # The sandbox's token endpoint sits next to its API, as the emulator serves it.
+        return {"token_url": f"{base_url.rstrip('/')}/oauth2/token"}
+
+    def options_from_settings(self, settings: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "createContact": bool(settings.get("create_contact")),
+            "ignoreInvalidTid": bool(settings.get("ignore_invalid_tid")),
+        }
+
     secrets = (
         SecretSpec("bronto_client_id", "Bronto client ID", "CART_COMPOSER_BRONTO_CLIENT_ID"),
         SecretSpec(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain import jsonfmt
 from app.domain.errors import PayloadError, TargetError
@@ -42,9 +44,32 @@ API_KEY_AUTH = BasicAuth(SecretRef("drip_api_key"))
 OAUTH_AUTH = HeaderAuth("drip_access_token")
 
 
+class DripSettings(BaseModel):
+    """A Drip profile: the account the cart goes to, and how it authenticates."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    account_id: str = Field(
+        "",
+        title="Account ID",
+        description="the number in Drip's URLs",
+        json_schema_extra={"required": True},
+    )
+    auth: Literal["api_key", "oauth"] = Field(
+        "api_key",
+        title="Authentication",
+        json_schema_extra={
+            "labels": {"api_key": "API key (Basic)", "oauth": "OAuth access token (Bearer)"}
+        },
+    )
+
+
 class DripProvider(Provider):
     key = "drip"
     position = 10
+    default_base_url = DEFAULT_BASE_URL
+    settings_model = DripSettings
+    legacy_settings: ClassVar[Mapping[str, str]] = {"account_id": "account_id", "drip_auth": "auth"}
     secrets = (
         SecretSpec("drip_api_key", "Drip API key", "CART_COMPOSER_DRIP_API_KEY"),
         SecretSpec(
@@ -62,13 +87,13 @@ class DripProvider(Provider):
 
         return {"drip_api_key": emulator.API_KEY}
 
-    def sandbox_account_id(self) -> str:
+    def sandbox_settings(self, base_url: str) -> dict[str, Any]:
         from app.providers.drip import emulator
 
-        return emulator.ACCOUNT_ID
+        return {"account_id": emulator.ACCOUNT_ID}
 
     def auth(self, settings: Mapping[str, Any]) -> AuthSpec:
-        return OAUTH_AUTH if settings.get("drip_auth") == "oauth" else API_KEY_AUTH
+        return OAUTH_AUTH if settings.get("auth") == "oauth" else API_KEY_AUTH
 
     title = "Drip"
     model = DripCart
@@ -143,12 +168,13 @@ class DripProvider(Provider):
 
     def _endpoint(self, target: Target) -> tuple[str, tuple[tuple[str, str], ...]]:
         base = target.checked_base()
-        account = target.account_id.strip()
+        raw_account = target.setting("account_id")
+        account = raw_account.strip()
         if not account:
             raise TargetError("Enter the Drip account ID: the number in your Drip account's URL.")
         if not account.isdigit():
             raise TargetError(
-                f"The Drip account ID “{target.account_id}” must be a number, like 9999999."
+                f"The Drip account ID “{raw_account}” must be a number, like 9999999."
             )
         return base + cart_path(account), self._json_headers()
 
@@ -159,7 +185,7 @@ class DripProvider(Provider):
         return OutgoingRequest(method="GET", url=url, body=b"", _wire_headers=headers)
 
     def read_connection_check(self, status: int, body: bytes, target: Target) -> tuple[bool, str]:
-        account_id = target.account_id
+        account_id = target.setting("account_id")
         if status == 401:
             return False, "Drip refused the API key (401 Unauthorized)."
         if status != 200:
