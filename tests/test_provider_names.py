@@ -26,15 +26,11 @@ STILL_NAMING = {
     "providers/base.py",
     "providers/document.py",
     "providers/samples.py",
-    "scenarios/model.py",
-    "scenarios/runner.py",
     "secrets/store.py",
     "transport/bulk.py",
-    "transport/sender.py",
     "ui/application.py",
     "ui/controller.py",
     "ui/history_view.py",
-    "ui/journeys_view.py",
     "ui/main_window.py",
 }
 

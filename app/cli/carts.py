@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,8 +21,15 @@ from app.cli.common import (
 )
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError, CartFileError
-from app.providers import CartDocument, LoadedCart, OutgoingRequest, get_provider, loads_cart
-from app.providers.bronto.lifecycle import CartOperation
+from app.providers import (
+    CartDocument,
+    LoadedCart,
+    OutgoingRequest,
+    Provider,
+    get_provider,
+    loads_cart,
+    providers,
+)
 from app.providers.document import is_cart_document
 from app.providers.registry import provider_keys
 from app.transport.result import ErrorKind, SendResult
@@ -33,8 +41,8 @@ if TYPE_CHECKING:
     from app.transport import Overrides, Sender
 
 __all__ = [
+    "act",
     "add_arguments",
-    "bronto",
     "curl",
     "load_input",
     "payload",
@@ -53,18 +61,81 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url", type=url, metavar="URL", help="override the profile's base URL"
     )
-    parser.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
-    parser.add_argument("--account-id", metavar="ID", help="override the Drip account id")
-    parser.add_argument(
-        "--create-contact", action="store_true", help="Bronto: create a contact for a new email"
-    )
-    parser.add_argument(
-        "--ignore-invalid-tid", action="store_true", help="Bronto: drop invalid tracking"
-    )
+    add_setting_overrides(parser)
+    add_option_flags(parser)
     parser.add_argument(
         "--timeout", type=seconds, metavar="S", help="seconds to wait for an answer (at most 600)"
     )
     add_sandbox_mode(parser)
+
+
+def _kebab(name: str) -> str:
+    """``createContact`` and ``account_id`` as options: ``create-contact``, ``account-id``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", name).replace("_", "-").lower()
+
+
+def _owners(names: dict[str, list[str]], name: str) -> str:
+    return " and ".join(names[name])
+
+
+def add_setting_overrides(parser: argparse.ArgumentParser) -> None:
+    """``--auth-url`` and ``--account-id``: the profile settings a send may override (a URL
+    setting, and an id a path names), for every provider that has them."""
+    from pydantic.fields import FieldInfo
+
+    from app.providers.base import setting_kind
+
+    owners: dict[str, list[str]] = {}
+    infos: dict[str, FieldInfo] = {}
+    for provider in providers().values():
+        for name, info in provider.settings_model.model_fields.items():
+            if name in _OVERRIDABLE:
+                owners.setdefault(name, []).append(provider.title)
+                infos.setdefault(name, info)
+    for name, info in infos.items():
+        flag, metavar = _OVERRIDABLE[name]
+        parser.add_argument(
+            flag,
+            dest=f"setting_{name}",
+            type=url if setting_kind(info) == "url" else str,
+            metavar=metavar,
+            help=f"override the profile's {(info.title or name).lower()} ({_owners(owners, name)})",
+        )
+
+
+# The settings a command line may override, by the options users know them by.
+_OVERRIDABLE = {"token_url": ("--auth-url", "URL"), "account_id": ("--account-id", "ID")}
+
+
+def add_option_flags(parser: argparse.ArgumentParser) -> None:
+    """A flag for every true/false request option of every provider (``--create-contact``);
+    a flag the cart's provider has not is ignored."""
+    owners: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for provider in providers().values():
+        if provider.options_model is None:
+            continue
+        for name, info in provider.options_model.model_fields.items():
+            if info.annotation is bool:
+                owners.setdefault(name, []).append(provider.title)
+                titles.setdefault(name, info.title or name)
+    for name, owner in owners.items():
+        parser.add_argument(
+            f"--{_kebab(name)}",
+            dest=f"option_{name}",
+            action="store_true",
+            help=f"{titles[name]} ({' and '.join(owner)}: {name}=true)",
+        )
+
+
+def options_given(args: argparse.Namespace, provider: Provider) -> dict[str, bool]:
+    """The request options the flags set that ``provider`` has."""
+    fields = provider.options_model.model_fields if provider.options_model else {}
+    return {
+        dest.removeprefix("option_"): True
+        for dest, value in vars(args).items()
+        if dest.startswith("option_") and value and dest.removeprefix("option_") in fields
+    }
 
 
 def target_overrides(
@@ -77,7 +148,11 @@ def target_overrides(
 
     overrides = Overrides(
         base_url=args.base_url,
-        settings={"token_url": args.auth_url, "account_id": getattr(args, "account_id", None)},
+        settings={
+            dest.removeprefix("setting_"): value
+            for dest, value in vars(args).items()
+            if dest.startswith("setting_") and value is not None
+        },
         timeout=getattr(args, "timeout", None),
         options=options or {},
         sandbox_mode=args.sandbox_mode,
@@ -124,45 +199,65 @@ def add_arguments(commands: Commands) -> None:
         help="send even if the cart breaks the API's rules (to see the server's own errors)",
     )
 
-    bronto_cmd = commands.add_parser(
-        "bronto",
-        help="Bronto cart actions after Add Cart: update, get, search, abandon, fiddle, delete",
-        description="Act on a cart Bronto already has. Every action but search needs Bronto's "
-        "cartId (Add Cart's answer, shown by `send`); update sends CART, search looks up CART's "
-        "customerCartId (or --customer-cart-id). The sandbox profile's embedded sandbox lives "
-        "only as long as one command: to act on a cart across commands, run `cart-composer "
-        "sandbox` and pass --base-url http://127.0.0.1:8765 --auth-url "
-        "http://127.0.0.1:8765/oauth2/token.",
+    for provider in providers().values():
+        if provider.actions:
+            add_action_command(commands, provider)
+
+
+def add_action_command(commands: Commands, provider: Provider) -> None:
+    """``cart-composer <provider> ACTION``: the provider's cart actions (providers/actions.py)
+    on a cart it already has, one command per provider that declares any."""
+    name = provider.action_id_name
+    keys = [action.key for action in provider.actions]
+    keyed = {field: action for action in provider.actions for field in action.query.values()}
+    sends = [a.key for a in provider.actions if a.sends_cart]
+    parts = [f"Act on a cart {provider.title} already has."]
+    parts.append(
+        f"Actions keyed by the {name} ({provider.send_title}'s answer, shown by `send`) take "
+        f"--cart-id; {', '.join(sends) or 'none'} send CART"
     )
-    bronto_cmd.add_argument("action", choices=[op.value for op in CartOperation])
-    bronto_cmd.add_argument(
-        "cart",
-        nargs="?",
-        type=Path,
-        metavar="CART",
-        help=".cart.json (update: sent; search: its customerCartId)",
+    if keyed:
+        parts[-1] += "; " + ", ".join(
+            f"{a.key} looks up CART's {field} (or --{_kebab(field)})" for field, a in keyed.items()
+        )
+    parts[-1] += "."
+    parts.append(
+        "The sandbox profile's embedded sandbox lives only as long as one command: to act on a "
+        "cart across commands, run `cart-composer sandbox` and pass --base-url "
+        "http://127.0.0.1:8765 (its settings follow)."
     )
-    bronto_cmd.add_argument("--cart-id", default="", metavar="ID", help="Bronto's cartId")
-    bronto_cmd.add_argument(
-        "--customer-cart-id", default="", metavar="ID", help="search: the shop's cart id"
+    command = commands.add_parser(
+        provider.key,
+        help=f"{provider.title} cart actions after {provider.send_title}: {', '.join(keys)}",
+        description=" ".join(parts),
     )
-    bronto_cmd.add_argument("--profile", default="sandbox-bronto", metavar="NAME")
-    bronto_cmd.add_argument(
+    command.set_defaults(action_provider=provider.key)
+    command.add_argument("action", choices=keys)
+    command.add_argument(
+        "cart", nargs="?", type=Path, metavar="CART", help=".cart.json (sent, or searched by)"
+    )
+    command.add_argument("--cart-id", default="", metavar="ID", help=f"{provider.title}'s {name}")
+    for field in keyed:
+        command.add_argument(
+            f"--{_kebab(field)}",
+            dest=f"field_{field}",
+            default="",
+            metavar="ID",
+            help=f"{keyed[field].key}: the cart's {field}",
+        )
+    command.add_argument("--profile", default=f"sandbox-{provider.key}", metavar="NAME")
+    command.add_argument(
         "--base-url", type=url, metavar="URL", help="override the profile's base URL"
     )
-    bronto_cmd.add_argument(
-        "--auth-url", type=url, metavar="URL", help="override Bronto's token URL"
-    )
-    bronto_cmd.add_argument(
-        "--create-contact", action="store_true", help="update: create a contact for a new email"
-    )
-    bronto_cmd.add_argument("--timeout", type=seconds, metavar="S")
-    add_sandbox_mode(bronto_cmd)
-    bronto_cmd.add_argument("--json", action="store_true", help="print the full result as JSON")
-    bronto_cmd.add_argument(
+    add_setting_overrides(command)
+    add_option_flags(command)
+    command.add_argument("--timeout", type=seconds, metavar="S")
+    add_sandbox_mode(command)
+    command.add_argument("--json", action="store_true", help="print the full result as JSON")
+    command.add_argument(
         "--no-validate",
         action="store_true",
-        help="update: send even if the cart breaks Update's rules",
+        help="an action that sends the cart: send it even if it breaks the action's rules",
     )
 
 
@@ -255,12 +350,7 @@ def _setup(args: argparse.Namespace) -> tuple[CartDocument, Profile, Overrides, 
     document = loaded.document
     name = args.profile or f"sandbox-{document.provider}"
     profile = ProfileStore().get(name)
-    options: dict[str, bool] = {}
-    if document.provider == "bronto":
-        if args.create_contact:
-            options["createContact"] = True
-        if args.ignore_invalid_tid:
-            options["ignoreInvalidTid"] = True
+    options = options_given(args, get_provider(document.provider))
     return document, profile, target_overrides(args, profile, options), Sender()
 
 
@@ -355,43 +445,43 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _exit_code(sent)
 
 
-def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """One lifecycle action on a cart Bronto has; recorded in the history like a send."""
+def act(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """One of a provider's cart actions on a cart it has; recorded in the history like a
+    send."""
     from app.cli.history import open_history
     from app.history import record as recording
     from app.profiles import ProfileStore
-    from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
     from app.secrets import SecretStoreError
     from app.transport import Sender
 
-    operation = CartOperation(args.action)
-    document = CartDocument(provider="bronto")
+    provider = get_provider(args.action_provider)
+    action = provider.action(args.action)
+    document = CartDocument(provider=provider.key)
     if args.cart is not None:
-        document = load_input(args.cart, "bronto").document
-        if document.provider != "bronto":
+        document = load_input(args.cart, provider.key).document
+        if document.provider != provider.key:
             raise CliError(f"{args.cart} is a {document.provider} cart.", EXIT_INVALID)
-    if args.customer_cart_id:
-        payload = {**document.payload, "customerCartId": args.customer_cart_id}
-        document = document.model_copy(update={"payload": payload})
-    if operation is CartOperation.UPDATE and args.cart is None:
-        raise CliError("update sends a cart: give the CART file.", EXIT_INVALID)
-    if operation is CartOperation.UPDATE and not args.no_validate:
-        # Update's own rules: nothing is required (customerCartId is not even sent).
-        from app.providers.bronto.provider import BrontoProvider
-
-        bronto_api = get_provider("bronto")
-        assert isinstance(bronto_api, BrontoProvider)
-        if _refused(args.cart, bronto_api.validate_update(document.payload), err):
-            return EXIT_INVALID
+    typed = {
+        dest.removeprefix("field_"): value
+        for dest, value in vars(args).items()
+        if dest.startswith("field_") and value
+    }
+    if typed:
+        document = document.model_copy(update={"payload": {**document.payload, **typed}})
+    if action.sends_cart and args.cart is None:
+        raise CliError(f"{action.key} sends a cart: give the CART file.", EXIT_INVALID)
+    # The action's own rules (Bronto's Update: nothing is required).
+    checked = provider.validate_action(action, document.payload) if action.sends_cart else None
+    if checked is not None and not args.no_validate and _refused(args.cart, checked, err):
+        return EXIT_INVALID
     profile = ProfileStore().get(args.profile)
-    options = {"createContact": True} if args.create_contact else {}
-    overrides = target_overrides(args, profile, options)
+    overrides = target_overrides(args, profile, options_given(args, provider))
     sender = Sender()
     history = open_history(err)
     try:
         # Like a send: the history row is written before the request leaves.
         planned = sender.preview_operation(
-            operation, profile, cart_id=args.cart_id, document=document, overrides=overrides
+            action.key, profile, cart_id=args.cart_id, document=document, overrides=overrides
         )
         result = recording.recorded(
             history,
@@ -400,9 +490,9 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             profile,
             "cli",
             lambda: sender.operate(
-                operation, profile, cart_id=args.cart_id, document=document, overrides=overrides
+                action.key, profile, cart_id=args.cart_id, document=document, overrides=overrides
             ),
-            operation=operation.value,
+            operation=action.key,
             on_problem=lambda message: print(message, file=err),
         )
     except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable
@@ -418,11 +508,10 @@ def bronto(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _exit_code(result)
     _print_result(result, profile.name, out, err)
     if result.status is not None:
-        meaning = OPERATIONS[operation].meanings.get(result.status)
+        meaning = action.meanings.get(result.status)
         if meaning:
             print(meaning, file=out)
-        search = operation is CartOperation.SEARCH
-        described = cart_state(result.status, result.body, search=search).describe()
+        described = provider.cart_state(result.status, result.body, action).describe()
         if described:
             print(f"Cart: {described}", file=out)
     return _exit_code(result)

@@ -220,8 +220,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.curl(args, out)
     if args.command == "send":
         return carts.send(args, out, err)
-    if args.command == "bronto":
-        return carts.bronto(args, out, err)
+    if getattr(args, "action_provider", None) == args.command:
+        return carts.act(args, out, err)
     if args.command == "run":
         return scenarios.run(args, out, err)
     if args.command == "bulk":

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from app.cli.args import Commands
 
 from app.cli.args import add_sandbox_mode, count, speed, url
-from app.cli.carts import target_overrides
+from app.cli.carts import add_setting_overrides, target_overrides
 from app.cli.common import (
     EXIT_HTTP,
     EXIT_INVALID,
@@ -53,8 +53,12 @@ def add_arguments(commands: Commands) -> None:
     run_cmd.add_argument(
         "--base-url", type=url, metavar="URL", help="override the profiles' base URL"
     )
-    run_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
+    add_setting_overrides(run_cmd)
     add_sandbox_mode(run_cmd)
+
+
+def _settings_overridden(args: argparse.Namespace) -> bool:
+    return any(v is not None for k, v in vars(args).items() if k.startswith("setting_"))
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -66,7 +70,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenario = load_scenario(args.scenario)
     history = open_history(err)
     overrides = None
-    if args.base_url or args.auth_url or args.sandbox_mode:
+    if args.base_url or _settings_overridden(args) or args.sandbox_mode:
         every = ProfileStore().get(args.profile) if args.profile else None
         overrides = target_overrides(args, every)
 
@@ -150,7 +154,7 @@ def add_bulk_arguments(commands: Commands) -> None:
     bulk_cmd.add_argument(
         "--base-url", type=url, metavar="URL", help="override the profile's base URL"
     )
-    bulk_cmd.add_argument("--auth-url", type=url, metavar="URL", help="override Bronto's token URL")
+    add_setting_overrides(bulk_cmd)
     add_sandbox_mode(bulk_cmd)
 
 
@@ -165,7 +169,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if profile.provider != args.provider:
         raise CliError(f"“{profile.name}” is a {profile.provider} profile.", EXIT_INVALID)
     overrides = None
-    if args.base_url or args.auth_url or args.sandbox_mode:
+    if args.base_url or _settings_overridden(args) or args.sandbox_mode:
         overrides = target_overrides(args, profile)
     history = open_history(err)
     last = [0]

@@ -4,14 +4,22 @@
      ├── CartFileError      a .cart.json file that cannot be read or written
      ├── TargetError        a base URL or account id that cannot make a request URL
      ├── PayloadError       a draft value that has no JSON form (NaN, a Python object)
-     └── UnknownProvider    a provider key no installed provider has (also a ValueError)
+     ├── UnknownProvider    a provider key no installed provider has (also a ValueError)
+     └── UnknownAction      a cart action the provider does not declare (also a ValueError)
 
 Secrets never appear in a message: nothing here is ever given one.
 """
 
 from __future__ import annotations
 
-__all__ = ["CartComposerError", "CartFileError", "PayloadError", "TargetError", "UnknownProvider"]
+__all__ = [
+    "CartComposerError",
+    "CartFileError",
+    "PayloadError",
+    "TargetError",
+    "UnknownAction",
+    "UnknownProvider",
+]
 
 
 class CartComposerError(Exception):
@@ -40,3 +48,7 @@ class UnknownProvider(CartComposerError, ValueError):
 
         super().__init__(f"Unknown provider “{shown}”: use {spoken_choices(known)}.")
         self.key = key
+
+
+class UnknownAction(CartComposerError, ValueError):
+    """The provider declares no cart action by this name; the message lists its actions."""

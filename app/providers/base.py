@@ -10,17 +10,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args, get_origin
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
 from app import __version__
 from app.domain import jsonfmt
-from app.domain.errors import PayloadError, TargetError
+from app.domain.errors import PayloadError, TargetError, UnknownAction
 from app.domain.redaction import mask_header_value
 from app.domain.validation import Issue, Validation, format_path
 from app.providers import schema
+from app.providers.actions import CartAction, CartState
 from app.providers.common import carried_item, mapped
 from app.providers.schema import PayloadModel
 
@@ -182,6 +183,11 @@ class Provider:
     # The history's name for a send of a cart ("cart_activity", "add_cart"), and for a batch.
     send_operation: str = "send"
     batch_operation: str = "batch"
+    # What it can do to a cart it already has (providers/actions.py), in menu order; what it
+    # calls its id for a cart, and its send, in messages ("cartId", "Add Cart").
+    actions: tuple[CartAction, ...] = ()
+    action_id_name: str = "id"
+    send_title: str = "Send"
     # How many carts one batch request takes (0: no batch endpoint; bulk sends one by one).
     batch_size: int = 0
     model: type[PayloadModel]
@@ -204,6 +210,9 @@ class Provider:
     # What a new cart, or one carried in from another provider, starts with (a Drip action,
     # a Bronto phase).
     new_cart_values: ClassVar[Mapping[str, Any]] = {}
+    # The request options a cart carried in from another provider is sent with ("Send to
+    # every provider"): Bronto creates the contact another provider would have added.
+    carried_options: ClassVar[Mapping[str, Any]] = {}
 
     def to_common(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
         """The payload as a common cart, the cart's keys left behind and the items' (each
@@ -362,6 +371,91 @@ class Provider:
     ) -> OutgoingRequest:
         """The request for ``payload`` without its auth header (``with_auth`` adds it)."""
         raise NotImplementedError
+
+    # --- cart actions (providers/actions.py) ---------------------------------------------------
+
+    def action(self, key: str) -> CartAction:
+        """The declared action ``key``; ``UnknownAction`` lists the ones there are."""
+        for action in self.actions:
+            if action.key == key:
+                return action
+        known = ", ".join(a.key for a in self.actions)
+        has = f"its actions are {known}" if known else "it has no cart actions"
+        raise UnknownAction(f"{self.title} has no cart action “{key}”: {has}.")
+
+    def event_values(self, event: str) -> dict[str, Any] | None:
+        """What sending the cart as ``event`` ("created", "updated") sets on it first (Drip:
+        its action, and occurred_at now): "Send as update" and a journey's send with an
+        ``action``. None when the API has no such events."""
+        return None
+
+    def update_values(self) -> dict[str, Any] | None:
+        """What "Send as update" sets before sending the cart again, or None."""
+        return self.event_values("updated")
+
+    def cart_id_after_send(self, status: int, provider_id: str | None) -> str | None:
+        """The id the actions use for a cart this answer to a send created (None: none)."""
+        return None
+
+    def cart_state(self, status: int, body: bytes, action: CartAction | None = None) -> CartState:
+        """What an answer to a send (``action`` None) or to ``action`` says of the cart."""
+        return CartState(id_name=self.action_id_name)
+
+    def action_payload(self, action: CartAction, payload: Any) -> Any:
+        """The body an action that sends the cart sends (Bronto's Update drops the shop's
+        cart id: the cart is named by its path)."""
+        return payload
+
+    def validate_action(self, action: CartAction, payload: Any) -> Validation:
+        return self.validate(self.action_payload(action, payload))
+
+    def options_query(self, options: Mapping[str, Any] | None) -> dict[str, str]:
+        """The request options as query parameters: booleans as lower-case words."""
+        typed = self.options(options)
+        if typed is None:
+            return {}
+        return {
+            name: str(value).lower() if isinstance(value, bool) else str(value)
+            for name, value in typed.model_dump().items()
+        }
+
+    def build_action(
+        self,
+        action: CartAction,
+        target: Target,
+        *,
+        cart_id: str = "",
+        payload: Any = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> OutgoingRequest:
+        """The request for ``action`` without its auth header; ``PayloadError`` names what is
+        missing (no id yet, an empty search field)."""
+        base = target.checked_base()
+        fields = payload if isinstance(payload, Mapping) else {}
+        query: dict[str, str] = {}
+        if action.by == "cart":
+            for parameter, name in action.query.items():
+                value = fields.get(name)
+                if not isinstance(value, str) or not value.strip():
+                    raise PayloadError(f"{action.title} needs a {name}: fill it in on the cart.")
+                query[parameter] = value
+            url = base + action.path
+        else:
+            if not cart_id.strip():
+                raise PayloadError(
+                    f"{action.title} needs {self.title}'s {self.action_id_name}: send the cart "
+                    f"with {self.send_title} first, or enter the {self.action_id_name}."
+                )
+            url = base + action.path.format(id=quote(cart_id.strip(), safe=""))
+        if action.sends_options:
+            query |= self.options_query(options)
+        if query:
+            url += "?" + urlencode(query)
+        body = self.body(self.action_payload(action, payload)) if action.sends_cart else b""
+        headers = self._json_headers()
+        if not body:
+            headers = tuple((k, v) for k, v in headers if k != "Content-Type")
+        return OutgoingRequest(method=action.method, url=url, body=body, _wire_headers=headers)
 
     def build_batch_request(self, payloads: list[Any], target: Target) -> OutgoingRequest:
         """One request for many carts (``batch_size`` at most), without its auth header."""

@@ -12,12 +12,13 @@
 
 Steps: ``send`` (the journey's cart: ``cart`` loads one — a path next to the scenario, or a
 bundled sample's file name — ``profile`` picks where it goes, ``set`` changes fields,
-``remove_item`` drops an item, ``action`` "created"/"updated" is Drip's action with
-``occurred_at`` set to now, ``new_cart_id`` gives the cart a fresh id); ``bronto`` (a cart action,
-``action`` one of update, get, search, abandon, fiddle, expire, delete, on the cartId the last
-Add Cart returned; ``set`` changes the cart first, e.g. an Update to another phase); ``wait``
-(``seconds`` or ``minutes``, shortened by the runner's speed); ``note``. Any ``send`` or
-``bronto`` step may say ``expect``: the status it should get; a different one stops the run.
+``remove_item`` drops an item, ``action`` "created"/"updated" sends it as that event where the
+provider has events (Drip's action, with ``occurred_at`` set to now), ``new_cart_id`` gives the
+cart a fresh id); a provider's key, for a provider with cart actions (``"do": "bronto"``:
+``action`` one of its actions — update, get, search, abandon, fiddle, expire, delete — on the
+id its last send returned; ``set`` changes the cart first, e.g. an Update to another phase);
+``wait`` (``seconds`` or ``minutes``, shortened by the runner's speed); ``note``. Any ``send``
+or action step may say ``expect``: the status it should get; a different one stops the run.
 A scenario may say ``"sandbox": "explain"`` (or ``strict``, ``explain+strict``, ``real``): how
 the built-in sandbox answers its steps; it changes nothing for any other target.
 """
@@ -32,12 +33,18 @@ from typing import Any
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import SandboxMode
-from app.providers.bronto.lifecycle import CartOperation
+from app.providers.registry import get_provider, providers
 
-__all__ = ["SUFFIX", "Scenario", "ScenarioError", "Step", "load_scenario"]
+__all__ = ["SUFFIX", "Scenario", "ScenarioError", "Step", "load_scenario", "step_kinds"]
 
 SUFFIX = ".scenario.json"
-_KINDS = ("send", "bronto", "wait", "note")
+_BASIC = ("send", "wait", "note")
+
+
+def step_kinds() -> tuple[str, ...]:
+    """What a step may ``do``: send, wait, note, and each provider that has cart actions."""
+    acting = [p.key for p in providers().values() if p.actions]
+    return (*_BASIC[:1], *acting, *_BASIC[1:])
 
 
 class ScenarioError(CartComposerError):
@@ -55,11 +62,12 @@ class Step:
             return f"wait {_duration(self.seconds)}"
         if self.kind == "note":
             return str(v.get("text", ""))
-        if self.kind == "bronto":
+        if self.acts:
             changes = ", ".join(
                 f"{k} = {jsonfmt.dumps(x, indent=None)}" for k, x in dict(v.get("set", {})).items()
             )
-            return f"Bronto: {v['action']}" + (f" with {changes}" if changes else "")
+            title = get_provider(self.kind).title
+            return f"{title}: {v['action']}" + (f" with {changes}" if changes else "")
         parts = ["send"]
         if v.get("action"):
             parts.append(f"as {v['action']}")
@@ -73,6 +81,11 @@ class Step:
         if v.get("cart"):
             parts.append(f"({v['cart']})")
         return " ".join(parts)
+
+    @property
+    def acts(self) -> bool:
+        """A provider's cart action (the step's ``do`` is the provider's key)."""
+        return self.kind not in _BASIC
 
     @property
     def seconds(self) -> float:
@@ -125,8 +138,9 @@ def parse_scenario(data: Any, folder: Path | None = None, label: str = "the scen
     steps = []
     for number, raw in enumerate(data["steps"], start=1):
         where = f"{label}, step {number}"
-        if not isinstance(raw, dict) or raw.get("do") not in _KINDS:
-            raise ScenarioError(f"{where}: “do” must be one of {', '.join(_KINDS)}.")
+        kinds = step_kinds()
+        if not isinstance(raw, dict) or raw.get("do") not in kinds:
+            raise ScenarioError(f"{where}: “do” must be one of {', '.join(kinds)}.")
         values = {k: v for k, v in raw.items() if k != "do"}
         step = Step(str(raw["do"]), values)
         _check(step, where)
@@ -157,15 +171,15 @@ def _check(step: Step, where: str) -> None:
             value = v.get(key, 0)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ScenarioError(f"{where}: “{key}” must be a number of 0 or more.")
-    if step.kind == "bronto":
-        choices = [op.value for op in CartOperation]
+    if step.acts:
+        choices = [action.key for action in get_provider(step.kind).actions]
         if v.get("action") not in choices:
             raise ScenarioError(f"{where}: “action” must be one of {', '.join(choices)}.")
     if "set" in v and not isinstance(v["set"], dict):
         raise ScenarioError(f"{where}: “set” must be an object of field values.")
     if step.kind == "send":
         if "action" in v and v["action"] not in ("created", "updated"):
-            raise ScenarioError(f"{where}: “action” must be created or updated (Drip).")
+            raise ScenarioError(f"{where}: “action” must be created or updated.")
         if "remove_item" in v and (
             isinstance(v["remove_item"], bool) or not isinstance(v["remove_item"], int)
         ):

@@ -17,8 +17,7 @@ from app.history import record as recording
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, get_provider, load_cart
-from app.providers.bronto.lifecycle import CartOperation, cart_state
-from app.providers.samples import new_cart_id, utc_now
+from app.providers.samples import new_cart_id
 from app.scenarios.model import Scenario, ScenarioError, Step
 from app.transport import CancelToken, Overrides, Sender, SendResult
 from app.transport.send import Cancelled
@@ -73,7 +72,8 @@ class ScenarioRunner:
         self._running = threading.Event()
         self._running.set()  # cleared while paused
         self._document: CartDocument | None = None
-        self._bronto_cart_id = ""
+        # Each provider's id for the journey's cart (Bronto's cartId), from its last send.
+        self._remote_ids: dict[str, str] = {}
         self._started = 0.0
 
     # --- control, from any thread ----------------------------------------------------------
@@ -133,7 +133,7 @@ class ScenarioRunner:
                 return False
             self._emit(index, step, "done")
             return True
-        result = self._send(step) if step.kind == "send" else self._bronto(step)
+        result = self._send(step) if step.kind == "send" else self._act(step)
         self.results.append(result)
         if result.status is None:
             self._emit(index, step, "failed", message=result.message)
@@ -144,9 +144,10 @@ class ScenarioRunner:
             self._emit(index, step, "failed", result.status, message)
             return False
         message = result.message
-        if step.kind == "bronto":
-            search = step.values["action"] == CartOperation.SEARCH
-            found = cart_state(result.status, result.body, search=search)
+        if step.acts:
+            provider = get_provider(step.kind)
+            action = provider.action(str(step.values["action"]))
+            found = provider.cart_state(result.status, result.body, action)
             said = ", ".join(
                 f"{k} {v}" for k, v in (("status", found.status), ("phase", found.phase)) if v
             )
@@ -199,10 +200,15 @@ class ScenarioRunner:
             del items[index]
             payload[provider.items_key] = items
         if step.values.get("action"):
-            if provider.key != "drip":
-                raise ScenarioError("“action” created/updated is Drip's; Bronto has Update.")
-            payload["action"] = step.values["action"]
-            payload["occurred_at"] = utc_now()
+            event = str(step.values["action"])
+            values = provider.event_values(event)
+            if values is None:
+                updates = [a.key for a in provider.actions if a.sends_cart]
+                instead = f"; use a “{provider.key}” step with “{updates[0]}”" if updates else ""
+                raise ScenarioError(
+                    f"“action” {event} is an event {provider.title} carts do not have{instead}."
+                )
+            payload.update(values)
         self._document = self._document.model_copy(update={"payload": payload})
         return self._document
 
@@ -231,43 +237,44 @@ class ScenarioRunner:
             None,
             lambda: self.sender.send(document, profile, self.overrides, cancel=self.cancel_token),
         )
-        if document.provider == "bronto" and result.status == 201 and result.provider_id:
-            self._bronto_cart_id = result.provider_id
+        provider = get_provider(document.provider)
+        created = provider.cart_id_after_send(result.status or 0, result.provider_id)
+        if created:
+            self._remote_ids[provider.key] = created
         return result
 
-    def _bronto(self, step: Step) -> SendResult:
-        operation = CartOperation(step.values["action"])
-        document = self._document or CartDocument(provider="bronto")
+    def _act(self, step: Step) -> SendResult:
+        """A provider's cart action (the step's ``do``) on the id its last send returned."""
+        provider = get_provider(step.kind)
+        action = provider.action(str(step.values["action"]))
+        document = self._document
+        if document is None or document.provider != provider.key:
+            document = CartDocument(provider=provider.key)
         if step.values.get("set"):  # e.g. an Update that moves the cart to another phase
             payload = {**document.payload, **dict(step.values["set"])}
             document = self._document = document.model_copy(update={"payload": payload})
-        profile = self._profile(step, "bronto")
+        profile = self._profile(step, provider.key)
+        cart_id = self._remote_ids.get(provider.key, "")
         planned = self.sender.preview_operation(
-            operation,
-            profile,
-            cart_id=self._bronto_cart_id,
-            document=document,
-            overrides=self.overrides,
+            action.key, profile, cart_id=cart_id, document=document, overrides=self.overrides
         )
         result = self._record(
             planned,
             document,
             profile,
-            operation.value,
+            action.key,
             lambda: self.sender.operate(
-                operation,
+                action.key,
                 profile,
-                cart_id=self._bronto_cart_id,
+                cart_id=cart_id,
                 document=document,
                 overrides=self.overrides,
                 cancel=self.cancel_token,
             ),
         )
-        if operation is CartOperation.DELETE and result.status == 204:
-            self._bronto_cart_id = ""
-        found = cart_state(
-            result.status or 0, result.body, search=operation is CartOperation.SEARCH
-        )
-        if found.cart_id:
-            self._bronto_cart_id = found.cart_id
+        found = provider.cart_state(result.status or 0, result.body, action)
+        if action.gone_on is not None and result.status == action.gone_on:
+            self._remote_ids.pop(provider.key, None)
+        elif found.cart_id:
+            self._remote_ids[provider.key] = found.cart_id
         return result

@@ -14,14 +14,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from app.domain.errors import CartComposerError, TargetError
+from app.domain.errors import CartComposerError, TargetError, UnknownAction
 from app.domain.sandbox_marks import REAL, SandboxMode
 from app.domain.urls import is_loopback
 from app.logs import log, register_secret
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, Target, get_provider
 from app.providers.auth import AuthSpec
-from app.providers.bronto.lifecycle import CartOperation, build_operation
 from app.secrets import SecretStore
 from app.secrets.store import (
     TYPED,
@@ -351,7 +350,7 @@ class Sender:
 
     def preview_operation(
         self,
-        operation: CartOperation,
+        operation: str,
         profile: Profile,
         *,
         cart_id: str = "",
@@ -360,18 +359,19 @@ class Sender:
     ) -> OutgoingRequest:
         """The request ``operate`` makes (its auth header a placeholder until the wire): what
         the history records before it leaves. Raises what ``operate`` raises before sending."""
-        if profile.provider != "bronto":
-            raise TargetError(
-                f"“{profile.name}” is a {profile.provider} profile; cart actions are Bronto's."
-            )
+        provider = get_provider(profile.provider)
+        try:
+            action = provider.action(operation)
+        except UnknownAction as exc:
+            raise TargetError(f"“{profile.name}” is a {provider.title} profile: {exc}") from None
         destination = self.destination(profile, overrides)
-        doc = self.document_for(document or CartDocument(provider="bronto"), profile, overrides)
-        customer = doc.payload.get("customerCartId")
-        request = build_operation(
-            operation,
+        doc = self.document_for(
+            document or CartDocument(provider=profile.provider), profile, overrides
+        )
+        request = provider.build_action(
+            action,
             destination.target,
             cart_id=cart_id,
-            customer_cart_id=customer if isinstance(customer, str) else "",
             payload=doc.payload,
             options=doc.options,
         )
@@ -379,7 +379,7 @@ class Sender:
 
     def operate(
         self,
-        operation: CartOperation,
+        operation: str,
         profile: Profile,
         *,
         cart_id: str = "",
@@ -387,9 +387,10 @@ class Sender:
         overrides: Overrides | None = None,
         cancel: CancelToken | None = None,
     ) -> SendResult:
-        """A Bronto lifecycle call on a cart Add Cart created (``cart_id`` is Bronto's
-        ``cartId``); Update sends ``document``, Search looks up its ``customerCartId``.
-        Raises like ``send`` before anything leaves."""
+        """One of the provider's cart actions (``providers/actions.py``) on a cart it has:
+        ``cart_id`` is the provider's id for it (Bronto's ``cartId``); an action that sends the
+        cart sends ``document``, one keyed by the cart reads its fields. Raises like ``send``
+        before anything leaves."""
         request = self.preview_operation(
             operation, profile, cart_id=cart_id, document=document, overrides=overrides
         )

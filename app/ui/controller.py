@@ -19,9 +19,9 @@ from app.domain.validation import Validation
 from app.history import HistoryEntry, HistoryStore
 from app.history import record as recording
 from app.logs import log, mask_secrets
-from app.profiles import Profile, ProfileError, ProfileStore
-from app.providers import CartDocument, OutgoingRequest, Provider, get_provider
-from app.providers.bronto.lifecycle import CartOperation, CartState, cart_state
+from app.profiles import BUILTIN_PROFILES, Profile, ProfileError, ProfileStore
+from app.providers import CartDocument, OutgoingRequest, Provider, get_provider, providers
+from app.providers.actions import CartAction, CartState
 from app.providers.document import load_cart, save_cart
 from app.providers.mapping import convert, reconcile
 from app.providers.render import CartRenderer, Rendered
@@ -39,12 +39,11 @@ BACKGROUND_ITEMS = 300
 
 @dataclasses.dataclass(frozen=True)
 class BothResult:
-    """Each side's answer, or why it could not be sent (missing secrets, a bad profile)."""
+    """Each provider's answer (by key, in the registry's order), or why it could not be sent
+    (missing secrets, a bad profile), and the profile each went to."""
 
-    drip: SendResult | str
-    bronto: SendResult | str
-    drip_profile: str
-    bronto_profile: str
+    answers: dict[str, SendResult | str]
+    profiles: dict[str, str]
     notes: tuple[str, ...] = ()
 
 
@@ -89,7 +88,8 @@ class ComposerController(QObject):
     history_changed = Signal(int)  # a history row was written or completed (its id)
     notice = Signal(str)  # something the user should know that is not about one send
     status = Signal(str)  # a passing state ("Checking 5,000 line items…"); "" when over
-    bronto_cart_changed = Signal(str)  # Bronto's cartId for this cart ("" when none is known)
+    # The provider's id for this cart (Bronto's cartId), "" when none is known.
+    remote_cart_changed = Signal(str)
     cart_state_changed = Signal(object)  # CartState: what the last answer says of the cart
     both_finished = Signal(object)  # BothResult: "Send to both" is done
     raw_changed = Signal()  # the raw text became invalid, or valid again
@@ -134,7 +134,9 @@ class ComposerController(QObject):
         self._timer.setInterval(PREVIEW_DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
         self._generation = 0  # counts edits, so a late background result is recognised
-        self._bronto_cart_id = ""  # Bronto's cartId, from Add Cart's answer (or a search)
+        # The provider's id for the cart (Bronto's cartId from Add Cart's answer, or a search),
+        # which its cart actions use.
+        self._remote_cart_id = ""
         self._rendering = False
         self.replace_document(empty_document(provider))
 
@@ -231,7 +233,7 @@ class ComposerController(QObject):
             every = self._profiles.all()
         except ProfileError as exc:
             self.notice.emit(str(exc))
-            every = [self._profiles.get(f"sandbox-{k}") for k in ("drip", "bronto")]
+            every = list(BUILTIN_PROFILES.values())
         return [p for p in every if p.provider == self._provider.key]
 
     # --- editing ---------------------------------------------------------------------------
@@ -409,7 +411,7 @@ class ComposerController(QObject):
             path=self._path,
             copy_of=self._copy_of,
             saved=self._saved,
-            cart_id=self._bronto_cart_id,
+            cart_id=self._remote_cart_id,
             profile=self._profile.name,
         )
         if kept is None:
@@ -417,7 +419,7 @@ class ComposerController(QObject):
         else:
             self._replace(arrived, kept.path, saved=False, copy_of=kept.copy_of)
             self._saved = kept.saved  # unchanged since saved: not dirty (see refresh)
-            self.set_bronto_cart_id(kept.cart_id)
+            self.set_remote_cart_id(kept.cart_id)
             with contextlib.suppress(ProfileError):  # removed meanwhile: the sandbox's
                 self.set_profile(kept.profile)
             self.refresh()
@@ -445,7 +447,7 @@ class ComposerController(QObject):
         self._path = path
         self._copy_of = copy_of
         self._generation += 1
-        self.set_bronto_cart_id("")  # another cart: the old cartId is not this one's
+        self.set_remote_cart_id("")  # another cart: the old id is not this one's
         self._saved = None
         # The saved state is taken from the first rendering of this cart (maybe a background
         # one, for a big cart), if no edit came first.
@@ -705,47 +707,52 @@ class ComposerController(QObject):
     def _on_sent(self, result: object) -> None:
         self._cancel = None
         assert isinstance(result, SendResult)
-        if self._provider.key == "bronto" and result.status == 201 and result.provider_id:
-            self.set_bronto_cart_id(result.provider_id)
-            self.cart_state_changed.emit(cart_state(201, result.body))
+        created = self._provider.cart_id_after_send(result.status or 0, result.provider_id)
+        if created:
+            self.set_remote_cart_id(created)
+            self.cart_state_changed.emit(self._provider.cart_state(result.status or 0, result.body))
         self.send_finished.emit(result)
 
     def mark_as_update(self) -> None:
-        """Drip: the same cart again as an update — ``action`` "updated", ``occurred_at`` now
-        (UTC); the cart id stays, which is what ties the two events together."""
-        from app.providers.samples import utc_now
-
-        if self._provider.key != "drip":
-            raise CartComposerError("Only Drip carts are sent as updates; Bronto has Update.")
-        self.set_field("action", "updated")
-        self.set_field("occurred_at", utc_now())
+        """The same cart again as an update, as the provider declares it (Drip: ``action``
+        "updated", ``occurred_at`` now): one undo step."""
+        values = self._provider.update_values()
+        if values is None:
+            sends = [a.title for a in self._provider.actions if a.sends_cart]
+            instead = f"; its cart actions have {sends[0]}" if sends else ""
+            raise CartComposerError(
+                f"{self._provider.title} carts are not sent as updates{instead}."
+            )
+        with self.one_step("Send as update"):
+            for name, value in values.items():
+                self.set_field(name, value)
         self.refresh_now()
 
     # --- both providers at once ------------------------------------------------------------
 
     def send_to_both(self) -> bool:
-        """The cart to Drip and to Bronto (mapped through the fields both share): the current
-        profile for its own provider, the other provider's sandbox profile for the other."""
+        """The cart to every provider (mapped through the common cart): the current profile
+        for its own provider, each other provider's sandbox profile for the others."""
         if self._cancel is not None:
             return False
         document = self.document()
         documents: dict[str, CartDocument] = {}
         notes: list[str] = []
-        for key in ("drip", "bronto"):
+        keys = [key for key in providers() if f"sandbox-{key}" in BUILTIN_PROFILES]
+        for key in keys:
             converted, said = convert(document, key)
+            if key != document.provider:
+                # What a carried cart needs to reach the same shopper (Bronto adds a contact
+                # only when asked; Drip adds people it does not know).
+                carried = get_provider(key).carried_options
+                converted = converted.model_copy(
+                    update={"options": {**converted.options, **carried}}
+                )
             documents[key] = converted
             notes += said
-        if document.provider == "drip":
-            # Drip adds people it does not know; Bronto only when asked: ask, so the same
-            # shopper works on both sides.
-            bronto = documents["bronto"]
-            options = {**bronto.options, "createContact": True}
-            documents["bronto"] = bronto.model_copy(update={"options": options})
         profiles = {
-            key: self._profile
-            if key == self._provider.key
-            else self._profiles.get(f"sandbox-{key}")
-            for key in ("drip", "bronto")
+            key: self._profile if key == self._provider.key else BUILTIN_PROFILES[f"sandbox-{key}"]
+            for key in keys
         }
         cancel = self._cancel = CancelToken()
         history, over = self._history, self._overrides
@@ -753,7 +760,7 @@ class ComposerController(QObject):
 
         def job() -> BothResult:
             answers: dict[str, SendResult | str] = {}
-            for key in ("drip", "bronto"):
+            for key in keys:
                 try:
                     answers[key] = self._send_recorded(
                         history, documents[key], profiles[key], cancel, None, over
@@ -761,11 +768,7 @@ class ComposerController(QObject):
                 except CartComposerError as exc:
                     answers[key] = str(exc)
             return BothResult(
-                answers["drip"],
-                answers["bronto"],
-                profiles["drip"].name,
-                profiles["bronto"].name,
-                tuple(notes),
+                answers, {key: profile.name for key, profile in profiles.items()}, tuple(notes)
             )
 
         run_in_background(job, self._on_both, self._on_send_error)
@@ -774,50 +777,52 @@ class ComposerController(QObject):
     def _on_both(self, result: object) -> None:
         self._cancel = None
         assert isinstance(result, BothResult)
-        bronto = result.bronto
-        added = isinstance(bronto, SendResult) and bronto.status == 201 and bronto.provider_id
-        if added and self._provider.key == "bronto" and isinstance(bronto, SendResult):
-            self.set_bronto_cart_id(str(bronto.provider_id))
+        own = result.answers.get(self._provider.key)
+        if isinstance(own, SendResult):
+            created = self._provider.cart_id_after_send(own.status or 0, own.provider_id)
+            if created:
+                self.set_remote_cart_id(created)
         self.both_finished.emit(result)
 
-    # --- Bronto's cart lifecycle -----------------------------------------------------------
+    # --- the provider's cart actions (providers/actions.py) --------------------------------
 
     @property
-    def bronto_cart_id(self) -> str:
-        return self._bronto_cart_id
+    def remote_cart_id(self) -> str:
+        return self._remote_cart_id
 
-    def set_bronto_cart_id(self, cart_id: str) -> None:
+    def set_remote_cart_id(self, cart_id: str) -> None:
         cart_id = cart_id.strip()
-        if cart_id != self._bronto_cart_id:
-            self._bronto_cart_id = cart_id
-            self.bronto_cart_changed.emit(cart_id)
+        if cart_id != self._remote_cart_id:
+            self._remote_cart_id = cart_id
+            self.remote_cart_changed.emit(cart_id)
 
-    def preview_operation(self, operation: CartOperation) -> OutgoingRequest:
+    def preview_operation(self, operation: str) -> OutgoingRequest:
         """The request a cart action will make (secrets masked), before it leaves; raises
-        what ``operate`` would (no cartId yet, a Drip profile)."""
+        what ``operate`` would (no id yet, a provider without that action)."""
         return self._sender.preview_operation(
             operation,
             self._profile,
-            cart_id=self._bronto_cart_id,
+            cart_id=self._remote_cart_id,
             document=self.document(),
             overrides=self._overrides,
         )
 
-    def operate(self, operation: CartOperation) -> bool:
-        """One lifecycle call on the cart Bronto has (off the GUI thread, recorded like a send).
-        After Abandon, Fiddle or Expire, a Get follows, so the pane can show the status they
-        left."""
+    def operate(self, operation: str) -> bool:
+        """One of the provider's cart actions on the cart it has (off the GUI thread, recorded
+        like a send). An action that answers without the cart (Abandon) is followed by the one
+        it names (Get), so the pane can show the state it left."""
         if self._cancel is not None:
             return False
-        document, profile, cart_id = self.document(), self._profile, self._bronto_cart_id
+        action = self._provider.action(operation)
+        document, profile, cart_id = self.document(), self._profile, self._remote_cart_id
         cancel = self._cancel = CancelToken()
         self.send_started.emit()
         history, over = self._history, self._overrides
         run_in_background(
             lambda: self._operate_recorded(
-                history, operation, document, profile, cart_id, cancel, over
+                history, action, document, profile, cart_id, cancel, over
             ),
-            lambda outcome: self._on_operated(operation, outcome),
+            lambda outcome: self._on_operated(action, outcome),
             self._on_send_error,
             owner=self,
         )
@@ -826,19 +831,21 @@ class ComposerController(QObject):
     def _operate_recorded(
         self,
         history: HistoryStore | None,
-        operation: CartOperation,
+        action: CartAction,
         document: CartDocument,
         profile: Profile,
         cart_id: str,
         cancel: CancelToken,
         over: Overrides | None,
     ) -> tuple[SendResult, CartState]:
-        def one(op: CartOperation) -> SendResult:
+        provider = get_provider(profile.provider)
+
+        def one(key: str) -> SendResult:
             shaped = self._sender.document_for(document, profile, over)
-            # Built first (and refused here if the cartId is missing), so the history row is
+            # Built first (and refused here if the id is missing), so the history row is
             # written before anything leaves, as for a send.
             planned = self._sender.preview_operation(
-                op, profile, cart_id=cart_id, document=document, overrides=over
+                key, profile, cart_id=cart_id, document=document, overrides=over
             )
             return recording.recorded(
                 history,
@@ -847,31 +854,29 @@ class ComposerController(QObject):
                 profile,
                 "gui",
                 lambda: self._sender.operate(
-                    op, profile, cart_id=cart_id, document=document, overrides=over, cancel=cancel
+                    key, profile, cart_id=cart_id, document=document, overrides=over, cancel=cancel
                 ),
-                operation=op,
+                operation=key,
                 on_problem=self._history_problem,
                 on_row=self.history_changed.emit,
             )
 
-        result = one(operation)
-        search = operation is CartOperation.SEARCH
-        state = cart_state(result.status or 0, result.body, search=search)
-        followed = (CartOperation.ABANDON, CartOperation.FIDDLE, CartOperation.EXPIRE)
-        if operation in followed and result.status == 204:
-            after = one(CartOperation.GET)
-            state = cart_state(after.status or 0, after.body)
+        result = one(action.key)
+        state = provider.cart_state(result.status or 0, result.body, action)
+        if action.then and result.ok:
+            after = one(action.then)
+            state = provider.cart_state(after.status or 0, after.body, provider.action(action.then))
         return result, state
 
-    def _on_operated(self, operation: CartOperation, outcome: object) -> None:
+    def _on_operated(self, action: CartAction, outcome: object) -> None:
         self._cancel = None
         assert isinstance(outcome, tuple)
         result, state = outcome[0], outcome[1]
         assert isinstance(result, SendResult) and isinstance(state, CartState)
-        if operation is CartOperation.DELETE and result.status == 204:
-            self.set_bronto_cart_id("")
+        if action.gone_on is not None and result.status == action.gone_on:
+            self.set_remote_cart_id("")
         elif state.cart_id:
-            self.set_bronto_cart_id(state.cart_id)
+            self.set_remote_cart_id(state.cart_id)
         self.cart_state_changed.emit(state)
         self.send_finished.emit(result)
 

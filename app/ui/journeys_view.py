@@ -31,9 +31,10 @@ from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
 from app.history import HistoryStore
 from app.paths import resources_dir
-from app.profiles import ProfileStore
+from app.profiles import BUILTIN_PROFILES, ProfileStore
+from app.providers import providers
 from app.scenarios import Scenario, ScenarioError, ScenarioRunner, StepEvent, load_scenario
-from app.scenarios.model import SUFFIX, parse_scenario
+from app.scenarios.model import SUFFIX, parse_scenario, step_kinds
 from app.transport import Overrides, Sender
 from app.transport.bulk import BulkProgress, BulkRun, sample_carts
 from app.ui.focus import switch
@@ -41,7 +42,6 @@ from app.ui.workers import run_in_background
 
 __all__ = ["JourneysView"]
 
-KINDS = ("send", "bronto", "wait", "note")
 _MARK = {"done": "✔", "failed": "✖", "cancelled": "■", "waiting": "…", "started": "…"}
 
 
@@ -167,8 +167,11 @@ class JourneysView(QWidget):
         self.bulk_count.setGroupSeparatorShown(True)
         self.bulk_provider = QComboBox()
         self.bulk_provider.setObjectName("bulkProvider")
-        self.bulk_provider.addItem("Drip (batches of 1,000)", "drip")
-        self.bulk_provider.addItem("Bronto (one by one)", "bronto")
+        for provider in providers().values():
+            if f"sandbox-{provider.key}" not in BUILTIN_PROFILES:
+                continue
+            how = f"batches of {provider.batch_size:,}" if provider.batch_size else "one by one"
+            self.bulk_provider.addItem(f"{provider.title} ({how})", provider.key)
         row.addWidget(QLabel("Carts"))
         row.addWidget(self.bulk_count)
         row.addWidget(self.bulk_provider, 1)
@@ -215,7 +218,7 @@ class JourneysView(QWidget):
         row = self.steps.rowCount()
         self.steps.insertRow(row)
         choice = QComboBox()
-        choice.addItems(KINDS)
+        choice.addItems(list(step_kinds()))
         choice.setCurrentText(kind)
         self.steps.setCellWidget(row, 0, choice)
         self.steps.setItem(row, 1, QTableWidgetItem(jsonfmt.dumps(values, indent=None)))

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from app.domain.validation import Validation
     from app.history import HistoryEntry
     from app.profiles import Profile
+    from app.providers import Provider
+    from app.providers.actions import CartAction
     from app.transport import SendResult
     from app.ui.controller import ComposerController
     from app.ui.response_view import ResponseView
@@ -48,9 +50,11 @@ class Asker(Protocol):
     def send_as_is(self, error: str) -> bool: ...
     def open_path(self) -> Path | None: ...
     def save_path(self, suggested: str) -> Path | None: ...
-    def cart_id(self, current: str) -> str | None: ...  # Bronto's cartId, typed or pasted
+    # The provider's id for the cart (Bronto's cartId), typed or pasted.
+    def cart_id(self, current: str, provider: Provider) -> str | None: ...
     def leave_invalid_raw(self, error: str) -> bool: ...  # True: discard the text, False: stay
-    def confirm_delete(self, cart_id: str) -> bool: ...
+    # An action that asks first (Delete): True goes ahead.
+    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool: ...
     def warn(self, title: str, message: str) -> None: ...
 
 
@@ -102,14 +106,13 @@ class DialogAsker:
         box.exec()
         return box.clickedButton() is not keep
 
-    def confirm_delete(self, cart_id: str) -> bool:
+    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
         answer = QMessageBox.question(
             self._parent,
-            "Delete the cart from Bronto?",
-            f"Bronto deletes cart {cart_id} for good; the request is shown in the Request pane."
-            "\n\nDelete it?",
+            f"{action.title} the cart at {provider.title}?",
+            action.confirm.format(id=cart_id) + f"\n\n{action.title} it?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -145,11 +148,15 @@ class DialogAsker:
         path = Path(name)
         return path if path.name.endswith(".json") else path.with_name(path.name + ".cart.json")
 
-    def cart_id(self, current: str) -> str | None:
+    def cart_id(self, current: str, provider: Provider) -> str | None:
         from PySide6.QtWidgets import QInputDialog
 
+        name = provider.action_id_name
         text, ok = QInputDialog.getText(
-            self._parent, "Bronto cartId", "The cartId Bronto gave the cart (a UUID):", text=current
+            self._parent,
+            f"{provider.title} {name}",
+            f"The {name} {provider.title} gave the cart:",
+            text=current,
         )
         return text.strip() if ok else None
 
@@ -177,13 +184,13 @@ class ScriptedAsker:
     def save_path(self, suggested: str) -> Path | None:
         return None
 
-    def cart_id(self, current: str) -> str | None:
+    def cart_id(self, current: str, provider: Provider) -> str | None:
         return None
 
     def leave_invalid_raw(self, error: str) -> bool:
         return False
 
-    def confirm_delete(self, cart_id: str) -> bool:
+    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool:
         return False
 
     def warn(self, title: str, message: str) -> None:
@@ -316,9 +323,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.cancel_button)
 
     def _build_both_panel(self) -> QWidget:
-        """The "Send to both" tab: Drip's answer and Bronto's side by side."""
+        """The "Send to every provider" tab: each provider's answer, side by side."""
         from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
+        from app.profiles import BUILTIN_PROFILES
+        from app.providers import providers
         from app.ui.response_view import ResponseView
 
         panel = QWidget()
@@ -326,8 +335,8 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(panel)
         outer.setContentsMargins(0, 0, 0, 0)
         self.both_notes = QLabel(
-            "Cart → Send to both providers sends this cart to Drip and to "
-            "Bronto (mapped through the fields both share)."
+            "Cart → Send to every provider sends this cart to each provider's sandbox (its "
+            "own provider's to the chosen profile), mapped through the fields they share."
         )
         self.both_notes.setObjectName("bothNotes")
         self.both_notes.setWordWrap(True)
@@ -335,7 +344,10 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout()
         self.both_titles: dict[str, QLabel] = {}
         self.both_views: dict[str, ResponseView] = {}
-        for key, title in (("drip", "Drip"), ("bronto", "Bronto")):
+        for key, provider in providers().items():
+            if f"sandbox-{key}" not in BUILTIN_PROFILES:
+                continue
+            title = provider.title
             column = QVBoxLayout()
             self.both_titles[key] = QLabel(f"<b>{title}</b>")
             self.both_views[key] = ResponseView()
@@ -353,107 +365,119 @@ class MainWindow(QMainWindow):
 
     def _on_both_finished(self, result: object) -> None:
         self._send_done()
-        for key in ("drip", "bronto"):
-            answer = getattr(result, key)
-            profile = getattr(result, f"{key}_profile")
-            self.both_titles[key].setText(f"<b>{key.title()}</b> · {profile}")
+        from app.providers import providers
+        from app.ui.controller import BothResult
+
+        assert isinstance(result, BothResult)
+        for key, answer in result.answers.items():
+            profile = result.profiles[key]
+            self.both_titles[key].setText(f"<b>{providers()[key].title}</b> · {profile}")
             if isinstance(answer, str):
                 self.both_views[key].show_failure(answer)
             else:
                 self.both_views[key].show_result(answer)
         notes = " ".join(getattr(result, "notes", ()))
-        self.both_notes.setText(notes or "Both sent; each is a history row.")
+        self.both_notes.setText(notes or "All sent; each is a history row.")
         self.bottom_tabs.setCurrentWidget(self.both_panel)
-        self.statusBar().showMessage("Sent to both providers.", 8000)
+        self.statusBar().showMessage("Sent to every provider.", 8000)
 
     def _build_cart_actions(self, bar: QToolBar) -> None:
-        """Bronto's lifecycle calls on the cart Add Cart created (shown for Bronto only)."""
+        """The provider's cart actions (providers/actions.py) on the cart it has: a menu built
+        from the current provider's declarations (shown when it declares any)."""
         from PySide6.QtWidgets import QMenu, QToolButton
-
-        from app.providers.bronto.lifecycle import OPERATIONS, CartOperation
 
         self.cart_actions_button = QToolButton()
         self.cart_actions_button.setObjectName("cartActionsButton")
         self.cart_actions_button.setText("Cart actions")
         self.cart_actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.cart_actions_button)
-        self.cart_id_item = menu.addAction("cartId: none yet — send the cart first")
-        self.cart_id_item.setEnabled(False)
-        menu.addSeparator()
-        self.cart_actions: dict[CartOperation, QAction] = {}
-        tips = {
-            CartOperation.UPDATE: "Send the form's cart as an update (POST /carts/{cartId})",
-            CartOperation.GET: "Bronto's copy of the cart, with its status and phase",
-            CartOperation.SEARCH: "Find carts by this cart's customerCartId (204 = none)",
-            CartOperation.ABANDON: "Mark the cart ABANDONED (starts abandonment workflows)",
-            CartOperation.FIDDLE: "Reset the abandonment timer (ABANDONED becomes ACTIVE)",
-            CartOperation.EXPIRE: "Expire an ABANDONED cart (POST /carts/{cartId}/expire)",
-            CartOperation.DELETE: "Delete the cart from Bronto",
-        }
-        for operation, spec in OPERATIONS.items():
-            action = menu.addAction(spec.title)
-            action.setObjectName(f"cartAction_{operation.value}")
-            action.setToolTip(tips[operation])
-            action.triggered.connect(lambda _=False, op=operation: self.run_cart_action(op))
-            self.cart_actions[operation] = action
-        menu.setToolTipsVisible(True)
-        menu.addSeparator()
-        menu.addAction("Use a cartId…", self._ask_cart_id)
-        self.cart_actions_button.setMenu(menu)
+        self._cart_actions_menu = QMenu(self.cart_actions_button)
+        self._cart_actions_menu.setToolTipsVisible(True)
+        self.cart_actions_button.setMenu(self._cart_actions_menu)
         self._cart_actions_widget = bar.addWidget(self.cart_actions_button)
-        self._pending_operation: CartOperation | None = None
+        self.cart_actions: dict[str, QAction] = {}
+        self._cart_actions_for = ""
+        self._pending_operation: CartAction | None = None
         self._cart_state_text = ""
 
+    def _fill_cart_actions(self) -> None:
+        """The menu for the current provider: its id for the cart, its actions, a way to type
+        the id. Built again when the provider changes."""
+        provider = self.controller.provider
+        if self._cart_actions_for == provider.key:
+            return
+        self._cart_actions_for = provider.key
+        menu = self._cart_actions_menu
+        menu.clear()
+        self.cart_actions = {}
+        self.cart_id_item = menu.addAction("")
+        self.cart_id_item.setEnabled(False)
+        menu.addSeparator()
+        for spec in provider.actions:
+            action = menu.addAction(spec.title)
+            action.setObjectName(f"cartAction_{spec.key}")
+            action.setToolTip(spec.tooltip)
+            action.triggered.connect(lambda _=False, key=spec.key: self.run_cart_action(key))
+            self.cart_actions[spec.key] = action
+        menu.addSeparator()
+        menu.addAction(f"Use a {provider.action_id_name}…", self._ask_cart_id)
+
     def _ask_cart_id(self) -> None:
-        answer = self.asker.cart_id(self.controller.bronto_cart_id)
+        provider = self.controller.provider
+        answer = self.asker.cart_id(self.controller.remote_cart_id, provider)
         if answer is not None:
-            self.controller.set_bronto_cart_id(answer)
+            self.controller.set_remote_cart_id(answer)
 
-    def _on_bronto_cart_changed(self, cart_id: str = "") -> None:
-        from app.providers.bronto.lifecycle import CartOperation
-
-        bronto = self.controller.provider.key == "bronto"
-        self._cart_actions_widget.setVisible(bronto)
-        self.send_update_action.setEnabled(not bronto)
-        cart_id = self.controller.bronto_cart_id
+    def _on_remote_cart_changed(self, cart_id: str = "") -> None:
+        provider = self.controller.provider
+        self._fill_cart_actions()
+        self._cart_actions_widget.setVisible(bool(provider.actions))
+        self.send_update_action.setEnabled(provider.update_values() is not None)
+        cart_id = self.controller.remote_cart_id
+        name = provider.action_id_name
         self.cart_id_item.setText(
-            f"cartId: {cart_id}" if cart_id else "cartId: none yet — send the cart first"
+            f"{name}: {cart_id}" if cart_id else f"{name}: none yet — send the cart first"
         )
-        for operation, action in self.cart_actions.items():
-            action.setEnabled(operation is CartOperation.SEARCH or bool(cart_id))
+        for spec in provider.actions:
+            self.cart_actions[spec.key].setEnabled(spec.by == "cart" or bool(cart_id))
+        by_cart = "".join(
+            f", or {a.title.lower()} by {', '.join(a.query.values())}"
+            for a in provider.actions
+            if a.by == "cart"
+        )
         self.cart_actions_button.setToolTip(
-            f"Bronto's cart actions for cartId {cart_id}"
+            f"{provider.title}'s cart actions for {name} {cart_id}"
             if cart_id
-            else "Bronto's cart actions: Add Cart (Send) first, or search by customerCartId"
+            else f"{provider.title}'s cart actions: {provider.send_title} (Send) first{by_cart}"
         )
 
-    def run_cart_action(self, operation: object) -> None:
-        """A Bronto cart action: its request is shown in the Request pane before it leaves,
-        and Delete asks first."""
-        from app.providers.bronto.lifecycle import OPERATIONS, CartOperation
+    def run_cart_action(self, operation: str) -> None:
+        """One of the provider's cart actions: its request is shown in the Request pane before
+        it leaves, and an action that declares a question (Delete) asks it first."""
         from app.ui.controller import request_text
 
-        assert isinstance(operation, CartOperation)
         if self.controller.sending:
             return
+        provider = self.controller.provider
         try:
+            action = provider.action(operation)
             planned = self.controller.preview_operation(operation)
         except CartComposerError as exc:
             self.statusBar().showMessage(str(exc), 10000)
             return
-        title = OPERATIONS[operation].title
-        self.preview_title.setText(f"<b>Request</b> — Bronto's {title}, as it goes out")
+        self.preview_title.setText(
+            f"<b>Request</b> — {provider.title}'s {action.title}, as it goes out"
+        )
         self.preview_title.setToolTip(
             "A cart action's request; an edit or Send shows the cart's own again."
         )
         self.preview.show_text(request_text(planned))
-        if operation is CartOperation.DELETE and not self.asker.confirm_delete(
-            self.controller.bronto_cart_id
+        if action.confirm and not self.asker.confirm_action(
+            provider, action, self.controller.remote_cart_id
         ):
             self._on_preview_changed(self.controller.preview_text)
-            self.statusBar().showMessage("Not deleted.", 5000)
+            self.statusBar().showMessage(f"Not {action.title.lower()}d.", 5000)
             return
-        self._pending_operation = operation
+        self._pending_operation = action
         if not self.controller.operate(operation):
             self._pending_operation = None
 
@@ -699,7 +723,7 @@ class MainWindow(QMainWindow):
             "Send as an &update (same cart id, time now)", self.send_as_update, "Ctrl+Shift+Return"
         )
         self.send_update_action.setObjectName("sendAsUpdateAction")
-        self.send_both_action = action("Send to &both providers", self.send_to_both)
+        self.send_both_action = action("Send to &every provider", self.send_to_both)
         self.send_both_action.setObjectName("sendBothAction")
         cart_menu.addAction(self.send_action)
         cart_menu.addAction(self.send_update_action)
@@ -775,7 +799,7 @@ class MainWindow(QMainWindow):
         c.history_changed.connect(self._on_history_changed)
         c.notice.connect(self.show_notice)
         c.status.connect(self._show_status)
-        c.bronto_cart_changed.connect(self._on_bronto_cart_changed)
+        c.remote_cart_changed.connect(self._on_remote_cart_changed)
         c.cart_state_changed.connect(self._on_cart_state)
         c.both_finished.connect(self._on_both_finished)
         self.history_view.open_requested.connect(self.open_history_entry)
@@ -795,7 +819,7 @@ class MainWindow(QMainWindow):
         document = c.document()
         self.form.fill(document.payload, document.options)
         self.items_title.setText(f"<b>Line items</b> <small>({c.provider.items_key})</small>")
-        self._on_bronto_cart_changed()
+        self._on_remote_cart_changed()
         self._fill_profiles()
 
     def _fill_profiles(self) -> None:
@@ -925,16 +949,13 @@ class MainWindow(QMainWindow):
         self.progress.hide()
 
     def _on_send_finished(self, result: SendResult) -> None:
-        from app.providers.bronto.lifecycle import OPERATIONS
-
         self._send_done()
         self.response.show_result(result)
         operation, self._pending_operation = self._pending_operation, None
         meaning = ""
         if operation is not None and result.status is not None:
-            meaning = f"{OPERATIONS[operation].title}: " + OPERATIONS[operation].meanings.get(
-                result.status, f"answered {result.status}."
-            )
+            said = operation.meanings.get(result.status, f"answered {result.status}.")
+            meaning = f"{operation.title}: {said}"
         state, self._cart_state_text = self._cart_state_text, ""
         if operation is not None or state:
             self.response.show_cart(meaning, state)
@@ -967,8 +988,9 @@ class MainWindow(QMainWindow):
         self.controller.send()
 
     def send_as_update(self) -> None:
-        """Drip: the cart again as "updated", occurred_at now (a journey's next step)."""
-        if self.controller.sending or self.controller.provider.key != "drip":
+        """The cart again as an update, where the provider has one (Drip: "updated",
+        occurred_at now — a journey's next step)."""
+        if self.controller.sending or self.controller.provider.update_values() is None:
             return
         self.controller.mark_as_update()
         self.form.fill(self.controller.document().payload, self.controller.document().options)

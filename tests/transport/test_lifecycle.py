@@ -112,8 +112,11 @@ def test_what_is_missing_is_said_before_anything_leaves(
     with pytest.raises(PayloadError, match="Search needs a customerCartId"):
         sender.operate(Op.SEARCH, profile)
     drip = new_profile("qa-drip", "drip", base_url=server.url, account_id="9999999")
-    with pytest.raises(TargetError, match="cart actions are Bronto's"):
+    with pytest.raises(TargetError) as caught:
         sender.operate(Op.GET, drip, cart_id="x")
+    assert str(caught.value) == (
+        "“qa-drip” is a Drip profile: Drip has no cart action “get”: it has no cart actions."
+    )
     assert server.sandbox.requests() == []
 
 

@@ -45,7 +45,7 @@ class FakeAsker:
         self.asked.append("save_path")
         return self.save_answer_path
 
-    def cart_id(self, current: str) -> str | None:
+    def cart_id(self, current: str, provider: object) -> str | None:
         self.asked.append(f"cart_id {current}")
         return self.cart_id_answer
 
@@ -53,8 +53,8 @@ class FakeAsker:
         self.asked.append(f"leave_invalid_raw {error}")
         return self.discard_raw
 
-    def confirm_delete(self, cart_id: str) -> bool:
-        self.asked.append(f"confirm_delete {cart_id}")
+    def confirm_action(self, provider: object, action: object, cart_id: str) -> bool:
+        self.asked.append(f"confirm_{getattr(action, 'key', action)} {cart_id}")
         return self.delete_answer
 
     def warn(self, title: str, message: str) -> None:

@@ -39,7 +39,7 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as sent:
         window.send()
     assert sent.args[0].status == 201
-    cart_id = window.controller.bronto_cart_id
+    cart_id = window.controller.remote_cart_id
     assert cart_id and cart_id == sent.args[0].provider_id
     assert window.cart_id_item.text() == f"cartId: {cart_id}"
     assert window.cart_actions[Op.ABANDON].isEnabled()
@@ -60,7 +60,7 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     assert "Update: The cart is EXPIRED or COMPLETE" in window.response.cart_state.text()
 
     assert act(qtbot, window, Op.DELETE) == 204
-    assert window.controller.bronto_cart_id == ""
+    assert window.controller.remote_cart_id == ""
     assert not window.cart_actions[Op.GET].isEnabled()
     assert act(qtbot, window, Op.SEARCH) == 204
     assert "No cart has this customerCartId" in window.response.cart_state.text()
@@ -73,7 +73,7 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
 
     asker.cart_id_answer = "  1234-known-elsewhere "
     window._ask_cart_id()
-    assert window.controller.bronto_cart_id == "1234-known-elsewhere"
+    assert window.controller.remote_cart_id == "1234-known-elsewhere"
     assert window.cart_actions[Op.GET].isEnabled()
     assert act(qtbot, window, Op.GET) == 404
     assert "Get: Bronto has no cart with that cartId." in window.response.cart_state.text()
@@ -100,16 +100,16 @@ def test_send_to_both_gives_a_202_and_a_201_side_by_side(qtbot: QtBot, window: M
     with qtbot.waitSignal(window.controller.both_finished, timeout=20_000) as both:
         window.send_both_action.trigger()
     result = both.args[0]
-    assert (result.drip.status, result.bronto.status) == (202, 201)
+    assert (result.answers["drip"].status, result.answers["bronto"].status) == (202, 201)
     assert window.both_views["drip"].badge.text() == "202"
     assert window.both_views["bronto"].badge.text() == "201"
     assert window.both_titles["bronto"].text() == "<b>Bronto</b> · sandbox-bronto"
     assert window.bottom_tabs.currentWidget() is window.both_panel
-    sent_bronto = jsonfmt.loads(result.bronto.request.body)
-    sent_drip = jsonfmt.loads(result.drip.request.body)
+    sent_bronto = jsonfmt.loads(result.answers["bronto"].request.body)
+    sent_drip = jsonfmt.loads(result.answers["drip"].request.body)
     assert sent_bronto["customerCartId"] == sent_drip["cart_id"]
     assert sent_bronto["emailAddress"] == sent_drip["email"]
-    assert "createContact=true" in result.bronto.request.url
+    assert "createContact=true" in result.answers["bronto"].request.url
     history = window.controller.history
     assert history is not None
     assert sorted(e.operation for e in history.query()) == ["add_cart", "cart_activity"]

@@ -188,15 +188,15 @@ def test_a_cart_action_shows_its_request_first_and_delete_asks(
     window.new_cart_id()
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000):
         window.send()
-    cart_id = window.controller.bronto_cart_id
+    cart_id = window.controller.remote_cart_id
     seen: list[str] = []
 
-    def confirm(asked_for: str) -> bool:
+    def confirm(provider: object, action: object, asked_for: str) -> bool:
         seen.append(window.preview.toPlainText())
-        asker.asked.append(f"confirm_delete {asked_for}")
+        asker.asked.append(f"confirm_{getattr(action, 'key', action)} {asked_for}")
         return False
 
-    asker.confirm_delete = confirm  # type: ignore[method-assign]
+    asker.confirm_action = confirm  # type: ignore[method-assign]
     sandbox = embedded_server().sandbox
     deletes = len([r for r in sandbox.requests() if r.method == "DELETE"])
     window.cart_actions[CartOperation.DELETE].trigger()
@@ -208,7 +208,7 @@ def test_a_cart_action_shows_its_request_first_and_delete_asks(
     assert window.preview.toPlainText().startswith("POST ")  # the cart's request again
     assert not window.controller.sending
 
-    asker.confirm_delete = lambda asked_for: True  # type: ignore[method-assign]
+    asker.confirm_action = lambda provider, action, asked_for: True  # type: ignore[method-assign]
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as blocker:
         window.cart_actions[CartOperation.GET].trigger()
         assert window.preview.toPlainText().startswith("GET http://127.0.0.1:")

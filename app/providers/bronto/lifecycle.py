@@ -8,17 +8,15 @@ Paths, methods and status codes are those of the vendor's REST reference as summ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
-from urllib.parse import quote, urlencode
 
 from app.domain import jsonfmt
-from app.domain.errors import PayloadError
-from app.providers.base import OutgoingRequest, Target
-from app.providers.bronto.provider import BrontoProvider
+from app.providers.actions import CartAction, CartState
 
-__all__ = ["OPERATIONS", "CartOperation", "CartState", "build_operation", "cart_state"]
+__all__ = ["ACTIONS", "OPERATIONS", "CartOperation", "cart_state"]
+
+
+ID = "cartId"  # Bronto's id for a cart, from Add Cart's answer
 
 
 class CartOperation(StrEnum):
@@ -31,38 +29,35 @@ class CartOperation(StrEnum):
     DELETE = "delete"
 
 
-@dataclass(frozen=True)
-class _Operation:
-    title: str
-    method: str
-    path: str  # {id} is the cartId
-    # What each answer means, in words for the response pane (other codes: the X-Reason).
-    meanings: Mapping[int, str]
-    body: bool = False  # sends the cart (Update)
-    query: bool = False  # createContact / ignoreInvalidTid (Update)
+_NO_CART = "Bronto has no cart with that cartId."
+_CLOSED = "The cart is EXPIRED or COMPLETE"
 
-
-OPERATIONS: Mapping[CartOperation, _Operation] = {
-    CartOperation.UPDATE: _Operation(
+ACTIONS: tuple[CartAction, ...] = (
+    CartAction(
+        CartOperation.UPDATE,
         "Update",
         "POST",
         "/carts/{id}",
         {
             200: "Updated; the answer is the cart as it is now.",
             400: "Bronto refused the data.",
-            404: "Bronto has no cart with that cartId.",
-            409: "The cart is EXPIRED or COMPLETE: it can no longer change.",
+            404: _NO_CART,
+            409: f"{_CLOSED}: it can no longer change.",
         },
-        body=True,
-        query=True,
+        tooltip="Send the form's cart as an update (POST /carts/{cartId})",
+        sends_cart=True,
+        sends_options=True,
     ),
-    CartOperation.GET: _Operation(
+    CartAction(
+        CartOperation.GET,
         "Get",
         "GET",
         "/carts/{id}",
-        {200: "The cart as Bronto has it.", 404: "Bronto has no cart with that cartId."},
+        {200: "The cart as Bronto has it.", 404: _NO_CART},
+        tooltip="Bronto's copy of the cart, with its status and phase",
     ),
-    CartOperation.SEARCH: _Operation(
+    CartAction(
+        CartOperation.SEARCH,
         "Search",
         "GET",
         "/carts",
@@ -71,128 +66,84 @@ OPERATIONS: Mapping[CartOperation, _Operation] = {
             204: "No cart has this customerCartId (204 No Content).",
             400: "Bronto refused the search.",
         },
+        tooltip="Find carts by this cart's customerCartId (204 = none)",
+        by="cart",
+        query={"customerCartId": "customerCartId"},
+        finds=True,
     ),
-    CartOperation.ABANDON: _Operation(
+    CartAction(
+        CartOperation.ABANDON,
         "Abandon",
         "PUT",
         "/carts/{id}/abandon",
         {
             204: "Abandoned: the cart is ABANDONED, which starts “Cart Is Abandoned” workflows.",
-            404: "Bronto has no cart with that cartId.",
-            409: "The cart is EXPIRED or COMPLETE: it cannot be abandoned.",
+            404: _NO_CART,
+            409: f"{_CLOSED}: it cannot be abandoned.",
         },
+        tooltip="Mark the cart ABANDONED (starts abandonment workflows)",
+        then=CartOperation.GET,
     ),
-    CartOperation.FIDDLE: _Operation(
+    CartAction(
+        CartOperation.FIDDLE,
         "Fiddle",
         "PUT",
         "/carts/{id}/fiddle",
         {
             204: "Fiddled: the abandonment timer starts again (an ABANDONED cart is ACTIVE again).",
-            404: "Bronto has no cart with that cartId.",
-            409: "The cart is EXPIRED or COMPLETE: its timer cannot be reset.",
+            404: _NO_CART,
+            409: f"{_CLOSED}: its timer cannot be reset.",
         },
+        tooltip="Reset the abandonment timer (ABANDONED becomes ACTIVE)",
+        then=CartOperation.GET,
     ),
     # help.bronto.com r_api_rest_carts_expire: POST, allowed only from ABANDONED.
-    CartOperation.EXPIRE: _Operation(
+    CartAction(
+        CartOperation.EXPIRE,
         "Expire",
         "POST",
         "/carts/{id}/expire",
         {
             204: "Expired: the cart is EXPIRED; it can no longer change.",
-            404: "Bronto has no cart with that cartId.",
+            404: _NO_CART,
             409: "Only an ABANDONED cart can be expired (abandon it first).",
         },
+        tooltip="Expire an ABANDONED cart (POST /carts/{cartId}/expire)",
+        then=CartOperation.GET,
     ),
-    CartOperation.DELETE: _Operation(
+    CartAction(
+        CartOperation.DELETE,
         "Delete",
         "DELETE",
         "/carts/{id}",
         # Bronto documents that 204 "will always be returned", unknown ids included.
         {204: "Deleted (Bronto answers 204 even for a cartId it does not know)."},
+        tooltip="Delete the cart from Bronto",
+        gone_on=204,
+        confirm="Bronto deletes cart {id} for good; the request is shown in the Request pane.",
     ),
-}
-
-
-def build_operation(
-    operation: CartOperation,
-    target: Target,
-    *,
-    cart_id: str = "",
-    customer_cart_id: str = "",
-    payload: Any = None,
-    options: Mapping[str, Any] | None = None,
-) -> OutgoingRequest:
-    """The request for ``operation`` without its auth header; ``PayloadError`` names what
-    is missing."""
-    spec = OPERATIONS[operation]
-    provider = BrontoProvider()
-    base = target.checked_base()
-    if operation is CartOperation.SEARCH:
-        if not customer_cart_id.strip():
-            raise PayloadError("Search needs a customerCartId: fill it in on the cart.")
-        url = f"{base}/carts?{urlencode({'customerCartId': customer_cart_id})}"
-    else:
-        if not cart_id.strip():
-            raise PayloadError(
-                f"{spec.title} needs Bronto's cartId: send the cart with Add Cart first, or "
-                "enter the cartId."
-            )
-        url = base + spec.path.format(id=quote(cart_id.strip(), safe=""))
-    if spec.query:
-        typed = provider.options(options)
-        flags = typed.model_dump() if typed is not None else {}
-        url += "?" + urlencode({k: str(bool(v)).lower() for k, v in flags.items()})
-    body = b""
-    if spec.body:
-        # Update's documented body has no customerCartId: the cart is named by its cartId.
-        sent = provider.update_payload(payload) if isinstance(payload, Mapping) else payload
-        body = provider.body(sent)
-    headers = provider._json_headers()
-    if not spec.body:
-        headers = tuple((k, v) for k, v in headers if k != "Content-Type")
-    return OutgoingRequest(method=spec.method, url=url, body=body, _wire_headers=headers)
-
-
-@dataclass(frozen=True)
-class CartState:
-    """What an answer says about the cart(s): for the response pane and the window's actions."""
-
-    cart_id: str | None = None
-    status: str | None = None
-    phase: str | None = None
-    count: int | None = None  # Search: how many carts matched
-
-    def describe(self) -> str:
-        parts = []
-        if self.count is not None:
-            parts.append(f"{self.count} cart{'s' if self.count != 1 else ''} found")
-        if self.status:
-            parts.append(f"status {self.status}")
-        if self.phase:
-            parts.append(f"phase {self.phase}")
-        if self.cart_id:
-            parts.append(f"cartId {self.cart_id}")
-        return " · ".join(parts)
+)
+OPERATIONS: Mapping[str, CartAction] = {action.key: action for action in ACTIONS}
 
 
 def cart_state(status: int, body: bytes, *, search: bool = False) -> CartState:
     """The cart's id, status and phase from a 2xx answer; for a search, how many carts matched
     and the first one (204 means none)."""
     if not 200 <= status < 300 or not body.strip():
-        return CartState(count=0) if search and status == 204 else CartState()
+        return CartState(count=0, id_name=ID) if search and status == 204 else CartState(id_name=ID)
     try:
         data = jsonfmt.loads(body)
     except jsonfmt.JsonSyntaxError:
-        return CartState()
+        return CartState(id_name=ID)
     count = None
     if search and isinstance(data, list):
         count = len(data)
         data = data[0] if data else {}
     if not isinstance(data, dict):
-        return CartState(count=count)
+        return CartState(count=count, id_name=ID)
 
     def text(name: str) -> str | None:
         value = data.get(name)
         return value if isinstance(value, str) else None
 
-    return CartState(text("cartId"), text("status"), text("phase"), count)
+    return CartState(text("cartId"), text("status"), text("phase"), count, id_name=ID)

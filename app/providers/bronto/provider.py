@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain import jsonfmt
 from app.domain.validation import Validation
+from app.providers.actions import CartAction, CartState
 from app.providers.auth import AuthSpec, ClientCredentials
 from app.providers.base import (
     OutgoingRequest,
@@ -20,6 +21,7 @@ from app.providers.base import (
     Target,
     amount,
 )
+from app.providers.bronto.lifecycle import ACTIONS, cart_state
 from app.providers.bronto.models import BrontoCart, BrontoOptions
 
 if TYPE_CHECKING:
@@ -51,6 +53,27 @@ class BrontoProvider(Provider):
         "create_contact": "create_contact",
         "ignore_invalid_tid": "ignore_invalid_tid",
     }
+
+    # Its cart lifecycle after Add Cart (lifecycle.py), keyed by the cartId Add Cart answers.
+    actions = ACTIONS
+    carried_options: ClassVar[Mapping[str, Any]] = {"createContact": True}
+    action_id_name = "cartId"
+    send_title = "Add Cart"
+
+    def cart_id_after_send(self, status: int, provider_id: str | None) -> str | None:
+        return provider_id if status == 201 and provider_id else None
+
+    def cart_state(self, status: int, body: bytes, action: CartAction | None = None) -> CartState:
+        return cart_state(status, body, search=action is not None and action.finds)
+
+    def action_payload(self, action: CartAction, payload: Any) -> Any:
+        if action.sends_cart and isinstance(payload, Mapping):
+            # Update's documented body has no customerCartId: the cart is named by its cartId.
+            return self.update_payload(payload)
+        return payload
+
+    def validate_action(self, action: CartAction, payload: Any) -> Validation:
+        return self.validate_update(payload) if action.sends_cart else self.validate(payload)
 
     def sandbox_settings(self, base_url: str) -> dict[str, Any]:
         # The sandbox's token endpoint sits next to its API, as the emulator serves it.

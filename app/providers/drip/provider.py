@@ -92,6 +92,15 @@ class DripProvider(Provider):
 
         return {"account_id": emulator.ACCOUNT_ID}
 
+    def event_values(self, event: str) -> dict[str, Any] | None:
+        # The cart as "created" or (the same cart again) "updated", and when (UTC); the cart id
+        # stays, which is what ties the two events together.
+        from app.providers.samples import utc_now
+
+        if event not in ("created", "updated"):
+            return None
+        return {"action": event, "occurred_at": utc_now()}
+
     def auth(self, settings: Mapping[str, Any]) -> AuthSpec:
         return OAUTH_AUTH if settings.get("auth") == "oauth" else API_KEY_AUTH
 
