@@ -19,18 +19,12 @@ APP = Path(__file__).resolve().parent.parent / "app"
 STILL_NAMING = {
     "cli/args.py",
     "cli/carts.py",
-    "cli/main.py",
-    "cli/profiles.py",
     "cli/scenarios.py",
     "domain/rules.py",
     "providers/base.py",
     "providers/document.py",
-    "providers/samples.py",
     "secrets/store.py",
     "transport/bulk.py",
-    "ui/application.py",
-    "ui/controller.py",
-    "ui/history_view.py",
     "ui/main_window.py",
 }
 

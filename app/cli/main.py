@@ -55,10 +55,12 @@ def _gui_arguments(gui: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     from app.cli import carts, history, profiles, scenarios
+    from app.providers import providers
 
+    titles = " and ".join(p.title for p in providers().values())
     parser = Parser(
         prog="cart-composer",
-        description="Compose, preview and send shopping-cart events to Drip and Bronto.",
+        description=f"Compose, preview and send shopping-cart events to {titles}.",
         epilog="Exit codes: 0 success, 1 HTTP error (validate: problems found), 2 invalid "
         "input, 3 network failure, 4 secrets missing or unavailable.",
     )
@@ -72,26 +74,25 @@ def _parser() -> argparse.ArgumentParser:
     profiles.add_arguments(commands)
     history.add_arguments(commands)
 
+    emulated = [p for p in providers().values() if p.has_emulator]
     sandbox = commands.add_parser(
-        "sandbox", help="run the Drip and Bronto emulator on 127.0.0.1 (Ctrl-C stops it)"
+        "sandbox",
+        help=f"run the {' and '.join(p.title for p in emulated)} emulator on 127.0.0.1 "
+        "(Ctrl-C stops it)",
     )
     sandbox.add_argument(
         "--port", type=port, default=SANDBOX_PORT, help="port to listen on; 0 = any free"
     )
-    sandbox.add_argument(
-        "--drip-hourly-limit",
-        type=count(1, 10**9, "a number of requests"),
-        default=3600,
-        metavar="N",
-        help="Drip requests per hour",
-    )
-    sandbox.add_argument(
-        "--token-lifetime",
-        type=seconds_of_life,
-        default=3600.0,
-        metavar="SECONDS",
-        help="lifetime of Bronto access tokens",
-    )
+    for provider in emulated:
+        for option in provider.sandbox_options:
+            sandbox.add_argument(
+                option.flag,
+                dest=f"sandbox_{provider.key}_{option.setting}",
+                type=count(1, 10**9, "a number") if option.kind == "count" else seconds_of_life,
+                default=int(option.default) if option.kind == "count" else option.default,
+                metavar="N" if option.kind == "count" else "SECONDS",
+                help=option.help,
+            )
     sandbox.add_argument("--mode", type=sandbox_mode, metavar="MODE", help=SANDBOX_MODE_HELP)
     return parser
 
@@ -104,8 +105,11 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.secrets import secret_label
 
     settings = {
-        "drip": {"hourly_limit": args.drip_hourly_limit},
-        "bronto": {"token_lifetime": args.token_lifetime},
+        provider.key: {
+            option.setting: getattr(args, f"sandbox_{provider.key}_{option.setting}")
+            for option in provider.sandbox_options
+        }
+        for provider in providers().values()
     }
     config = SandboxConfig(settings=settings)
     if args.mode is not None:

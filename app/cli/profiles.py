@@ -20,12 +20,18 @@ from app.providers.registry import provider_keys
 
 __all__ = ["add_arguments", "run"]
 
-_WHICH = {
-    "api-key": "drip_api_key",
-    "access-token": "drip_access_token",
-    "client-id": "bronto_client_id",
-    "client-secret": "bronto_client_secret",
-}
+
+def _short(provider_key: str, secret: str) -> str:
+    """A secret's name for ``--which``: its name without the provider's prefix, dashed
+    (``drip_api_key`` → ``api-key``)."""
+    return secret.removeprefix(f"{provider_key}_").replace("_", "-")
+
+
+def _which_choices() -> list[str]:
+    from app.providers.registry import providers
+
+    names = {_short(p.key, s.name) for p in providers().values() for s in p.secrets}
+    return sorted(names)
 
 
 def add_arguments(commands: Commands) -> None:
@@ -51,7 +57,9 @@ def add_arguments(commands: Commands) -> None:
     )
     secret.add_argument("name", metavar="NAME")
     secret.add_argument(
-        "--which", choices=sorted(_WHICH), help="only this secret (default: all the profile needs)"
+        "--which",
+        choices=_which_choices(),
+        help="only this secret (default: all the profile needs)",
     )
 
 
@@ -264,7 +272,20 @@ def _set_secret(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{profile.name} uses the sandbox's fixed credentials; it needs no secrets.",
             EXIT_INVALID,
         )
-    names = [_WHICH[args.which]] if args.which else list(profile.secret_names())
+    names = list(profile.secret_names())
+    if args.which:
+        from app.providers.registry import get_provider
+
+        provider = get_provider(profile.provider)
+        own = {_short(provider.key, s.name): s.name for s in provider.secrets}
+        if args.which not in own:
+            theirs = ", ".join(own) or "none"
+            raise CliError(
+                f"--which {args.which} is not a secret of {provider.title} profiles "
+                f"(theirs: {theirs}).",
+                EXIT_INVALID,
+            )
+        names = [own[args.which]]
     store = open_secret_store()
     if not store.persistent:
         variables = " ".join(secret_env(n) for n in names)

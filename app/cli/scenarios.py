@@ -23,7 +23,7 @@ from app.cli.common import (
     CliError,
 )
 from app.domain.errors import CartComposerError
-from app.providers.registry import provider_keys
+from app.providers.registry import get_provider, provider_keys
 
 __all__ = ["add_arguments", "add_bulk_arguments", "bulk", "run"]
 
@@ -142,7 +142,7 @@ def add_bulk_arguments(commands: Commands) -> None:
         metavar="N",
         help="how many carts (up to 100,000)",
     )
-    bulk_cmd.add_argument("--provider", choices=provider_keys(), default="drip")
+    bulk_cmd.add_argument("--provider", choices=provider_keys(), default=provider_keys()[0])
     bulk_cmd.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
     bulk_cmd.add_argument(
         "--in-flight",
@@ -175,7 +175,8 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     last = [0]
 
     def show(progress: BulkProgress) -> None:
-        step = 1000 if args.provider == "drip" else 100
+        # A line per batch request, or per hundred carts sent one by one.
+        step = get_provider(args.provider).batch_size or 100
         crossed = progress.sent // step > last[0] // step or progress.sent == progress.total
         if crossed and progress.sent != last[0]:
             print(

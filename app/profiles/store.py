@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -148,18 +149,40 @@ class Profile(BaseModel):
         return get_provider(self.provider).options_from_settings(self.settings)
 
 
-def builtin_profiles() -> dict[str, Profile]:
-    """A sandbox profile for every provider the sandbox emulates: ``sandbox-<key>``."""
-    return {
-        f"sandbox-{p.key}": Profile(
-            name=f"sandbox-{p.key}", title=f"Sandbox · {p.title}", provider=p.key, sandbox=True
-        )
-        for p in providers().values()
-        if p.has_emulator
-    }
+class _BuiltinProfiles(Mapping[str, Profile]):
+    """A sandbox profile for every provider the sandbox emulates, ``sandbox-<key>``, in the
+    registry's order: made from the registry as it is (made again when it changes)."""
+
+    def __init__(self) -> None:
+        self._made: tuple[int, dict[str, Profile]] | None = None
+
+    def _profiles(self) -> dict[str, Profile]:
+        found = providers()
+        if self._made is None or self._made[0] != id(found):
+            made = {
+                f"sandbox-{p.key}": Profile(
+                    name=f"sandbox-{p.key}",
+                    title=f"Sandbox · {p.title}",
+                    provider=p.key,
+                    sandbox=True,
+                )
+                for p in found.values()
+                if p.has_emulator
+            }
+            self._made = (id(found), made)
+        return self._made[1]
+
+    def __getitem__(self, name: str) -> Profile:
+        return self._profiles()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._profiles())
+
+    def __len__(self) -> int:
+        return len(self._profiles())
 
 
-BUILTIN_PROFILES: dict[str, Profile] = builtin_profiles()
+BUILTIN_PROFILES: Mapping[str, Profile] = _BuiltinProfiles()
 
 
 def new_profile(name: str, provider: str, **values: Any) -> Profile:

@@ -26,7 +26,10 @@ from app.providers.common import carried_item, mapped
 from app.providers.schema import PayloadModel
 
 if TYPE_CHECKING:
+    import random
+
     from app.providers.auth import AuthSpec
+    from app.providers.document import CartDocument
     from app.providers.emulation import Emulator, EmulatorContext
 
 __all__ = [
@@ -49,6 +52,19 @@ class SecretSpec:
     name: str
     label: str
     env: str
+
+
+@dataclass(frozen=True)
+class SandboxOption:
+    """A limit of the provider's emulator that ``cart-composer sandbox`` can set: ``flag`` sets
+    ``setting`` (read by the emulator from its context); ``kind`` is "count" (a whole number,
+    1 or more) or "seconds" (a lifetime)."""
+
+    flag: str
+    setting: str
+    kind: str
+    default: float
+    help: str
 
 
 @dataclass(frozen=True)
@@ -178,6 +194,8 @@ class Provider:
     settings_model: type[BaseModel] = NoSettings
     # profiles.json version 1 kept the settings at the top level; old key → setting name.
     legacy_settings: ClassVar[Mapping[str, str]] = {}
+    # The limits of its emulator that ``cart-composer sandbox`` can set.
+    sandbox_options: tuple[SandboxOption, ...] = ()
     # Every secret it can use, in the order a person is asked for them.
     secrets: tuple[SecretSpec, ...] = ()
     # The history's name for a send of a cart ("cart_activity", "add_cart"), and for a batch.
@@ -255,6 +273,16 @@ class Provider:
     def has_emulator(self) -> bool:
         """Whether the built-in sandbox speaks this API (it then has a sandbox profile)."""
         return type(self).emulator is not Provider.emulator
+
+    def sample_cart(
+        self, common: Mapping[str, Any], products: list[dict[str, Any]], rng: random.Random
+    ) -> CartDocument:
+        """A generated cart (bulk, demos) from a common cart of catalog products; ``products``
+        are the catalog's entries behind its items, for the fields the common cart has not."""
+        from app.providers.document import CartDocument
+
+        payload, _ = self.from_common(common)
+        return CartDocument(provider=self.key, payload=payload)
 
     def emulator(self, context: EmulatorContext) -> Emulator | None:
         """This API's emulator for the built-in sandbox (None: the sandbox has no door for

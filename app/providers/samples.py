@@ -11,6 +11,7 @@ from typing import Any
 
 from app.paths import resources_dir
 from app.providers.document import CartDocument
+from app.providers.registry import get_provider
 
 __all__ = ["load_catalog", "new_cart_id", "sample_document"]
 
@@ -45,66 +46,26 @@ def sample_document(provider: str, rng: random.Random | None = None) -> CartDocu
         lines.append((product, quantity, price, price * quantity))
     subtotal = sum((line[3] for line in lines), Decimal("0"))
     shopper = f"shopper.{secrets.token_hex(3)}@example.com"
-    if provider == "drip":
-        items = [
+    common = {
+        "email": shopper,
+        "cart_id": cart_id,
+        "cart_url": f"{base}/cart/{cart_id}",
+        "currency": "USD",
+        "grand_total": subtotal,
+        "total_discounts": Decimal("0"),
+        "items": [
             {
-                "product_id": p["product_id"],
-                "product_variant_id": p["variant"],
-                "sku": p["sku"],
                 "name": p["name"],
-                "brand": p["brand"],
-                "categories": [p["category"]],
+                "sku": p["sku"],
                 "price": price,
                 "quantity": quantity,
                 "total": total,
                 "product_url": f"{base}/products/{p['product_id'].lower()}",
                 "image_url": f"{base}/images/{p['product_id'].lower()}.png",
+                "categories": [p["category"]],
             }
             for p, quantity, price, total in lines
-        ]
-        payload = {
-            "provider": "cart_composer_demo",
-            "email": shopper,
-            "action": "created",
-            "cart_id": cart_id,
-            "occurred_at": utc_now(),
-            "cart_public_id": f"#{rng.randint(1000, 9999)}",
-            "grand_total": subtotal,
-            "total_discounts": Decimal("0"),
-            "currency": "USD",
-            "cart_url": f"{base}/cart/{cart_id}",
-            "items": items,
-        }
-        return CartDocument(provider="drip", payload=payload)
-    line_items = [
-        {
-            "name": p["name"],
-            "sku": p["sku"],
-            "imageUrl": f"{base}/images/{p['product_id'].lower()}.png",
-            "category": p["category"],
-            "productUrl": f"{base}/products/{p['product_id'].lower()}",
-            "quantity": quantity,
-            "salePrice": price,
-            "totalPrice": total,
-            "unitPrice": price,
-        }
-        for p, quantity, price, total in lines
-    ]
-    payload = {
-        "url": f"{base}/cart/{cart_id}",
-        "customerCartId": cart_id,
-        "discountAmount": Decimal("0"),
-        "emailAddress": shopper,
-        "grandTotal": subtotal,
-        "lineItems": line_items,
-        "subtotal": subtotal,
-        "taxAmount": Decimal("0"),
-        "phase": "SHOPPING",
-        "currency": "USD",
+        ],
     }
-    # A new shopper is not yet a Bronto contact: ask Bronto to create one.
-    return CartDocument(
-        provider="bronto",
-        payload=payload,
-        options={"createContact": True, "ignoreInvalidTid": False},
-    )
+    products = [product for product, *_ in lines]
+    return get_provider(provider).sample_cart(common, products, rng)

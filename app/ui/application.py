@@ -47,11 +47,11 @@ def preload() -> None:
     import app.ui.items_model
     import app.ui.response_view
     from app.paths import sample_cart
-    from app.providers import get_provider, loads_cart
+    from app.providers import get_provider, loads_cart, provider_keys
 
     # The first validation and body build the models' validators and serializers: do them
-    # here, not on the GUI thread.
-    document = loads_cart(sample_cart("drip").read_bytes()).document
+    # here, not on the GUI thread (for the cart a first run opens: the first provider's).
+    document = loads_cart(sample_cart(provider_keys()[0]).read_bytes()).document
     provider = get_provider(document.provider)
     provider.validate(document.payload)
     provider.body(document.payload)
@@ -68,6 +68,7 @@ def attach_composer(
     from app.history import HistoryError, HistoryStore
     from app.paths import sample_cart
     from app.profiles import ProfileStore
+    from app.providers import provider_keys
     from app.transport import Sender
     from app.ui.controller import ComposerController
 
@@ -91,7 +92,7 @@ def attach_composer(
     if notice:
         window.show_notice(notice)
     # A first run opens the vendor's own example, so there is something real to send at once.
-    window.open_cart(open_path or sample_cart("drip"))
+    window.open_cart(open_path or sample_cart(provider_keys()[0]))
     if profile:
         chosen = profiles.get(profile)
         if chosen.provider != controller.provider.key:

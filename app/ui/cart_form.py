@@ -183,7 +183,18 @@ class CartForm(QWidget):
             hint.setWordWrap(True)
             hint.setStyleSheet("font-style: italic; padding: 2px 4px;")
             self._layout.addWidget(hint)
-        for title, names in provider.form_groups:
+        # The provider's groups, then whatever field they leave out (a provider that declares
+        # none gets one group of every field): no field of the model is out of reach.
+        grouped = {name for _, names in provider.form_groups for name in names}
+        rest = tuple(
+            name
+            for name, spec in specs.items()
+            if spec.kind is not Kind.ITEMS and name not in grouped
+        )
+        groups = list(provider.form_groups)
+        if rest:
+            groups.append(("Cart" if not groups else "More fields", rest))
+        for title, names in groups:
             group = QGroupBox(title)
             form = QFormLayout(group)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -20,7 +20,14 @@ from app.history import HistoryEntry, HistoryStore
 from app.history import record as recording
 from app.logs import log, mask_secrets
 from app.profiles import BUILTIN_PROFILES, Profile, ProfileError, ProfileStore
-from app.providers import CartDocument, OutgoingRequest, Provider, get_provider, providers
+from app.providers import (
+    CartDocument,
+    OutgoingRequest,
+    Provider,
+    get_provider,
+    provider_keys,
+    providers,
+)
 from app.providers.actions import CartAction, CartState
 from app.providers.document import load_cart, save_cart
 from app.providers.mapping import convert, reconcile
@@ -98,7 +105,7 @@ class ComposerController(QObject):
         self,
         profiles: ProfileStore,
         sender: Sender,
-        provider: str = "drip",
+        provider: str | None = None,  # default: the first registered
         parent: QObject | None = None,
         history: HistoryStore | None = None,
     ) -> None:
@@ -106,6 +113,7 @@ class ComposerController(QObject):
         self._profiles = profiles
         self._sender = sender
         self._history = history
+        provider = provider or provider_keys()[0]
         self._provider: Provider = get_provider(provider)
         self._renderer = CartRenderer(self._provider)
         self._payload: dict[str, Any] = {}

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.domain import jsonfmt
 from app.history import OUTCOMES, HistoryEntry, HistoryFilter, HistoryStore
 from app.history.export import write_har, write_jsonl
+from app.providers import providers
 from app.ui.history_model import PAGE, HistoryTableModel
 from app.ui.workers import run_in_background
 
@@ -93,8 +94,8 @@ class HistoryView(QWidget):
         self.provider = QComboBox()
         self.provider.setObjectName("historyProvider")
         self.provider.addItem("All providers", None)
-        self.provider.addItem("Drip", "drip")
-        self.provider.addItem("Bronto", "bronto")
+        for provider in providers().values():
+            self.provider.addItem(provider.title, provider.key)
         self.outcome = QComboBox()
         self.outcome.setObjectName("historyOutcome")
         self.outcome.addItem("Any outcome", None)

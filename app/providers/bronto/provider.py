@@ -17,6 +17,7 @@ from app.providers.auth import AuthSpec, ClientCredentials
 from app.providers.base import (
     OutgoingRequest,
     Provider,
+    SandboxOption,
     SecretSpec,
     Target,
     amount,
@@ -25,6 +26,9 @@ from app.providers.bronto.lifecycle import ACTIONS, cart_state
 from app.providers.bronto.models import BrontoCart, BrontoOptions
 
 if TYPE_CHECKING:
+    import random
+
+    from app.providers.document import CartDocument
     from app.providers.emulation import Emulator, EmulatorContext
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TOKEN_URL", "PROVIDER", "BrontoProvider"]
@@ -48,6 +52,15 @@ class BrontoProvider(Provider):
     position = 20
     default_base_url = DEFAULT_BASE_URL
     settings_model = BrontoSettings
+    sandbox_options = (
+        SandboxOption(
+            "--token-lifetime",
+            "token_lifetime",
+            "seconds",
+            3600.0,
+            "lifetime of Bronto access tokens",
+        ),
+    )
     legacy_settings: ClassVar[Mapping[str, str]] = {
         "token_url": "token_url",
         "create_contact": "create_contact",
@@ -74,6 +87,44 @@ class BrontoProvider(Provider):
 
     def validate_action(self, action: CartAction, payload: Any) -> Validation:
         return self.validate_update(payload) if action.sends_cart else self.validate(payload)
+
+    def sample_cart(
+        self, common: Mapping[str, Any], products: list[dict[str, Any]], rng: random.Random
+    ) -> CartDocument:
+        from app.providers.document import CartDocument
+
+        line_items = [
+            {
+                "name": item["name"],
+                "sku": item["sku"],
+                "imageUrl": item["image_url"],
+                "category": item["categories"][0],
+                "productUrl": item["product_url"],
+                "quantity": item["quantity"],
+                "salePrice": item["price"],
+                "totalPrice": item["total"],
+                "unitPrice": item["price"],
+            }
+            for item in common["items"]
+        ]
+        payload = {
+            "url": common["cart_url"],
+            "customerCartId": common["cart_id"],
+            "discountAmount": common["total_discounts"],
+            "emailAddress": common["email"],
+            "grandTotal": common["grand_total"],
+            "lineItems": line_items,
+            "subtotal": common["grand_total"],
+            "taxAmount": Decimal("0"),
+            "phase": "SHOPPING",
+            "currency": common["currency"],
+        }
+        # A new shopper is not yet a Bronto contact: ask Bronto to create one.
+        return CartDocument(
+            provider=self.key,
+            payload=payload,
+            options={"createContact": True, "ignoreInvalidTid": False},
+        )
 
     def sandbox_settings(self, base_url: str) -> dict[str, Any]:
         # The sandbox's token endpoint sits next to its API, as the emulator serves it.

@@ -16,6 +16,7 @@ from app.providers.base import (
     USER_AGENT,
     OutgoingRequest,
     Provider,
+    SandboxOption,
     SecretSpec,
     Target,
     amount,
@@ -24,6 +25,9 @@ from app.providers.common import CART_FIELDS, ITEM_FIELDS
 from app.providers.drip.models import DripCart
 
 if TYPE_CHECKING:
+    import random
+
+    from app.providers.document import CartDocument
     from app.providers.emulation import Emulator, EmulatorContext
 
 __all__ = ["DEFAULT_BASE_URL", "MAX_BATCH", "PROVIDER", "DripProvider", "cart_path"]
@@ -69,6 +73,11 @@ class DripProvider(Provider):
     position = 10
     default_base_url = DEFAULT_BASE_URL
     settings_model = DripSettings
+    sandbox_options = (
+        SandboxOption(
+            "--drip-hourly-limit", "hourly_limit", "count", 3600, "Drip requests per hour"
+        ),
+    )
     legacy_settings: ClassVar[Mapping[str, str]] = {"account_id": "account_id", "drip_auth": "auth"}
     secrets = (
         SecretSpec("drip_api_key", "Drip API key", "CART_COMPOSER_DRIP_API_KEY"),
@@ -91,6 +100,43 @@ class DripProvider(Provider):
         from app.providers.drip import emulator
 
         return {"account_id": emulator.ACCOUNT_ID}
+
+    def sample_cart(
+        self, common: Mapping[str, Any], products: list[dict[str, Any]], rng: random.Random
+    ) -> CartDocument:
+        from app.providers.document import CartDocument
+        from app.providers.samples import utc_now
+
+        items = [
+            {
+                "product_id": p["product_id"],
+                "product_variant_id": p["variant"],
+                "sku": item["sku"],
+                "name": item["name"],
+                "brand": p["brand"],
+                "categories": item["categories"],
+                "price": item["price"],
+                "quantity": item["quantity"],
+                "total": item["total"],
+                "product_url": item["product_url"],
+                "image_url": item["image_url"],
+            }
+            for item, p in zip(common["items"], products, strict=True)
+        ]
+        payload = {
+            "provider": "cart_composer_demo",
+            "email": common["email"],
+            "action": "created",
+            "cart_id": common["cart_id"],
+            "occurred_at": utc_now(),
+            "cart_public_id": f"#{rng.randint(1000, 9999)}",
+            "grand_total": common["grand_total"],
+            "total_discounts": common["total_discounts"],
+            "currency": common["currency"],
+            "cart_url": common["cart_url"],
+            "items": items,
+        }
+        return CartDocument(provider=self.key, payload=payload)
 
     def event_values(self, event: str) -> dict[str, Any] | None:
         # The cart as "created" or (the same cart again) "updated", and when (UTC); the cart id
