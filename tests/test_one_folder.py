@@ -25,7 +25,7 @@ from app.sandbox.runtime import embedded_server, stop_embedded
 from app.scenarios import ScenarioRunner
 from app.scenarios.model import parse_scenario
 from app.secrets import MemorySecretStore
-from app.transport import Sender
+from app.service.sender import Sender
 from app.ui.application import create_main_window
 from tests.ui.conftest import FakeAsker
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, NoReturn
 
 __all__ = [
     "MAX_SECONDS",
-    "SANDBOX_MODE_HELP",
     "Parser",
     "add_sandbox_mode",
     "count",
@@ -23,6 +22,7 @@ __all__ = [
     "port",
     "row_id",
     "sandbox_mode",
+    "sandbox_mode_help",
     "seconds",
     "seconds_of_life",
     "speed",
@@ -121,16 +121,32 @@ def sandbox_mode(text: str) -> SandboxMode:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-SANDBOX_MODE_HELP = (
-    "how the built-in sandbox answers: real (default: as Drip and Bronto most likely do), "
-    "explain (refusals field by field, in the sandbox's words), strict (Bronto: refuse numeric "
-    "strings, unknown keys, odd query booleans), or explain+strict"
-)
+def sandbox_mode_help() -> str:
+    """``--sandbox``'s help, from what each emulated provider says of its modes."""
+    from app.providers import providers
+
+    emulated = [p for p in providers().values() if p.has_emulator]
+    real = "; ".join(
+        f"{p.title}: {p.sandbox_mode_notes['real']}"
+        for p in emulated
+        if "real" in p.sandbox_mode_notes
+    )
+    strict = [p.title for p in emulated if "strict" in p.sandbox_mode_notes]
+    stricter = f" ({', '.join(strict)})" if strict else ""
+    return (
+        "how the built-in sandbox answers: real (default: as the services most likely do — "
+        f"{real}), explain (refusals field by field, in the sandbox's words), strict (refuse "
+        f"what the service most likely lets through{stricter}), or explain+strict"
+    )
 
 
 def add_sandbox_mode(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--sandbox", type=sandbox_mode, dest="sandbox_mode", metavar="MODE", help=SANDBOX_MODE_HELP
+        "--sandbox",
+        type=sandbox_mode,
+        dest="sandbox_mode",
+        metavar="MODE",
+        help=sandbox_mode_help(),
     )
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from app.cli.args import Commands
     from app.domain.validation import Validation
     from app.profiles import Profile
-    from app.transport import Overrides, Sender
+    from app.service.sender import Overrides, Sender
 
 __all__ = [
     "act",
@@ -144,7 +144,7 @@ def target_overrides(
     """What the command line sets on top of a profile (``--base-url``, ``--auth-url``,
     ``--account-id``, ``--timeout``, ``--sandbox``). ``--sandbox`` says how the built-in sandbox
     answers: refused with anything else as the target (a user profile, a ``--base-url``)."""
-    from app.transport import Overrides
+    from app.service.sender import Overrides
 
     overrides = Overrides(
         base_url=args.base_url,
@@ -288,7 +288,8 @@ def load_input(path: Path, provider: str | None) -> LoadedCart:
         if provider is None:
             raise CliError(
                 f"{path} holds a bare payload; say which API it is for with "
-                "--provider drip or --provider bronto.",
+                + " or ".join(f"--provider {key}" for key in provider_keys())
+                + ".",
                 EXIT_INVALID,
             )
         document = {"provider": provider, "payload": raw}
@@ -344,7 +345,7 @@ def payload(path: Path, provider: str | None, out: TextIO) -> int:
 
 def _setup(args: argparse.Namespace) -> tuple[CartDocument, Profile, Overrides, Sender]:
     from app.profiles import ProfileStore
-    from app.transport import Sender
+    from app.service.sender import Sender
 
     loaded = load_input(args.cart, args.provider)
     document = loaded.document
@@ -407,7 +408,7 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ):
         return EXIT_INVALID
     from app.cli.history import open_history
-    from app.history import record as recording
+    from app.service import recording
 
     try:
         # Missing secrets stop us before anything is recorded or sent.
@@ -449,10 +450,10 @@ def act(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One of a provider's cart actions on a cart it has; recorded in the history like a
     send."""
     from app.cli.history import open_history
-    from app.history import record as recording
     from app.profiles import ProfileStore
     from app.secrets import SecretStoreError
-    from app.transport import Sender
+    from app.service import recording
+    from app.service.sender import Sender
 
     provider = get_provider(args.action_provider)
     action = provider.action(args.action)

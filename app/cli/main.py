@@ -28,11 +28,11 @@ from typing import TextIO
 
 from app import __version__
 from app.cli.args import (
-    SANDBOX_MODE_HELP,
     Parser,
     count,
     port,
     sandbox_mode,
+    sandbox_mode_help,
     seconds_of_life,
     utf8_streams,
 )
@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="N" if option.kind == "count" else "SECONDS",
                 help=option.help,
             )
-    sandbox.add_argument("--mode", type=sandbox_mode, metavar="MODE", help=SANDBOX_MODE_HELP)
+    sandbox.add_argument("--mode", type=sandbox_mode, metavar="MODE", help=sandbox_mode_help())
     return parser
 
 

@@ -213,7 +213,7 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ProfileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     try:
-        Target(profile.base_url).checked_base()
+        Target(profile.base_url).checked_base(get_provider(profile.provider).default_base_url)
         for address in get_provider(profile.provider).setting_urls(profile.settings):
             Target(address).checked_base()
     except TargetError as exc:

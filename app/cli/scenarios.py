@@ -31,7 +31,7 @@ __all__ = ["add_arguments", "add_bulk_arguments", "bulk", "run"]
 def add_arguments(commands: Commands) -> None:
     run_cmd = commands.add_parser(
         "run",
-        help="run a .scenario.json journey (send, wait, Bronto cart actions) step by step",
+        help="run a .scenario.json journey (send, wait, cart actions) step by step",
         description="Run a scenario's steps in order; every send and cart action is recorded "
         "in the history. Without --profile each step goes to the profile it names, or its "
         "provider's sandbox. Ctrl-C stops between steps (or during a wait).",
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
     from app.profiles import ProfileStore
     from app.scenarios import ScenarioRunner, StepEvent, load_scenario
-    from app.transport import Sender
+    from app.service.sender import Sender
 
     scenario = load_scenario(args.scenario)
     history = open_history(err)
@@ -129,12 +129,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def add_bulk_arguments(commands: Commands) -> None:
+    from app.providers.registry import providers
+
+    batches = [p for p in providers().values() if p.batch_size]
+    singles = [p for p in providers().values() if not p.batch_size]
+    how = [f"{p.title} in batches" for p in batches] + [f"{p.title} one by one" for p in singles]
+    ways = [
+        f"to {p.title} through its batch endpoint in chunks of up to {p.batch_size:,} (stopping "
+        f"before its {p.batch_limit} on batch requests)"
+        for p in batches
+    ] + [f"to {p.title} one by one with a few in flight" for p in singles]
     bulk_cmd = commands.add_parser(
         "bulk",
-        help="send N sample carts (distinct ids and emails): Drip in batches, Bronto one by one",
-        description="Generate N sample carts from the catalog and send them: to Drip through "
-        "the batch endpoint in chunks of up to 1,000 (stopping before Drip's hourly batch "
-        "limit), to Bronto one by one with a few in flight. Every request is a history row.",
+        help=f"send N sample carts (distinct ids and emails): {', '.join(how)}",
+        description="Generate N sample carts from the catalog and send them: "
+        + ", ".join(ways)
+        + ". Every request is a history row.",
     )
     bulk_cmd.add_argument(
         "count",
@@ -149,7 +159,7 @@ def add_bulk_arguments(commands: Commands) -> None:
         type=count(1, 32, "a number of carts in flight"),
         default=4,
         metavar="K",
-        help="Bronto: carts in flight at once (default 4)",
+        help="one-by-one providers: carts in flight at once (default 4)",
     )
     bulk_cmd.add_argument(
         "--base-url", type=url, metavar="URL", help="override the profile's base URL"
@@ -162,8 +172,8 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
     from app.profiles import ProfileStore
     from app.secrets import SecretStoreError
-    from app.transport import Sender
-    from app.transport.bulk import BulkProgress, BulkRun, sample_carts
+    from app.service.bulk import BulkProgress, BulkRun, sample_carts
+    from app.service.sender import Sender
 
     profile = ProfileStore().get(args.profile or f"sandbox-{args.provider}")
     if profile.provider != args.provider:

@@ -4,6 +4,8 @@
      ├── CartFileError      a .cart.json file that cannot be read or written
      ├── TargetError        a base URL or account id that cannot make a request URL
      ├── PayloadError       a draft value that has no JSON form (NaN, a Python object)
+     ├── SecretStoreError   the keyring refused, or a secret is missing (secrets/store.py)
+     │    └── SecretValueError  a secret an HTTP header cannot carry (domain/secret_text.py)
      ├── UnknownProvider    a provider key no installed provider has (also a ValueError)
      └── UnknownAction      a cart action the provider does not declare (also a ValueError)
 
@@ -16,6 +18,8 @@ __all__ = [
     "CartComposerError",
     "CartFileError",
     "PayloadError",
+    "SecretStoreError",
+    "SecretValueError",
     "TargetError",
     "UnknownAction",
     "UnknownProvider",
@@ -52,3 +56,12 @@ class UnknownProvider(CartComposerError, ValueError):
 
 class UnknownAction(CartComposerError, ValueError):
     """The provider declares no cart action by this name; the message lists its actions."""
+
+
+class SecretStoreError(CartComposerError):
+    """The keyring refused an operation; the message says what to do, never the secret."""
+
+
+class SecretValueError(SecretStoreError):
+    """A secret that cannot go into an HTTP header as it is (a stray line break, a control
+    character, text outside Latin-1). The message names the secret, never shows it."""

@@ -28,7 +28,6 @@ __all__ = [
     "RequiredText",
     "Text",
     "TextList",
-    "TrackingCookieName",
     "WebUrl",
 ]
 
@@ -66,7 +65,6 @@ DateOrDateTime = Annotated[
 ]
 Currency = Annotated[str | None, BeforeValidator(rules.currency), Kind.CURRENCY]
 IpAddress = Annotated[str | None, BeforeValidator(rules.ip_address), Kind.IP_ADDRESS]
-TrackingCookieName = Annotated[str | None, BeforeValidator(rules.tracking_cookie_name), Kind.TEXT]
 # Elements are checked one by one, so an error names its index: items[0].categories[1].
 TextList = Annotated[
     list[Annotated[str, BeforeValidator(rules.text)]] | None,

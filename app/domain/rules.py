@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -35,9 +35,9 @@ __all__ = [
     "positive_number",
     "required_text",
     "spoken_choices",
+    "starts_with",
     "text",
     "text_list",
-    "tracking_cookie_name",
     "web_url",
 ]
 
@@ -263,13 +263,16 @@ def ip_address(value: Any) -> Any:
     return value
 
 
-def tracking_cookie_name(value: Any) -> Any:
-    required_text(value)
-    if not value.startswith("tid_"):
-        raise _fail(
-            "format_error", "must start with tid_ (Bronto names its tracking cookies tid_…)"
-        )
-    return value
+def starts_with(prefix: str, why: str) -> Callable[[Any], Any]:
+    """A rule: text that starts with ``prefix`` (``why`` says whose convention it is)."""
+
+    def check(value: Any) -> Any:
+        required_text(value)
+        if not value.startswith(prefix):
+            raise _fail("format_error", f"must start with {prefix} ({why})")
+        return value
+
+    return check
 
 
 def spoken_choices(choices: Iterable[str]) -> str:

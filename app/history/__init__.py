@@ -1,4 +1,5 @@
-"""The history of every send: SQLite store, recording around a send, exports. No Qt."""
+"""The history of every send: the SQLite store and its exports — storage only (recording
+around a send is the service layer's: app/service/recording.py). No Qt."""
 
 from __future__ import annotations
 

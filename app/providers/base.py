@@ -6,6 +6,7 @@ shows exactly what Send puts on the wire (with credentials masked).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -80,8 +81,9 @@ class Target:
         value = self.settings.get(name)
         return "" if value is None else str(value)
 
-    def checked_base(self) -> str:
-        """The base URL without a trailing slash, or ``TargetError`` saying what to fix."""
+    def checked_base(self, example: str = "https://api.example.com") -> str:
+        """The base URL without a trailing slash, or ``TargetError`` saying what to fix (with
+        ``example`` of one: the provider's own API, where it is known)."""
         base = self.base_url.strip()
         try:
             parts = urlsplit(base)
@@ -98,7 +100,7 @@ class Target:
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
             raise TargetError(
                 f"The base URL “{self.base_url}” must be a full address starting with "
-                "http:// or https://, like https://api.getdrip.com."
+                f"http:// or https://, like {example}."
             )
         if parts.query or parts.fragment:
             raise TargetError(
@@ -179,8 +181,15 @@ def setting_choices(info: FieldInfo) -> list[tuple[str, str]]:
     return [(str(v), str(names.get(v, v))) for v in get_args(info.annotation)]
 
 
-class Provider:
-    """One vendor API. Subclasses set the class attributes and write ``build_request``."""
+class Provider(ABC):
+    """One vendor API, as its folder declares it (README, "For developers": who reads what).
+
+    A subclass sets the class attributes — small declarations (``SecretSpec``, a settings
+    model, ``AuthSpec`` from ``auth``, ``CartAction`` in ``actions``) — and writes the two
+    things no declaration can say: ``build_request`` and ``read_response``. Everything else
+    has a default that means "this API has none" (no batch endpoint, no cart actions, no
+    connection check, no emulator).
+    """
 
     key: str = ""
     title: str = ""
@@ -194,8 +203,11 @@ class Provider:
     settings_model: type[BaseModel] = NoSettings
     # profiles.json version 1 kept the settings at the top level; old key → setting name.
     legacy_settings: ClassVar[Mapping[str, str]] = {}
-    # The limits of its emulator that ``cart-composer sandbox`` can set.
+    # The limits of its emulator that ``cart-composer sandbox`` can set, and what the emulator
+    # does in each mode ("real": as the service most likely answers; "strict": what it refuses
+    # that the service most likely lets through), for the mode's help and tooltip.
     sandbox_options: tuple[SandboxOption, ...] = ()
+    sandbox_mode_notes: ClassVar[Mapping[str, str]] = {}
     # Every secret it can use, in the order a person is asked for them.
     secrets: tuple[SecretSpec, ...] = ()
     # The history's name for a send of a cart ("cart_activity", "add_cart"), and for a batch.
@@ -206,8 +218,11 @@ class Provider:
     actions: tuple[CartAction, ...] = ()
     action_id_name: str = "id"
     send_title: str = "Send"
-    # How many carts one batch request takes (0: no batch endpoint; bulk sends one by one).
+    # How many carts one batch request takes (0: no batch endpoint; bulk sends one by one),
+    # what its limit on batch requests is called, and when it comes back if the 429 says not.
     batch_size: int = 0
+    batch_limit: str = "limit"
+    batch_limit_resets: str = "a while"
     model: type[PayloadModel]
     options_model: type[BaseModel] | None = None
     # The payload key holding the line items, and how a form groups the other fields.
@@ -336,12 +351,13 @@ class Provider:
 
     def suggested_line_total(self, item: Mapping[str, Any]) -> Decimal | None:
         """What an item's line total works out to from its price, quantity and discount, or
-        None when those are not numbers. A suggestion: it never replaces what was typed."""
-        raise NotImplementedError
+        None when those are not numbers (or the API has no line totals). A suggestion: it
+        never replaces what was typed."""
+        return None
 
     def suggested_totals(self, payload: Mapping[str, Any]) -> dict[str, Decimal]:
         """Cart totals worked out from the items (and the cart's other amounts)."""
-        raise NotImplementedError
+        return {}
 
     line_total_field: str = ""
 
@@ -394,11 +410,11 @@ class Provider:
                 raise ValueError(f"“{where}” is not a {self.title} request option.") from None
             raise ValueError(f"The option “{where}” must be true or false.") from None
 
+    @abstractmethod
     def build_request(
         self, payload: Any, target: Target, options: Mapping[str, Any] | None = None
     ) -> OutgoingRequest:
         """The request for ``payload`` without its auth header (``with_auth`` adds it)."""
-        raise NotImplementedError
 
     # --- cart actions (providers/actions.py) ---------------------------------------------------
 
@@ -458,7 +474,7 @@ class Provider:
     ) -> OutgoingRequest:
         """The request for ``action`` without its auth header; ``PayloadError`` names what is
         missing (no id yet, an empty search field)."""
-        base = target.checked_base()
+        base = target.checked_base(self.default_base_url or "https://api.example.com")
         fields = payload if isinstance(payload, Mapping) else {}
         query: dict[str, str] = {}
         if action.by == "cart":
@@ -489,6 +505,10 @@ class Provider:
         """One request for many carts (``batch_size`` at most), without its auth header."""
         raise PayloadError(f"{self.title} has no batch endpoint.")
 
+    def batch_ids(self, body: bytes) -> list[str]:
+        """The ids a batch answer gives its carts (Drip's ``request_ids``)."""
+        return []
+
     def connection_check(self, target: Target) -> OutgoingRequest | None:
         """ "Test connection": the cheapest authenticated call (without its auth header), or
         None when the API has none besides fetching a token (or none at all)."""
@@ -500,6 +520,7 @@ class Provider:
         ok = 200 <= status < 300
         return ok, f"{self.title} answered {status}."
 
+    @abstractmethod
     def read_response(
         self, status: int, headers: Mapping[str, str], body: bytes
     ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
@@ -507,7 +528,6 @@ class Provider:
 
         ``ValueError`` when a success body that must be JSON is not.
         """
-        raise NotImplementedError
 
     def _json_headers(self) -> tuple[tuple[str, str], ...]:
         return (

@@ -73,8 +73,11 @@ def loads_cart(text: str | bytes) -> LoadedCart:
     except jsonfmt.JsonSyntaxError as exc:
         raise CartFileError(f"The cart file is not valid JSON: {exc}.") from None
     if not isinstance(raw, dict):
+        from app.providers.registry import provider_keys
+
         raise CartFileError(
-            'The cart file must hold a JSON object like {"provider": "drip", "payload": {…}}.'
+            "The cart file must hold a JSON object like "
+            f'{{"provider": "{provider_keys()[0]}", "payload": {{…}}}}.'
         )
     unknown = sorted(set(raw) - {"provider", "payload", "options"})
     if unknown:

@@ -2,28 +2,48 @@
 
 Every subpackage of ``app.providers`` with a ``provider`` module that defines ``PROVIDER`` (an
 instance of ``Provider``) is a provider: adding one is adding its folder. They are listed by
-``Provider.position`` (then key), which is the order menus and choices show them in.
+``Provider.position`` (then key), which is the order menus and choices show them in. A
+provider can also ship as its own distribution, named in the ``cart_composer.providers``
+entry point group.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import importlib.util
 import pkgutil
 
 from app.domain.errors import UnknownProvider
+from app.logs import log
 from app.providers.base import Provider, SecretSpec
 
-__all__ = ["get_provider", "provider_keys", "providers", "secret_specs"]
+__all__ = [
+    "get_provider",
+    "provider_keys",
+    "providers",
+    "secret_env",
+    "secret_label",
+    "secret_names",
+    "secret_specs",
+]
+
+
+# A provider shipped as its own distribution says so in its metadata:
+#   [project.entry-points."cart_composer.providers"]
+#   toyshop = "toyshop_provider.provider:PROVIDER"
+ENTRY_POINTS = "cart_composer.providers"
 
 
 @functools.cache
 def providers() -> dict[str, Provider]:
-    """Every provider, by key, in display order."""
+    """Every provider, by key, in display order: each subpackage of ``app.providers`` whose
+    ``provider`` module has a ``PROVIDER``, then each one an installed distribution names in
+    the ``cart_composer.providers`` entry point group (a folder's wins over a namesake)."""
     import app.providers as package
 
-    found: list[Provider] = []
+    found: dict[str, Provider] = {}
     for module in pkgutil.iter_modules(package.__path__):
         if not module.ispkg:
             continue
@@ -32,9 +52,21 @@ def providers() -> dict[str, Provider]:
             continue
         provider = getattr(importlib.import_module(name), "PROVIDER", None)
         if isinstance(provider, Provider):
-            found.append(provider)
-    found.sort(key=lambda p: (p.position, p.key))
-    return {p.key: p for p in found}
+            found.setdefault(provider.key, provider)
+    for point in importlib.metadata.entry_points(group=ENTRY_POINTS):
+        try:
+            provider = point.load()
+        except Exception as exc:  # a broken plug-in must not stop the app: said, skipped
+            log.warning(
+                "the provider %s (%s) could not be loaded: %s", point.name, point.value, exc
+            )
+            continue
+        if isinstance(provider, Provider):
+            found.setdefault(provider.key, provider)
+        else:
+            log.warning("the entry point %s does not name a Provider", point.value)
+    ordered = sorted(found.values(), key=lambda p: (p.position, p.key))
+    return {p.key: p for p in ordered}
 
 
 @functools.cache
@@ -47,6 +79,23 @@ def secret_specs() -> dict[str, SecretSpec]:
                 raise RuntimeError(f"Two providers use the secret name {spec.name!r}.")
             specs[spec.name] = spec
     return specs
+
+
+# Which secrets there are, their labels and environment overrides come from the providers
+# (``Provider.secrets``). The overrides are for headless use (never command-line arguments:
+# those show in `ps`).
+def secret_names() -> tuple[str, ...]:
+    return tuple(secret_specs())
+
+
+def secret_label(name: str) -> str:
+    """``Drip API key``: what a person calls the secret."""
+    return secret_specs()[name].label
+
+
+def secret_env(name: str) -> str:
+    """The environment variable that overrides the keyring for this secret."""
+    return secret_specs()[name].env
 
 
 def provider_keys() -> tuple[str, ...]:

@@ -13,13 +13,14 @@ from typing import Any
 
 from app.domain.errors import CartComposerError
 from app.history import HistoryStore
-from app.history import record as recording
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
 from app.providers import CartDocument, OutgoingRequest, get_provider, load_cart
 from app.providers.samples import new_cart_id
 from app.scenarios.model import Scenario, ScenarioError, Step
-from app.transport import CancelToken, Overrides, Sender, SendResult
+from app.service import recording
+from app.service.sender import Overrides, Sender
+from app.transport import CancelToken, SendResult
 from app.transport.send import Cancelled
 
 __all__ = ["ScenarioRunner", "StepEvent"]

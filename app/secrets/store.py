@@ -8,15 +8,18 @@ are refused like the fail backend, because "secrets never touch disk" is the pro
 from __future__ import annotations
 
 import threading
-import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.domain.errors import CartComposerError
+from app.domain.errors import SecretStoreError, SecretValueError
+from app.domain.secret_text import TOKEN_ENDPOINT, TYPED, check_secret
+from app.providers.registry import secret_env, secret_label, secret_names
 
 __all__ = [
     "SERVICE",
+    "TOKEN_ENDPOINT",
+    "TYPED",
     "KeyringSecretStore",
     "MemorySecretStore",
     "MissingSecrets",
@@ -34,29 +37,6 @@ __all__ = [
 SERVICE = "cart-composer"
 
 
-# Which secrets there are, their labels and environment overrides come from the providers
-# (``Provider.secrets``). The overrides are for headless use (never command-line arguments:
-# those show in `ps`).
-def secret_names() -> tuple[str, ...]:
-    from app.providers.registry import secret_specs
-
-    return tuple(secret_specs())
-
-
-def secret_label(name: str) -> str:
-    """``Drip API key``: what a person calls the secret."""
-    from app.providers.registry import secret_specs
-
-    return secret_specs()[name].label
-
-
-def secret_env(name: str) -> str:
-    """The environment variable that overrides the keyring for this secret."""
-    from app.providers.registry import secret_specs
-
-    return secret_specs()[name].env
-
-
 # Backends that are a real OS keyring (module path prefixes inside the keyring package).
 _SYSTEM_BACKENDS = (
     "keyring.backends.SecretService",
@@ -65,10 +45,6 @@ _SYSTEM_BACKENDS = (
     "keyring.backends.macOS",
     "keyring.backends.Windows",
 )
-
-
-class SecretStoreError(CartComposerError):
-    """The keyring refused an operation; the message says what to do, never the secret."""
 
 
 class MissingSecrets(SecretStoreError):
@@ -91,44 +67,6 @@ class MissingSecrets(SecretStoreError):
         super().__init__(message)
         self.profile = profile
         self.names = names
-
-
-class SecretValueError(SecretStoreError):
-    """A secret that cannot go into an HTTP header as it is (a stray line break, a control
-    character, text outside Latin-1). The message names the secret, never shows it."""
-
-
-TYPED = "what was typed"
-TOKEN_ENDPOINT = "Bronto's token endpoint"
-_NAMED = {"\r": "a carriage return (CR)", "\n": "a line break (LF)", "\t": "a tab"}
-
-
-def check_secret(label: str, value: str, source: str) -> str:
-    """``value``, if it can travel in an HTTP header; else ``SecretValueError`` saying which
-    secret (``label``, e.g. "Drip API key") from where (``source``) and what is wrong with it.
-
-    HTTP header values are Latin-1 text without control characters; a secret copied from a
-    file saved on Windows often ends in CR LF, and sending it would split the header (the
-    secret then shows up in clear in error messages)."""
-    for index, char in enumerate(value):
-        if unicodedata.category(char) == "Cc":
-            what = _NAMED.get(char, f"a control character (U+{ord(char):04X})")
-        elif ord(char) > 0xFF:
-            what = f"a character HTTP headers cannot carry (U+{ord(char):04X}, not Latin-1)"
-        else:
-            continue
-        where = "at its end" if index == len(value) - 1 else f"at character {index + 1}"
-        windows = " (a file saved on Windows?)" if char in "\r\n" else ""
-        if source.startswith("$"):
-            then = f"Nothing was sent: set {source} again without it."
-        elif source == TYPED:
-            then = "An HTTP header cannot carry it: type it again without it."
-        elif source == TOKEN_ENDPOINT:
-            then = "Nothing was sent with it."
-        else:
-            then = "Nothing was sent: store it again without it."
-        raise SecretValueError(f"The {label} from {source} has {what} {where}{windows}. {then}")
-    return value
 
 
 class SecretStore(ABC):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from app.domain.redaction import is_secret_header
 from app.providers.auth import AuthSpec, BasicAuth, ClientCredentials, HeaderAuth, SecretRef
 from app.providers.base import OutgoingRequest
-from app.secrets.store import secret_env
+from app.providers.registry import secret_env
 
 __all__ = ["HEREDOC_END", "curl_command"]
 

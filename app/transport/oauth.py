@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import httpx
 
 from app.domain import jsonfmt
-from app.domain.errors import CartComposerError
+from app.domain.errors import CartComposerError, SecretValueError
+from app.domain.secret_text import TOKEN_ENDPOINT, check_secret
 from app.logs import log, register_secret
-from app.secrets.store import TOKEN_ENDPOINT, SecretValueError, check_secret
 from app.transport.exchange import Answer, CancelToken, Deadline, exchange, megabytes
 from app.transport.result import ErrorKind, classify
 
@@ -171,9 +171,10 @@ def _read_token(answer: Answer, token_url: str, service: str) -> tuple[str, str 
     refresh = data.get("refresh_token") if isinstance(data.get("refresh_token"), str) else None
     try:
         # A token goes into a header: one with a line break in it would split the header.
-        check_secret("access token", access, TOKEN_ENDPOINT)
+        source = f"{service}'s {TOKEN_ENDPOINT}"
+        check_secret("access token", access, source)
         if refresh is not None:
-            check_secret("refresh token", refresh, TOKEN_ENDPOINT)
+            check_secret("refresh token", refresh, source)
     except SecretValueError as exc:
         raise TokenError(ErrorKind.INVALID_RESPONSE, str(exc)) from None
     return access, refresh, lifetime

@@ -32,7 +32,7 @@ class ErrorKind(StrEnum):
     HTTP_STATUS = "http_status"
     NETWORK = "network"
     CANCELLED = "cancelled"
-    AUTH = "auth"  # Bronto's token endpoint refused the client id/secret
+    AUTH = "auth"  # a token endpoint refused the client id/secret
 
 
 @dataclass

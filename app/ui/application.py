@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.main_window import Asker, MainWindow, ScriptedAsker
 
 if TYPE_CHECKING:
-    from app.transport import Sender
+    from app.service.sender import Sender
 
 __all__ = ["create_main_window", "run"]
 
@@ -69,7 +69,7 @@ def attach_composer(
     from app.paths import sample_cart
     from app.profiles import ProfileStore
     from app.providers import provider_keys
-    from app.transport import Sender
+    from app.service.sender import Sender
     from app.ui.controller import ComposerController
 
     # Workers (checks of big carts, sends) hold the GIL in turns of this many seconds; the

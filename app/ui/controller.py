@@ -17,7 +17,6 @@ from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
 from app.domain.validation import Validation
 from app.history import HistoryEntry, HistoryStore
-from app.history import record as recording
 from app.logs import log, mask_secrets
 from app.profiles import BUILTIN_PROFILES, Profile, ProfileError, ProfileStore
 from app.providers import (
@@ -32,8 +31,9 @@ from app.providers.actions import CartAction, CartState
 from app.providers.document import load_cart, save_cart
 from app.providers.mapping import convert, reconcile
 from app.providers.render import CartRenderer, Rendered
-from app.service import UndoHistory
-from app.transport import CancelToken, Overrides, Sender, SendResult
+from app.service import UndoHistory, recording
+from app.service.sender import Overrides, Sender
+from app.transport import CancelToken, SendResult
 from app.ui.workers import run_in_background
 
 __all__ = ["BACKGROUND_ITEMS", "PREVIEW_DEBOUNCE_MS", "BothResult", "ComposerController"]

@@ -35,8 +35,8 @@ from app.profiles import BUILTIN_PROFILES, ProfileStore
 from app.providers import providers
 from app.scenarios import Scenario, ScenarioError, ScenarioRunner, StepEvent, load_scenario
 from app.scenarios.model import SUFFIX, parse_scenario, step_kinds
-from app.transport import Overrides, Sender
-from app.transport.bulk import BulkProgress, BulkRun, sample_carts
+from app.service.bulk import BulkProgress, BulkRun, sample_carts
+from app.service.sender import Overrides, Sender
 from app.ui.focus import switch
 from app.ui.workers import run_in_background
 

@@ -733,21 +733,37 @@ class MainWindow(QMainWindow):
         sandbox_menu.setToolTipsVisible(True)
         self.explain_action = QAction("&Explain refusals (the sandbox's words)", self)
         self.explain_action.setObjectName("explainAction")
-        self.explain_action.setToolTip(
-            "The built-in sandbox answers as Drip and Bronto most likely do: Drip's schema "
-            "errors without field paths, Bronto's bare 403. Explain mode answers every problem "
-            "field by field instead, and marks each such answer as the sandbox's own."
-        )
+
         self.strict_action = QAction("&Strict checks (refuse what the service lets through)", self)
         self.strict_action.setObjectName("strictAction")
-        self.strict_action.setToolTip(
-            'Bronto most likely reads "16.99" as a number, ignores unknown keys and reads '
-            "createContact=yes as false. Strict mode refuses all three (400)."
-        )
+
+        self._describe_sandbox_modes()
         for act in (self.explain_action, self.strict_action):
             act.setCheckable(True)
             act.toggled.connect(self._on_sandbox_mode)
             sandbox_menu.addAction(act)
+
+    def _describe_sandbox_modes(self) -> None:
+        """The modes' tooltips, from what each emulated provider says of them."""
+        from app.providers import providers
+
+        notes = [p for p in providers().values() if p.has_emulator and p.sandbox_mode_notes]
+        real = "; ".join(
+            f"{p.title}: {p.sandbox_mode_notes['real']}"
+            for p in notes
+            if "real" in p.sandbox_mode_notes
+        )
+        self.explain_action.setToolTip(
+            f"The built-in sandbox answers as the services most likely do ({real}). Explain "
+            "mode answers every problem field by field instead, and marks each such answer as "
+            "the sandbox's own."
+        )
+        strict = " ".join(
+            f"{p.title}: {p.sandbox_mode_notes['strict']}."
+            for p in notes
+            if "strict" in p.sandbox_mode_notes
+        )
+        self.strict_action.setToolTip(strict or "Strict mode refuses what a service lets through.")
 
     def _connect(self) -> None:
         c = self.controller
@@ -1258,7 +1274,7 @@ class MainWindow(QMainWindow):
 
     def open_history_entry(self, entry: HistoryEntry) -> bool:
         """Put a sent cart back in the composer, with its provider, options and profile."""
-        from app.history.record import entry_document
+        from app.service.recording import entry_document
 
         try:
             document = entry_document(entry)

@@ -34,7 +34,7 @@ from app.profiles import BUILTIN_PROFILES, Profile, ProfileStore, new_profile
 from app.providers.base import setting_choices, setting_kind
 from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label, secret_names
-from app.transport import Sender
+from app.service.sender import Sender
 from app.ui.workers import run_in_background
 
 __all__ = ["ProfilesDialog"]

@@ -27,7 +27,7 @@ from app.providers.drip import emulator as drip_sandbox
 from app.providers.drip.provider import API_KEY_AUTH
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
 from app.secrets import MemorySecretStore
-from app.transport import Sender
+from app.service.sender import Sender
 
 
 def main() -> None:

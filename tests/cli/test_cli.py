@@ -100,6 +100,6 @@ def test_preview_with_a_bad_base_url_explains_it() -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "cart-composer preview: --base-url: The base URL “localhost:8080” must be a full "
-        "address starting with http:// or https://, like https://api.getdrip.com. (see "
+        "address starting with http:// or https://, like https://api.example.com. (see "
         "cart-composer preview --help)"
     )

@@ -16,10 +16,10 @@ import pytest
 
 from app.domain import jsonfmt
 from app.history import HistoryError, HistoryStore
-from app.history.record import entry_document
 from app.history.store import BODY_LIMIT
 from app.paths import sample_cart
 from app.sandbox import Fault, SandboxServer
+from app.service.recording import entry_document
 from tests.history.test_store import pending, wait_for_pending
 from tests.unwritable import unwritable
 

@@ -57,6 +57,12 @@ def extra_provider(tmp_path: Path) -> Iterator[str]:
             def auth(self, settings):
                 return HeaderAuth("toy_token", scheme="Toy")
 
+            def build_request(self, payload, target, options=None):
+                raise NotImplementedError
+
+            def read_response(self, status, headers, body):
+                return None, ()
+
         PROVIDER = ToyProvider()
     """)
     )
@@ -104,3 +110,36 @@ def test_the_secrets_are_the_providers_own() -> None:
         "bronto_client_id",
         "bronto_client_secret",
     )
+
+
+def test_a_provider_from_another_distribution_is_found_by_its_entry_point(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import importlib.metadata
+
+    group = registry.ENTRY_POINTS
+    points = [
+        importlib.metadata.EntryPoint(
+            "toyshop", "tests.providers.toyshop.provider:PROVIDER", group
+        ),
+        importlib.metadata.EntryPoint("broken", "no_such_module.provider:PROVIDER", group),
+    ]
+
+    def entry_points(**selection: str) -> list[importlib.metadata.EntryPoint]:
+        assert selection == {"group": group}
+        return points
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    registry.providers.cache_clear()
+    registry.secret_specs.cache_clear()
+    try:
+        assert provider_keys() == ("drip", "bronto", "toyshop")
+        assert get_provider("toyshop").title == "Toy shop"
+        assert "the provider broken (no_such_module.provider:PROVIDER) could not be loaded" in (
+            caplog.text
+        )
+    finally:
+        monkeypatch.undo()
+        registry.providers.cache_clear()
+        registry.secret_specs.cache_clear()
+    assert provider_keys() == ("drip", "bronto")

@@ -20,7 +20,7 @@ from app.profiles import ProfileStore
 from app.sandbox import SandboxServer
 from app.scenarios import ScenarioError, ScenarioRunner, StepEvent, load_scenario
 from app.scenarios.model import parse_scenario
-from app.transport import Overrides, Sender
+from app.service.sender import Overrides, Sender
 
 SCENARIOS = resources_dir() / "scenarios"
 DRIP = SCENARIOS / "drip-abandoned-after-update.scenario.json"

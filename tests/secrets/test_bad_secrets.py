@@ -18,7 +18,8 @@ from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import SandboxServer
 from app.secrets import MemorySecretStore, SecretValueError, check_secret
-from app.transport import ErrorKind, Overrides, Sender
+from app.service.sender import Overrides, Sender
+from app.transport import ErrorKind
 from tests.hostile import HostileServer
 
 DRIP = load_cart(sample_cart("drip")).document

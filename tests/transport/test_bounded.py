@@ -20,7 +20,8 @@ from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
 from app.secrets import MemorySecretStore
-from app.transport import ErrorKind, Overrides, Sender
+from app.service.sender import Overrides, Sender
+from app.transport import ErrorKind
 from app.transport.exchange import Deadline, exchange
 from app.transport.send import make_client
 from tests.hostile import HostileServer

@@ -18,7 +18,7 @@ from app.profiles import BUILTIN_PROFILES, new_profile
 from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
 from app.secrets import MemorySecretStore
-from app.transport import Overrides, Sender
+from app.service.sender import Overrides, Sender
 from app.transport.network import route_for
 from app.transport.send import make_client
 from tests.recorder import recording_server

@@ -13,7 +13,7 @@ from app.paths import sample_cart
 from app.profiles import new_profile
 from app.providers import load_cart
 from app.secrets import MemorySecretStore
-from app.transport import Sender
+from app.service.sender import Sender
 
 BRONTO = load_cart(sample_cart("bronto")).document
 

@@ -17,7 +17,7 @@ from app.profiles import ProfileStore, new_profile
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
 from app.secrets import MemorySecretStore
-from app.transport import Sender
+from app.service.sender import Sender
 from app.ui.application import create_main_window
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import FakeAsker

@@ -12,7 +12,7 @@ from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox.runtime import embedded_server
 from app.secrets import MemorySecretStore
-from app.transport import Sender
+from app.service.sender import Sender
 from app.ui.application import create_main_window
 from app.ui.profiles_dialog import ProfilesDialog
 from tests.ui.conftest import FakeAsker

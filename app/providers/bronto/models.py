@@ -28,10 +28,15 @@ from app.domain.fieldtypes import (
     PositiveNumber,
     RequiredText,
     Text,
-    TrackingCookieName,
     WebUrl,
 )
 from app.providers.schema import CheckResult, PayloadModel, present
+
+TrackingCookieName = Annotated[
+    str | None,
+    BeforeValidator(rules.starts_with("tid_", "Bronto names its tracking cookies tid_…")),
+    Kind.TEXT,
+]
 
 __all__ = ["PHASES", "BrontoCart", "BrontoLineItem", "BrontoOptions"]
 

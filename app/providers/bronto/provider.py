@@ -61,6 +61,11 @@ class BrontoProvider(Provider):
             "lifetime of Bronto access tokens",
         ),
     )
+    sandbox_mode_notes: ClassVar[Mapping[str, str]] = {
+        "real": "a bare 403",
+        "strict": 'it most likely reads "16.99" as a number, ignores unknown keys and reads '
+        "createContact=yes as false; strict mode refuses all three (400)",
+    }
     legacy_settings: ClassVar[Mapping[str, str]] = {
         "token_url": "token_url",
         "create_contact": "create_contact",
@@ -295,7 +300,7 @@ class BrontoProvider(Provider):
     ) -> OutgoingRequest:
         typed = self.options(options)
         assert isinstance(typed, BrontoOptions)
-        base = target.checked_base()
+        base = target.checked_base(self.default_base_url or "https://api.example.com")
         # Both booleans are always sent, as lower-case words (what Bronto's own client sends),
         # and under the URI line's name ignoreInvalidTid (the Java example's
         # "ignoreInvalidTracking" is a mistake in that example).

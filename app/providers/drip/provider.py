@@ -79,6 +79,9 @@ class DripProvider(Provider):
         ),
     )
     legacy_settings: ClassVar[Mapping[str, str]] = {"account_id": "account_id", "drip_auth": "auth"}
+    sandbox_mode_notes: ClassVar[Mapping[str, str]] = {
+        "real": "its schema errors without field paths"
+    }
     secrets = (
         SecretSpec("drip_api_key", "Drip API key", "CART_COMPOSER_DRIP_API_KEY"),
         SecretSpec(
@@ -161,6 +164,18 @@ class DripProvider(Provider):
     send_operation = "cart_activity"
     batch_operation = "cart_activity_batch"
     batch_size = MAX_BATCH
+    # api-notes.md §1.7: 50 batch requests an hour.
+    batch_limit = "hourly limit"
+    batch_limit_resets = "an hour"
+
+    def batch_ids(self, body: bytes) -> list[str]:
+        try:
+            data = jsonfmt.loads(body)
+        except jsonfmt.JsonSyntaxError:
+            return []
+        ids = data.get("request_ids") if isinstance(data, dict) else None
+        return [str(i) for i in ids] if isinstance(ids, list) else []
+
     form_groups = (
         ("Who", ("email", "person_id", "visitor_uuid", "initial_status")),
         ("Cart", ("provider", "action", "cart_id", "cart_public_id", "cart_url", "occurred_at")),
@@ -222,7 +237,7 @@ class DripProvider(Provider):
         return OutgoingRequest(method="POST", url=url + "/batch", body=body, _wire_headers=headers)
 
     def _endpoint(self, target: Target) -> tuple[str, tuple[tuple[str, str], ...]]:
-        base = target.checked_base()
+        base = target.checked_base(self.default_base_url or "https://api.example.com")
         raw_account = target.setting("account_id")
         account = raw_account.strip()
         if not account:
@@ -235,7 +250,9 @@ class DripProvider(Provider):
 
     def connection_check(self, target: Target) -> OutgoingRequest:
         # GET /v2/accounts: is the profile's account among the key's accounts?
-        url = f"{target.checked_base()}/v2/accounts"
+        url = (
+            f"{target.checked_base(self.default_base_url or 'https://api.example.com')}/v2/accounts"
+        )
         headers = (("Accept", "application/json"), ("User-Agent", USER_AGENT))
         return OutgoingRequest(method="GET", url=url, body=b"", _wire_headers=headers)
 

@@ -12,9 +12,9 @@ import pytest
 from app.domain import jsonfmt
 from app.history import HistoryStore
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
-from app.transport import Sender
-from app.transport.bulk import BulkProgress, BulkRun, sample_carts
-from tests.transport.test_sender import stocked_store, user_profiles
+from app.service.bulk import BulkProgress, BulkRun, sample_carts
+from app.service.sender import Sender
+from tests.service.test_sender import stocked_store, user_profiles
 
 
 @pytest.fixture

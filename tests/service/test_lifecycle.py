@@ -16,7 +16,8 @@ from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
 from app.sandbox import SandboxServer
 from app.secrets import MemorySecretStore
-from app.transport import Sender, SendResult
+from app.service.sender import Sender
+from app.transport import SendResult
 
 BRONTO = load_cart(sample_cart("bronto")).document
 Op = CartOperation

@@ -13,15 +13,14 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from app.domain import jsonfmt
 from app.history import HistoryStore
-from app.history import record as recording
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
 from app.providers.samples import sample_document
+from app.service import recording
+from app.service.sender import Overrides, Sender
 from app.transport.result import SendResult
 from app.transport.send import CancelToken
-from app.transport.sender import Overrides, Sender
 
 __all__ = ["BulkProgress", "BulkRun", "sample_carts"]
 
@@ -113,16 +112,17 @@ class BulkRun:
         self.on_progress(self.progress)
         return self.progress
 
-    # --- in batches (Drip's batch endpoint and its hourly limits) -------------------------
+    # --- in batches (the provider's batch endpoint and its limits) -------------------------
 
     def _batches(self) -> None:
+        provider = get_provider(self.profile.provider)
         for start in range(0, len(self.documents), self.chunk):
             if self.cancel_token.cancelled:
                 self.progress.stopped = "Cancelled."
                 return
             batch = self.documents[start : start + self.chunk]
             planned = self.sender.preview_batch(batch, self.profile, self.overrides)
-            operation = get_provider(self.profile.provider).batch_operation
+            operation = provider.batch_operation
             result = self._recorded(
                 planned,
                 batch[0],
@@ -133,17 +133,17 @@ class BulkRun:
             )
             self.progress.requests += 1
             self.progress.sent += len(batch)
-            if result.status == 202:
-                ids = _request_ids(result.body)
+            if result.ok:
                 self.progress.accepted += len(batch)
-                self.progress.ids.extend(ids)
+                self.progress.ids.extend(provider.batch_ids(result.body))
             else:
                 self.progress.failed += len(batch)
             self.on_progress(self.progress)
+            limit = f"{provider.title}'s {provider.batch_limit} for batch requests"
             if result.status == 429:
-                wait_s = result.header("retry-after") or "an hour"
+                wait_s = result.header("retry-after") or provider.batch_limit_resets
                 self.progress.stopped = (
-                    f"Drip's hourly limit for batch requests is reached (429); try again in "
+                    f"{limit} is reached (429); try again in "
                     f"{wait_s}{' s' if wait_s.isdigit() else ''}."
                 )
                 return
@@ -154,8 +154,8 @@ class BulkRun:
             more = start + self.chunk < len(self.documents)
             if more and remaining is not None and remaining.strip() == "0":
                 self.progress.stopped = (
-                    "Drip's hourly limit for batch requests is used up (X-RateLimit-Remaining: "
-                    "0): the rest is not sent, so Drip does not answer 429."
+                    f"{limit} is used up (X-RateLimit-Remaining: 0): the rest is not sent, so "
+                    f"{provider.title} does not answer 429."
                 )
                 return
 
@@ -212,12 +212,3 @@ class BulkRun:
         return recording.recorded(
             self.history, planned, shaped, self.profile, "bulk", send, operation=operation
         )
-
-
-def _request_ids(body: bytes) -> list[str]:
-    try:
-        data = jsonfmt.loads(body)
-    except jsonfmt.JsonSyntaxError:
-        return []
-    ids = data.get("request_ids") if isinstance(data, dict) else None
-    return [str(i) for i in ids] if isinstance(ids, list) else []

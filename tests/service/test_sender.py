@@ -18,14 +18,8 @@ from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, Sandbox, SandboxConfig, SandboxServer
 from app.sandbox.config import SandboxMode
 from app.secrets import MemorySecretStore
-from app.transport import (
-    CancelToken,
-    ErrorKind,
-    MissingSecrets,
-    OAuthTokens,
-    Overrides,
-    Sender,
-)
+from app.service.sender import MissingSecrets, Overrides, Sender
+from app.transport import CancelToken, ErrorKind, OAuthTokens
 from tests.sandbox.conftest import FakeClock
 
 DRIP = load_cart(sample_cart("drip")).document

@@ -23,7 +23,7 @@ from app.providers import load_cart
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
 from app.secrets import MemorySecretStore, MissingSecrets
-from app.transport import Overrides, Sender
+from app.service.sender import Overrides, Sender
 from tests.recorder import recording_server
 
 DRIP = load_cart(sample_cart("drip")).document
