@@ -16,22 +16,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.domain.redaction import mask_header_value
 from app.files import private_dir, private_file
 from app.history.owners import OwnerLock, is_alive, sweep
+
+_T = TypeVar("_T")
 
 __all__ = [
     "BODY_LIMIT",
@@ -286,8 +289,64 @@ def _headers_from(text: str | None) -> list[tuple[str, str]]:
         return []
 
 
+class _Writer:
+    """A store's one writing thread. Each write is a function, run there in turn; its caller
+    waits for its result (or its exception). Started at a write, it ends after ``IDLE``
+    seconds with nothing to do (a store nobody closed holds no thread for good), and at
+    ``stop``, once what it was given is done."""
+
+    IDLE = 10.0
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def run(self, work: Callable[[], _T]) -> _T:
+        if threading.current_thread() is self._thread:
+            return work()  # a write asked for while writing (never waits on itself)
+        done: Future[_T] = Future()
+        with self._start:  # queued and a thread there to take it, or neither
+            self._queue.put((work, done))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
+                self._thread.start()
+        return done.result()
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                item = self._queue.get(timeout=self.IDLE)
+            except queue.Empty:
+                with self._start:
+                    if self._queue.empty():
+                        self._thread = None
+                        return
+                continue
+            if item is None:
+                return
+            work, done = item
+            try:
+                done.set_result(work())
+            except BaseException as exc:  # handed to the caller, who raises it
+                done.set_exception(exc)
+
+    def stop(self) -> None:
+        with self._start:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout=30)
+
+
 class HistoryStore:
-    """The history database. Open it once per process; write from one thread.
+    """The history database. Open it once per process. Every write runs on the store's own
+    writer thread, in the order it was handed over (``_Writer``): writes are single-threaded
+    by construction, however many threads record (bulk has a few in flight); readers on any
+    thread share the connection under its lock.
 
     ``read_only`` opens it for reading only: nothing is created, migrated, moved or marked,
     and a read-only file can be read (pending rows whose writer is gone are shown as
@@ -303,6 +362,7 @@ class HistoryStore:
         self.recovered_from: Path | None = None  # where a corrupt file was moved, if it was
         self.interrupted = 0  # pending rows found (and marked) on opening
         self._lock = threading.Lock()
+        self._writer = _Writer(f"cart-composer-history-{path.name}")
         self._owners = path.with_name(path.name + ".owners")
         self._owner: OwnerLock | None = None
         if read_only:
@@ -475,38 +535,48 @@ class HistoryStore:
             clauses.append(f"owner IN ({','.join('?' * len(named))})")
         count = 0
         if clauses:
-            with self._write() as db:
-                count = db.execute(
-                    "UPDATE requests SET state='interrupted', error_message=? "
-                    f"WHERE state='pending' AND ({' OR '.join(clauses)})",
-                    (_INTERRUPTED, *named),
-                ).rowcount
+            count = self._written(
+                lambda db: (
+                    db.execute(
+                        "UPDATE requests SET state='interrupted', error_message=? "
+                        f"WHERE state='pending' AND ({' OR '.join(clauses)})",
+                        (_INTERRUPTED, *named),
+                    ).rowcount
+                )
+            )
         sweep(self._owners, keep=mine)
         return count
 
     def _alive(self, owner: str | None) -> bool:
         return owner is not None and is_alive(self._owners, owner)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; a database failure (full disk, read-only file) is a HistoryError
-        that says what to do."""
+    def _written(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """``work`` in one transaction, on the store's writer thread (the one thread that
+        writes); a database failure (full disk, read-only file) is a HistoryError that says
+        what to do."""
         if self.read_only:
             raise HistoryError(f"The history {self.path} was opened for reading only.")
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise self._write_error(exc) from None
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._rollback()
-                raise self._write_error(exc) from None
-            except BaseException:
-                self._rollback()
-                raise
+
+        def transaction() -> _T:
+            # The lock is the connection's, shared with readers on other threads: one
+            # statement at a time on it. Writes come only from the writer's thread.
+            with self._lock:
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                except sqlite3.Error as exc:
+                    raise self._write_error(exc) from None
+                try:
+                    value = work(self._db)
+                    self._db.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    self._rollback()
+                    raise self._write_error(exc) from None
+                except BaseException:
+                    self._rollback()
+                    raise
+                return value
+
+        return self._writer.run(transaction)
 
     def _rollback(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -519,6 +589,7 @@ class HistoryStore:
         )
 
     def close(self) -> None:
+        self._writer.stop()  # what was handed to it is written first
         self._db.close()
         if self._owner is not None:
             self._owner.release()
@@ -542,7 +613,8 @@ class HistoryStore:
     ) -> int:
         """The row for a request about to leave; returns its id."""
         owner = self._owner.token if self._owner else None
-        with self._write() as db:
+
+        def insert(db: sqlite3.Connection) -> int:
             cursor = db.execute(
                 "INSERT INTO requests (sent_at, state, source, profile, provider, operation, "
                 "method, url, request_headers, request_body, request_size, email, cart_id, "
@@ -566,6 +638,8 @@ class HistoryStore:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
+        return self._written(insert)
+
     def complete(
         self,
         row_id: int,
@@ -585,8 +659,8 @@ class HistoryStore:
     ) -> None:
         if state not in OUTCOMES:
             raise ValueError(f"unknown outcome {state!r}")
-        with self._write() as db:
-            db.execute(
+        self._written(
+            lambda db: db.execute(
                 "UPDATE requests SET state=?, elapsed_ms=?, status=?, reason=?, "
                 "response_headers=?, response_body=?, response_size=?, error_kind=?, "
                 "error_message=?, provider_id=?, owner=NULL, "
@@ -610,19 +684,21 @@ class HistoryStore:
                     row_id,
                 ),
             )
+        )
 
     def delete(self, ids: Sequence[int]) -> int:
-        with self._write() as db:
-            marks = ",".join("?" * len(ids))
-            return db.execute(f"DELETE FROM requests WHERE id IN ({marks})", list(ids)).rowcount
+        marks = ",".join("?" * len(ids))
+        return self._written(
+            lambda db: db.execute(f"DELETE FROM requests WHERE id IN ({marks})", list(ids)).rowcount
+        )
 
     def clear(self) -> int:
-        with self._write() as db:
-            return db.execute("DELETE FROM requests").rowcount
+        return self._written(lambda db: db.execute("DELETE FROM requests").rowcount)
 
     def delete_older_than(self, moment: str) -> int:
-        with self._write() as db:
-            return db.execute("DELETE FROM requests WHERE sent_at < ?", (moment,)).rowcount
+        return self._written(
+            lambda db: db.execute("DELETE FROM requests WHERE sent_at < ?", (moment,)).rowcount
+        )
 
     # --- reading ---------------------------------------------------------------------------
 

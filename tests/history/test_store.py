@@ -287,3 +287,33 @@ def test_a_send_killed_mid_flight_leaves_an_interrupted_row(tmp_path: Path) -> N
     assert entry.state == "interrupted" and entry.cart_id == "456445746"
     listed = cli(home, "history")
     assert "interrupted" in listed.stdout
+
+
+def test_every_write_runs_on_the_stores_one_writer_thread(tmp_path: Path) -> None:
+    import threading
+
+    store = HistoryStore(tmp_path / "one-writer.sqlite3")
+    writers: set[str] = set()
+
+    def traced(statement: str) -> None:
+        if statement.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE", "BEGIN", "COMMIT"):
+            writers.add(threading.current_thread().name)
+
+    store._db.set_trace_callback(traced)
+
+    def record(n: int) -> None:
+        for i in range(20):
+            row = pending(store, cart_id=f"c-{n}-{i}")
+            store.complete(row, state="succeeded", elapsed_ms=1.0, status=202)
+
+    threads = [threading.Thread(target=record, args=(n,), name=f"bulk-{n}") for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Six threads recorded; one thread wrote, the store's own.
+    assert writers == {"cart-composer-history-one-writer.sqlite3"}
+    assert store.count() == 120
+    assert {e.state for e in store.query(limit=200)} == {"succeeded"}
+    store.close()
+    assert "cart-composer-history-one-writer.sqlite3" not in {t.name for t in threading.enumerate()}
