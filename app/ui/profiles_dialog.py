@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -111,24 +110,6 @@ class ProfilesDialog(QDialog):
             self.provider.addItem(provider.title, provider.key)
         self.base_url = QLineEdit()
         self.base_url.setObjectName("profileBaseUrl")
-        # Each provider's own settings (Provider.settings_model), one page per provider.
-        self.setting_pages = QStackedWidget()
-        self.settings: dict[str, dict[str, QWidget]] = {}
-        for provider in providers().values():
-            page = QWidget()
-            page_form = QFormLayout(page)
-            page_form.setContentsMargins(0, 0, 0, 0)
-            widgets = self.settings[provider.key] = {}
-            for name, info in provider.settings_model.model_fields.items():
-                widget = _setting_widget(info)
-                widget.setObjectName(f"profileSetting_{name}")
-                widget.setToolTip(info.description or "")
-                widgets[name] = widget
-                if isinstance(widget, QCheckBox):
-                    page_form.addRow("", widget)
-                else:
-                    page_form.addRow(info.title or name, widget)
-            self.setting_pages.addWidget(page)
         self.timeout = QDoubleSpinBox()
         self.timeout.setRange(1, 600)
         self.timeout.setSuffix(" s")
@@ -138,7 +119,18 @@ class ProfilesDialog(QDialog):
         form.addRow("Shown as", self.title)
         form.addRow("Provider", self.provider)
         form.addRow("Base URL", self.base_url)
-        form.addRow(self.setting_pages)
+        # Each provider's own settings (Provider.settings_model): rows of this form, those of
+        # the chosen provider shown, so they line up with the rest.
+        self.settings: dict[str, dict[str, QWidget]] = {}
+        for provider in providers().values():
+            widgets = self.settings[provider.key] = {}
+            for name, info in provider.settings_model.model_fields.items():
+                widget = _setting_widget(info)
+                widget.setObjectName(f"profileSetting_{name}")
+                widget.setToolTip(info.description or "")
+                widgets[name] = widget
+                label = "" if isinstance(widget, QCheckBox) else (info.title or name)
+                form.addRow(label, widget)
         # Next to the URLs it is about: a secret that would travel over plain http.
         self.url_warning = QLabel()
         self.url_warning.setObjectName("profileUrlWarning")
@@ -231,8 +223,16 @@ class ProfilesDialog(QDialog):
         self.title.setText(profile.title)
         self.provider.setCurrentIndex(self.provider.findData(profile.provider))
         self.base_url.setText(profile.base_url or "(the embedded sandbox)")
+        shown = dict(profile.settings)
+        if profile.sandbox:
+            # What the built-in profile sends with: its sandbox's account, its token endpoint.
+            spec = get_provider(profile.provider)
+            fields = spec.settings_model.model_fields
+            for name, value in spec.sandbox_settings("").items():
+                url = name in fields and setting_kind(fields[name]) == "url"
+                shown[name] = "(the embedded sandbox)" if url else value
         for name, widget in self.settings[profile.provider].items():
-            _show_setting(widget, profile.settings.get(name))
+            _show_setting(widget, shown.get(name))
         self.timeout.setValue(profile.timeout)
         for name, field in self.secrets.items():
             value = None
@@ -250,8 +250,10 @@ class ProfilesDialog(QDialog):
         key = str(self.provider.currentData())
         for widget in (self.name, self.title, self.provider, self.base_url, self.timeout):
             widget.setEnabled(not builtin)
-        self.setting_pages.setCurrentIndex(self.provider.currentIndex())
-        self.setting_pages.setEnabled(not builtin)
+        for owner, widgets in self.settings.items():
+            for editor in widgets.values():
+                self._form.setRowVisible(editor, owner == key)
+                editor.setEnabled(not builtin)
         own = {spec.name for spec in get_provider(key).secrets}
         needed = set(get_provider(key).needed_secrets(self._draft_settings()))
         for name, field in self.secrets.items():

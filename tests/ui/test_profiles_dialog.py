@@ -86,6 +86,10 @@ def test_builtin_profiles_are_read_only(qtbot: QtBot, home: Path) -> None:
     assert dialog.name.text() == "sandbox-drip"
     assert not dialog.delete_button.isEnabled() and not dialog.save_button.isEnabled()
     assert not dialog.base_url.isEnabled()
+    # What the built-in profile sends with: its sandbox's account, read-only.
+    account = dialog.setting_widget("account_id")
+    assert isinstance(account, QLineEdit)
+    assert (account.text(), account.isEnabled()) == (drip_sandbox.ACCOUNT_ID, False)
     dialog.test_connection()
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=10_000)
     assert dialog.status_label.text().startswith("✔ Connected")
