@@ -414,7 +414,7 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # Missing secrets stop us before anything is recorded or sent.
         sender.secrets(profile, sender.destination(profile, overrides))
         sender.check_pair(document, profile)
-        planned = sender.preview(document, profile, overrides)
+        sender.preview(document, profile, overrides)  # one that cannot be built: exit 2 here
     except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable
         print(str(exc), file=err)
         return EXIT_SECRETS
@@ -425,13 +425,14 @@ def send(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # As the window and `bronto` do: the row is written before the request leaves, and a
         # history that cannot be written is a notice, never a reason not to send — or to
         # report the answer as anything but what the server said.
-        sent = recording.recorded(
+        sent = recording.send_recorded(
+            sender,
             history,
-            planned,
-            sender.document_for(document, profile, overrides),
+            document,
             profile,
+            overrides,
             "cli",
-            lambda: sender.send(document, profile, overrides, retry=args.retry),
+            retry=args.retry,
             on_problem=lambda message: print(message, file=err),
         )
     except CartComposerError as exc:
@@ -481,19 +482,15 @@ def act(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = open_history(err)
     try:
         # Like a send: the history row is written before the request leaves.
-        planned = sender.preview_operation(
-            action.key, profile, cart_id=args.cart_id, document=document, overrides=overrides
-        )
-        result = recording.recorded(
+        result = recording.operate_recorded(
+            sender,
             history,
-            planned,
-            sender.document_for(document, profile, overrides),
+            action.key,
             profile,
             "cli",
-            lambda: sender.operate(
-                action.key, profile, cart_id=args.cart_id, document=document, overrides=overrides
-            ),
-            operation=action.key,
+            cart_id=args.cart_id,
+            document=document,
+            overrides=overrides,
             on_problem=lambda message: print(message, file=err),
         )
     except SecretStoreError as exc:  # missing, unusable, or the keyring unavailable

@@ -15,7 +15,7 @@ from app.domain.errors import CartComposerError
 from app.history import HistoryStore
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
-from app.providers import CartDocument, OutgoingRequest, get_provider, load_cart
+from app.providers import CartDocument, get_provider, load_cart
 from app.providers.samples import new_cart_id
 from app.scenarios.model import Scenario, ScenarioError, Step
 from app.service import recording
@@ -213,30 +213,18 @@ class ScenarioRunner:
         self._document = self._document.model_copy(update={"payload": payload})
         return self._document
 
-    def _record(
-        self,
-        planned: OutgoingRequest,
-        document: CartDocument,
-        profile: Profile,
-        operation: str | None,
-        send: Callable[[], SendResult],
-    ) -> SendResult:
-        shaped = self.sender.document_for(document, profile, self.overrides)
-        return recording.recorded(
-            self.history, planned, shaped, profile, "scenario", send, operation=operation
-        )
-
     def _send(self, step: Step) -> SendResult:
         document = self._cart(step)
         profile = self._profile(step, document.provider)
         self.sender.check_pair(document, profile)
-        planned = self.sender.preview(document, profile, self.overrides)
-        result = self._record(
-            planned,
+        result = recording.send_recorded(
+            self.sender,
+            self.history,
             document,
             profile,
-            None,
-            lambda: self.sender.send(document, profile, self.overrides, cancel=self.cancel_token),
+            self.overrides,
+            "scenario",
+            cancel=self.cancel_token,
         )
         provider = get_provider(document.provider)
         created = provider.cart_id_after_send(result.status or 0, result.provider_id)
@@ -255,23 +243,16 @@ class ScenarioRunner:
             payload = {**document.payload, **dict(step.values["set"])}
             document = self._document = document.model_copy(update={"payload": payload})
         profile = self._profile(step, provider.key)
-        cart_id = self._remote_ids.get(provider.key, "")
-        planned = self.sender.preview_operation(
-            action.key, profile, cart_id=cart_id, document=document, overrides=self.overrides
-        )
-        result = self._record(
-            planned,
-            document,
-            profile,
+        result = recording.operate_recorded(
+            self.sender,
+            self.history,
             action.key,
-            lambda: self.sender.operate(
-                action.key,
-                profile,
-                cart_id=cart_id,
-                document=document,
-                overrides=self.overrides,
-                cancel=self.cancel_token,
-            ),
+            profile,
+            "scenario",
+            cart_id=self._remote_ids.get(provider.key, ""),
+            document=document,
+            overrides=self.overrides,
+            cancel=self.cancel_token,
         )
         found = provider.cart_state(result.status or 0, result.body, action)
         if action.gone_on is not None and result.status == action.gone_on:

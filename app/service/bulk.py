@@ -189,14 +189,14 @@ class BulkRun:
                     queue.clear()
 
     def _one(self, document: CartDocument) -> SendResult:
-        planned = self.sender.preview(document, self.profile, self.overrides)
-        return self._recorded(
-            planned,
+        return recording.send_recorded(
+            self.sender,
+            self.history,
             document,
-            None,
-            lambda: self.sender.send(
-                document, self.profile, self.overrides, cancel=self.cancel_token
-            ),
+            self.profile,
+            self.overrides,
+            "bulk",
+            cancel=self.cancel_token,
         )
 
     # --- history -------------------------------------------------------------------------------

@@ -1,19 +1,36 @@
-"""Writing sends into the history: a pending row before the request leaves, completed after."""
+"""Writing sends into the history: a pending row before the request leaves, completed after —
+for a cart (``send_recorded``), a cart action (``operate_recorded``) or any send (``recorded``).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from app.domain import jsonfmt
+from app.domain.errors import CartComposerError
 from app.history.store import HistoryEntry, HistoryError, HistoryStore
 from app.logs import mask_secrets, mask_secrets_in
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
 from app.transport.result import ErrorKind, SendResult
 
-__all__ = ["entry_document", "finish", "outcome", "recorded", "start"]
+if TYPE_CHECKING:
+    from app.service.sender import Overrides, Sender
+    from app.transport.exchange import CancelToken
+
+__all__ = [
+    "entry_document",
+    "finish",
+    "operate_recorded",
+    "outcome",
+    "recorded",
+    "send_recorded",
+    "start",
+]
 
 
 def start(
@@ -89,6 +106,84 @@ def recorded(
         if on_row is not None:
             on_row(row)
     return result
+
+
+def send_recorded(
+    sender: Sender,
+    history: HistoryStore | None,
+    document: CartDocument,
+    profile: Profile,
+    overrides: Overrides | None,
+    source: str,
+    *,
+    retry: bool = False,
+    cancel: CancelToken | None = None,
+    raw_body: bytes | None = None,
+    on_problem: Callable[[str], None] | None = None,
+    on_row: Callable[[int], None] | None = None,
+) -> SendResult:
+    """A cart sent with its history row — the one way the window, the command line and
+    scenarios send: the request the sender will make is recorded (pending) first, then sent,
+    then its row completed. A cart no request can be built for is not recorded: the send
+    raises before anything leaves."""
+
+    def send() -> SendResult:
+        return sender.send(
+            document, profile, overrides, retry=retry, cancel=cancel, raw_body=raw_body
+        )
+
+    if history is None:
+        return send()
+    try:
+        planned = sender.preview(document, profile, overrides)
+    except CartComposerError:
+        return send()  # it fails before anything leaves, saying why
+    if raw_body is not None:
+        planned = dataclasses.replace(planned, body=raw_body)
+    shaped = sender.document_for(document, profile, overrides)
+    return recorded(
+        history, planned, shaped, profile, source, send, on_problem=on_problem, on_row=on_row
+    )
+
+
+def operate_recorded(
+    sender: Sender,
+    history: HistoryStore | None,
+    operation: str,
+    profile: Profile,
+    source: str,
+    *,
+    cart_id: str = "",
+    document: CartDocument | None = None,
+    overrides: Overrides | None = None,
+    cancel: CancelToken | None = None,
+    on_problem: Callable[[str], None] | None = None,
+    on_row: Callable[[int], None] | None = None,
+) -> SendResult:
+    """One of the provider's cart actions with its history row (operation: the action's
+    key). The request is built first, so a missing id is said before a row is written."""
+    document = document or CartDocument(provider=profile.provider)
+    planned = sender.preview_operation(
+        operation, profile, cart_id=cart_id, document=document, overrides=overrides
+    )
+    return recorded(
+        history,
+        planned,
+        sender.document_for(document, profile, overrides),
+        profile,
+        source,
+        lambda: sender.operate(
+            operation,
+            profile,
+            cart_id=cart_id,
+            document=document,
+            overrides=overrides,
+            cancel=cancel,
+        ),
+        operation=operation,
+        on_problem=on_problem,
+        on_row=on_row,
+    )
 
 
 def outcome(result: SendResult) -> str:

@@ -684,26 +684,15 @@ class ComposerController(QObject):
     ) -> SendResult:
         """On the worker, like all disk and network work: the history row (pending) before the
         request leaves, the send, then the row completed. Signals go to the GUI thread."""
-
-        def send() -> SendResult:
-            return self._sender.send(document, profile, over, cancel=cancel, raw_body=raw)
-
-        if history is None:
-            return send()
-        try:
-            planned = self._sender.preview(document, profile, over)
-        except CartComposerError:
-            return send()  # no request can be built: the send fails before anything leaves
-        if raw is not None:
-            planned = dataclasses.replace(planned, body=raw)
-        shaped = self._sender.document_for(document, profile, over)
-        return recording.recorded(
+        return recording.send_recorded(
+            self._sender,
             history,
-            planned,
-            shaped,
+            document,
             profile,
+            over,
             "gui",
-            send,
+            cancel=cancel,
+            raw_body=raw,
             on_problem=self._history_problem,
             on_row=self.history_changed.emit,
         )
@@ -849,22 +838,16 @@ class ComposerController(QObject):
         provider = get_provider(profile.provider)
 
         def one(key: str) -> SendResult:
-            shaped = self._sender.document_for(document, profile, over)
-            # Built first (and refused here if the id is missing), so the history row is
-            # written before anything leaves, as for a send.
-            planned = self._sender.preview_operation(
-                key, profile, cart_id=cart_id, document=document, overrides=over
-            )
-            return recording.recorded(
+            return recording.operate_recorded(
+                self._sender,
                 history,
-                planned,
-                shaped,
+                key,
                 profile,
                 "gui",
-                lambda: self._sender.operate(
-                    key, profile, cart_id=cart_id, document=document, overrides=over, cancel=cancel
-                ),
-                operation=key,
+                cart_id=cart_id,
+                document=document,
+                overrides=over,
+                cancel=cancel,
                 on_problem=self._history_problem,
                 on_row=self.history_changed.emit,
             )
