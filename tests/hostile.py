@@ -77,9 +77,12 @@ class _Handler(BaseHTTPRequestHandler):
         """200 JSON, gzip-encoded, inflating to 1 GB; chunked (no length)."""
         self._headers(
             200,
-            {"Content-Type": "application/json", "Content-Encoding": "gzip",
-             "Transfer-Encoding": "chunked"},
-        )  # fmt: skip
+            {
+                "Content-Type": "application/json",
+                "Content-Encoding": "gzip",
+                "Transfer-Encoding": "chunked",
+            },
+        )
         for piece in _gzip_bomb(GIB):
             self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
@@ -117,8 +120,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _token(self, access: str) -> None:
         import json
 
-        body = json.dumps({"access_token": access, "refresh_token": "r-123456",
-                           "expires_in": 3600}).encode()  # fmt: skip
+        body = json.dumps(
+            {"access_token": access, "refresh_token": "r-123456", "expires_in": 3600}
+        ).encode()
         self._headers(200, {"Content-Type": "application/json", "Content-Length": str(len(body))})
         self.wfile.write(body)
 

@@ -8,10 +8,21 @@ import sys
 import pytest
 
 CORE = [
-    "app.domain", "app.providers", "app.paths", "app.cli.main", "app.sandbox", "app.transport",
-    "app.profiles", "app.secrets", "app.history", "app.history.export", "app.cli.history",
-    "app.scenarios", "app.cli.scenarios", "app.providers.bronto.lifecycle",
-]  # fmt: skip
+    "app.domain",
+    "app.providers",
+    "app.paths",
+    "app.cli.main",
+    "app.sandbox",
+    "app.transport",
+    "app.profiles",
+    "app.secrets",
+    "app.history",
+    "app.history.export",
+    "app.cli.history",
+    "app.scenarios",
+    "app.cli.scenarios",
+    "app.providers.bronto.lifecycle",
+]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -19,13 +19,16 @@ DRIP = str(sample_cart("drip"))
 SCENARIO = str(Path(DRIP).parents[1] / "scenarios" / "drip-abandoned-after-update.scenario.json")
 
 
-def cli(home: Path, *args: str, env: dict[str, str] | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+def cli(
+    home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[bytes]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, timeout=timeout,
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        timeout=timeout,
         env={**clean, "CART_COMPOSER_HOME": str(home), **(env or {})},
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(

@@ -71,9 +71,13 @@ def test_payload_prints_the_exact_body() -> None:
 
 def test_preview_shows_the_request_with_masked_headers() -> None:
     done = run(
-        "preview", "--base-url", "https://api.getdrip.com", "--account-id", "1234567",
+        "preview",
+        "--base-url",
+        "https://api.getdrip.com",
+        "--account-id",
+        "1234567",
         str(sample_cart("drip")),
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:6] == [

@@ -84,8 +84,9 @@ def test_an_invalid_cart_is_not_sent_and_exits_2(home: Path, tmp_path: Path) -> 
         "answers 400.",
     ]
     # Explain mode says which field, in its own words, and says so.
-    explained = cli(home, "send", str(cart), "--provider", "drip", "--no-validate",
-                    "--sandbox", "explain")  # fmt: skip
+    explained = cli(
+        home, "send", str(cart), "--provider", "drip", "--no-validate", "--sandbox", "explain"
+    )
     assert explained.returncode == 1
     assert explained.stdout.splitlines()[1:] == [
         next(line for line in explained.stdout.splitlines() if line.startswith("422")),
@@ -93,8 +94,9 @@ def test_an_invalid_cart_is_not_sent_and_exits_2(home: Path, tmp_path: Path) -> 
         "  cart_url: Cart URL is required.",
         "  Explain mode: sandbox explanation, not Drip's wording.",
     ]
-    elsewhere = cli(home, "send", DRIP_CART, "--sandbox", "explain",
-                    "--base-url", "http://127.0.0.1:9")  # fmt: skip
+    elsewhere = cli(
+        home, "send", DRIP_CART, "--sandbox", "explain", "--base-url", "http://127.0.0.1:9"
+    )
     assert elsewhere.returncode == 2
     assert elsewhere.stderr.strip() == (
         "--sandbox explain applies only to the built-in sandbox (a sandbox profile, without "
@@ -157,7 +159,7 @@ def test_429_is_retried_only_with_retry(home: Path, server: SandboxServer) -> No
         ("malformed", "invalid_response", "The server answered 202 but the body is not valid JSON"),
         ("tls", "tls", "The secure (TLS) connection to 127.0.0.1:"),
     ],
-)  # fmt: skip
+)
 def test_network_failures_have_a_kind_a_message_and_exit_3(
     home: Path, server: SandboxServer, setup: str, kind: str, text: str
 ) -> None:
@@ -187,9 +189,17 @@ def test_network_failures_have_a_kind_a_message_and_exit_3(
 
 def test_profiles_commands(home: Path, server: SandboxServer) -> None:
     added = cli(
-        home, "profiles", "add", "qa-drip", "--provider", "drip", "--base-url", server.url,
-        "--account-id", drip_sandbox.ACCOUNT_ID,
-    )  # fmt: skip
+        home,
+        "profiles",
+        "add",
+        "qa-drip",
+        "--provider",
+        "drip",
+        "--base-url",
+        server.url,
+        "--account-id",
+        drip_sandbox.ACCOUNT_ID,
+    )
     assert added.returncode == 0, added.stderr
     assert added.stdout.splitlines()[0] == f"Added profile qa-drip (drip, {server.url})."
     listed = cli(home, "profiles", "list")
@@ -227,18 +237,34 @@ def test_profiles_commands(home: Path, server: SandboxServer) -> None:
 
 def test_profiles_add_warns_of_a_secret_that_would_travel_in_clear(home: Path) -> None:
     added = cli(
-        home, "profiles", "add", "shop", "--provider", "drip", "--base-url",
-        "http://api.shop.example", "--account-id", "1",
-    )  # fmt: skip
+        home,
+        "profiles",
+        "add",
+        "shop",
+        "--provider",
+        "drip",
+        "--base-url",
+        "http://api.shop.example",
+        "--account-id",
+        "1",
+    )
     assert added.returncode == 0, added.stderr
     assert added.stderr.strip() == (
         "Warning: http://api.shop.example is plain http:// to another machine: the Drip API key "
         "sent with it would travel in clear. Use https://."
     )
     local = cli(
-        home, "profiles", "add", "local", "--provider", "drip", "--base-url",
-        "http://127.0.0.1:8765", "--account-id", "1",
-    )  # fmt: skip
+        home,
+        "profiles",
+        "add",
+        "local",
+        "--provider",
+        "drip",
+        "--base-url",
+        "http://127.0.0.1:8765",
+        "--account-id",
+        "1",
+    )
     assert local.returncode == 0 and local.stderr == ""
 
 
@@ -342,8 +368,7 @@ def test_bronto_update_is_checked_with_updates_own_rules(
     refused = cli(home, "bronto", "update", str(broken), "--cart-id", cart_id, *url)
     assert refused.returncode == 2
     assert "not sent: 1 problem(s)" in refused.stderr and "emailAddress" in refused.stderr
-    anyway = cli(home, "bronto", "update", str(broken), "--cart-id", cart_id, *url,
-                 "--no-validate")  # fmt: skip
+    anyway = cli(home, "bronto", "update", str(broken), "--cart-id", cart_id, *url, "--no-validate")
     assert anyway.returncode == 1  # the sandbox's own 400
 
 

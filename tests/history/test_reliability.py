@@ -60,9 +60,12 @@ def python(*args: str, **kwargs: object) -> subprocess.Popen[str]:
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**clean, "CART_COMPOSER_HOME": str(home)},
-    )  # fmt: skip
+    )
 
 
 def test_processes_opening_a_new_history_at_once_lose_no_row(tmp_path: Path) -> None:
@@ -72,8 +75,9 @@ def test_processes_opening_a_new_history_at_once_lose_no_row(tmp_path: Path) -> 
         path = tmp_path / f"round{round_}" / "history.sqlite3"
         path.parent.mkdir()
         start = f"{time.time() + 1.5:.3f}"
-        workers = [python(_FIRST_SEND, str(path), start, stderr=subprocess.PIPE)
-                   for _ in range(each)]  # fmt: skip
+        workers = [
+            python(_FIRST_SEND, str(path), start, stderr=subprocess.PIPE) for _ in range(each)
+        ]
         errors = [w.communicate(timeout=60)[1] for w in workers]
         assert [w.returncode for w in workers] == [0] * each, errors
         store = HistoryStore(path, read_only=True)
@@ -121,11 +125,20 @@ def test_a_cli_send_whose_history_fails_after_it_reports_the_servers_answer(
         server.sandbox.add_fault(Fault(latency_ms=2000, path_prefix="/v3/"))
         clean = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
         process = subprocess.Popen(
-            [sys.executable, "-m", "app", "send", str(sample_cart("drip")), "--base-url",
-             server.url],
-            env={**clean, "CART_COMPOSER_HOME": str(home)}, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "send",
+                str(sample_cart("drip")),
+                "--base-url",
+                server.url,
+            ],
+            env={**clean, "CART_COMPOSER_HOME": str(home)},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         history = home / "history.sqlite3"
         assert wait_for_pending(history), "no pending row appeared"
         # The file and its log (not the -shm, which is memory-mapped: a write to it would be
@@ -246,16 +259,22 @@ def test_the_apps_files_are_the_users_alone(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     done = subprocess.run(
-        [sys.executable, "-m", "app", "send", str(sample_cart("drip"))], capture_output=True,
-        text=True, timeout=60,
+        [sys.executable, "-m", "app", "send", str(sample_cart("drip"))],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**env, "CART_COMPOSER_HOME": str(home), "CART_COMPOSER_LOG": "debug"},
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     holder = HistoryStore(home / "history.sqlite3")  # while open, -wal and -shm exist
     try:
         assert mode(home) == 0o700
-        for name in ("history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm",
-                     "cart-composer.log"):  # fmt: skip
+        for name in (
+            "history.sqlite3",
+            "history.sqlite3-wal",
+            "history.sqlite3-shm",
+            "cart-composer.log",
+        ):
             assert mode(home / name) == 0o600, name
     finally:
         holder.close()
@@ -301,8 +320,11 @@ def test_sqlite_sees_the_migrations_as_one_version_each(tmp_path: Path) -> None:
 def test_lock_files_of_owners_that_are_gone_are_swept(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     for _ in range(3):  # processes that end without closing their store
-        done = python("import sys\nfrom pathlib import Path\nfrom app.history import "
-                      "HistoryStore\nHistoryStore(Path(sys.argv[1]))", str(path))  # fmt: skip
+        done = python(
+            "import sys\nfrom pathlib import Path\nfrom app.history import "
+            "HistoryStore\nHistoryStore(Path(sys.argv[1]))",
+            str(path),
+        )
         assert done.wait(60) == 0
     owners = tmp_path / "history.sqlite3.owners"
     (left,) = owners.glob("*.lock")  # each opener swept the ones before it

@@ -44,15 +44,23 @@ def test_a_row_is_pending_then_completed(tmp_path: Path) -> None:
     row = pending(store)
     assert store.get(row).state == "pending"  # type: ignore[union-attr]
     store.complete(
-        row, state="succeeded", elapsed_ms=12.5, status=202, reason="Accepted",
+        row,
+        state="succeeded",
+        elapsed_ms=12.5,
+        status=202,
+        reason="Accepted",
         response_headers=[("content-type", "application/json")],
-        response_body=b'{"request_id":"r-1"}', provider_id="r-1",
-    )  # fmt: skip
+        response_body=b'{"request_id":"r-1"}',
+        provider_id="r-1",
+    )
     entry = store.get(row)
     assert entry is not None
     assert (entry.state, entry.status, entry.provider_id, entry.elapsed_ms) == (
-        "succeeded", 202, "r-1", 12.5,
-    )  # fmt: skip
+        "succeeded",
+        202,
+        "r-1",
+        12.5,
+    )
     assert entry.request_headers[1] == ("Authorization", "Basic ••••••••")
     assert entry.response_body == b'{"request_id":"r-1"}'
     assert entry.sent_at.endswith("Z")
@@ -74,11 +82,21 @@ def test_query_filters_and_orders_newest_first(tmp_path: Path) -> None:
 
 def test_free_text_finds_any_substring_in_the_searched_fields(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
-    a = pending(store, email="Ann.Shopper@Example.com", cart_id="cart-AAA-1",
-                body=b'{"items": [{"name": "Blue \\"Delft\\" mug"}]}')  # fmt: skip
+    a = pending(
+        store,
+        email="Ann.Shopper@Example.com",
+        cart_id="cart-AAA-1",
+        body=b'{"items": [{"name": "Blue \\"Delft\\" mug"}]}',
+    )
     b = pending(store, email="bob@example.com", cart_id="cart-bbb-2")
-    store.complete(b, state="succeeded", elapsed_ms=1, status=201,
-                   response_body=b'{"cartId": "7f3a-cafe"}', provider_id="7f3a-cafe")  # fmt: skip
+    store.complete(
+        b,
+        state="succeeded",
+        elapsed_ms=1,
+        status=201,
+        response_body=b'{"cartId": "7f3a-cafe"}',
+        provider_id="7f3a-cafe",
+    )
 
     def found(text: str) -> list[int]:
         return [e.id for e in store.query(HistoryFilter(text=text))]
@@ -167,12 +185,23 @@ def test_har_export_has_the_1_2_structure_and_round_trips_bodies(tmp_path: Path)
     store = HistoryStore(tmp_path / "h.sqlite3")
     body = '{"email": "café@example.com", "grand_total": 16.99}'
     row = pending(store, body=body.encode(), url="http://h/carts?createContact=true")
-    store.complete(row, state="succeeded", elapsed_ms=5, status=201, reason="Created",
-                   response_headers=[("Content-Type", "application/json")],
-                   response_body=b'{"cartId":"x"}')  # fmt: skip
+    store.complete(
+        row,
+        state="succeeded",
+        elapsed_ms=5,
+        status=201,
+        reason="Created",
+        response_headers=[("Content-Type", "application/json")],
+        response_body=b'{"cartId":"x"}',
+    )
     failed = pending(store)
-    store.complete(failed, state="network_error", elapsed_ms=1, error_kind="dns",
-                   error_message="Could not find the host")  # fmt: skip
+    store.complete(
+        failed,
+        state="network_error",
+        elapsed_ms=1,
+        error_kind="dns",
+        error_message="Could not find the host",
+    )
     path = tmp_path / "out.har"
     entries = [store.get(i) for i in (row, failed)]
     assert write_har([e for e in entries if e], path) == 2
@@ -182,11 +211,27 @@ def test_har_export_has_the_1_2_structure_and_round_trips_bodies(tmp_path: Path)
     first, second = log["entries"]
     for entry in log["entries"]:
         assert set(entry) >= {"startedDateTime", "time", "request", "response", "cache", "timings"}
-        assert set(entry["request"]) >= {"method", "url", "httpVersion", "cookies", "headers",
-                                         "queryString", "headersSize", "bodySize"}  # fmt: skip
-        assert set(entry["response"]) >= {"status", "statusText", "httpVersion", "cookies",
-                                          "headers", "content", "redirectURL", "headersSize",
-                                          "bodySize"}  # fmt: skip
+        assert set(entry["request"]) >= {
+            "method",
+            "url",
+            "httpVersion",
+            "cookies",
+            "headers",
+            "queryString",
+            "headersSize",
+            "bodySize",
+        }
+        assert set(entry["response"]) >= {
+            "status",
+            "statusText",
+            "httpVersion",
+            "cookies",
+            "headers",
+            "content",
+            "redirectURL",
+            "headersSize",
+            "bodySize",
+        }
         assert set(entry["timings"]) >= {"send", "wait", "receive"}
     assert first["request"]["postData"]["text"] == body
     assert first["request"]["queryString"] == [{"name": "createContact", "value": "true"}]
@@ -204,17 +249,33 @@ def cli(
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     clean.pop("DBUS_SESSION_BUS_ADDRESS", None)
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**clean, "CART_COMPOSER_HOME": str(home), **(env or {})},
-    )  # fmt: skip
+    )
 
 
 def test_a_cli_send_leaves_one_completed_row_and_no_secret_in_the_file(tmp_path: Path) -> None:
     home = tmp_path / "home"
     with SandboxServer() as server:
         url = server.url
-        assert cli(home, "profiles", "add", "mine", "--provider", "drip", "--base-url",
-                   server.url, "--account-id", drip_sandbox.ACCOUNT_ID).returncode == 0  # fmt: skip
+        assert (
+            cli(
+                home,
+                "profiles",
+                "add",
+                "mine",
+                "--provider",
+                "drip",
+                "--base-url",
+                server.url,
+                "--account-id",
+                drip_sandbox.ACCOUNT_ID,
+            ).returncode
+            == 0
+        )
         env = {"CART_COMPOSER_DRIP_API_KEY": drip_sandbox.API_KEY}
         done = cli(home, "send", str(sample_cart("drip")), "--profile", "mine", env=env)
         assert done.returncode == 0, done.stderr
@@ -223,8 +284,12 @@ def test_a_cli_send_leaves_one_completed_row_and_no_secret_in_the_file(tmp_path:
     full = store.get(entry.id)
     assert full is not None
     assert (full.state, full.status, full.source, full.profile, full.provider) == (
-        "succeeded", 202, "cli", "mine", "drip",
-    )  # fmt: skip
+        "succeeded",
+        202,
+        "cli",
+        "mine",
+        "drip",
+    )
     assert (full.email, full.cart_id, full.operation) == (
         "user@gmail.com",
         "456445746",
@@ -269,11 +334,19 @@ def test_a_send_killed_mid_flight_leaves_an_interrupted_row(tmp_path: Path) -> N
         server.sandbox.add_fault(Fault(latency_ms=15_000))
         clean = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
         process = subprocess.Popen(
-            [sys.executable, "-m", "app", "send", str(sample_cart("drip")), "--base-url",
-             server.url],
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "send",
+                str(sample_cart("drip")),
+                "--base-url",
+                server.url,
+            ],
             env={**clean, "CART_COMPOSER_HOME": str(home)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             assert wait_for_pending(home / "history.sqlite3"), "no pending row appeared"
             time.sleep(0.5)  # the request is on its way, the sandbox is sitting on it

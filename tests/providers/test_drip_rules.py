@@ -418,8 +418,13 @@ def test_occurred_at_takes_rfc_3339_and_warns_of_other_iso_spellings(
     drip_payload: dict, moment: str, outcome: str
 ) -> None:
     result = get_provider("drip").validate({**drip_payload, "occurred_at": moment})
-    got = ("refused" if "occurred_at" in result.errors
-           else "warned" if "occurred_at" in result.warnings else "valid")  # fmt: skip
+    got = (
+        "refused"
+        if "occurred_at" in result.errors
+        else "warned"
+        if "occurred_at" in result.warnings
+        else "valid"
+    )
     assert got == outcome, (result.errors, result.warnings)
     if outcome == "warned":
         assert result.warnings["occurred_at"].startswith(

@@ -184,8 +184,14 @@ def test_the_java_example_is_created_with_201_and_the_full_cart(door: Door) -> N
     assert "contactId" in body
     # The documented response order, and numbers exactly as sent.
     assert list(body)[:7] == [
-        "url", "emailAddress", "contactId", "status", "phase", "hasTracking", "customerCartId",
-    ]  # fmt: skip
+        "url",
+        "emailAddress",
+        "contactId",
+        "status",
+        "phase",
+        "hasTracking",
+        "customerCartId",
+    ]
     assert '"grandTotal":4.27,' in response.text
     assert '"taxAmount":0.28,' in response.text
 

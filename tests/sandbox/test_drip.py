@@ -225,8 +225,10 @@ def test_what_a_schema_cannot_say_is_queued_with_202_and_logged(
     (note,) = door.sandbox.requests()[-1].notes
     assert door.sandbox.notes_about(response.json()["request_id"]) == (note,)
     assert note.startswith(logged)
-    assert note.endswith("Drip answers 202 before it checks this; the sandbox assumes the cart "
-                         "is dropped when Drip processes it")  # fmt: skip
+    assert note.endswith(
+        "Drip answers 202 before it checks this; the sandbox assumes the cart "
+        "is dropped when Drip processes it"
+    )
     assert not door.sandbox.emulators["drip"].accepted  # not processed
 
 
@@ -305,10 +307,12 @@ def test_a_batch_gets_one_request_id_per_cart(door: Door) -> None:
     ("count", "message"),
     [
         (0, "[array is too short: must have at least 1 elements but instance has 0 elements]"),
-        (1001, "[array is too long: must have at most 1000 elements but instance has 1001 "
-               "elements]"),
+        (
+            1001,
+            "[array is too long: must have at most 1000 elements but instance has 1001 elements]",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_batch_must_hold_1_to_1000_carts(door: Door, count: int, message: str) -> None:
     cart = jsonfmt.loads(EXAMPLE)
     response = door.drip_post(jsonfmt.dumps({"carts": [cart] * count}).encode(), batch=True)

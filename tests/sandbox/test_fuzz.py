@@ -18,10 +18,12 @@ from tests.conftest import golden_text
 from tests.sandbox.conftest import drip_basic
 
 leaf = (
-    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
     | st.decimals(allow_nan=False, allow_infinity=False, places=4)
     | st.text(max_size=40)
-)  # fmt: skip
+)
 json_values = st.recursive(
     leaf,
     lambda inner: (
@@ -87,8 +89,13 @@ def test_drip_never_answers_5xx(client: httpx.Client, body: bytes, batch: bool) 
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(body=bodies, update=st.booleans(), options=st.sampled_from(["", "?createContact=true",
-       "?ignoreInvalidTid=true", "?createContact=maybe"]))  # fmt: skip
+@given(
+    body=bodies,
+    update=st.booleans(),
+    options=st.sampled_from(
+        ["", "?createContact=true", "?ignoreInvalidTid=true", "?createContact=maybe"]
+    ),
+)
 def test_bronto_never_answers_5xx(
     client: httpx.Client, body: bytes, update: bool, options: str
 ) -> None:
@@ -111,8 +118,13 @@ def test_bronto_never_answers_5xx(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(form=st.dictionaries(st.sampled_from(["grant_type", "client_id", "client_secret",
-       "refresh_token", "scope"]), st.text(max_size=30), max_size=5))  # fmt: skip
+@given(
+    form=st.dictionaries(
+        st.sampled_from(["grant_type", "client_id", "client_secret", "refresh_token", "scope"]),
+        st.text(max_size=30),
+        max_size=5,
+    )
+)
 def test_the_token_endpoint_never_answers_5xx(client: httpx.Client, form: dict[str, str]) -> None:
     response = client.post("/oauth2/token", data=form)
     assert response.status_code in (200, 400, 401), response.text

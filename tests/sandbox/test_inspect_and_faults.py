@@ -190,8 +190,11 @@ def test_the_log_keeps_the_newest_requests_only(
     sandbox = Sandbox()
     with httpx.Client(transport=sandbox.transport(), base_url="http://sandbox") as client:
         for _ in range(5):
-            client.post(f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart", content=EXAMPLE,
-                        headers={"Authorization": drip_basic()})  # fmt: skip
+            client.post(
+                f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
+                content=EXAMPLE,
+                headers={"Authorization": drip_basic()},
+            )
     assert [r.id for r in sandbox.requests()] == [3, 4, 5]
 
 

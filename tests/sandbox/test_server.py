@@ -101,19 +101,33 @@ def test_the_cli_sandbox_prints_its_url_answers_curl_and_stops_on_ctrl_c() -> No
         assert process.stdout.readline() == "  Mode:   explain\n"
         done = subprocess.run(
             [
-                "curl", "-sS", "-u", f"{drip_sandbox.API_KEY}:",
-                "-H", "Content-Type: application/json",
-                "--data-binary", f"@{GOLDEN / 'drip-doc-example.expected.json'}",
-                "-w", "\n%{http_code}",
+                "curl",
+                "-sS",
+                "-u",
+                f"{drip_sandbox.API_KEY}:",
+                "-H",
+                "Content-Type: application/json",
+                "--data-binary",
+                f"@{GOLDEN / 'drip-doc-example.expected.json'}",
+                "-w",
+                "\n%{http_code}",
                 f"{url}/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
             ],
-            capture_output=True, text=True, timeout=30, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
         body, status = done.stdout.rsplit("\n", 1)
         assert status == "202"
         assert list(json.loads(body)) == ["request_id"]
-        info = subprocess.run(["curl", "-sS", f"{url}/_sandbox"], capture_output=True,
-                              text=True, timeout=30, check=True)  # fmt: skip
+        info = subprocess.run(
+            ["curl", "-sS", f"{url}/_sandbox"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
         assert json.loads(info.stdout)["mode"] == "explain"
     finally:
         process.send_signal(signal.SIGINT)
@@ -127,8 +141,10 @@ def test_the_cli_sandbox_explains_a_busy_port() -> None:
         port = server.url.rsplit(":", 1)[1]
         done = subprocess.run(
             [sys.executable, "-m", "app", "sandbox", "--port", port],
-            capture_output=True, text=True, timeout=30,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert done.returncode == 2
     assert done.stderr.startswith(f"The sandbox could not listen on 127.0.0.1:{port}:")
 
@@ -154,9 +170,10 @@ def test_a_request_from_a_web_page_is_refused_and_changes_nothing() -> None:
     """A cross-site text/plain POST needs no preflight: the Origin header gives it away."""
     with SandboxServer() as server:
         response = httpx.post(
-            server.url + "/_sandbox/faults", content=b'{"status": 500}',
+            server.url + "/_sandbox/faults",
+            content=b'{"status": 500}',
             headers={"Origin": "https://evil.example", "Content-Type": "application/json"},
-        )  # fmt: skip
+        )
         assert response.status_code == 403
         assert (
             "refuses requests from web pages (Origin: https://evil.example)"
@@ -178,11 +195,25 @@ def test_curl_still_drives_the_sandbox() -> None:
         pytest.skip("curl is not installed")
     with SandboxServer() as server:
         done = subprocess.run(
-            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
-             "-H", "Content-Type: application/json", "-d", '{"status": 503}',
-             server.url + "/_sandbox/faults"],
-            capture_output=True, text=True, timeout=30,
-        )  # fmt: skip
+            [
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-X",
+                "POST",
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                '{"status": 503}',
+                server.url + "/_sandbox/faults",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert done.stdout == "201"
         assert [f.status for f in server.sandbox.faults()] == [503]
 
@@ -200,9 +231,10 @@ def test_a_chunked_upload_is_capped_like_any_body(monkeypatch: pytest.MonkeyPatc
         try:
             response = httpx.post(
                 server.url + f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
-                content=chunks(), headers={"Authorization": drip_basic()},  # type: ignore[arg-type]
+                content=chunks(),
+                headers={"Authorization": drip_basic()},  # type: ignore[arg-type]
                 timeout=10,
-            )  # fmt: skip
+            )
         except httpx.WriteError:
             pass  # the sandbox answered and hung up while the rest was still going out
         else:

@@ -48,13 +48,18 @@ def close_senders() -> Iterator[None]:
         _senders.pop().close()
 
 
-def runner_for(path: Path, server: SandboxServer, history: HistoryStore, **kwargs: object
-               ) -> ScenarioRunner:  # fmt: skip
+def runner_for(
+    path: Path, server: SandboxServer, history: HistoryStore, **kwargs: object
+) -> ScenarioRunner:
     _senders.append(Sender())
     return ScenarioRunner(
-        load_scenario(path), _senders[-1], ProfileStore(), history,
-        overrides=Overrides(base_url=server.url), **kwargs,  # type: ignore[arg-type]
-    )  # fmt: skip
+        load_scenario(path),
+        _senders[-1],
+        ProfileStore(),
+        history,
+        overrides=Overrides(base_url=server.url),
+        **kwargs,  # type: ignore[arg-type]
+    )
 
 
 def test_the_drip_journey_sends_created_then_updated_without_an_item(
@@ -69,9 +74,14 @@ def test_the_drip_journey_sends_created_then_updated_without_an_item(
     assert [r.status for r in server.sandbox.requests()] == [202, 202]
     rows = list(reversed(history.query()))
     assert [(r.source, r.operation, r.status) for r in rows] == [
-        ("scenario", "cart_activity", 202), ("scenario", "cart_activity", 202)]  # fmt: skip
-    assert [e.state for e in runner.events if e.step.kind == "wait"] == ["started", "waiting",
-                                                                           "done"] * 2  # fmt: skip
+        ("scenario", "cart_activity", 202),
+        ("scenario", "cart_activity", 202),
+    ]
+    assert [e.state for e in runner.events if e.step.kind == "wait"] == [
+        "started",
+        "waiting",
+        "done",
+    ] * 2
 
 
 def test_the_bronto_journey_abandons_recovers_and_completes(
@@ -79,13 +89,20 @@ def test_the_bronto_journey_abandons_recovers_and_completes(
 ) -> None:
     runner = runner_for(BRONTO, server, history, speed=100_000)
     assert runner.run(), [e.message for e in runner.events if e.state == "failed"]
-    calls = [(r.method, r.path.split("/")[-1] if r.path.count("/") > 2 else r.path, r.status)
-             for r in server.sandbox.requests() if r.path != "/oauth2/token"]  # fmt: skip
+    calls = [
+        (r.method, r.path.split("/")[-1] if r.path.count("/") > 2 else r.path, r.status)
+        for r in server.sandbox.requests()
+        if r.path != "/oauth2/token"
+    ]
     assert calls == [
-        ("POST", "/carts", 201), ("PUT", "abandon", 204), ("GET", calls[2][1], 200),
-        ("PUT", "fiddle", 204), ("POST", calls[4][1], 200), ("POST", calls[5][1], 200),
+        ("POST", "/carts", 201),
+        ("PUT", "abandon", 204),
+        ("GET", calls[2][1], 200),
+        ("PUT", "fiddle", 204),
+        ("POST", calls[4][1], 200),
+        ("POST", calls[5][1], 200),
         ("GET", calls[6][1], 200),
-    ]  # fmt: skip
+    ]
     done = [e.message for e in runner.events if e.state == "done" and e.step.kind == "bronto"]
     assert done[1].endswith("cart status ABANDONED, phase SHOPPING")
     assert done[-1].endswith("cart status COMPLETE, phase ORDER_COMPLETE")
@@ -125,12 +142,15 @@ def test_a_paused_run_waits_between_steps(server: SandboxServer, history: Histor
     assert len(server.sandbox.requests()) == 2
 
 
-def test_an_unexpected_status_stops_the_run(server: SandboxServer, history: HistoryStore,
-                                            tmp_path: Path) -> None:  # fmt: skip
+def test_an_unexpected_status_stops_the_run(
+    server: SandboxServer, history: HistoryStore, tmp_path: Path
+) -> None:
     path = tmp_path / "twice.scenario.json"
-    path.write_text('{"name": "twice", "steps": ['
-                    '{"do": "send", "cart": "bronto-example.cart.json", "expect": 201},'
-                    '{"do": "send", "expect": 201}, {"do": "note", "text": "never"}]}')  # fmt: skip
+    path.write_text(
+        '{"name": "twice", "steps": ['
+        '{"do": "send", "cart": "bronto-example.cart.json", "expect": 201},'
+        '{"do": "send", "expect": 201}, {"do": "note", "text": "never"}]}'
+    )
     runner = runner_for(path, server, history, speed=100_000)
     assert not runner.run()
     last = runner.events[-1]
@@ -143,20 +163,35 @@ def test_an_unexpected_status_stops_the_run(server: SandboxServer, history: Hist
     [
         ({"steps": []}, "the scenario has no steps."),
         ({"name": "x"}, 'the scenario must be {"name": …, "steps": [ … ]}.'),
-        ({"steps": [{"do": "jump"}]}, "the scenario, step 1: “do” must be one of send, bronto, "
-                                      "wait, note."),
-        ({"steps": [{"do": "wait", "minutes": -1}]}, "the scenario, step 1: “minutes” must be a "
-                                                     "number of 0 or more."),
-        ({"steps": [{"do": "bronto", "action": "buy"}]}, "the scenario, step 1: “action” must be "
-         "one of update, get, search, abandon, fiddle, expire, delete."),
-        ({"steps": [{"do": "send", "expect": True}]}, "the scenario, step 1: “expect” must be an "
-                                                      "HTTP status, like 202."),
-        ({"sandbox": "kind", "steps": [{"do": "note"}]}, "the scenario: “sandbox”: “kind” is not "
-         "a sandbox mode: use real, explain, strict or explain+strict."),
-        ({"sandbox": True, "steps": [{"do": "note"}]}, "the scenario: “sandbox”: “true” is not a "
-         "sandbox mode: use real, explain, strict or explain+strict."),
+        (
+            {"steps": [{"do": "jump"}]},
+            "the scenario, step 1: “do” must be one of send, bronto, wait, note.",
+        ),
+        (
+            {"steps": [{"do": "wait", "minutes": -1}]},
+            "the scenario, step 1: “minutes” must be a number of 0 or more.",
+        ),
+        (
+            {"steps": [{"do": "bronto", "action": "buy"}]},
+            "the scenario, step 1: “action” must be "
+            "one of update, get, search, abandon, fiddle, expire, delete.",
+        ),
+        (
+            {"steps": [{"do": "send", "expect": True}]},
+            "the scenario, step 1: “expect” must be an HTTP status, like 202.",
+        ),
+        (
+            {"sandbox": "kind", "steps": [{"do": "note"}]},
+            "the scenario: “sandbox”: “kind” is not "
+            "a sandbox mode: use real, explain, strict or explain+strict.",
+        ),
+        (
+            {"sandbox": True, "steps": [{"do": "note"}]},
+            "the scenario: “sandbox”: “true” is not a "
+            "sandbox mode: use real, explain, strict or explain+strict.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_scenarios_are_explained(data: object, message: str) -> None:
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(data)
@@ -168,8 +203,11 @@ def test_run_from_the_command_line_on_a_fresh_install(tmp_path: Path) -> None:
     env["CART_COMPOSER_HOME"] = str(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "app", "run", str(BRONTO), "--speed", "100000"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "Bronto: abandon and recover (10 steps, speed x100000)"
@@ -182,15 +220,20 @@ def test_a_scenario_says_how_the_built_in_sandbox_answers_it(tmp_path: Path) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     env["CART_COMPOSER_HOME"] = str(tmp_path)
     path = tmp_path / "bad-email.scenario.json"
-    path.write_text('{"name": "bad email", "sandbox": "explain", "steps": ['
-                    '{"do": "send", "cart": "drip-example.cart.json", '
-                    '"set": {"email": "nope"}, "expect": 422}]}')  # fmt: skip
+    path.write_text(
+        '{"name": "bad email", "sandbox": "explain", "steps": ['
+        '{"do": "send", "cart": "drip-example.cart.json", '
+        '"set": {"email": "nope"}, "expect": 422}]}'
+    )
 
     def run(*extra: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "app", "run", str(path), "--speed", "inf", *extra],
-            capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
 
     explained = run()
     assert explained.returncode == 0, explained.stdout + explained.stderr
@@ -206,15 +249,21 @@ def test_bulk_from_the_command_line(tmp_path: Path) -> None:
     env["CART_COMPOSER_HOME"] = str(tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "app", "bulk", "1200"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "Sending 1,200 sample drip carts to sandbox-drip…"
     assert lines[-1].startswith("1,200 carts: 1,200 accepted, 0 failed, 2 requests in ")
     bronto = subprocess.run(
         [sys.executable, "-m", "app", "bulk", "12", "--provider", "bronto"],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert bronto.returncode == 0, bronto.stdout + bronto.stderr
     assert bronto.stdout.splitlines()[-1].startswith("12 carts: 12 accepted, 0 failed, 12 requests")

@@ -21,13 +21,39 @@ def main() -> int:
     url, result_path = sys.argv[1], Path(sys.argv[2])
     drip, bronto = str(sample_cart("drip")), str(sample_cart("bronto"))
     steps: list[tuple[list[str], str]] = [
-        (["profiles", "add", "qa-drip", "--provider", "drip", "--base-url", url,
-          "--account-id", drip_sandbox.ACCOUNT_ID], ""),
-        (["profiles", "add", "qa-bronto", "--provider", "bronto", "--base-url", url,
-          "--token-url", f"{url}/oauth2/token"], ""),
+        (
+            [
+                "profiles",
+                "add",
+                "qa-drip",
+                "--provider",
+                "drip",
+                "--base-url",
+                url,
+                "--account-id",
+                drip_sandbox.ACCOUNT_ID,
+            ],
+            "",
+        ),
+        (
+            [
+                "profiles",
+                "add",
+                "qa-bronto",
+                "--provider",
+                "bronto",
+                "--base-url",
+                url,
+                "--token-url",
+                f"{url}/oauth2/token",
+            ],
+            "",
+        ),
         (["profiles", "set-secret", "qa-drip"], drip_sandbox.API_KEY + "\n"),
-        (["profiles", "set-secret", "qa-bronto"],
-         f"{bronto_sandbox.CLIENT_ID}\n{bronto_sandbox.CLIENT_SECRET}\n"),
+        (
+            ["profiles", "set-secret", "qa-bronto"],
+            f"{bronto_sandbox.CLIENT_ID}\n{bronto_sandbox.CLIENT_SECRET}\n",
+        ),
         (["profiles", "list"], ""),
         (["send", drip, "--profile", "qa-drip"], ""),
         (["send", bronto, "--profile", "qa-bronto"], ""),
@@ -36,7 +62,7 @@ def main() -> int:
         (["curl", bronto, "--profile", "qa-bronto"], ""),
         (["profiles", "remove", "qa-drip"], ""),
         (["send", drip, "--profile", "qa-bronto"], ""),
-    ]  # fmt: skip
+    ]
     results = []
     for args, stdin in steps:
         done = subprocess.run(
@@ -46,15 +72,25 @@ def main() -> int:
             {"args": args, "code": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
         )
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "from app.secrets import open_secret_store; s = open_secret_store(); "
-         "print(s.backend_name, s.is_system); "
-         "print(s.get('qa-drip', 'drip_api_key') is None); "
-         "print(s.get('qa-bronto', 'bronto_client_id') is not None)"],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    results.append({"args": ["probe"], "code": probe.returncode, "stdout": probe.stdout,
-                    "stderr": probe.stderr})  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from app.secrets import open_secret_store; s = open_secret_store(); "
+            "print(s.backend_name, s.is_system); "
+            "print(s.get('qa-drip', 'drip_api_key') is None); "
+            "print(s.get('qa-bronto', 'bronto_client_id') is not None)",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    results.append(
+        {
+            "args": ["probe"],
+            "code": probe.returncode,
+            "stdout": probe.stdout,
+            "stderr": probe.stderr,
+        }
+    )
     result_path.write_text(json.dumps(results, indent=2))
     return 0
 

@@ -16,11 +16,18 @@ import time
 
 def _owned() -> bool:
     probe = subprocess.run(
-        ["dbus-send", "--session", "--dest=org.freedesktop.DBus", "--print-reply",
-         "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
-         "string:org.freedesktop.secrets"],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            "dbus-send",
+            "--session",
+            "--dest=org.freedesktop.DBus",
+            "--print-reply",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            "string:org.freedesktop.secrets",
+        ],
+        capture_output=True,
+        text=True,
+    )
     return "boolean true" in probe.stdout
 
 

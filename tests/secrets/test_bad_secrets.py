@@ -30,9 +30,12 @@ def cli(home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProc
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     clean.pop("DBUS_SESSION_BUS_ADDRESS", None)
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**clean, "CART_COMPOSER_HOME": str(home), "CART_COMPOSER_LOG": "debug", **env},
-    )  # fmt: skip
+    )
 
 
 def everything_written(home: Path, done: subprocess.CompletedProcess[str]) -> bytes:
@@ -43,27 +46,48 @@ def everything_written(home: Path, done: subprocess.CompletedProcess[str]) -> by
 @pytest.mark.parametrize(
     ("variable", "value", "said"),
     [
-        ("CART_COMPOSER_DRIP_API_KEY", "k3y-from-windows-file\r\n",
-         "The Drip API key from $CART_COMPOSER_DRIP_API_KEY has a carriage return (CR) at "
-         "character 22 (a file saved on Windows?). Nothing was sent: set "
-         "$CART_COMPOSER_DRIP_API_KEY again without it."),
-        ("CART_COMPOSER_DRIP_API_KEY", "k3y-with\x07bell-1234",
-         "The Drip API key from $CART_COMPOSER_DRIP_API_KEY has a control character (U+0007) at "
-         "character 9."),
-        ("CART_COMPOSER_DRIP_API_KEY", "k3y-€uro-1234",
-         "has a character HTTP headers cannot carry (U+20AC, not Latin-1) at character 5."),
+        (
+            "CART_COMPOSER_DRIP_API_KEY",
+            "k3y-from-windows-file\r\n",
+            "The Drip API key from $CART_COMPOSER_DRIP_API_KEY has a carriage return (CR) at "
+            "character 22 (a file saved on Windows?). Nothing was sent: set "
+            "$CART_COMPOSER_DRIP_API_KEY again without it.",
+        ),
+        (
+            "CART_COMPOSER_DRIP_API_KEY",
+            "k3y-with\x07bell-1234",
+            "The Drip API key from $CART_COMPOSER_DRIP_API_KEY has a control character (U+0007) at "
+            "character 9.",
+        ),
+        (
+            "CART_COMPOSER_DRIP_API_KEY",
+            "k3y-€uro-1234",
+            "has a character HTTP headers cannot carry (U+20AC, not Latin-1) at character 5.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_key_in_the_environment_is_refused_before_anything_is_sent(
     tmp_path: Path, variable: str, value: str, said: str
 ) -> None:
     home = tmp_path / "home"
     with SandboxServer() as server:
-        added = cli(home, "profiles", "add", "shop", "--provider", "drip", "--base-url",
-                    server.url, "--account-id", drip_sandbox.ACCOUNT_ID, env={})  # fmt: skip
+        added = cli(
+            home,
+            "profiles",
+            "add",
+            "shop",
+            "--provider",
+            "drip",
+            "--base-url",
+            server.url,
+            "--account-id",
+            drip_sandbox.ACCOUNT_ID,
+            env={},
+        )
         assert added.returncode == 0, added.stderr
-        done = cli(home, "send", str(sample_cart("drip")), "--profile", "shop",
-                   env={variable: value})  # fmt: skip
+        done = cli(
+            home, "send", str(sample_cart("drip")), "--profile", "shop", env={variable: value}
+        )
         assert server.sandbox.requests() == []  # nothing left the app
     assert done.returncode == 4, done.stderr
     assert said in done.stderr
@@ -96,10 +120,13 @@ def test_storing_a_bad_secret_is_refused_and_says_why() -> None:
         MemorySecretStore().set("shop", "drip_api_key", "pasted-key\r")
 
 
-@pytest.mark.parametrize(("path", "what"), [
-    ("/crlf-token", "a carriage return (CR) at character 9"),
-    ("/unicode-token", "(U+20AC, not Latin-1) at character 5"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "what"),
+    [
+        ("/crlf-token", "a carriage return (CR) at character 9"),
+        ("/unicode-token", "(U+20AC, not Latin-1) at character 5"),
+    ],
+)
 def test_a_token_that_cannot_go_into_a_header_is_refused(path: str, what: str) -> None:
     with SandboxServer() as server, HostileServer() as hostile:
         overrides = Overrides(base_url=server.url, settings={"token_url": hostile.url + path})
@@ -119,8 +146,9 @@ def test_a_latin1_token_goes_out_as_latin1_without_a_traceback(home_dir: Path) -
     store = MemorySecretStore()
     store.set("oauth", "drip_access_token", "jeton-é-1234")
     with SandboxServer() as server:
-        profile = new_profile("oauth", "drip", base_url=server.url,
-                              account_id=drip_sandbox.ACCOUNT_ID, auth="oauth")  # fmt: skip
+        profile = new_profile(
+            "oauth", "drip", base_url=server.url, account_id=drip_sandbox.ACCOUNT_ID, auth="oauth"
+        )
         result = Sender(store, environ={}).send(DRIP, profile)
     assert result.status == 401
 

@@ -38,14 +38,27 @@ def test_a_cli_session_keeps_secrets_in_the_keyring_and_nowhere_else(tmp_path: P
     env |= {"PYTHONPATH": str(HERE.parent.parent)}
     with SandboxServer() as server:
         done = subprocess.run(
-            ["dbus-run-session", "--", sys.executable, str(HERE / "secret_service_session.py"),
-             sys.executable, str(HERE / "cli_session.py"), server.url, str(results_file)],
-            env=env, capture_output=True, text=True, timeout=180,
-        )  # fmt: skip
+            [
+                "dbus-run-session",
+                "--",
+                sys.executable,
+                str(HERE / "secret_service_session.py"),
+                sys.executable,
+                str(HERE / "cli_session.py"),
+                server.url,
+                str(results_file),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         received = server.sandbox.requests()
     assert done.returncode == 0, done.stdout + done.stderr
-    steps = {" ".join(step["args"][:2]) + f" #{i}": step for i, step in
-             enumerate(json.loads(results_file.read_text()))}  # fmt: skip
+    steps = {
+        " ".join(step["args"][:2]) + f" #{i}": step
+        for i, step in enumerate(json.loads(results_file.read_text()))
+    }
     codes = [step["code"] for step in steps.values()]
     # add, add, set-secret, set-secret, list, send, send, send --json, preview, curl, remove,
     # then a Drip cart to a Bronto profile (refused before sending), then the probe.

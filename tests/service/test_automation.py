@@ -43,11 +43,22 @@ def test_the_environments_key_goes_on_the_wire_from_the_command_line(
     url, seen = recorder
     env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     done = subprocess.run(
-        [sys.executable, "-m", "app", "send", str(sample_cart("drip")), "--base-url", url,
-         "--account-id", "777"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "send",
+            str(sample_cart("drip")),
+            "--base-url",
+            url,
+            "--account-id",
+            "777",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**env, "CART_COMPOSER_HOME": str(tmp_path), "CART_COMPOSER_DRIP_API_KEY": REAL_KEY},
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     (request,) = seen
     assert request["target"] == "/v3/777/shopper_activity/cart"
@@ -71,11 +82,22 @@ def test_a_real_host_without_the_variable_is_refused_naming_it() -> None:
 def test_the_command_line_says_which_variable_to_set(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CART_COMPOSER_")}
     done = subprocess.run(
-        [sys.executable, "-m", "app", "send", str(sample_cart("bronto")), "--base-url",
-         "https://rest.bronto.invalid", "--auth-url", "https://auth.bronto.invalid/oauth2/token"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "send",
+            str(sample_cart("bronto")),
+            "--base-url",
+            "https://rest.bronto.invalid",
+            "--auth-url",
+            "https://auth.bronto.invalid/oauth2/token",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**env, "CART_COMPOSER_HOME": str(tmp_path)},
-    )  # fmt: skip
+    )
     assert done.returncode == 4
     assert "set CART_COMPOSER_BRONTO_CLIENT_ID and CART_COMPOSER_BRONTO_CLIENT_SECRET" in (
         done.stderr
@@ -92,8 +114,10 @@ def test_bronto_sends_the_environments_client_form_encoded() -> None:
             return httpx.Response(200, content=jsonfmt.dumps(body).encode())
         return httpx.Response(201, content=b'{"cartId": "c-1"}')
 
-    env = {"CART_COMPOSER_BRONTO_CLIENT_ID": "real-client", "CART_COMPOSER_BRONTO_CLIENT_SECRET":
-           "real-secret-9"}  # fmt: skip
+    env = {
+        "CART_COMPOSER_BRONTO_CLIENT_ID": "real-client",
+        "CART_COMPOSER_BRONTO_CLIENT_SECRET": "real-secret-9",
+    }
     sender = Sender(MemorySecretStore(), environ=env, transport=httpx.MockTransport(service))
     overrides = Overrides(
         base_url="https://rest.bronto.example",

@@ -53,8 +53,13 @@ def test_2500_drip_carts_go_in_3_batches_with_2500_request_ids(
     drip, _ = user_profiles(server.url)
     history = HistoryStore(tmp_path / "h.sqlite3")
     seen: list[int] = []
-    run = BulkRun(sender(), drip, sample_carts("drip", 2500), history=history,
-                  on_progress=lambda p: seen.append(p.sent))  # fmt: skip
+    run = BulkRun(
+        sender(),
+        drip,
+        sample_carts("drip", 2500),
+        history=history,
+        on_progress=lambda p: seen.append(p.sent),
+    )
     progress = run.run()
     assert (progress.accepted, progress.failed, progress.requests) == (2500, 0, 3)
     assert len(set(progress.ids)) == 2500
@@ -64,7 +69,8 @@ def test_2500_drip_carts_go_in_3_batches_with_2500_request_ids(
     assert seen[:3] == [1000, 2000, 2500]
     rows = history.query()
     assert [(r.operation, r.source, r.status) for r in rows] == [
-        ("cart_activity_batch", "bulk", 202)] * 3  # fmt: skip
+        ("cart_activity_batch", "bulk", 202)
+    ] * 3
     assert progress.summary().startswith("2,500 carts: 2,500 accepted, 0 failed, 3 requests")
 
 
@@ -79,8 +85,7 @@ def test_drips_hourly_batch_limit_stops_the_run_before_a_429(tmp_path: Path) -> 
     assert "500 not sent" in progress.summary()
 
 
-def test_bronto_carts_go_one_by_one_a_few_at_a_time(server: SandboxServer, tmp_path: Path
-                                                     ) -> None:  # fmt: skip
+def test_bronto_carts_go_one_by_one_a_few_at_a_time(server: SandboxServer, tmp_path: Path) -> None:
     _, bronto = user_profiles(server.url)
     history = HistoryStore(tmp_path / "h.sqlite3")
     in_flight = [0]
@@ -104,8 +109,9 @@ def test_bronto_carts_go_one_by_one_a_few_at_a_time(server: SandboxServer, tmp_p
                 in_flight[0] -= 1
 
     server.sandbox.handle = counting  # type: ignore[method-assign]
-    progress = BulkRun(sender(), bronto, sample_carts("bronto", 40), history=history,
-                       in_flight=4).run()  # fmt: skip
+    progress = BulkRun(
+        sender(), bronto, sample_carts("bronto", 40), history=history, in_flight=4
+    ).run()
     assert (progress.accepted, progress.failed, progress.requests) == (40, 0, 40)
     assert len(set(progress.ids)) == 40
     assert 1 < most[0] <= 4
@@ -120,8 +126,7 @@ def test_cancel_stops_between_requests(server: SandboxServer) -> None:
         if progress.requests == 1:
             holder[0].cancel()
 
-    run = BulkRun(sender(), drip, sample_carts("drip", 30), chunk=10,
-                  on_progress=stop_after_first)  # fmt: skip
+    run = BulkRun(sender(), drip, sample_carts("drip", 30), chunk=10, on_progress=stop_after_first)
     holder.append(run)
     progress = run.run()
     assert (progress.requests, progress.accepted, progress.stopped) == (1, 10, "Cancelled.")

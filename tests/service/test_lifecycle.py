@@ -31,8 +31,9 @@ def server() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def profile(server: SandboxServer) -> Profile:
-    return new_profile("qa-bronto", "bronto", base_url=server.url,
-                       token_url=f"{server.url}/oauth2/token")  # fmt: skip
+    return new_profile(
+        "qa-bronto", "bronto", base_url=server.url, token_url=f"{server.url}/oauth2/token"
+    )
 
 
 @pytest.fixture
@@ -78,12 +79,19 @@ def test_the_whole_lifecycle(server: SandboxServer, profile: Profile, sender: Se
     assert do(Op.DELETE).status == 204  # "will always be returned", unknown ids too
     sent = [(r.method, r.path) for r in server.sandbox.requests() if r.path != "/oauth2/token"]
     assert sent == [
-        ("POST", "/carts"), ("GET", f"/carts/{cart_id}"), ("PUT", f"/carts/{cart_id}/abandon"),
-        ("GET", f"/carts/{cart_id}"), ("PUT", f"/carts/{cart_id}/fiddle"),
-        ("GET", f"/carts/{cart_id}"), ("POST", f"/carts/{cart_id}"), ("GET", "/carts"),
-        ("DELETE", f"/carts/{cart_id}"), ("GET", f"/carts/{cart_id}"), ("GET", "/carts"),
+        ("POST", "/carts"),
+        ("GET", f"/carts/{cart_id}"),
+        ("PUT", f"/carts/{cart_id}/abandon"),
+        ("GET", f"/carts/{cart_id}"),
+        ("PUT", f"/carts/{cart_id}/fiddle"),
+        ("GET", f"/carts/{cart_id}"),
+        ("POST", f"/carts/{cart_id}"),
+        ("GET", "/carts"),
         ("DELETE", f"/carts/{cart_id}"),
-    ]  # fmt: skip
+        ("GET", f"/carts/{cart_id}"),
+        ("GET", "/carts"),
+        ("DELETE", f"/carts/{cart_id}"),
+    ]
 
 
 @pytest.mark.parametrize("op", [Op.UPDATE, Op.ABANDON, Op.FIDDLE])
@@ -131,8 +139,9 @@ def test_expire_an_abandoned_cart(profile: Profile, sender: Sender) -> None:
     assert sender.operate(Op.ABANDON, profile, cart_id=cart_id).status == 204
     expired = sender.operate(Op.EXPIRE, profile, cart_id=cart_id)
     assert (expired.request.method, expired.request.url.rsplit("/", 2)[1:]) == (
-        "POST", [cart_id, "expire"],
-    )  # fmt: skip
+        "POST",
+        [cart_id, "expire"],
+    )
     assert expired.status == 204
     got = sender.operate(Op.GET, profile, cart_id=cart_id)
     assert cart_state(got.status or 0, got.body).status == "EXPIRED"

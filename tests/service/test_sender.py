@@ -135,9 +135,12 @@ def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success(
     assert result.status == 201
     assert result.notes == [f"Bronto refused the token ({said}); got a new one."]
     assert log == [
-        ("/oauth2/token", 200), ("/carts", 201), ("/carts", 403), ("/oauth2/token", 200),
+        ("/oauth2/token", 200),
         ("/carts", 201),
-    ]  # fmt: skip
+        ("/carts", 403),
+        ("/oauth2/token", 200),
+        ("/carts", 201),
+    ]
 
 
 def test_a_409_shows_the_x_reason_text() -> None:
@@ -213,9 +216,13 @@ def test_the_profiles_options_apply_under_the_carts_and_the_overrides(
     server: SandboxServer,
 ) -> None:
     profile = new_profile(
-        "p", "bronto", base_url=server.url, token_url=f"{server.url}/oauth2/token",
-        create_contact=True, ignore_invalid_tid=True,
-    )  # fmt: skip
+        "p",
+        "bronto",
+        base_url=server.url,
+        token_url=f"{server.url}/oauth2/token",
+        create_contact=True,
+        ignore_invalid_tid=True,
+    )
     sender = Sender(MemorySecretStore(), environ={})
     plain = CartDocument(provider="bronto", payload={"customerCartId": "x"})
     assert "createContact=true&ignoreInvalidTid=true" in sender.preview(plain, profile).url

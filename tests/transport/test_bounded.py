@@ -60,9 +60,11 @@ def measured_cli(home: Path, *args: str) -> tuple[int, str, int, float]:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURED, *args],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**env, "CART_COMPOSER_HOME": str(home)},
-    )  # fmt: skip
+    )
     wall = time.monotonic() - started
     lines = done.stderr.strip().splitlines()
     assert lines and lines[-1].startswith("peak-kib "), done.stderr
@@ -75,9 +77,16 @@ def test_a_token_answer_of_gigabytes_stops_at_the_cap_and_says_so(
 ) -> None:
     with HostileServer() as hostile:
         code, err, peak, wall = measured_cli(
-            tmp_path, "send", str(sample_cart("bronto")), "--base-url", sandbox.url,
-            "--auth-url", hostile.url + path, "--timeout", "20",
-        )  # fmt: skip
+            tmp_path,
+            "send",
+            str(sample_cart("bronto")),
+            "--base-url",
+            sandbox.url,
+            "--auth-url",
+            hostile.url + path,
+            "--timeout",
+            "20",
+        )
     # Before: 13.8 GB for 5 GB of answer, 2.1 GB for the gzip bomb.
     assert peak < 300, f"{peak} MiB"
     assert code == 3, err
@@ -91,9 +100,16 @@ def test_a_trickled_token_answer_ends_at_the_users_timeout(
 ) -> None:
     with HostileServer() as hostile:
         code, err, _, wall = measured_cli(
-            tmp_path, "send", str(sample_cart("bronto")), "--base-url", sandbox.url,
-            "--auth-url", hostile.url + path, "--timeout", "2",
-        )  # fmt: skip
+            tmp_path,
+            "send",
+            str(sample_cart("bronto")),
+            "--base-url",
+            sandbox.url,
+            "--auth-url",
+            hostile.url + path,
+            "--timeout",
+            "2",
+        )
     assert code == 3, err
     assert "Failed (timeout)" in err, err
     # Before: 25 s past --timeout 3. The process's own start-up counts here too.
@@ -104,9 +120,14 @@ def test_a_trickled_token_answer_ends_at_the_users_timeout(
 def test_a_carts_answer_of_gigabytes_stops_at_the_cap(tmp_path: Path, path: str) -> None:
     with HostileServer(every=path.strip("/")) as hostile:
         code, err, peak, _ = measured_cli(
-            tmp_path, "send", str(sample_cart("drip")), "--base-url", hostile.url,
-            "--timeout", "20",
-        )  # fmt: skip
+            tmp_path,
+            "send",
+            str(sample_cart("drip")),
+            "--base-url",
+            hostile.url,
+            "--timeout",
+            "20",
+        )
     assert peak < 300, f"{peak} MiB"
     assert code == 3, err
     assert "more than the 2.0 MB kept" in err, err
@@ -145,17 +166,29 @@ def test_a_batch_and_a_test_connection_are_bounded_too() -> None:
 @pytest.mark.parametrize(
     ("path", "kind", "words"),
     [
-        ("/redirect", ErrorKind.HTTP_STATUS,
-         "redirects to https://login.example.com/sso (302 Found)"),
-        ("/bad-gateway", ErrorKind.HTTP_STATUS,
-         "Bronto's token endpoint failed (502 Bad Gateway); the client ID and secret were not "
-         "checked"),
-        ("/accepted-junk", ErrorKind.INVALID_RESPONSE,
-         "answered 202 Accepted, not 200 with a token: this is not Bronto's token endpoint"),
-        ("/refused", ErrorKind.AUTH,
-         "Bronto refused the client ID and secret (401 Unauthorized: Bad client credentials)"),
+        (
+            "/redirect",
+            ErrorKind.HTTP_STATUS,
+            "redirects to https://login.example.com/sso (302 Found)",
+        ),
+        (
+            "/bad-gateway",
+            ErrorKind.HTTP_STATUS,
+            "Bronto's token endpoint failed (502 Bad Gateway); the client ID and secret were not "
+            "checked",
+        ),
+        (
+            "/accepted-junk",
+            ErrorKind.INVALID_RESPONSE,
+            "answered 202 Accepted, not 200 with a token: this is not Bronto's token endpoint",
+        ),
+        (
+            "/refused",
+            ErrorKind.AUTH,
+            "Bronto refused the client ID and secret (401 Unauthorized: Bad client credentials)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_token_answer_that_is_not_a_token_says_what_came_back(
     sandbox: SandboxServer, path: str, kind: ErrorKind, words: str
 ) -> None:

@@ -31,8 +31,11 @@ class StandIn:
             self.issued += 1
             grant = dict(httpx.QueryParams(request.content.decode()))["grant_type"]
             self.log.append(("token", grant))
-            body = {"access_token": f"t{self.issued}", "refresh_token": f"r{self.issued}",
-                    "expires_in": 3600}  # fmt: skip
+            body = {
+                "access_token": f"t{self.issued}",
+                "refresh_token": f"r{self.issued}",
+                "expires_in": 3600,
+            }
             return httpx.Response(200, content=jsonfmt.dumps(body).encode())
         token = request.headers["authorization"].removeprefix("Bearer ")
         self.log.append(("cart", token))
@@ -46,8 +49,12 @@ def sender_for(stand_in: StandIn) -> tuple[Sender, object]:
     store = MemorySecretStore()
     store.set("shop", "bronto_client_id", "client-1")
     store.set("shop", "bronto_client_secret", "secret-1")
-    profile = new_profile("shop", "bronto", base_url="https://rest.bronto.example",
-                          token_url="https://auth.bronto.example/oauth2/token")  # fmt: skip
+    profile = new_profile(
+        "shop",
+        "bronto",
+        base_url="https://rest.bronto.example",
+        token_url="https://auth.bronto.example/oauth2/token",
+    )
     return Sender(store, environ={}, transport=httpx.MockTransport(stand_in)), profile
 
 
@@ -62,9 +69,12 @@ def test_a_bare_403_to_a_cached_token_gets_one_new_token_and_succeeds() -> None:
     assert result.notes == ["Bronto refused the token (no reason given); got a new one."]
     # The new one by the refresh grant first, as Bronto's client does.
     assert stand_in.log == [
-        ("token", "client_credentials"), ("cart", "t1"), ("cart", "t1"),
-        ("token", "refresh_token"), ("cart", "t2"),
-    ]  # fmt: skip
+        ("token", "client_credentials"),
+        ("cart", "t1"),
+        ("cart", "t1"),
+        ("token", "refresh_token"),
+        ("cart", "t2"),
+    ]
 
 
 def test_a_403_that_survives_a_fresh_token_is_tried_once_more_only() -> None:
@@ -75,8 +85,9 @@ def test_a_403_that_survives_a_fresh_token_is_tried_once_more_only() -> None:
     result = sender.send(BRONTO, profile)
     assert result.status == 403
     assert [entry for entry in stand_in.log[2:] if entry[0] == "cart"] == [
-        ("cart", "t1"), ("cart", "t2"),
-    ]  # fmt: skip
+        ("cart", "t1"),
+        ("cart", "t2"),
+    ]
     assert "scope or credentials do not allow this call" in result.message
 
 

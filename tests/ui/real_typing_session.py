@@ -42,10 +42,20 @@ def main() -> int:
             # Wait until the window manager has mapped the window, and give it the focus, as
             # a click on it would.
             subprocess.run(
-                ["xdotool", "search", "--sync", "--onlyvisible", "--name", "Cart Composer",
-                 "windowactivate", "--sync"],
-                check=False, timeout=30, capture_output=True,
-            )  # fmt: skip
+                [
+                    "xdotool",
+                    "search",
+                    "--sync",
+                    "--onlyvisible",
+                    "--name",
+                    "Cart Composer",
+                    "windowactivate",
+                    "--sync",
+                ],
+                check=False,
+                timeout=30,
+                capture_output=True,
+            )
             time.sleep(0.5)
             for n, text in enumerate(CELLS):
                 subprocess.run(["xdotool", "type", "--delay", delay, text], check=True)

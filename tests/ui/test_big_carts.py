@@ -51,8 +51,14 @@ def ticks() -> Iterator[Ticks]:
     phases=[Phase.explicit, Phase.generate],  # shrinking 5,000-item carts would take minutes
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(bad=st.lists(st.tuples(st.integers(0, COUNT - 1), bad_fields, bad_values), min_size=1,
-                    max_size=4, unique_by=lambda b: b[0]))  # fmt: skip
+@given(
+    bad=st.lists(
+        st.tuples(st.integers(0, COUNT - 1), bad_fields, bad_values),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda b: b[0],
+    )
+)
 def test_a_5000_item_cart_is_checked_without_freezing(
     qtbot: QtBot, window: MainWindow, ticks: Ticks, bad: list[tuple[int, str, str]]
 ) -> None:
@@ -89,8 +95,10 @@ def test_a_5000_item_cart_is_checked_without_freezing(
         assert f"items[{row}].{field}" in errors, (row, field, sorted(errors)[:5])
         assert errors[f"items[{row}].{field}"].startswith(f"Item {row + 1}: ")
     assert len(errors) == len(bad)
-    print(f"paste {paste:.2f} s, parse {parse:.2f} s, check {check:.2f} s, "
-          f"longest stall while checking {stall:.3f} s")  # fmt: skip
+    print(
+        f"paste {paste:.2f} s, parse {parse:.2f} s, check {check:.2f} s, "
+        f"longest stall while checking {stall:.3f} s"
+    )
     # The check runs on a worker: had it run on the GUI thread, the event loop would have
     # stopped for the whole check. What can still pause the window is CPython's full garbage
     # collection of a heap this size (0.1-0.3 s on a loaded 2-core machine), which stops every

@@ -68,8 +68,16 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     history = window.controller.history
     assert history is not None
     operations = [e.operation for e in reversed(history.query())]
-    assert operations == ["add_cart", "abandon", "get", "fiddle", "get", "update", "delete",
-                          "search"]  # fmt: skip
+    assert operations == [
+        "add_cart",
+        "abandon",
+        "get",
+        "fiddle",
+        "get",
+        "update",
+        "delete",
+        "search",
+    ]
 
     asker.cart_id_answer = "  1234-known-elsewhere "
     window._ask_cart_id()

@@ -538,9 +538,12 @@ def test_dropping_a_cart_file_or_a_bare_payload(
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(path))])
         event = QDropEvent(
-            QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            QPoint(10, 10),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
-        )  # fmt: skip
+        )
         window.dropEvent(event)
 
     drop(sample_cart("bronto"))
@@ -560,15 +563,21 @@ def test_dropping_a_cart_file_or_a_bare_payload(
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        ("cart_url", "mysuperstore.com/cart",
-         "Cart URL must be a full web address starting with http:// or https://."),
-        ("occurred_at", "2019-01-17",
-         "Occurred at must include a time and a time zone, like 2019-01-17T20:50:00Z."),
+        (
+            "cart_url",
+            "mysuperstore.com/cart",
+            "Cart URL must be a full web address starting with http:// or https://.",
+        ),
+        (
+            "occurred_at",
+            "2019-01-17",
+            "Occurred at must include a time and a time zone, like 2019-01-17T20:50:00Z.",
+        ),
         ("provider", "My Shop", "Platform must be lower snake case, like my_custom_platform."),
         ("cart_id", "", "Cart ID is required."),
         ("grand_total", "-3", "Grand total can't be negative."),
     ],
-)  # fmt: skip
+)
 def test_each_rule_shows_under_its_own_field(
     qtbot: QtBot, window: MainWindow, field: str, typed: str, message: str
 ) -> None:
@@ -630,8 +639,11 @@ def test_a_window_send_leaves_one_completed_history_row(qtbot: QtBot, window: Ma
     entry = history.get(rows[0].id)
     assert entry is not None
     assert (entry.state, entry.status, entry.source, entry.provider) == (
-        "succeeded", 202, "gui", "drip",
-    )  # fmt: skip
+        "succeeded",
+        202,
+        "gui",
+        "drip",
+    )
     assert entry.provider_id == blocker.args[0].provider_id
     assert entry.request_body == blocker.args[0].request.body
 

@@ -31,10 +31,11 @@ def server() -> Iterator[SandboxServer]:
 
 def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
     ProfileStore().add(
-        new_profile("faulty", "drip", base_url=base_url, account_id=drip_sandbox.ACCOUNT_ID,
-                    timeout=0.5),
+        new_profile(
+            "faulty", "drip", base_url=base_url, account_id=drip_sandbox.ACCOUNT_ID, timeout=0.5
+        ),
         replace=True,
-    )  # fmt: skip
+    )
     store = MemorySecretStore()
     store.set("faulty", "drip_api_key", drip_sandbox.API_KEY)
     window = create_main_window(asker=asker, sender=Sender(store, environ={}))
@@ -54,16 +55,32 @@ def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
         (Fault(status=503, retry_after=5), "http_status", 503, "503 Service Unavailable"),
         (Fault(drop=True), "connection_lost", None, "closed the connection without answering"),
         (Fault(malformed=True), "invalid_response", 202, "the body is not valid JSON"),
-        (Fault(body_bytes=10 * 1024 * 1024), "invalid_response", 202,
-         "with a body of 10.0 MB, more than the 2.0 MB kept"),
+        (
+            Fault(body_bytes=10 * 1024 * 1024),
+            "invalid_response",
+            202,
+            "with a body of 10.0 MB, more than the 2.0 MB kept",
+        ),
         (Fault(trickle_ms=100), "timeout", None, "answered but was still sending after 0.5 s"),
         ("dead-host", "dns", None, "Could not find the host cart-composer.invalid"),
         ("closed-port", "connection_refused", None, "(connection refused)"),
         ("tls", "tls", None, "The secure (TLS) connection"),
     ],
-    ids=["timeout", "429", "500", "502", "503", "drop", "malformed", "10MB-body", "trickle",
-         "dead-host", "closed-port", "tls"],
-)  # fmt: skip
+    ids=[
+        "timeout",
+        "429",
+        "500",
+        "502",
+        "503",
+        "drop",
+        "malformed",
+        "10MB-body",
+        "trickle",
+        "dead-host",
+        "closed-port",
+        "tls",
+    ],
+)
 def test_each_fault_is_reported_recorded_and_never_freezes_the_window(
     qtbot: QtBot,
     home: Path,

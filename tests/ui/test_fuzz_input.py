@@ -17,19 +17,39 @@ from app.ui.application import create_main_window
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import FakeAsker
 
-nasty = st.text(max_size=60) | st.sampled_from([
-    "1e999999", "-0", "NaN", "Infinity", "\u0663\u066b\u0661\u0664", "\u0661\u0662\u0663",
-    "😀" * 30, "\u202eevil", "\x00\x01\x1f",
-    "x" * 10_000, "9" * 400, "16.990", " ", "{\"a\": 1}", "[1, 2", "null", "-1", "1.5.6",
-])  # fmt: skip
+nasty = st.text(max_size=60) | st.sampled_from(
+    [
+        "1e999999",
+        "-0",
+        "NaN",
+        "Infinity",
+        "\u0663\u066b\u0661\u0664",
+        "\u0661\u0662\u0663",
+        "😀" * 30,
+        "\u202eevil",
+        "\x00\x01\x1f",
+        "x" * 10_000,
+        "9" * 400,
+        "16.990",
+        " ",
+        '{"a": 1}',
+        "[1, 2",
+        "null",
+        "-1",
+        "1.5.6",
+    ]
+)
 json_trees = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
     | st.decimals(allow_nan=False, allow_infinity=False),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
     ),
     max_leaves=25,
-)  # fmt: skip
+)
 
 
 @pytest.fixture(scope="module")

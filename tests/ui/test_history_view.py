@@ -19,13 +19,25 @@ def fill(store: HistoryStore, count: int) -> list[int]:
         provider = "drip" if n % 2 == 0 else "bronto"
         body = jsonfmt.dumps({"cart_id": f"c-{n}", "email": f"u{n}@example.com", "n": n})
         row = store.record_pending(
-            method="POST", url="http://127.0.0.1:1/x", headers=[], body=body.encode(),
-            profile=f"sandbox-{provider}", provider=provider, operation="x", source="test",
-            email=f"u{n}@example.com", cart_id=f"c-{n}",
-        )  # fmt: skip
+            method="POST",
+            url="http://127.0.0.1:1/x",
+            headers=[],
+            body=body.encode(),
+            profile=f"sandbox-{provider}",
+            provider=provider,
+            operation="x",
+            source="test",
+            email=f"u{n}@example.com",
+            cart_id=f"c-{n}",
+        )
         state = "succeeded" if n % 3 else "http_error"
-        store.complete(row, state=state, elapsed_ms=n, status=202 if n % 3 else 422,
-                       response_body=b'{"request_id":"r-%d"}' % n)  # fmt: skip
+        store.complete(
+            row,
+            state=state,
+            elapsed_ms=n,
+            status=202 if n % 3 else 422,
+            response_body=b'{"request_id":"r-%d"}' % n,
+        )
         ids.append(row)
     return ids
 
@@ -60,8 +72,10 @@ def test_filters_run_off_the_gui_thread_and_narrow_the_rows(qtbot: QtBot, tmp_pa
     view.search.setText("u17@example.com")
     qtbot.waitUntil(lambda: view.count_label.text() == "1 entry", timeout=5000)
     view.search.setText("r-21")  # the response body
-    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.model.data(
-        view.model.index(0, 5)) == "c-21", timeout=5000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: view.model.rowCount() == 1 and view.model.data(view.model.index(0, 5)) == "c-21",
+        timeout=5000,
+    )
 
 
 def test_detail_compare_export_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
@@ -80,9 +94,10 @@ def test_detail_compare_export_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
     view.table.clearSelection()
     view.table.selectRow(0)
     view.table.selectionModel().select(
-        view.model.index(1, 0), view.table.selectionModel().SelectionFlag.Select
+        view.model.index(1, 0),
+        view.table.selectionModel().SelectionFlag.Select
         | view.table.selectionModel().SelectionFlag.Rows,
-    )  # fmt: skip
+    )
     dialog = view.compare()
     assert dialog is not None
     html = dialog.findChild(object, "compareView").toHtml()  # type: ignore[union-attr]
@@ -136,8 +151,10 @@ def test_profile_and_date_range_filters(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.count_label.text() == "6 entries", timeout=5000)
     assert [view.profile.itemData(i) for i in range(view.profile.count())] == [
-        None, "sandbox-bronto", "sandbox-drip",
-    ]  # fmt: skip
+        None,
+        "sandbox-bronto",
+        "sandbox-drip",
+    ]
     view.profile.setCurrentIndex(view.profile.findData("sandbox-bronto"))
     qtbot.waitUntil(lambda: view.count_label.text() == "3 entries", timeout=5000)
     view.profile.setCurrentIndex(0)

@@ -36,8 +36,9 @@ def test_a_shipped_scenario_runs_from_the_window(qtbot: QtBot, window: MainWindo
     assert {e.source for e in history.query()} == {"scenario"}
 
 
-def test_steps_are_edited_saved_and_checked(qtbot: QtBot, window: MainWindow, tmp_path: Path
-                                            ) -> None:  # fmt: skip
+def test_steps_are_edited_saved_and_checked(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
     journeys = window.journeys
     open_sample(window, "Drip: cart abandoned after an update")
     journeys.add_step()
@@ -62,8 +63,9 @@ def test_a_running_scenario_is_cancelled_between_steps(qtbot: QtBot, window: Mai
     assert journeys.run_scenario()
 
     def waiting() -> bool:
-        return any("waiting" in journeys.timeline.item(i).text()
-                   for i in range(journeys.timeline.count()))  # fmt: skip
+        return any(
+            "waiting" in journeys.timeline.item(i).text() for i in range(journeys.timeline.count())
+        )
 
     qtbot.waitUntil(waiting, timeout=10_000)
     journeys.cancel_scenario()
@@ -88,9 +90,11 @@ def test_the_sandbox_menu_applies_to_journeys_and_a_scenarios_own_mode_is_kept(
 ) -> None:
     journeys = window.journeys
     own = tmp_path / "own.scenario.json"
-    own.write_text('{"name": "bad email", "sandbox": "explain", "steps": ['
-                   '{"do": "send", "cart": "drip-example.cart.json", '
-                   '"set": {"email": "nope"}, "expect": 422}]}')  # fmt: skip
+    own.write_text(
+        '{"name": "bad email", "sandbox": "explain", "steps": ['
+        '{"do": "send", "cart": "drip-example.cart.json", '
+        '"set": {"email": "nope"}, "expect": 422}]}'
+    )
     assert journeys.open_path(own)
     journeys.speed.setValue(100_000)
     assert journeys.run_scenario()  # the scenario asks for Explain mode itself

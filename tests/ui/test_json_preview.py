@@ -9,8 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from app.ui.json_preview import CHUNK_LINES, PreviewView, changed_lines
 
-lines = st.lists(st.sampled_from(["{", "}", '  "a": 1,', '  "é": "😀"', "", "x", "  ]"]),
-                 max_size=30)  # fmt: skip
+lines = st.lists(
+    st.sampled_from(["{", "}", '  "a": 1,', '  "é": "😀"', "", "x", "  ]"]), max_size=30
+)
 
 
 @given(old=lines, new=lines)

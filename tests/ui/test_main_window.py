@@ -23,9 +23,17 @@ def test_a_first_run_shows_the_example_cart_and_its_request(window: MainWindow) 
     assert first.endswith("/v3/9999999/shopper_activity/cart")
     assert "Authorization: Basic ••••••••" in head.splitlines()
     assert body == golden_text("drip-doc-example.expected.json")
-    for name in ("providerSelector", "profileSelector", "cartForm", "itemsTable",
-                 "payloadPreview", "validationSummary", "sendButton", "cancelButton",
-                 "responseView"):  # fmt: skip
+    for name in (
+        "providerSelector",
+        "profileSelector",
+        "cartForm",
+        "itemsTable",
+        "payloadPreview",
+        "validationSummary",
+        "sendButton",
+        "cancelButton",
+        "responseView",
+    ):
         assert window.findChild(object, name) is not None, name  # type: ignore[arg-type]
 
 

@@ -32,8 +32,9 @@ def display(tmp_path: Path) -> Iterator[str]:
     name = f":{number}"
     server = subprocess.Popen(
         ["Xvfb", name, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     manager = None
     try:
         deadline = time.monotonic() + 10
@@ -42,9 +43,11 @@ def display(tmp_path: Path) -> Iterator[str]:
                 pytest.skip("Xvfb did not start")
             time.sleep(0.05)
         manager = subprocess.Popen(
-            ["openbox"], env={**os.environ, "DISPLAY": name, "HOME": str(tmp_path)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            ["openbox"],
+            env={**os.environ, "DISPLAY": name, "HOME": str(tmp_path)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(0.5)
         yield name
     finally:
@@ -68,8 +71,11 @@ def test_cells_typed_after_a_tab_keep_every_key(
     env.pop("QT_QPA_PLATFORM", None)
     done = subprocess.run(
         [sys.executable, str(SESSION), delay_ms, str(result)],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     # Before the fix: ["Acme", "2", "B", "Widget-9"] at 30 ms a key.
     assert json.loads(result.read_text())["cells"] == ["Acme", "SKU2", "BBBB", "Widget-9"]

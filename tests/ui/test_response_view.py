@@ -16,10 +16,16 @@ def test_the_timing_line_names_the_proxy_and_shows_the_notes(qtbot: QtBot) -> No
     view = ResponseView()
     qtbot.addWidget(view)
     result = SendResult(
-        REQUEST, status=202, reason="Accepted", elapsed=0.031, body=b" " * 40, body_size=40,
-        provider_id="abc", route="via proxy http://proxy.corp:3128",
+        REQUEST,
+        status=202,
+        reason="Accepted",
+        elapsed=0.031,
+        body=b" " * 40,
+        body_size=40,
+        provider_id="abc",
+        route="via proxy http://proxy.corp:3128",
         notes=["http://shop.example is plain http:// to another machine: …"],
-    )  # fmt: skip
+    )
     view.show_result(result)
     first, second = view.summary.text().split("\n")
     assert first == "Accepted · abc · 31 ms · via proxy http://proxy.corp:3128 · 40 B"

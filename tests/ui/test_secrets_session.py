@@ -58,10 +58,14 @@ def test_no_secret_leaves_the_keyring_or_memory(
     # Explain mode: its answers carry more of what was sent (reasons, fields) to leak from.
     with SandboxServer(mode=SandboxMode(explain=True)) as server:
         profiles = ProfileStore()
-        profiles.add(new_profile("qa-drip", "drip", base_url=server.url,
-                                 account_id=drip_sandbox.ACCOUNT_ID))  # fmt: skip
-        profiles.add(new_profile("qa-bronto", "bronto", base_url=server.url,
-                                 token_url=f"{server.url}/oauth2/token"))  # fmt: skip
+        profiles.add(
+            new_profile("qa-drip", "drip", base_url=server.url, account_id=drip_sandbox.ACCOUNT_ID)
+        )
+        profiles.add(
+            new_profile(
+                "qa-bronto", "bronto", base_url=server.url, token_url=f"{server.url}/oauth2/token"
+            )
+        )
         store = MemorySecretStore()
         store.set("qa-drip", "drip_api_key", drip_sandbox.API_KEY)
         store.set("qa-bronto", "bronto_client_id", bronto_sandbox.CLIENT_ID)

@@ -15,8 +15,18 @@ from app.ui.application import attach_composer
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import FakeAsker
 
-HEAVY = ("pydantic", "httpx", "sqlite3", "keyring", "email_validator", "iso4217", "app.sandbox",
-         "app.providers", "app.transport", "app.history")  # fmt: skip
+HEAVY = (
+    "pydantic",
+    "httpx",
+    "sqlite3",
+    "keyring",
+    "email_validator",
+    "iso4217",
+    "app.sandbox",
+    "app.providers",
+    "app.transport",
+    "app.history",
+)
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:

@@ -29,9 +29,12 @@ def gui(home: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProc
     clean.pop("WAYLAND_DISPLAY", None)
     clean.pop("QT_QPA_PLATFORM", None)
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**clean, "CART_COMPOSER_HOME": str(home), **env},
-    )  # fmt: skip
+    )
 
 
 # --- no display, and the screenshot run ----------------------------------------------------
@@ -53,11 +56,20 @@ def test_no_display_is_said_before_qt_aborts(tmp_path: Path) -> None:
 def test_a_screenshot_run_never_waits_for_a_person(tmp_path: Path) -> None:
     bad = tmp_path / "bad.cart.json"
     bad.write_text("{not json")
-    for target, said in ((tmp_path / "nonexistent.cart.json", "There is no cart file at"),
-                         (bad, "not valid JSON")):  # fmt: skip
+    for target, said in (
+        (tmp_path / "nonexistent.cart.json", "There is no cart file at"),
+        (bad, "not valid JSON"),
+    ):
         started = time.monotonic()
-        done = gui(tmp_path, "gui", "--open", str(target), "--screenshot",
-                   str(tmp_path / "x.png"), env={"QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+        done = gui(
+            tmp_path,
+            "gui",
+            "--open",
+            str(target),
+            "--screenshot",
+            str(tmp_path / "x.png"),
+            env={"QT_QPA_PLATFORM": "offscreen"},
+        )
         # Before: a modal nobody could close, past 90 s.
         assert time.monotonic() - started < 45
         assert done.returncode == 2, done.stderr
