@@ -27,7 +27,7 @@ from app.scenarios.model import parse_scenario
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.ui.application import create_main_window
-from tests.ui.conftest import FakeAsker
+from app.ui.main_window import ScriptedAsker
 
 TOY = Path(__file__).parent / "providers" / "toyshop"
 
@@ -73,7 +73,9 @@ def test_the_toy_provider_is_found_and_has_a_sandbox_profile(toyshop: str) -> No
 def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
     qtbot: QtBot, toyshop: str
 ) -> None:
-    asker = FakeAsker()
+    # Nothing here asks a question (a complete cart, an action without a confirmation): the
+    # scripted asker would say no to any.
+    asker = ScriptedAsker()
     window = create_main_window(asker=asker, sender=Sender(MemorySecretStore(), environ={}))
     qtbot.addWidget(window)
     window.show()

@@ -22,11 +22,10 @@ if TYPE_CHECKING:
     from app.domain.validation import Validation
     from app.history import HistoryEntry
     from app.profiles import Profile
-    from app.providers import Provider
+    from app.providers import OutgoingRequest, Provider
     from app.providers.actions import CartAction
     from app.transport import SendResult
     from app.ui.controller import ComposerController
-    from app.ui.response_view import ResponseView
 
 # The window paints its frame before the heavy half of the app is imported (pydantic models,
 # httpx, sqlite): the modules that need those are imported where they are first used, in
@@ -322,164 +321,55 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.send_button)
         bar.addWidget(self.cancel_button)
 
-    def _build_both_panel(self) -> QWidget:
-        """The "Send to every provider" tab: each provider's answer, side by side."""
-        from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
-
-        from app.profiles import BUILTIN_PROFILES
-        from app.providers import providers
-        from app.ui.response_view import ResponseView
-
-        panel = QWidget()
-        panel.setObjectName("bothPanel")
-        outer = QVBoxLayout(panel)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.both_notes = QLabel(
-            "Cart → Send to every provider sends this cart to each provider's sandbox (its "
-            "own provider's to the chosen profile), mapped through the fields they share."
-        )
-        self.both_notes.setObjectName("bothNotes")
-        self.both_notes.setWordWrap(True)
-        outer.addWidget(self.both_notes)
-        row = QHBoxLayout()
-        self.both_titles: dict[str, QLabel] = {}
-        self.both_views: dict[str, ResponseView] = {}
-        for key, provider in providers().items():
-            if f"sandbox-{key}" not in BUILTIN_PROFILES:
-                continue
-            title = provider.title
-            column = QVBoxLayout()
-            self.both_titles[key] = QLabel(f"<b>{title}</b>")
-            self.both_views[key] = ResponseView()
-            self.both_views[key].setObjectName(f"both_{key}")
-            column.addWidget(self.both_titles[key])
-            column.addWidget(self.both_views[key], 1)
-            row.addLayout(column, 1)
-        outer.addLayout(row, 1)
-        return panel
-
     def send_to_both(self) -> None:
         if self.controller.sending:
             return
         self.controller.send_to_both()
 
     def _on_both_finished(self, result: object) -> None:
-        self._send_done()
-        from app.providers import providers
         from app.ui.controller import BothResult
 
+        self._send_done()
         assert isinstance(result, BothResult)
-        for key, answer in result.answers.items():
-            profile = result.profiles[key]
-            self.both_titles[key].setText(f"<b>{providers()[key].title}</b> · {profile}")
-            if isinstance(answer, str):
-                self.both_views[key].show_failure(answer)
-            else:
-                self.both_views[key].show_result(answer)
-        notes = " ".join(getattr(result, "notes", ()))
-        self.both_notes.setText(notes or "All sent; each is a history row.")
+        self.both_panel.show_result(result)
         self.bottom_tabs.setCurrentWidget(self.both_panel)
         self.statusBar().showMessage("Sent to every provider.", 8000)
 
     def _build_cart_actions(self, bar: QToolBar) -> None:
-        """The provider's cart actions (providers/actions.py) on the cart it has: a menu built
-        from the current provider's declarations (shown when it declares any)."""
-        from PySide6.QtWidgets import QMenu, QToolButton
+        """The provider's cart actions (app/ui/cart_actions.py), shown when it declares any."""
+        from app.ui.cart_actions import CartActionsButton
 
-        self.cart_actions_button = QToolButton()
-        self.cart_actions_button.setObjectName("cartActionsButton")
-        self.cart_actions_button.setText("Cart actions")
-        self.cart_actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self._cart_actions_menu = QMenu(self.cart_actions_button)
-        self._cart_actions_menu.setToolTipsVisible(True)
-        self.cart_actions_button.setMenu(self._cart_actions_menu)
+        self.cart_actions_button = CartActionsButton(
+            self.controller,
+            self.asker,
+            show_request=self._show_action_request,
+            restore_preview=lambda: self._on_preview_changed(self.controller.preview_text),
+            say=lambda text, ms: self.statusBar().showMessage(text, ms),
+        )
         self._cart_actions_widget = bar.addWidget(self.cart_actions_button)
-        self.cart_actions: dict[str, QAction] = {}
-        self._cart_actions_for = ""
-        self._pending_operation: CartAction | None = None
         self._cart_state_text = ""
 
-    def _fill_cart_actions(self) -> None:
-        """The menu for the current provider: its id for the cart, its actions, a way to type
-        the id. Built again when the provider changes."""
-        provider = self.controller.provider
-        if self._cart_actions_for == provider.key:
-            return
-        self._cart_actions_for = provider.key
-        menu = self._cart_actions_menu
-        menu.clear()
-        self.cart_actions = {}
-        self.cart_id_item = menu.addAction("")
-        self.cart_id_item.setEnabled(False)
-        menu.addSeparator()
-        for spec in provider.actions:
-            action = menu.addAction(spec.title)
-            action.setObjectName(f"cartAction_{spec.key}")
-            action.setToolTip(spec.tooltip)
-            action.triggered.connect(lambda _=False, key=spec.key: self.run_cart_action(key))
-            self.cart_actions[spec.key] = action
-        menu.addSeparator()
-        menu.addAction(f"Use a {provider.action_id_name}…", self._ask_cart_id)
-
-    def _ask_cart_id(self) -> None:
-        provider = self.controller.provider
-        answer = self.asker.cart_id(self.controller.remote_cart_id, provider)
-        if answer is not None:
-            self.controller.set_remote_cart_id(answer)
-
-    def _on_remote_cart_changed(self, cart_id: str = "") -> None:
-        provider = self.controller.provider
-        self._fill_cart_actions()
-        self._cart_actions_widget.setVisible(bool(provider.actions))
-        self.send_update_action.setEnabled(provider.update_values() is not None)
-        cart_id = self.controller.remote_cart_id
-        name = provider.action_id_name
-        self.cart_id_item.setText(
-            f"{name}: {cart_id}" if cart_id else f"{name}: none yet — send the cart first"
-        )
-        for spec in provider.actions:
-            self.cart_actions[spec.key].setEnabled(spec.by == "cart" or bool(cart_id))
-        by_cart = "".join(
-            f", or {a.title.lower()} by {', '.join(a.query.values())}"
-            for a in provider.actions
-            if a.by == "cart"
-        )
-        self.cart_actions_button.setToolTip(
-            f"{provider.title}'s cart actions for {name} {cart_id}"
-            if cart_id
-            else f"{provider.title}'s cart actions: {provider.send_title} (Send) first{by_cart}"
-        )
+    @property
+    def cart_actions(self) -> dict[str, QAction]:
+        return self.cart_actions_button.actions_by_key
 
     def run_cart_action(self, operation: str) -> None:
-        """One of the provider's cart actions: its request is shown in the Request pane before
-        it leaves, and an action that declares a question (Delete) asks it first."""
+        self.cart_actions_button.run(operation)
+
+    def _show_action_request(self, title: str, request: OutgoingRequest) -> None:
         from app.ui.controller import request_text
 
-        if self.controller.sending:
-            return
-        provider = self.controller.provider
-        try:
-            action = provider.action(operation)
-            planned = self.controller.preview_operation(operation)
-        except CartComposerError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
-            return
-        self.preview_title.setText(
-            f"<b>Request</b> — {provider.title}'s {action.title}, as it goes out"
-        )
+        self.preview_title.setText(f"<b>Request</b> — {title}, as it goes out")
         self.preview_title.setToolTip(
             "A cart action's request; an edit or Send shows the cart's own again."
         )
-        self.preview.show_text(request_text(planned))
-        if action.confirm and not self.asker.confirm_action(
-            provider, action, self.controller.remote_cart_id
-        ):
-            self._on_preview_changed(self.controller.preview_text)
-            self.statusBar().showMessage(f"Not {action.title.lower()}d.", 5000)
-            return
-        self._pending_operation = action
-        if not self.controller.operate(operation):
-            self._pending_operation = None
+        self.preview.show_text(request_text(request))
+
+    def _on_remote_cart_changed(self, cart_id: str = "") -> None:
+        provider = self.controller.provider
+        self.cart_actions_button.refresh()
+        self._cart_actions_widget.setVisible(bool(provider.actions))
+        self.send_update_action.setEnabled(provider.update_values() is not None)
 
     def _on_cart_state(self, state: object) -> None:
         describe = getattr(state, "describe", None)
@@ -631,7 +521,9 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.response, "Response")
         self.bottom_tabs.addTab(self.history_view, "History")
-        self.both_panel = self._build_both_panel()
+        from app.ui.both_panel import BothPanel
+
+        self.both_panel = BothPanel()
         self.bottom_tabs.addTab(self.both_panel, "Both")
         from app.ui.journeys_view import JourneysView
 
@@ -967,7 +859,7 @@ class MainWindow(QMainWindow):
     def _on_send_finished(self, result: SendResult) -> None:
         self._send_done()
         self.response.show_result(result)
-        operation, self._pending_operation = self._pending_operation, None
+        operation, self.cart_actions_button.pending = self.cart_actions_button.pending, None
         meaning = ""
         if operation is not None and result.status is not None:
             said = operation.meanings.get(result.status, f"answered {result.status}.")

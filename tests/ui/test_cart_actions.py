@@ -41,7 +41,7 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     assert sent.args[0].status == 201
     cart_id = window.controller.remote_cart_id
     assert cart_id and cart_id == sent.args[0].provider_id
-    assert window.cart_id_item.text() == f"cartId: {cart_id}"
+    assert window.cart_actions_button.cart_id_item.text() == f"cartId: {cart_id}"
     assert window.cart_actions[Op.ABANDON].isEnabled()
     assert "status ACTIVE · phase SHOPPING" in window.response.cart_state.text()
 
@@ -80,7 +80,7 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     ]
 
     asker.cart_id_answer = "  1234-known-elsewhere "
-    window._ask_cart_id()
+    window.cart_actions_button.ask_cart_id()
     assert window.controller.remote_cart_id == "1234-known-elsewhere"
     assert window.cart_actions[Op.GET].isEnabled()
     assert act(qtbot, window, Op.GET) == 404
@@ -109,9 +109,9 @@ def test_send_to_both_gives_a_202_and_a_201_side_by_side(qtbot: QtBot, window: M
         window.send_both_action.trigger()
     result = both.args[0]
     assert (result.answers["drip"].status, result.answers["bronto"].status) == (202, 201)
-    assert window.both_views["drip"].badge.text() == "202"
-    assert window.both_views["bronto"].badge.text() == "201"
-    assert window.both_titles["bronto"].text() == "<b>Bronto</b> · sandbox-bronto"
+    assert window.both_panel.views["drip"].badge.text() == "202"
+    assert window.both_panel.views["bronto"].badge.text() == "201"
+    assert window.both_panel.titles["bronto"].text() == "<b>Bronto</b> · sandbox-bronto"
     assert window.bottom_tabs.currentWidget() is window.both_panel
     sent_bronto = jsonfmt.loads(result.answers["bronto"].request.body)
     sent_drip = jsonfmt.loads(result.answers["drip"].request.body)
