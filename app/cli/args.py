@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 __all__ = [
     "MAX_SECONDS",
@@ -18,8 +19,11 @@ __all__ = [
     "add_sandbox_mode",
     "count",
     "days",
+    "given",
+    "option_flag",
     "output_file",
     "port",
+    "provider_fields",
     "row_id",
     "sandbox_mode",
     "sandbox_mode_help",
@@ -43,7 +47,10 @@ class Parser(argparse.ArgumentParser):
 
 
 if TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
+
     from app.domain.sandbox_marks import SandboxMode
+    from app.providers.base import Provider
 
     Commands = argparse._SubParsersAction[Parser]  # the sub-command table add_parser is on
 
@@ -121,17 +128,42 @@ def sandbox_mode(text: str) -> SandboxMode:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def option_flag(name: str) -> str:
+    """A model field's name as an option: ``createContact`` → ``--create-contact``,
+    ``account_id`` → ``--account-id``."""
+    return "--" + re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", name).replace("_", "-").lower()
+
+
+def given(args: argparse.Namespace, prefix: str) -> dict[str, Any]:
+    """The options stored under ``<prefix><name>`` that were given (not None), by name."""
+    return {
+        dest.removeprefix(prefix): value
+        for dest, value in vars(args).items()
+        if dest.startswith(prefix) and value is not None
+    }
+
+
+def provider_fields(
+    fields_of: Callable[[Provider], Mapping[str, FieldInfo]],
+) -> dict[str, tuple[FieldInfo, list[str]]]:
+    """Every field ``fields_of`` finds in any provider (its settings, its options), by name:
+    the first provider's declaration of it and the titles of all that have it — one option
+    serves them all."""
+    from app.providers.registry import providers
+
+    found: dict[str, tuple[FieldInfo, list[str]]] = {}
+    for provider in providers().values():
+        for name, info in fields_of(provider).items():
+            found.setdefault(name, (info, []))[1].append(provider.title)
+    return found
+
+
 def sandbox_mode_help() -> str:
     """``--sandbox``'s help, from what each emulated provider says of its modes."""
-    from app.providers import providers
+    from app.providers.registry import sandbox_mode_notes
 
-    emulated = [p for p in providers().values() if p.has_emulator]
-    real = "; ".join(
-        f"{p.title}: {p.sandbox_mode_notes['real']}"
-        for p in emulated
-        if "real" in p.sandbox_mode_notes
-    )
-    strict = [p.title for p in emulated if "strict" in p.sandbox_mode_notes]
+    real = "; ".join(f"{title}: {note}" for title, note in sandbox_mode_notes("real"))
+    strict = [title for title, _ in sandbox_mode_notes("strict")]
     stricter = f" ({', '.join(strict)})" if strict else ""
     return (
         "how the built-in sandbox answers: real (default: as the services most likely do — "

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from app.cli.args import add_sandbox_mode, seconds, url
+from app.cli.args import (
+    add_sandbox_mode,
+    given,
+    option_flag,
+    provider_fields,
+    seconds,
+    url,
+)
 from app.cli.common import (
     EXIT_HTTP,
     EXIT_INVALID,
@@ -69,37 +75,21 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     add_sandbox_mode(parser)
 
 
-def _kebab(name: str) -> str:
-    """``createContact`` and ``account_id`` as options: ``create-contact``, ``account-id``."""
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", name).replace("_", "-").lower()
-
-
-def _owners(names: dict[str, list[str]], name: str) -> str:
-    return " and ".join(names[name])
-
-
 def add_setting_overrides(parser: argparse.ArgumentParser) -> None:
     """``--auth-url`` and ``--account-id``: the profile settings a send may override (a URL
     setting, and an id a path names), for every provider that has them."""
-    from pydantic.fields import FieldInfo
-
     from app.providers.base import setting_kind
 
-    owners: dict[str, list[str]] = {}
-    infos: dict[str, FieldInfo] = {}
-    for provider in providers().values():
-        for name, info in provider.settings_model.model_fields.items():
-            if name in _OVERRIDABLE:
-                owners.setdefault(name, []).append(provider.title)
-                infos.setdefault(name, info)
-    for name, info in infos.items():
+    for name, (info, owners) in provider_fields(lambda p: p.settings_model.model_fields).items():
+        if name not in _OVERRIDABLE:
+            continue
         flag, metavar = _OVERRIDABLE[name]
         parser.add_argument(
             flag,
             dest=f"setting_{name}",
             type=url if setting_kind(info) == "url" else str,
             metavar=metavar,
-            help=f"override the profile's {(info.title or name).lower()} ({_owners(owners, name)})",
+            help=f"override the profile's {(info.title or name).lower()} ({' and '.join(owners)})",
         )
 
 
@@ -110,32 +100,22 @@ _OVERRIDABLE = {"token_url": ("--auth-url", "URL"), "account_id": ("--account-id
 def add_option_flags(parser: argparse.ArgumentParser) -> None:
     """A flag for every true/false request option of every provider (``--create-contact``);
     a flag the cart's provider has not is ignored."""
-    owners: dict[str, list[str]] = {}
-    titles: dict[str, str] = {}
-    for provider in providers().values():
-        if provider.options_model is None:
+    options = provider_fields(lambda p: p.options_model.model_fields if p.options_model else {})
+    for name, (info, owners) in options.items():
+        if info.annotation is not bool:
             continue
-        for name, info in provider.options_model.model_fields.items():
-            if info.annotation is bool:
-                owners.setdefault(name, []).append(provider.title)
-                titles.setdefault(name, info.title or name)
-    for name, owner in owners.items():
         parser.add_argument(
-            f"--{_kebab(name)}",
+            option_flag(name),
             dest=f"option_{name}",
             action="store_true",
-            help=f"{titles[name]} ({' and '.join(owner)}: {name}=true)",
+            help=f"{info.title or name} ({' and '.join(owners)}: {name}=true)",
         )
 
 
 def options_given(args: argparse.Namespace, provider: Provider) -> dict[str, bool]:
     """The request options the flags set that ``provider`` has."""
     fields = provider.options_model.model_fields if provider.options_model else {}
-    return {
-        dest.removeprefix("option_"): True
-        for dest, value in vars(args).items()
-        if dest.startswith("option_") and value and dest.removeprefix("option_") in fields
-    }
+    return {name: True for name, on in given(args, "option_").items() if on and name in fields}
 
 
 def target_overrides(
@@ -148,11 +128,7 @@ def target_overrides(
 
     overrides = Overrides(
         base_url=args.base_url,
-        settings={
-            dest.removeprefix("setting_"): value
-            for dest, value in vars(args).items()
-            if dest.startswith("setting_") and value is not None
-        },
+        settings=given(args, "setting_"),
         timeout=getattr(args, "timeout", None),
         options=options or {},
         sandbox_mode=args.sandbox_mode,
@@ -218,7 +194,8 @@ def add_action_command(commands: Commands, provider: Provider) -> None:
     )
     if keyed:
         parts[-1] += "; " + ", ".join(
-            f"{a.key} looks up CART's {field} (or --{_kebab(field)})" for field, a in keyed.items()
+            f"{a.key} looks up CART's {field} (or {option_flag(field)})"
+            for field, a in keyed.items()
         )
     parts[-1] += "."
     parts.append(
@@ -239,7 +216,7 @@ def add_action_command(commands: Commands, provider: Provider) -> None:
     command.add_argument("--cart-id", default="", metavar="ID", help=f"{provider.title}'s {name}")
     for field in keyed:
         command.add_argument(
-            f"--{_kebab(field)}",
+            option_flag(field),
             dest=f"field_{field}",
             default="",
             metavar="ID",
@@ -463,11 +440,7 @@ def act(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         document = load_input(args.cart, provider.key).document
         if document.provider != provider.key:
             raise CliError(f"{args.cart} is a {document.provider} cart.", EXIT_INVALID)
-    typed = {
-        dest.removeprefix("field_"): value
-        for dest, value in vars(args).items()
-        if dest.startswith("field_") and value
-    }
+    typed = {name: value for name, value in given(args, "field_").items() if value}
     if typed:
         document = document.model_copy(update={"payload": {**document.payload, **typed}})
     if action.sends_cart and args.cart is None:

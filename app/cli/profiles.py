@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from app.cli.args import Commands
     from app.profiles import Profile
 
-from app.cli.args import seconds, url
+from app.cli.args import given, option_flag, provider_fields, seconds, url
 from app.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SECRETS, CliError
 from app.domain.errors import TargetError
 from app.providers.registry import provider_keys
@@ -63,31 +63,20 @@ def add_arguments(commands: Commands) -> None:
     )
 
 
-def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per provider setting (``Provider.settings_model``), for every provider, with
     the old spellings (``legacy_settings``) as aliases; each is stored as ``setting_<name>``."""
-    from pydantic.fields import FieldInfo
-
     from app.providers.base import setting_choices, setting_kind
     from app.providers.registry import providers
 
-    owners: dict[str, list[str]] = {}
-    infos: dict[str, FieldInfo] = {}
     aliases: dict[str, list[str]] = {}
     for provider in providers().values():
-        for name, info in provider.settings_model.model_fields.items():
-            infos.setdefault(name, info)
-            owners.setdefault(name, []).append(provider.title)
         for old, new in provider.legacy_settings.items():
             if old != new:
                 aliases.setdefault(new, []).append(old)
-    for name, info in infos.items():
-        names = [_flag(name), *(_flag(old) for old in aliases.get(name, []))]
-        about = f"{info.title or name} ({', '.join(owners[name])})"
+    for name, (info, owners) in provider_fields(lambda p: p.settings_model.model_fields).items():
+        names = [option_flag(name), *(option_flag(old) for old in aliases.get(name, []))]
+        about = f"{info.title or name} ({', '.join(owners)})"
         dest = f"setting_{name}"
         kind = setting_kind(info)
         if kind == "bool":
@@ -104,32 +93,29 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
 def settings_given(args: argparse.Namespace, provider_key: str) -> dict[str, object]:
     """The provider settings the options give; one the provider has not, or a required one
     left out, is a usage error naming the option."""
-    from app.providers.base import setting_kind
+    from app.providers.base import setting_kind, setting_marks
     from app.providers.registry import get_provider
 
     provider = get_provider(provider_key)
     fields = provider.settings_model.model_fields
-    given: dict[str, object] = {}
-    for dest, value in vars(args).items():
-        if not dest.startswith("setting_") or value is None:
-            continue
-        name = dest.removeprefix("setting_")
+    settings: dict[str, object] = {}
+    for name, value in given(args, "setting_").items():
         if name not in fields:
-            own = ", ".join(_flag(n) for n in fields) or "none"
+            own = ", ".join(option_flag(n) for n in fields) or "none"
             raise CliError(
-                f"{_flag(name)} is not a setting of {provider.title} profiles (theirs: {own}).",
+                f"{option_flag(name)} is not a setting of {provider.title} profiles "
+                f"(theirs: {own}).",
                 EXIT_INVALID,
             )
         kind = setting_kind(fields[name])
-        given[name] = value.replace("-", "_") if kind == "choice" else value
+        settings[name] = value.replace("-", "_") if kind == "choice" else value
     for name, info in fields.items():
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        if extra.get("required") and not given.get(name):
+        if setting_marks(info).get("required") and not settings.get(name):
             raise CliError(
-                f"A {provider.title} profile needs {_flag(name)} ({info.description}).",
+                f"A {provider.title} profile needs {option_flag(name)} ({info.description}).",
                 EXIT_INVALID,
             )
-    return given
+    return settings
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from app.cli.args import Commands
 
-from app.cli.args import add_sandbox_mode, count, speed, url
+from app.cli.args import add_sandbox_mode, count, given, speed, url
 from app.cli.carts import add_setting_overrides, target_overrides
 from app.cli.common import (
     EXIT_HTTP,
@@ -57,10 +57,6 @@ def add_arguments(commands: Commands) -> None:
     add_sandbox_mode(run_cmd)
 
 
-def _settings_overridden(args: argparse.Namespace) -> bool:
-    return any(v is not None for k, v in vars(args).items() if k.startswith("setting_"))
-
-
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
     from app.profiles import ProfileStore
@@ -70,7 +66,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenario = load_scenario(args.scenario)
     history = open_history(err)
     overrides = None
-    if args.base_url or _settings_overridden(args) or args.sandbox_mode:
+    if args.base_url or given(args, "setting_") or args.sandbox_mode:
         every = ProfileStore().get(args.profile) if args.profile else None
         overrides = target_overrides(args, every)
 
@@ -179,7 +175,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if profile.provider != args.provider:
         raise CliError(f"“{profile.name}” is a {profile.provider} profile.", EXIT_INVALID)
     overrides = None
-    if args.base_url or _settings_overridden(args) or args.sandbox_mode:
+    if args.base_url or given(args, "setting_") or args.sandbox_mode:
         overrides = target_overrides(args, profile)
     history = open_history(err)
     last = [0]

@@ -163,20 +163,23 @@ class NoSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def setting_marks(info: FieldInfo) -> dict[str, Any]:
+    """What a settings field's ``json_schema_extra`` marks: "url", "required", "labels"."""
+    return info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+
+
 def setting_kind(info: FieldInfo) -> str:
     """How a settings field is shown and typed: "bool", "choice", "url" or "text"."""
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     if info.annotation is bool:
         return "bool"
     if get_origin(info.annotation) is Literal:
         return "choice"
-    return "url" if extra.get("url") else "text"
+    return "url" if setting_marks(info).get("url") else "text"
 
 
 def setting_choices(info: FieldInfo) -> list[tuple[str, str]]:
     """A choice setting's (value, label) pairs, in order."""
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    labels = extra.get("labels")
+    labels = setting_marks(info).get("labels")
     names = labels if isinstance(labels, dict) else {}
     return [(str(v), str(names.get(v, v))) for v in get_args(info.annotation)]
 

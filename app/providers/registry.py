@@ -23,6 +23,7 @@ __all__ = [
     "get_provider",
     "provider_keys",
     "providers",
+    "sandbox_mode_notes",
     "secret_env",
     "secret_label",
     "secret_names",
@@ -96,6 +97,16 @@ def secret_label(name: str) -> str:
 def secret_env(name: str) -> str:
     """The environment variable that overrides the keyring for this secret."""
     return secret_specs()[name].env
+
+
+def sandbox_mode_notes(mode: str) -> list[tuple[str, str]]:
+    """(title, note) for each provider the sandbox emulates that says what its emulator does in
+    ``mode`` ("real", "strict"): for the modes' help and tooltips."""
+    return [
+        (p.title, p.sandbox_mode_notes[mode])
+        for p in providers().values()
+        if p.has_emulator and mode in p.sandbox_mode_notes
+    ]
 
 
 def provider_keys() -> tuple[str, ...]:

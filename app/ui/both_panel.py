@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.profiles import BUILTIN_PROFILES
 from app.providers import providers
 from app.ui.controller import BothResult
 from app.ui.response_view import ResponseView
@@ -32,7 +31,7 @@ class BothPanel(QWidget):
         self.titles: dict[str, QLabel] = {}
         self.views: dict[str, ResponseView] = {}
         for key, provider in providers().items():
-            if f"sandbox-{key}" not in BUILTIN_PROFILES:
+            if not provider.has_emulator:
                 continue
             column = QVBoxLayout()
             self.titles[key] = QLabel(f"<b>{provider.title}</b>")

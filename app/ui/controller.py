@@ -735,7 +735,7 @@ class ComposerController(QObject):
         document = self.document()
         documents: dict[str, CartDocument] = {}
         notes: list[str] = []
-        keys = [key for key in providers() if f"sandbox-{key}" in BUILTIN_PROFILES]
+        keys = [key for key, p in providers().items() if p.has_emulator]
         for key in keys:
             converted, said = convert(document, key)
             if key != document.provider:

@@ -31,7 +31,7 @@ from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
 from app.history import HistoryStore
 from app.paths import resources_dir
-from app.profiles import BUILTIN_PROFILES, ProfileStore
+from app.profiles import ProfileStore
 from app.providers import providers
 from app.scenarios import Scenario, ScenarioError, ScenarioRunner, StepEvent, load_scenario
 from app.scenarios.model import SUFFIX, parse_scenario, step_kinds
@@ -168,7 +168,7 @@ class JourneysView(QWidget):
         self.bulk_provider = QComboBox()
         self.bulk_provider.setObjectName("bulkProvider")
         for provider in providers().values():
-            if f"sandbox-{provider.key}" not in BUILTIN_PROFILES:
+            if not provider.has_emulator:
                 continue
             how = f"batches of {provider.batch_size:,}" if provider.batch_size else "one by one"
             self.bulk_provider.addItem(f"{provider.title} ({how})", provider.key)

@@ -637,24 +637,15 @@ class MainWindow(QMainWindow):
 
     def _describe_sandbox_modes(self) -> None:
         """The modes' tooltips, from what each emulated provider says of them."""
-        from app.providers import providers
+        from app.providers.registry import sandbox_mode_notes
 
-        notes = [p for p in providers().values() if p.has_emulator and p.sandbox_mode_notes]
-        real = "; ".join(
-            f"{p.title}: {p.sandbox_mode_notes['real']}"
-            for p in notes
-            if "real" in p.sandbox_mode_notes
-        )
+        real = "; ".join(f"{title}: {note}" for title, note in sandbox_mode_notes("real"))
         self.explain_action.setToolTip(
             f"The built-in sandbox answers as the services most likely do ({real}). Explain "
             "mode answers every problem field by field instead, and marks each such answer as "
             "the sandbox's own."
         )
-        strict = " ".join(
-            f"{p.title}: {p.sandbox_mode_notes['strict']}."
-            for p in notes
-            if "strict" in p.sandbox_mode_notes
-        )
+        strict = " ".join(f"{title}: {note}." for title, note in sandbox_mode_notes("strict"))
         self.strict_action.setToolTip(strict or "Strict mode refuses what a service lets through.")
 
     def _connect(self) -> None:
