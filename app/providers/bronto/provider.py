@@ -98,32 +98,13 @@ class BrontoProvider(Provider):
     ) -> CartDocument:
         from app.providers.document import CartDocument
 
-        line_items = [
-            {
-                "name": item["name"],
-                "sku": item["sku"],
-                "imageUrl": item["image_url"],
-                "category": item["categories"][0],
-                "productUrl": item["product_url"],
-                "quantity": item["quantity"],
-                "salePrice": item["price"],
-                "totalPrice": item["total"],
-                "unitPrice": item["price"],
-            }
-            for item in common["items"]
-        ]
-        payload = {
-            "url": common["cart_url"],
-            "customerCartId": common["cart_id"],
-            "discountAmount": common["total_discounts"],
-            "emailAddress": common["email"],
-            "grandTotal": common["grand_total"],
-            "lineItems": line_items,
-            "subtotal": common["grand_total"],
-            "taxAmount": Decimal("0"),
-            "phase": "SHOPPING",
-            "currency": common["currency"],
-        }
+        # The common cart through the declared mapping, and what a demo cart adds: the price
+        # paid as the sale price, the subtotal, no tax.
+        payload, _ = self.from_common(common)
+        for item in payload["lineItems"]:
+            item["salePrice"] = item["unitPrice"]
+        payload["subtotal"] = common["grand_total"]
+        payload["taxAmount"] = Decimal("0")
         # A new shopper is not yet a Bronto contact: ask Bronto to create one.
         return CartDocument(
             provider=self.key,

@@ -110,35 +110,16 @@ class DripProvider(Provider):
         from app.providers.document import CartDocument
         from app.providers.samples import utc_now
 
-        items = [
-            {
-                "product_id": p["product_id"],
-                "product_variant_id": p["variant"],
-                "sku": item["sku"],
-                "name": item["name"],
-                "brand": p["brand"],
-                "categories": item["categories"],
-                "price": item["price"],
-                "quantity": item["quantity"],
-                "total": item["total"],
-                "product_url": item["product_url"],
-                "image_url": item["image_url"],
-            }
-            for item, p in zip(common["items"], products, strict=True)
-        ]
-        payload = {
-            "provider": "cart_composer_demo",
-            "email": common["email"],
-            "action": "created",
-            "cart_id": common["cart_id"],
-            "occurred_at": utc_now(),
-            "cart_public_id": f"#{rng.randint(1000, 9999)}",
-            "grand_total": common["grand_total"],
-            "total_discounts": common["total_discounts"],
-            "currency": common["currency"],
-            "cart_url": common["cart_url"],
-            "items": items,
-        }
+        # The common cart through the declared mapping, and what only Drip has: the platform,
+        # the time, a public id, and each product's ids and brand.
+        payload, _ = self.from_common(common)
+        for item, product in zip(payload["items"], products, strict=True):
+            item["product_id"] = product["product_id"]
+            item["product_variant_id"] = product["variant"]
+            item["brand"] = product["brand"]
+        payload["provider"] = "cart_composer_demo"
+        payload["occurred_at"] = utc_now()
+        payload["cart_public_id"] = f"#{rng.randint(1000, 9999)}"
         return CartDocument(provider=self.key, payload=payload)
 
     def event_values(self, event: str) -> dict[str, Any] | None:
