@@ -517,11 +517,13 @@ class Provider(ABC):
         None when the API has none besides fetching a token (or none at all)."""
         return None
 
-    def read_connection_check(self, status: int, body: bytes, target: Target) -> tuple[bool, str]:
+    def read_connection_check(
+        self, status: int, reason: str, body: bytes, target: Target
+    ) -> tuple[bool, str]:
         """Whether the answer to ``connection_check`` says the profile works, and what it
         found, for a person."""
         ok = 200 <= status < 300
-        return ok, f"{self.title} answered {status}."
+        return ok, f"{self.title} answered {status} {reason}".rstrip() + "."
 
     @abstractmethod
     def read_response(

@@ -93,5 +93,8 @@ def check_connection(
             f"{megabytes(ANSWER_CAP)}: this is not {provider.title}'s API. Check the profile's "
             "base URL.",
         )
-    ok, message = provider.read_connection_check(answer.response.status_code, answer.body, target)
+    response = answer.response
+    ok, message = provider.read_connection_check(
+        response.status_code, response.reason_phrase, answer.body, target
+    )
     return ConnectionCheck(ok, message)

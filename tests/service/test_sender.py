@@ -331,3 +331,12 @@ def test_the_result_of_a_send_holds_no_secret(server: SandboxServer) -> None:
         # the auth put it on the wire only.
         kept = repr(result.request.wire_headers()) + repr(result.request.headers)
         assert not any(secret in kept for secret in secrets)
+
+
+def test_test_connection_names_the_status_the_api_answered(server: SandboxServer) -> None:
+    drip_profile, _ = user_profiles(server.url)
+    sender = Sender(stocked_store(), environ={})
+    assert sender.test_connection(drip_profile).ok
+    server.sandbox.add_fault(Fault(status=500, path_prefix="/v2"))
+    check = sender.test_connection(drip_profile)
+    assert (check.ok, check.message) == (False, "Drip answered 500 Internal Server Error.")

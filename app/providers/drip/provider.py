@@ -237,12 +237,14 @@ class DripProvider(Provider):
         headers = (("Accept", "application/json"), ("User-Agent", USER_AGENT))
         return OutgoingRequest(method="GET", url=url, body=b"", _wire_headers=headers)
 
-    def read_connection_check(self, status: int, body: bytes, target: Target) -> tuple[bool, str]:
+    def read_connection_check(
+        self, status: int, reason: str, body: bytes, target: Target
+    ) -> tuple[bool, str]:
         account_id = target.setting("account_id")
         if status == 401:
             return False, "Drip refused the API key (401 Unauthorized)."
         if status != 200:
-            return False, f"Drip answered {status}."
+            return False, f"Drip answered {status} {reason}".rstrip() + "."
         try:
             accounts = jsonfmt.loads(body).get("accounts", [])
             ids = [str(a.get("id")) for a in accounts if isinstance(a, dict)]
