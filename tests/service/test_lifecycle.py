@@ -11,9 +11,9 @@ import pytest
 from app.domain.errors import PayloadError, TargetError
 from app.paths import sample_cart
 from app.profiles import Profile, new_profile
-from app.providers import load_cart
+from app.providers import get_provider, load_cart
 from app.providers.bronto import emulator as bronto_sandbox
-from app.providers.bronto.lifecycle import OPERATIONS, CartOperation, cart_state
+from app.providers.bronto.lifecycle import CartOperation, cart_state
 from app.sandbox import SandboxServer
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
@@ -21,6 +21,7 @@ from app.transport import SendResult
 
 BRONTO = load_cart(sample_cart("bronto")).document
 Op = CartOperation
+BRONTO_API = get_provider("bronto")
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_an_expired_cart_cannot_change(
     httpx.put(f"{server.url}/_sandbox/bronto/carts/{cart_id}", json={"status": "EXPIRED"})
     result = sender.operate(op, profile, cart_id=str(cart_id), document=BRONTO)
     assert result.status == 409
-    assert OPERATIONS[op].meanings[409].startswith("The cart is EXPIRED or COMPLETE")
+    assert BRONTO_API.action(op).meanings[409].startswith("The cart is EXPIRED or COMPLETE")
     assert result.problems and "EXPIRED" in result.problems[0][1]
 
 
@@ -110,7 +111,7 @@ def test_an_expired_cart_cannot_change(
 def test_an_unknown_cart_is_404(profile: Profile, sender: Sender, op: Op) -> None:
     result = sender.operate(op, profile, cart_id="00000000-0000-0000-0000-000000000000")
     assert result.status == 404
-    assert OPERATIONS[op].meanings[404] == "Bronto has no cart with that cartId."
+    assert BRONTO_API.action(op).meanings[404] == "Bronto has no cart with that cartId."
 
 
 def test_what_is_missing_is_said_before_anything_leaves(
@@ -133,7 +134,7 @@ def test_expire_an_abandoned_cart(profile: Profile, sender: Sender) -> None:
     cart_id = str(sender.send(BRONTO, profile).provider_id)
     early = sender.operate(Op.EXPIRE, profile, cart_id=cart_id)
     assert early.status == 409
-    assert OPERATIONS[Op.EXPIRE].meanings[409] == (
+    assert BRONTO_API.action(Op.EXPIRE).meanings[409] == (
         "Only an ABANDONED cart can be expired (abandon it first)."
     )
     assert sender.operate(Op.ABANDON, profile, cart_id=cart_id).status == 204

@@ -7,13 +7,12 @@ Paths, methods and status codes are those of the vendor's REST reference as summ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
 
 from app.domain import jsonfmt
 from app.providers.actions import CartAction, CartState
 
-__all__ = ["ACTIONS", "OPERATIONS", "CartOperation", "cart_state"]
+__all__ = ["ACTIONS", "CartOperation", "cart_state"]
 
 
 ID = "cartId"  # Bronto's id for a cart, from Add Cart's answer
@@ -123,7 +122,6 @@ ACTIONS: tuple[CartAction, ...] = (
         confirm="Bronto deletes cart {id} for good; the request is shown in the Request pane.",
     ),
 )
-OPERATIONS: Mapping[str, CartAction] = {action.key: action for action in ACTIONS}
 
 
 def cart_state(status: int, body: bytes, *, search: bool = False) -> CartState:
