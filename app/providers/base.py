@@ -81,9 +81,10 @@ class Target:
         value = self.settings.get(name)
         return "" if value is None else str(value)
 
-    def checked_base(self, example: str = "https://api.example.com") -> str:
+    def checked_base(self, example: str = "") -> str:
         """The base URL without a trailing slash, or ``TargetError`` saying what to fix (with
         ``example`` of one: the provider's own API, where it is known)."""
+        example = example or "https://api.example.com"
         base = self.base_url.strip()
         try:
             parts = urlsplit(base)
@@ -477,7 +478,7 @@ class Provider(ABC):
     ) -> OutgoingRequest:
         """The request for ``action`` without its auth header; ``PayloadError`` names what is
         missing (no id yet, an empty search field)."""
-        base = target.checked_base(self.default_base_url or "https://api.example.com")
+        base = target.checked_base(self.default_base_url)
         fields = payload if isinstance(payload, Mapping) else {}
         query: dict[str, str] = {}
         if action.by == "cart":

@@ -22,6 +22,7 @@ from app.providers.base import Provider, SecretSpec
 __all__ = [
     "get_provider",
     "provider_keys",
+    "provider_title",
     "providers",
     "sandbox_mode_notes",
     "secret_env",
@@ -107,6 +108,13 @@ def sandbox_mode_notes(mode: str) -> list[tuple[str, str]]:
         for p in providers().values()
         if p.has_emulator and mode in p.sandbox_mode_notes
     ]
+
+
+def provider_title(key: str) -> str:
+    """What a person calls the provider ``key``: its title, or for one no longer installed
+    (an old history row), the key in title case."""
+    provider = providers().get(key)
+    return provider.title if provider is not None else key.title()
 
 
 def provider_keys() -> tuple[str, ...]:

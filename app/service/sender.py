@@ -21,6 +21,7 @@ from app.logs import log, register_secret
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, Target, get_provider
 from app.providers.auth import AuthSpec
+from app.providers.registry import provider_title
 from app.secrets import SecretStore
 from app.secrets.store import (
     TYPED,
@@ -157,8 +158,8 @@ class Sender:
         """A cart goes only to a profile of its own provider."""
         if document.provider != profile.provider:
             raise CartComposerError(
-                f"The cart is for {document.provider.title()} but the profile “{profile.name}” "
-                f"is for {profile.provider.title()}."
+                f"The cart is for {provider_title(document.provider)} but the profile "
+                f"“{profile.name}” is for {provider_title(profile.provider)}."
             )
 
     def secrets(

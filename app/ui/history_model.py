@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from app.history import HistoryEntry, HistoryFilter, HistoryStore
+from app.providers.registry import provider_title
 
 __all__ = ["COLUMNS", "PAGE", "HistoryTableModel"]
 
@@ -96,7 +97,7 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 entry.sent_at[:19].replace("T", " "),
-                entry.provider.title(),
+                provider_title(entry.provider),
                 entry.profile,
                 status_text(entry),
                 entry.email or "",

@@ -164,3 +164,11 @@ def test_the_same_input_gives_the_same_bytes(drip_payload: dict[str, Any]) -> No
     reordered = dict(reversed(list(drip_payload.items())))
     second = build_request(drip_doc(reordered), target)
     assert first.body == second.body
+
+
+def test_a_bad_base_url_gets_the_providers_own_example_or_a_generic_one() -> None:
+    with pytest.raises(TargetError, match=r"like https://rest\.bronto\.com\.$"):
+        build_request(CartDocument(provider="bronto"), Target("rest.bronto.com"))
+    # One that knows no API of its own (no default base URL) still says what one looks like.
+    with pytest.raises(TargetError, match=r"like https://api\.example\.com\.$"):
+        Target("localhost:8080").checked_base("")

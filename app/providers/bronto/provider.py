@@ -279,18 +279,12 @@ class BrontoProvider(Provider):
         target: Target,
         options: Mapping[str, Any] | None = None,
     ) -> OutgoingRequest:
-        typed = self.options(options)
-        assert isinstance(typed, BrontoOptions)
-        base = target.checked_base(self.default_base_url or "https://api.example.com")
         # Both booleans are always sent, as lower-case words (what Bronto's own client sends),
         # and under the URI line's name ignoreInvalidTid (the Java example's
-        # "ignoreInvalidTracking" is a mistake in that example).
-        query = urlencode(
-            {
-                "createContact": str(typed.createContact).lower(),
-                "ignoreInvalidTid": str(typed.ignoreInvalidTid).lower(),
-            }
-        )
+        # "ignoreInvalidTracking" is a mistake in that example): BrontoOptions' fields, in
+        # order, as options_query writes them (wrong options are said first).
+        query = urlencode(self.options_query(options))
+        base = target.checked_base(self.default_base_url)
         return OutgoingRequest(
             method="POST",
             url=f"{base}/carts?{query}",

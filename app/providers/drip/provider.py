@@ -218,7 +218,7 @@ class DripProvider(Provider):
         return OutgoingRequest(method="POST", url=url + "/batch", body=body, _wire_headers=headers)
 
     def _endpoint(self, target: Target) -> tuple[str, tuple[tuple[str, str], ...]]:
-        base = target.checked_base(self.default_base_url or "https://api.example.com")
+        base = target.checked_base(self.default_base_url)
         raw_account = target.setting("account_id")
         account = raw_account.strip()
         if not account:
@@ -231,9 +231,7 @@ class DripProvider(Provider):
 
     def connection_check(self, target: Target) -> OutgoingRequest:
         # GET /v2/accounts: is the profile's account among the key's accounts?
-        url = (
-            f"{target.checked_base(self.default_base_url or 'https://api.example.com')}/v2/accounts"
-        )
+        url = f"{target.checked_base(self.default_base_url)}/v2/accounts"
         headers = (("Accept", "application/json"), ("User-Agent", USER_AGENT))
         return OutgoingRequest(method="GET", url=url, body=b"", _wire_headers=headers)
 
