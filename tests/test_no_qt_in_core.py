@@ -22,6 +22,7 @@ CORE = [
     "app.scenarios",
     "app.cli.scenarios",
     "app.providers.bronto.lifecycle",
+    "app.service.session",
 ]
 
 

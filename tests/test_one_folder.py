@@ -83,8 +83,8 @@ def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
     assert selector.findData("toyshop") >= 0
     selector.setCurrentIndex(selector.findData("toyshop"))
     selector.activated.emit(selector.currentIndex())
-    assert window.controller.provider.key == "toyshop"
-    assert window.controller.profile.name == "sandbox-toyshop"
+    assert window.session.provider.key == "toyshop"
+    assert window.session.profile.name == "sandbox-toyshop"
     # Its form and its items table, from its model.
     for name in ("email", "cart_id", "total"):
         assert window.findChild(object, f"edit_{name}") is not None, name  # type: ignore[arg-type]
@@ -93,7 +93,7 @@ def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers[:3] == ["Name *", "Price *", "Quantity"]  # required ones marked
     assert model.rowCount() >= 2
-    window.controller.refresh_now()
+    window.session.refresh_now()
     preview = window.preview.toPlainText()
     head, _, body = preview.partition("\n\n")
     assert head.split("\n")[0] == f"POST {embedded_server().url}/v1/carts"
@@ -106,24 +106,24 @@ def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
     toys = embedded_server().sandbox.emulators["toyshop"]
     assert toys.carts["toy-1"] == jsonfmt.loads(body)  # type: ignore[attr-defined]
     # The history row, under the provider's own operation name.
-    history = window.controller.history
+    history = window.session.history
     assert history is not None
     (entry,) = history.query()
     assert (entry.provider, entry.operation, entry.status) == ("toyshop", "toy_cart", 201)
     # cURL, with its own auth header.
-    command = window.controller.curl_for_entry(entry)
+    command = window.session.curl_for_entry(entry)
     assert f"curl -sS -X POST {embedded_server().url}/v1/carts" in command
     assert '-H "Authorization: Toy $CART_COMPOSER_TOYSHOP_KEY"' in command
     # Its cart action, from its declaration: the id came from the send's answer.
     assert window._cart_actions_widget.isVisible()
-    assert window.controller.remote_cart_id == "toy-1"
+    assert window.session.remote_cart_id == "toy-1"
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as deleted:
         window.cart_actions["delete"].trigger()
     assert deleted.args[0].status == 204
     assert toys.carts == {}  # type: ignore[attr-defined]
-    assert window.controller.remote_cart_id == ""
+    assert window.session.remote_cart_id == ""
     assert [e.operation for e in history.query()] == ["delete", "toy_cart"]
-    window.controller.cancel()
+    window.session.cancel()
 
 
 def test_a_toy_scenario_and_the_command_line(

@@ -95,12 +95,12 @@ def attach_composer(
     window.open_cart(open_path or sample_cart(provider_keys()[0]))
     if profile:
         chosen = profiles.get(profile)
-        if chosen.provider != controller.provider.key:
+        if chosen.provider != controller.session.provider.key:
             window.provider_selector.setCurrentIndex(
                 window.provider_selector.findData(chosen.provider)
             )
             window._on_provider_selected(window.provider_selector.currentIndex())
-        controller.set_profile(profile)
+        controller.session.set_profile(profile)
 
 
 def _warm_tls(window: MainWindow) -> None:
@@ -207,7 +207,7 @@ def run(
 
     def save_and_quit() -> None:
         assert screenshot is not None
-        if window.controller.checking:  # a big cart: picture it once it is checked
+        if window.session.checking:  # a big cart: picture it once it is checked
             QTimer.singleShot(100, save_and_quit)
             return
         ok = window.grab().save(str(screenshot))
@@ -227,6 +227,6 @@ def run(
     if screenshot is None and window.attached:
         window.save_state(settings)
     QThreadPool.globalInstance().waitForDone(5000)
-    if window.attached and window.controller.history is not None:
-        window.controller.history.close()  # its owner lock goes, its -wal is checkpointed
+    if window.attached and window.session.history is not None:
+        window.session.history.close()  # its owner lock goes, its -wal is checkpointed
     return int(status["code"] or code)

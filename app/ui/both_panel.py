@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.providers import providers
-from app.ui.controller import BothResult
+from app.service.session import BothResult
 from app.ui.response_view import ResponseView
 
 __all__ = ["BothPanel"]

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from app.domain.errors import CartComposerError
 from app.providers import OutgoingRequest
 from app.providers.actions import CartAction
-from app.ui.controller import ComposerController
+from app.service.session import ComposerSession
 
 if TYPE_CHECKING:
     from app.ui.main_window import Asker
@@ -21,14 +21,14 @@ __all__ = ["CartActionsButton"]
 
 
 class CartActionsButton(QToolButton):
-    """The toolbar button and its menu. Given what it works with: the controller, the asker
+    """The toolbar button and its menu. Given what it works with: the session, the asker
     (a typed id, a confirmation), ``show_request(title, request)`` to put a request in the
     Request pane before it leaves, ``restore_preview()`` when it does not, and ``say(text,
     ms)`` for the status bar."""
 
     def __init__(
         self,
-        controller: ComposerController,
+        session: ComposerSession,
         asker: Asker,
         *,
         show_request: Callable[[str, OutgoingRequest], None],
@@ -40,7 +40,7 @@ class CartActionsButton(QToolButton):
         self.setObjectName("cartActionsButton")
         self.setText("Cart actions")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self._controller = controller
+        self._session = session
         self._asker = asker
         self._show_request = show_request
         self._restore_preview = restore_preview
@@ -56,10 +56,10 @@ class CartActionsButton(QToolButton):
 
     def refresh(self) -> None:
         """The menu for the current provider and the id it has for the cart."""
-        provider = self._controller.provider
+        provider = self._session.provider
         if self._built_for != provider.key:
             self._build()
-        cart_id = self._controller.remote_cart_id
+        cart_id = self._session.remote_cart_id
         name = provider.action_id_name
         assert self.cart_id_item is not None
         self.cart_id_item.setText(
@@ -79,7 +79,7 @@ class CartActionsButton(QToolButton):
         )
 
     def _build(self) -> None:
-        provider = self._controller.provider
+        provider = self._session.provider
         self._built_for = provider.key
         self._menu.clear()
         self.actions_by_key = {}
@@ -96,30 +96,30 @@ class CartActionsButton(QToolButton):
         self._menu.addAction(f"Use a {provider.action_id_name}…", self.ask_cart_id)
 
     def ask_cart_id(self) -> None:
-        answer = self._asker.cart_id(self._controller.remote_cart_id, self._controller.provider)
+        answer = self._asker.cart_id(self._session.remote_cart_id, self._session.provider)
         if answer is not None:
-            self._controller.set_remote_cart_id(answer)
+            self._session.set_remote_cart_id(answer)
 
     def run(self, operation: str) -> None:
         """One of the provider's cart actions: its request is shown in the Request pane before
         it leaves, and an action that declares a question (Delete) asks it first."""
-        controller = self._controller
-        if controller.sending:
+        session = self._session
+        if session.sending:
             return
-        provider = controller.provider
+        provider = session.provider
         try:
             action = provider.action(operation)
-            planned = controller.preview_operation(operation)
+            planned = session.preview_operation(operation)
         except CartComposerError as exc:
             self._say(str(exc), 10000)
             return
         self._show_request(f"{provider.title}'s {action.title}", planned)
         if action.confirm and not self._asker.confirm_action(
-            provider, action, controller.remote_cart_id
+            provider, action, session.remote_cart_id
         ):
             self._restore_preview()
             self._say(f"Not {action.title.lower()}d.", 5000)
             return
         self.pending = action
-        if not controller.operate(operation):
+        if not session.operate(operation):
             self.pending = None

@@ -75,7 +75,7 @@ class CustomAttributesEditor(QWidget):
     def __init__(self, controller: ComposerController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("customAttributes")
-        self._controller = controller
+        self._session = controller.session
         self._filling = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -114,7 +114,7 @@ class CustomAttributesEditor(QWidget):
     # --- where the attributes live ---------------------------------------------------------
 
     def _model(self) -> type[PayloadModel] | None:
-        provider = self._controller.provider
+        provider = self._session.provider
         if self.scope.currentData() == "cart":
             return provider.model
         return child_model(provider.model, provider.items_key)
@@ -122,8 +122,8 @@ class CustomAttributesEditor(QWidget):
     def _target(self) -> dict[str, Any] | None:
         data = self.scope.currentData()
         if data == "cart":
-            return self._controller.payload_object()
-        items = self._controller.items()
+            return self._session.payload_object()
+        items = self._session.items()
         if isinstance(data, int) and 0 <= data < len(items) and isinstance(items[data], dict):
             item = items[data]
             assert isinstance(item, dict)
@@ -131,18 +131,18 @@ class CustomAttributesEditor(QWidget):
         return None
 
     def reload_scopes(self) -> None:
-        allowed = self._controller.provider.model.model_config.get("extra") == "allow"
+        allowed = self._session.provider.model.model_config.get("extra") == "allow"
         self.setEnabled(allowed)
         current = self.scope.currentData()
         with QSignalBlocker(self.scope):
             self.scope.clear()
             self.scope.addItem("the cart", "cart")
-            for row in range(len(self._controller.items())):
+            for row in range(len(self._session.items())):
                 self.scope.addItem(f"item {row + 1}", row)
             index = self.scope.findData(current)
             self.scope.setCurrentIndex(max(index, 0))
         if not allowed:
-            self.note.setText(f"{self._controller.provider.title} takes no custom attributes.")
+            self.note.setText(f"{self._session.provider.title} takes no custom attributes.")
         self.reload()
 
     def select_item(self, row: int) -> None:
@@ -155,7 +155,7 @@ class CustomAttributesEditor(QWidget):
             self.reload()
 
     def _on_payload_changed(self) -> None:
-        if self.scope.count() - 1 != len(self._controller.items()):
+        if self.scope.count() - 1 != len(self._session.items()):
             self.reload_scopes()
 
     # --- rows ------------------------------------------------------------------------------
@@ -242,9 +242,9 @@ class CustomAttributesEditor(QWidget):
             target.update(updated)
         else:
             # An item is replaced, never changed in place (the preview caches items by identity).
-            self._controller.items()[row] = updated
+            self._session.items()[row] = updated
         self._mark()
-        self._controller.changed("Edit custom attributes", group="custom")
+        self._session.changed("Edit custom attributes", group="custom")
 
     def _mark(self) -> None:
         messages = []

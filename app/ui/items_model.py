@@ -69,7 +69,7 @@ class TypedDelegate(QStyledItemDelegate):
 class ItemsTableModel(QAbstractTableModel):
     def __init__(self, controller: ComposerController) -> None:
         super().__init__()
-        self._controller = controller
+        self._session = controller.session
         self._specs: list[FieldSpec] = []
         self._errors: dict[str, str] = {}
         self.reset_columns()
@@ -80,7 +80,7 @@ class ItemsTableModel(QAbstractTableModel):
 
     def reset_columns(self) -> None:
         self.beginResetModel()
-        provider = self._controller.provider
+        provider = self._session.provider
         element = next(
             (s.element for s in field_specs(provider.model) if s.name == provider.items_key), None
         )
@@ -108,7 +108,7 @@ class ItemsTableModel(QAbstractTableModel):
     # --- Qt model --------------------------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
-        return 0 if parent.isValid() else len(self._controller.items())
+        return 0 if parent.isValid() else len(self._session.items())
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._specs) + 1
@@ -138,19 +138,19 @@ class ItemsTableModel(QAbstractTableModel):
         return base
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._controller.items()):
+        if not index.isValid() or index.row() >= len(self._session.items()):
             return None
-        raw = self._controller.items()[index.row()]
+        raw = self._session.items()[index.row()]
         item = raw if isinstance(raw, dict) else {}
         spec = self.spec(index.column())
         if spec is None:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-                total = self._controller.provider.suggested_line_total(item)
+                total = self._session.provider.suggested_line_total(item)
                 return "" if total is None else jsonfmt.format_decimal(total)
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
-        path = f"{self._controller.provider.items_key}[{index.row()}].{spec.name}"
+        path = f"{self._session.provider.items_key}[{index.row()}].{spec.name}"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return display_value(item.get(spec.name))
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -169,7 +169,7 @@ class ItemsTableModel(QAbstractTableModel):
         spec = self.spec(index.column())
         if role != Qt.ItemDataRole.EditRole or spec is None or not index.isValid():
             return False
-        items = self._controller.items()
+        items = self._session.items()
         item = items[index.row()]
         if not isinstance(item, dict):
             return False
@@ -181,7 +181,7 @@ class ItemsTableModel(QAbstractTableModel):
         else:
             items[index.row()] = {**item, spec.name: parsed}
         self.dataChanged.emit(index, self.index(index.row(), self.computed_column))
-        self._controller.changed(
+        self._session.changed(
             f"Edit item {index.row() + 1}: {spec.label}", group=f"cell:{index.row()}:{spec.name}"
         )
         return True
@@ -189,30 +189,30 @@ class ItemsTableModel(QAbstractTableModel):
     # --- row operations --------------------------------------------------------------------
 
     def insert_item(self, row: int, item: dict[str, Any] | None = None) -> None:
-        items = self._controller.items()
+        items = self._session.items()
         row = max(0, min(row, len(items)))
         self.beginInsertRows(QModelIndex(), row, row)
         items.insert(row, dict(item or {}))
         self.endInsertRows()
-        self._controller.changed("Add item")
+        self._session.changed("Add item")
 
     def duplicate_item(self, row: int) -> None:
-        items = self._controller.items()
+        items = self._session.items()
         if 0 <= row < len(items):
             self.insert_item(row + 1, jsonfmt.loads(jsonfmt.dumps(items[row])))
 
     def remove_item(self, row: int) -> None:
-        items = self._controller.items()
+        items = self._session.items()
         if not 0 <= row < len(items):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del items[row]
         self.endRemoveRows()
-        self._controller.changed("Remove item")
+        self._session.changed("Remove item")
 
     def move_item(self, row: int, delta: int) -> int:
         """Move a row up (-1) or down (+1); returns its new row."""
-        items = self._controller.items()
+        items = self._session.items()
         target = row + delta
         if not (0 <= row < len(items) and 0 <= target < len(items)):
             return row
@@ -220,15 +220,15 @@ class ItemsTableModel(QAbstractTableModel):
         self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
         items.insert(target, items.pop(row))
         self.endMoveRows()
-        self._controller.changed("Move item")
+        self._session.changed("Move item")
         return target
 
     def apply_line_total(self, row: int) -> bool:
         """Put the worked-out total into the item's line-total field (on request only)."""
-        items = self._controller.items()
+        items = self._session.items()
         if not 0 <= row < len(items):
             return False
-        provider = self._controller.provider
+        provider = self._session.provider
         total = provider.suggested_line_total(items[row])
         if total is None:
             return False

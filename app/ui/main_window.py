@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         if self.attached:
             raise RuntimeError("the window already has a controller")
         self.controller = controller
+        self.session = controller.session
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
         self._build_toolbar()
@@ -265,9 +266,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._on_document_replaced()
-        self._on_profile_changed(controller.profile)
-        self._on_validation_changed(controller.validation)
-        self.preview.show_text(controller.preview_text)
+        self._on_profile_changed(self.session.profile)
+        self._on_validation_changed(self.session.validation)
+        self.preview.show_text(self.session.preview_text)
         self._update_title()
         self.statusBar().showMessage("Ready")
 
@@ -322,12 +323,12 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.cancel_button)
 
     def send_to_both(self) -> None:
-        if self.controller.sending:
+        if self.session.sending:
             return
-        self.controller.send_to_both()
+        self.session.send_to_both()
 
     def _on_both_finished(self, result: object) -> None:
-        from app.ui.controller import BothResult
+        from app.service.session import BothResult
 
         self._send_done()
         assert isinstance(result, BothResult)
@@ -340,10 +341,10 @@ class MainWindow(QMainWindow):
         from app.ui.cart_actions import CartActionsButton
 
         self.cart_actions_button = CartActionsButton(
-            self.controller,
+            self.session,
             self.asker,
             show_request=self._show_action_request,
-            restore_preview=lambda: self._on_preview_changed(self.controller.preview_text),
+            restore_preview=lambda: self._on_preview_changed(self.session.preview_text),
             say=lambda text, ms: self.statusBar().showMessage(text, ms),
         )
         self._cart_actions_widget = bar.addWidget(self.cart_actions_button)
@@ -357,7 +358,7 @@ class MainWindow(QMainWindow):
         self.cart_actions_button.run(operation)
 
     def _show_action_request(self, title: str, request: OutgoingRequest) -> None:
-        from app.ui.controller import request_text
+        from app.service.session import request_text
 
         self.preview_title.setText(f"<b>Request</b> — {title}, as it goes out")
         self.preview_title.setToolTip(
@@ -366,7 +367,7 @@ class MainWindow(QMainWindow):
         self.preview.show_text(request_text(request))
 
     def _on_remote_cart_changed(self, cart_id: str = "") -> None:
-        provider = self.controller.provider
+        provider = self.session.provider
         self.cart_actions_button.refresh()
         self._cart_actions_widget.setVisible(bool(provider.actions))
         self.send_update_action.setEnabled(provider.update_values() is not None)
@@ -514,9 +515,7 @@ class MainWindow(QMainWindow):
         summary_layout.addWidget(self.summary, 1)
 
         self.response = ResponseView()
-        self.history_view = HistoryView(
-            self.controller.history, curl_for=self.controller.curl_for_entry
-        )
+        self.history_view = HistoryView(self.session.history, curl_for=self.session.curl_for_entry)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.response, "Response")
@@ -528,7 +527,7 @@ class MainWindow(QMainWindow):
         from app.ui.journeys_view import JourneysView
 
         self.journeys = JourneysView(
-            self.controller.cart_sender, self.controller.profile_store, self.controller.history
+            self.session.cart_sender, self.session.profile_store, self.session.history
         )
         self.bottom_tabs.addTab(self.journeys, "Journeys")
         self.bottom_tabs.addTab(self.journeys.bulk_panel, "Bulk")
@@ -609,7 +608,7 @@ class MainWindow(QMainWindow):
         cart_menu.addAction(action("Add &item", self.add_item, "Ctrl+I"))
         cart_menu.addSeparator()
         self.send_action = action("&Send", self.send, "Ctrl+Return")
-        self.cancel_action = action("&Cancel sending", self.controller.cancel, "Esc")
+        self.cancel_action = action("&Cancel sending", self.session.cancel, "Esc")
         self.cancel_action.setEnabled(False)
         self.send_update_action = action(
             "Send as an &update (same cart id, time now)", self.send_as_update, "Ctrl+Shift+Return"
@@ -661,14 +660,14 @@ class MainWindow(QMainWindow):
         c.send_started.connect(self._on_send_started)
         c.send_finished.connect(self._on_send_finished)
         c.send_failed.connect(self._on_send_failed)
-        self.form.field_edited.connect(c.set_field)
-        self.form.option_toggled.connect(c.set_option)
+        self.form.field_edited.connect(self.session.set_field)
+        self.form.option_toggled.connect(self.session.set_option)
         self.provider_selector.activated.connect(self._on_provider_selected)
         self.profile_selector.activated.connect(self._on_profile_selected)
         self.sample_button.clicked.connect(self.fill_sample)
         self.new_id_button.clicked.connect(self.new_cart_id)
         self.send_button.clicked.connect(self.send)
-        self.cancel_button.clicked.connect(c.cancel)
+        self.cancel_button.clicked.connect(self.session.cancel)
         self.add_item_button.clicked.connect(self.add_item)
         self.duplicate_item_button.clicked.connect(
             lambda: self.items_model.duplicate_item(self._current_row())
@@ -709,27 +708,28 @@ class MainWindow(QMainWindow):
     # --- reacting to the controller --------------------------------------------------------
 
     def _on_document_replaced(self) -> None:
-        c = self.controller
+        session = self.session
         self.response.mark_previous()  # an answer on screen is the previous cart's now
-        index = self.provider_selector.findData(c.provider.key)
+        index = self.provider_selector.findData(session.provider.key)
         self.provider_selector.setCurrentIndex(index)
-        if self.form.provider_key != c.provider.key:
-            self.form.rebuild(c.provider)
-        document = c.document()
+        if self.form.provider_key != session.provider.key:
+            self.form.rebuild(session.provider)
+        document = session.document()
         self.form.fill(document.payload, document.options)
-        self.items_title.setText(f"<b>Line items</b> <small>({c.provider.items_key})</small>")
+        key = session.provider.items_key
+        self.items_title.setText(f"<b>Line items</b> <small>({key})</small>")
         self._on_remote_cart_changed()
         self._fill_profiles()
 
     def _fill_profiles(self) -> None:
         with QSignalBlocker(self.profile_selector):
             self.profile_selector.clear()
-            for profile in self.controller.profiles():
+            for profile in self.session.profiles():
                 self.profile_selector.addItem(profile.display_name, profile.name)
             self.profile_selector.insertSeparator(self.profile_selector.count())
             self.profile_selector.addItem("Manage profiles…", MANAGE)
             self.profile_selector.setCurrentIndex(
-                self.profile_selector.findData(self.controller.profile.name)
+                self.profile_selector.findData(self.session.profile.name)
             )
 
     def _on_profile_changed(self, profile: Profile) -> None:
@@ -740,7 +740,7 @@ class MainWindow(QMainWindow):
             return
         # Opening the keyring can take a moment (D-Bus): ask off the GUI thread.
         run_in_background(
-            lambda: self.controller.cart_sender.store,
+            lambda: self.session.cart_sender.store,
             self._show_store_notice,
             lambda error: self._show_store_notice(None),
         )
@@ -760,7 +760,7 @@ class MainWindow(QMainWindow):
     def _show_store_notice(self, store: object) -> None:
         persistent = getattr(store, "persistent", False)
         notice = getattr(store, "notice", "The secret store could not be opened.")
-        sandbox = self.controller.profile.sandbox
+        sandbox = self.session.profile.sandbox
         self._store_notice = "" if persistent or sandbox else notice
         self._show_banner()
 
@@ -772,7 +772,7 @@ class MainWindow(QMainWindow):
     def manage_profiles(self) -> None:
         from app.ui.profiles_dialog import ProfilesDialog
 
-        dialog = ProfilesDialog(self.controller.profile_store, self.controller.cart_sender, self)
+        dialog = ProfilesDialog(self.session.profile_store, self.session.cart_sender, self)
         dialog.exec()
         self._fill_profiles()
 
@@ -781,7 +781,7 @@ class MainWindow(QMainWindow):
 
         self.form.show_errors(validation)
         self.summary.clear()
-        raw_error = self.controller.raw_error
+        raw_error = self.session.raw_error
         if raw_error:
             item = QListWidgetItem(f"✖ JSON: {raw_error}")
             item.setData(Qt.ItemDataRole.UserRole, "")
@@ -796,7 +796,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, path)
             self.summary.addItem(item)
         count = len(validation.errors) + (1 if raw_error else 0)
-        if self.controller.checking:
+        if self.session.checking:
             self.summary.clear()
             self.summary_title.setText("<b>Problems</b> — checking the line items…")
         elif count:
@@ -805,7 +805,7 @@ class MainWindow(QMainWindow):
             self.summary_title.setText("<b>Problems</b> — none: the cart follows the API's rules")
 
     def _on_raw_changed(self) -> None:
-        self._on_validation_changed(self.controller.validation)
+        self._on_validation_changed(self.session.validation)
 
     def _on_history_changed(self, _row: int = 0) -> None:
         self.history_view.refresh()
@@ -818,14 +818,14 @@ class MainWindow(QMainWindow):
 
     def cart_name(self) -> str | None:
         """The cart's name as the title shows it; None for a new, untitled cart."""
-        path, copy_of = self.controller.path, self.controller.copy_of
+        path, copy_of = self.session.path, self.session.copy_of
         if path is not None:
             return path.name
         return f"{copy_of} (sample copy)" if copy_of else None  # Save asks where to
 
     def _update_title(self, *_: object) -> None:
         name = self.cart_name() or "Untitled cart"
-        mark = "*" if self.controller.dirty else ""
+        mark = "*" if self.session.dirty else ""
         self.setWindowTitle(f"{name}{mark} — Cart Composer")
 
     def _on_send_started(self) -> None:
@@ -835,7 +835,7 @@ class MainWindow(QMainWindow):
         self.send_action.setEnabled(False)
         self.cancel_action.setEnabled(True)
         self.progress.show()
-        url = self.controller.preview_text.split("\n", 1)[0].partition(" ")[2]
+        url = self.session.preview_text.split("\n", 1)[0].partition(" ")[2]
         self.response.show_sending(url)
         self.statusBar().showMessage("Sending…")
 
@@ -869,30 +869,28 @@ class MainWindow(QMainWindow):
     # --- user actions ----------------------------------------------------------------------
 
     def send(self) -> None:
-        if self.controller.sending:
+        if self.session.sending:
             return
         if self.raw_button.isChecked():
             self._apply_raw()
-        raw_error = self.controller.raw_error
+        raw_error = self.session.raw_error
         if raw_error:
             if self.asker.send_as_is(raw_error):
-                self.controller.send(as_is=True)
+                self.session.send(as_is=True)
             return
-        self.controller.refresh_now()
-        missing = [
-            i.message for i in self.controller.validation.issues if i.code == "presence_error"
-        ]
+        self.session.refresh_now()
+        missing = [i.message for i in self.session.validation.issues if i.code == "presence_error"]
         if missing and not self.asker.send_incomplete(missing):
             return
-        self.controller.send()
+        self.session.send()
 
     def send_as_update(self) -> None:
         """The cart again as an update, where the provider has one (Drip: "updated",
         occurred_at now — a journey's next step)."""
-        if self.controller.sending or self.controller.provider.update_values() is None:
+        if self.session.sending or self.session.provider.update_values() is None:
             return
-        self.controller.mark_as_update()
-        self.form.fill(self.controller.document().payload, self.controller.document().options)
+        self.session.mark_as_update()
+        self.form.fill(self.session.document().payload, self.session.document().options)
         self.send()
 
     # --- raw mode --------------------------------------------------------------------------
@@ -903,14 +901,14 @@ class MainWindow(QMainWindow):
             return
         if on:
             with QSignalBlocker(self.raw_editor):
-                self.raw_editor.setPlainText(self.controller.body_text())
+                self.raw_editor.setPlainText(self.session.body_text())
             self._show_raw_status(None)
             self.preview_stack.setCurrentIndex(1)
             self.raw_editor.setFocus()
             return
         if self._raw_timer.isActive():
             self._apply_raw()  # what was typed in the last moments counts too
-        error = self.controller.raw_error
+        error = self.session.raw_error
         if error and not self.asker.leave_invalid_raw(error):
             # Keep editing: the text stays, and so does the mode.
             with QSignalBlocker(self.raw_button):
@@ -923,12 +921,12 @@ class MainWindow(QMainWindow):
                 "that did.",
                 10000,
             )
-        self.controller.clear_raw()
+        self.session.clear_raw()
         self.preview_stack.setCurrentIndex(0)
 
     def _apply_raw(self) -> None:
         self._raw_timer.stop()
-        error, notes = self.controller.apply_raw(self.raw_editor.toPlainText())
+        error, notes = self.session.apply_raw(self.raw_editor.toPlainText())
         self._show_raw_status(error)
         if notes:
             self.statusBar().showMessage(" ".join(notes), 10000)
@@ -942,24 +940,24 @@ class MainWindow(QMainWindow):
             self.raw_status.setStyleSheet("color: #2e7d32;")
 
     def undo(self) -> None:
-        label = self.controller.undo_label
-        if self.controller.undo():
+        label = self.session.undo_label
+        if self.session.undo():
             self.statusBar().showMessage(f"Undid: {label}.", 5000)
 
     def redo(self) -> None:
-        label = self.controller.redo_label
-        if self.controller.redo():
+        label = self.session.redo_label
+        if self.session.redo():
             self.statusBar().showMessage(f"Redid: {label}.", 5000)
 
     def _on_undo_changed(self) -> None:
-        undo, redo = self.controller.undo_label, self.controller.redo_label
+        undo, redo = self.session.undo_label, self.session.redo_label
         self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
         self.undo_action.setEnabled(bool(undo))
         self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
         self.redo_action.setEnabled(bool(redo))
 
     def _on_payload_replaced(self) -> None:
-        document = self.controller.document()
+        document = self.session.document()
         self.form.fill(document.payload, document.options)
         self.items_model.refresh()
 
@@ -968,10 +966,10 @@ class MainWindow(QMainWindow):
         if (
             self.preview_stack.currentIndex() == 1
             and not self.raw_editor.hasFocus()
-            and not self.controller.raw_error
-            and not self.controller.checking  # the body is being worked out on a worker
+            and not self.session.raw_error
+            and not self.session.checking  # the body is being worked out on a worker
         ):
-            text = self.controller.body_text()
+            text = self.session.body_text()
             if text != self.raw_editor.toPlainText():
                 with QSignalBlocker(self.raw_editor):
                     self.raw_editor.setPlainText(text)
@@ -995,14 +993,14 @@ class MainWindow(QMainWindow):
     def apply_cart_totals(self) -> None:
         from app.domain import jsonfmt
 
-        suggested = self.controller.provider.suggested_totals(self.controller.document().payload)
+        suggested = self.session.provider.suggested_totals(self.session.document().payload)
         if not suggested:
             self.statusBar().showMessage("The items' amounts are incomplete: nothing to apply.")
             return
-        with self.controller.one_step("Apply cart totals"):
+        with self.session.one_step("Apply cart totals"):
             for name, value in suggested.items():
-                self.controller.set_field(name, value)
-        self.form.fill(self.controller.document().payload, self.controller.document().options)
+                self.session.set_field(name, value)
+        self.form.fill(self.session.document().payload, self.session.document().options)
         shown = ", ".join(f"{k} = {jsonfmt.format_decimal(v)}" for k, v in suggested.items())
         self.statusBar().showMessage(f"Applied {shown}.", 8000)
 
@@ -1010,26 +1008,26 @@ class MainWindow(QMainWindow):
         from app.providers.samples import sample_document
 
         # Undoable, so nothing typed is lost: no question first.
-        sample = sample_document(self.controller.provider.key)
-        self.controller.replace_document(sample, saved=False, undoable="Fill with a sample cart")
+        sample = sample_document(self.session.provider.key)
+        self.session.replace_document(sample, saved=False, undoable="Fill with a sample cart")
 
     def new_cart_id(self) -> None:
         from app.providers.samples import new_cart_id
 
-        provider = self.controller.provider
+        provider = self.session.provider
         fresh = new_cart_id()
-        with self.controller.one_step("New cart id"):
-            self.controller.set_field(provider.cart_id_field, fresh)
+        with self.session.one_step("New cart id"):
+            self.session.set_field(provider.cart_id_field, fresh)
             url_key = provider.cart_url_field
-            url = self.controller.value(url_key)
+            url = self.session.value(url_key)
             if isinstance(url, str) and "/cart/" in url:
-                self.controller.set_field(url_key, url.rsplit("/", 1)[0] + "/" + fresh)
-        self.form.fill(self.controller.document().payload, self.controller.document().options)
+                self.session.set_field(url_key, url.rsplit("/", 1)[0] + "/" + fresh)
+        self.form.fill(self.session.document().payload, self.session.document().options)
         self.statusBar().showMessage(f"New cart id: {fresh}", 5000)
 
     def focus_path(self, path: str) -> None:
         """Go to the field or cell a path names (``email``, ``items[2].price``)."""
-        key = self.controller.provider.items_key
+        key = self.session.provider.items_key
         if path.startswith(f"{key}["):
             row_text, _, rest = path[len(key) + 1 :].partition("]")
             if row_text.isdigit():
@@ -1052,7 +1050,7 @@ class MainWindow(QMainWindow):
 
         from app.providers import providers
 
-        document = self.controller.document()
+        document = self.session.document()
         try:
             body = providers()[document.provider].body(document.payload).decode("utf-8")
         except CartComposerError as exc:
@@ -1067,13 +1065,13 @@ class MainWindow(QMainWindow):
         from app.transport.curl import curl_command
 
         try:
-            request = self.controller.preview_request()
-            destination = self.controller.cart_sender.destination(self.controller.profile)
+            request = self.session.preview_request()
+            destination = self.session.cart_sender.destination(self.session.profile)
         except CartComposerError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
-        profile = self.controller.profile
-        command = curl_command(request, self.controller.cart_sender.auth_spec(profile, destination))
+        profile = self.session.profile
+        command = curl_command(request, self.session.cart_sender.auth_spec(profile, destination))
         QGuiApplication.clipboard().setText(command)
         self.statusBar().showMessage(
             "Copied a cURL command; it reads secrets from $CART_COMPOSER_* variables.", 6000
@@ -1083,9 +1081,9 @@ class MainWindow(QMainWindow):
         from app.providers import providers
 
         key = str(self.provider_selector.itemData(index))
-        if key == self.controller.provider.key:
+        if key == self.session.provider.key:
             return
-        notes = self.controller.switch_provider(key)
+        notes = self.session.switch_provider(key)
         carried = f"Switched to {providers()[key].title}."
         self.statusBar().showMessage(" ".join([carried, *notes]), 20000)
 
@@ -1095,14 +1093,14 @@ class MainWindow(QMainWindow):
             self.manage_profiles()
             return
         try:
-            self.controller.set_profile(name)
+            self.session.set_profile(name)
         except CartComposerError as exc:
             self.statusBar().showMessage(str(exc), 8000)
 
     # --- files -----------------------------------------------------------------------------
 
     def _may_discard(self) -> bool:
-        if not self.controller.dirty:
+        if not self.session.dirty:
             return True
         answer = self.asker.save_changes(self.cart_name() or "this cart")
         if answer == "save":
@@ -1110,10 +1108,10 @@ class MainWindow(QMainWindow):
         return answer == "discard"
 
     def new_cart(self) -> None:
-        from app.ui.controller import empty_document
+        from app.service.session import empty_document
 
         if self._may_discard():
-            self.controller.replace_document(empty_document(self.controller.provider.key))
+            self.session.replace_document(empty_document(self.session.provider.key))
 
     def open_cart(self, path: Path | None = None) -> bool:
 
@@ -1123,7 +1121,7 @@ class MainWindow(QMainWindow):
         if path is None:
             return False
         try:
-            notes = self.controller.open(path)
+            notes = self.session.open(path)
         except CartComposerError as exc:
             self.asker.warn("Cannot open the cart", str(exc))
             return False
@@ -1132,20 +1130,20 @@ class MainWindow(QMainWindow):
         return True
 
     def save_cart(self) -> bool:
-        if self.controller.path is None:
+        if self.session.path is None:
             return self.save_cart_as()
-        return self._save_to(self.controller.path)
+        return self._save_to(self.session.path)
 
     def save_cart_as(self) -> bool:
-        name = self.controller.copy_of or "untitled.cart.json"
-        suggested = str(self.controller.path or documents_folder() / name)
+        name = self.session.copy_of or "untitled.cart.json"
+        suggested = str(self.session.path or documents_folder() / name)
         path = self.asker.save_path(suggested)
         return path is not None and self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
 
         try:
-            self.controller.save(path)
+            self.session.save(path)
         except CartComposerError as exc:
             self.asker.warn("Cannot save the cart", str(exc))
             return False
@@ -1166,9 +1164,9 @@ class MainWindow(QMainWindow):
             return False
         if not self._may_discard():
             return False
-        self.controller.replace_document(document, saved=False)
+        self.session.replace_document(document, saved=False)
         try:
-            self.controller.set_profile(entry.profile)
+            self.session.set_profile(entry.profile)
             note = ""
         except CartComposerError:
             note = f" The profile {entry.profile} no longer exists; using the sandbox."
@@ -1234,11 +1232,11 @@ class MainWindow(QMainWindow):
             return self.open_cart(path)
         if not self._may_discard():
             return False
-        error, notes = self.controller.apply_raw(raw.decode("utf-8-sig", errors="replace"))
+        error, notes = self.session.apply_raw(raw.decode("utf-8-sig", errors="replace"))
         if error:
             self.statusBar().showMessage(f"Cannot use {path.name}: {error}", 10000)
             return False
-        title = self.controller.provider.title
+        title = self.session.provider.title
         self.statusBar().showMessage(
             " ".join([f"Loaded the payload from {path.name} as a {title} cart.", *notes]), 10000
         )
@@ -1250,7 +1248,7 @@ class MainWindow(QMainWindow):
         mode = SandboxMode(
             explain=self.explain_action.isChecked(), strict=self.strict_action.isChecked()
         )
-        self.controller.set_sandbox_mode(mode)
+        self.session.set_sandbox_mode(mode)
         self.journeys.sandbox_mode = mode
         self.sandbox_mode_label.setText("" if mode == REAL else f"Sandbox: {mode.label}")
         self.sandbox_mode_label.setVisible(mode != REAL)
@@ -1282,8 +1280,8 @@ class MainWindow(QMainWindow):
         if not self.attached:
             event.accept()
             return
-        if self.controller.sending:
-            self.controller.cancel()
+        if self.session.sending:
+            self.session.cancel()
         if not self._may_discard():
             event.ignore()
             return

@@ -69,7 +69,7 @@ def run():
             gc.collect()
             print(f"after {{done[0]}} sends", round(rss(), 1), flush=True)
         if done[0] == SENDS:
-            rows = len(controller.history.query(limit=10_000))
+            rows = len(controller.session.history.query(limit=10_000))
             print("history rows", rows, flush=True)
             app.quit()
             return

@@ -48,7 +48,7 @@ def paste_5000(app: QApplication, window: MainWindow, runs: int = 3) -> None:
         started = time.perf_counter()
         window._apply_raw()
         parses.append(time.perf_counter() - started)
-        while window.controller.checking:
+        while window.session.checking:
             app.processEvents()
         window.set_raw_mode(False)
     print(
@@ -70,18 +70,18 @@ def main() -> None:
     print(f"edit → preview text updated (debounce of {PREVIEW_DEBOUNCE_MS} ms not included)")
     print(f"{'items':>7}{'p50 ms':>9}{'p95 ms':>9}")
     for count in (1, 100, 1000, 5000):
-        template = dict(window.controller.items()[0])
+        template = dict(window.session.items()[0])
         while model.rowCount() > count:
             model.remove_item(model.rowCount() - 1)
         while model.rowCount() < count:
             model.insert_item(model.rowCount(), dict(template))
-        window.controller.refresh_now()
+        window.session.refresh_now()
         samples = []
         for n in range(args.edits):
             index = model.index(n % count, price)
             started = time.perf_counter()
             model.setData(index, str(Decimal("10.00") + n))
-            window.controller.refresh_now()  # what the debounce timer calls
+            window.session.refresh_now()  # what the debounce timer calls
             app.processEvents()
             samples.append((time.perf_counter() - started) * 1000)
             assert f"{10 + n}.00" in window.preview.toPlainText()  # checked outside the timing
@@ -89,7 +89,7 @@ def main() -> None:
         p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
         print(f"{count:7d}{statistics.median(samples):9.2f}{p95:9.2f}")
     paste_5000(app, window)
-    window.controller.cancel()
+    window.session.cancel()
     window.close()
 
 

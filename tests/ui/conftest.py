@@ -79,5 +79,5 @@ def window(qtbot: QtBot, home: Path, asker: FakeAsker) -> Iterator[MainWindow]:
     with qtbot.waitExposed(created):
         created.show()
     yield created
-    created.controller.cancel()
-    qtbot.waitUntil(lambda: not created.controller.sending, timeout=10_000)
+    created.session.cancel()
+    qtbot.waitUntil(lambda: not created.session.sending, timeout=10_000)

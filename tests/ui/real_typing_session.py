@@ -82,7 +82,7 @@ def main() -> int:
     row = model.rowCount() - 1
     outcome["cells"] = [model.data(model.index(row, column)) for column in range(len(CELLS))]
     result.write_text(json.dumps(outcome))
-    window.controller.cancel()
+    window.session.cancel()
     return 0
 
 

@@ -77,10 +77,10 @@ def test_a_5000_item_cart_is_checked_without_freezing(
     window._apply_raw()  # parses the text (on the GUI thread) and schedules the check
     parse = time.perf_counter() - started
     ticks.times.clear()
-    qtbot.waitUntil(lambda: window.controller.checking, timeout=5_000)
+    qtbot.waitUntil(lambda: window.session.checking, timeout=5_000)
     checking_from = time.perf_counter()
     # Meanwhile it says so, rather than show the previous cart's problems and request.
-    assert window.controller.preview_text == "# Checking 5,000 line items…"
+    assert window.session.preview_text == "# Checking 5,000 line items…"
     assert window.summary_title.text() == "<b>Problems</b> — checking the line items…"
     assert "Checking 5,000 line items" in window.statusBar().currentMessage()
     with qtbot.waitSignal(window.controller.validation_changed, timeout=30_000):
@@ -88,9 +88,9 @@ def test_a_5000_item_cart_is_checked_without_freezing(
     check = time.perf_counter() - checking_from
     qtbot.wait(100)  # the ticks after the result is shown count too
     stall = ticks.longest_gap()
-    assert window.controller.preview_text.endswith(text)
+    assert window.session.preview_text.endswith(text)
 
-    errors = window.controller.validation.errors
+    errors = window.session.validation.errors
     for row, field, _ in bad:
         assert f"items[{row}].{field}" in errors, (row, field, sorted(errors)[:5])
         assert errors[f"items[{row}].{field}"].startswith(f"Item {row + 1}: ")
@@ -112,7 +112,7 @@ def test_a_5000_item_cart_is_checked_without_freezing(
     model.setData(index, "12.50")
     # An edit makes one item new: the renderer redoes that one, on the GUI thread, at once
     # (what preview_bench.py times); not the whole cart on a worker.
-    assert window.controller._renderer.unseen_items(window.controller._wire_payload()) == 1
-    window.controller.refresh()  # what the debounce timer calls
-    assert not window.controller.checking
-    assert '"price": 12.50' in window.controller.preview_text
+    assert window.session._renderer.unseen_items(window.session._wire_payload()) == 1
+    window.session.refresh()  # what the debounce timer calls
+    assert not window.session.checking
+    assert '"price": 12.50' in window.session.preview_text

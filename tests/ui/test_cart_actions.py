@@ -39,7 +39,7 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as sent:
         window.send()
     assert sent.args[0].status == 201
-    cart_id = window.controller.remote_cart_id
+    cart_id = window.session.remote_cart_id
     assert cart_id and cart_id == sent.args[0].provider_id
     assert window.cart_actions_button.cart_id_item.text() == f"cartId: {cart_id}"
     assert window.cart_actions[Op.ABANDON].isEnabled()
@@ -53,19 +53,19 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
     assert act(qtbot, window, Op.FIDDLE) == 204
     assert "status ACTIVE" in window.response.cart_state.text()
 
-    base = window.controller.cart_sender.destination(window.controller.profile).target.base_url
+    base = window.session.cart_sender.destination(window.session.profile).target.base_url
     httpx.put(f"{base}/_sandbox/bronto/carts/{cart_id}", json={"status": "EXPIRED"})
     assert act(qtbot, window, Op.UPDATE) == 409
     assert window.response.badge.text() == "409"
     assert "Update: The cart is EXPIRED or COMPLETE" in window.response.cart_state.text()
 
     assert act(qtbot, window, Op.DELETE) == 204
-    assert window.controller.remote_cart_id == ""
+    assert window.session.remote_cart_id == ""
     assert not window.cart_actions[Op.GET].isEnabled()
     assert act(qtbot, window, Op.SEARCH) == 204
     assert "No cart has this customerCartId" in window.response.cart_state.text()
 
-    history = window.controller.history
+    history = window.session.history
     assert history is not None
     operations = [e.operation for e in reversed(history.query())]
     assert operations == [
@@ -81,7 +81,7 @@ def test_a_bronto_cart_from_add_to_abandon_to_delete(
 
     asker.cart_id_answer = "  1234-known-elsewhere "
     window.cart_actions_button.ask_cart_id()
-    assert window.controller.remote_cart_id == "1234-known-elsewhere"
+    assert window.session.remote_cart_id == "1234-known-elsewhere"
     assert window.cart_actions[Op.GET].isEnabled()
     assert act(qtbot, window, Op.GET) == 404
     assert "Get: Bronto has no cart with that cartId." in window.response.cart_state.text()
@@ -118,7 +118,7 @@ def test_send_to_both_gives_a_202_and_a_201_side_by_side(qtbot: QtBot, window: M
     assert sent_bronto["customerCartId"] == sent_drip["cart_id"]
     assert sent_bronto["emailAddress"] == sent_drip["email"]
     assert "createContact=true" in result.answers["bronto"].request.url
-    history = window.controller.history
+    history = window.session.history
     assert history is not None
     assert sorted(e.operation for e in history.query()) == ["add_cart", "cart_activity"]
 

@@ -59,7 +59,7 @@ def test_money_is_sent_exactly_as_typed(qtbot: QtBot, window: MainWindow) -> Non
     editor.selectAll()
     qtbot.keyClicks(editor, "16.990")
     wait_preview(qtbot, window, '"grand_total": 16.990,')
-    assert window.controller.value("grand_total") == Decimal("16.990")
+    assert window.session.value("grand_total") == Decimal("16.990")
 
 
 def test_clearing_an_optional_field_leaves_it_out(qtbot: QtBot, window: MainWindow) -> None:
@@ -93,7 +93,7 @@ def test_add_duplicate_move_remove_keep_the_preview_right(qtbot: QtBot, window: 
     model = window.items_model
 
     def names() -> list[str | None]:
-        window.controller.refresh_now()
+        window.session.refresh_now()
         items = jsonfmt.loads(body_of(window))["items"]
         return [item.get("name") for item in items]
 
@@ -107,7 +107,7 @@ def test_add_duplicate_move_remove_keep_the_preview_right(qtbot: QtBot, window: 
     assert names() == ["Third", "Second"]
     model.remove_item(0)
     model.remove_item(0)
-    window.controller.refresh_now()
+    window.session.refresh_now()
     assert '"items"' not in body_of(window)  # no items: the key is left out, not []
 
 
@@ -115,13 +115,13 @@ def test_the_worked_out_total_is_applied_only_on_request(qtbot: QtBot, window: M
     model = window.items_model
     computed = model.index(0, model.computed_column)
     assert model.data(computed) == "16.98"  # 2 x 11.16 - 5.34; the document says 16.99
-    assert window.controller.items()[0]["total"] == Decimal("16.99")
+    assert window.session.items()[0]["total"] == Decimal("16.99")
     window.items_table.setCurrentIndex(window.table_index(0, "name"))
     window.apply_line_button.click()
-    assert window.controller.items()[0]["total"] == Decimal("16.98")
+    assert window.session.items()[0]["total"] == Decimal("16.98")
     window.apply_cart_button.click()
-    assert window.controller.value("grand_total") == Decimal("16.98")
-    assert window.controller.value("total_discounts") == Decimal("5.34")
+    assert window.session.value("grand_total") == Decimal("16.98")
+    assert window.session.value("total_discounts") == Decimal("5.34")
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_a_cell_error_is_highlighted_and_the_summary_selects_the_cell(
 ) -> None:
     model = window.items_model
     model.setData(window.table_index(0, "price"), "-1")
-    window.controller.refresh_now()
+    window.session.refresh_now()
     index = window.table_index(0, "price")
     assert model.data(index, 3) == "Item 1: Price can't be negative."  # ToolTipRole
     assert model.data(index, 8) is not None  # BackgroundRole
@@ -165,7 +165,7 @@ def test_a_cell_error_is_highlighted_and_the_summary_selects_the_cell(
 
 
 def wait_for_result(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
-    qtbot.waitUntil(lambda: not window.controller.sending, timeout=timeout)
+    qtbot.waitUntil(lambda: not window.session.sending, timeout=timeout)
 
 
 def test_send_drip_shows_202_and_the_request_id(qtbot: QtBot, window: MainWindow) -> None:
@@ -185,8 +185,8 @@ def test_send_bronto_shows_201_and_the_cart_id_then_409(
     from app.paths import sample_cart
 
     window.open_cart(sample_cart("bronto"))
-    payload = window.controller.document().payload
-    window.controller.set_field("customerCartId", f"ui-{uuid.uuid4()}")
+    payload = window.session.document().payload
+    window.session.set_field("customerCartId", f"ui-{uuid.uuid4()}")
     assert payload["customerCartId"] == "abc-123"
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as first:
         window.send()
@@ -209,7 +209,7 @@ def test_explain_mode_shows_a_422_linked_to_its_field_and_whose_words_they_are(
     window.explain_action.trigger()  # Sandbox → Explain refusals
     assert window.sandbox_mode_label.text() == "Sandbox: explain"
     assert window.sandbox_mode_label.isVisibleTo(window)
-    window.controller.set_field("email", "user.gmail.com")
+    window.session.set_field("email", "user.gmail.com")
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000):
         window.send()
     assert window.response.badge.text() == "422"
@@ -228,7 +228,7 @@ def test_explain_mode_shows_a_422_linked_to_its_field_and_whose_words_they_are(
 def test_the_sandbox_answers_as_drip_does_unless_asked_to_explain(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.controller.set_field("email", "user.gmail.com")
+    window.session.set_field("email", "user.gmail.com")
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
         window.send()
     # Drip queues what its schema cannot refuse: 202, and the sandbox's log says why it would
@@ -243,9 +243,9 @@ def test_the_sandbox_answers_as_drip_does_unless_asked_to_explain(
         "name@example.com. An email address must have an @-sign. Drip answers 202 before it "
         "checks this; the sandbox assumes the cart is dropped when Drip processes it."
     )
-    window.controller.set_field("cart_id", None)
+    window.session.set_field("cart_id", None)
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
-        window.controller.send()
+        window.session.send()
     assert blocker.args[0].status == 400
     assert window.response.problems.item(0).text() == (
         '[object has missing required properties (["cart_id"])]'
@@ -259,11 +259,11 @@ def test_the_sandbox_answers_as_drip_does_unless_asked_to_explain(
 def test_missing_required_fields_ask_before_sending(
     qtbot: QtBot, window: MainWindow, asker: FakeAsker
 ) -> None:
-    window.controller.set_field("cart_id", None)
+    window.session.set_field("cart_id", None)
     asker.send_anyway = False
     window.send()
     assert asker.asked == ["send_incomplete Cart ID is required."]
-    assert not window.controller.sending
+    assert not window.session.sending
     asker.send_anyway = True
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
         window.send()
@@ -305,20 +305,20 @@ def test_the_gui_thread_keeps_ticking_during_a_slow_send(qtbot: QtBot, window: M
 def test_save_as_writes_the_cart_and_clears_the_unsaved_mark(
     qtbot: QtBot, window: MainWindow, asker: FakeAsker, tmp_path: Path
 ) -> None:
-    window.controller.set_field("cart_id", "saved-1")
+    window.session.set_field("cart_id", "saved-1")
     assert window.windowTitle().startswith("drip-example.cart.json (sample copy)*")
     asker.save_answer_path = tmp_path / "mine.cart.json"
     assert window.save_cart_as()
     assert window.windowTitle() == "mine.cart.json — Cart Composer"
     saved = load_cart(tmp_path / "mine.cart.json").document
     assert saved.payload["cart_id"] == "saved-1"
-    assert (tmp_path / "mine.cart.json").read_text() == dumps_cart(window.controller.document())
+    assert (tmp_path / "mine.cart.json").read_text() == dumps_cart(window.session.document())
 
 
 def test_closing_with_unsaved_changes_asks(
     qtbot: QtBot, window: MainWindow, asker: FakeAsker
 ) -> None:
-    window.controller.set_field("cart_id", "unsaved")
+    window.session.set_field("cart_id", "unsaved")
     asker.save_answer = "cancel"
     window.close()
     assert window.isVisible()
@@ -344,12 +344,12 @@ def test_switching_provider_carries_what_both_share(qtbot: QtBot, window: MainWi
     selector = window.provider_selector
     selector.setCurrentIndex(selector.findData("bronto"))
     selector.activated.emit(selector.currentIndex())
-    controller = window.controller
-    assert controller.provider.key == "bronto"
-    assert controller.profile.name == "sandbox-bronto"
-    assert controller.value("emailAddress") == "user@gmail.com"
-    assert controller.value("customerCartId") == "456445746"
-    assert controller.items()[0]["unitPrice"] == Decimal("11.16")
+    session = window.session
+    assert session.provider.key == "bronto"
+    assert session.profile.name == "sandbox-bronto"
+    assert session.value("emailAddress") == "user@gmail.com"
+    assert session.value("customerCartId") == "456445746"
+    assert session.items()[0]["unitPrice"] == Decimal("11.16")
     assert "Not carried over to Bronto: provider, action" in window.statusBar().currentMessage()
     assert window.form.editors["customerCartId"].text() == "456445746"
     assert "/carts?createContact=false&ignoreInvalidTid=false" in window.preview.toPlainText()
@@ -364,36 +364,36 @@ def _choose_provider(window: MainWindow, key: str) -> None:
 def test_drip_to_bronto_and_back_keeps_every_drip_field(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    controller = window.controller
+    session = window.session
     path = tmp_path / "mine.cart.json"
-    controller.set_field("occurred_at", "2026-11-30T10:00:00Z")
-    controller.save(path)
-    assert not controller.dirty
-    before = controller.document()
+    session.set_field("occurred_at", "2026-11-30T10:00:00Z")
+    session.save(path)
+    assert not session.dirty
+    before = session.document()
     _choose_provider(window, "bronto")
-    assert controller.value("emailAddress") == "user@gmail.com"
-    controller.set_field("phase", "PAYMENT")  # a Bronto-only field
+    assert session.value("emailAddress") == "user@gmail.com"
+    session.set_field("phase", "PAYMENT")  # a Bronto-only field
     _choose_provider(window, "drip")
     # Exactly as left: platform, action, product and variant ids, brand, occurred_at; the
     # file and its saved state too.
-    assert controller.document() == before
-    assert controller.path == path
-    qtbot.waitUntil(lambda: not controller.dirty, timeout=3000)
+    assert session.document() == before
+    assert session.path == path
+    qtbot.waitUntil(lambda: not session.dirty, timeout=3000)
     assert window.statusBar().currentMessage() == (
         "Switched to Drip. Back to your Drip cart, as you left it."
     )
     assert window.form.editors["provider"].text() == "my_custom_platform"
     # A shared field changed on the other side comes back; what only Drip has stays.
     _choose_provider(window, "bronto")
-    assert controller.value("phase") == "PAYMENT"  # Bronto's draft was kept as well
-    controller.set_field("emailAddress", "someone@example.com")
+    assert session.value("phase") == "PAYMENT"  # Bronto's draft was kept as well
+    session.set_field("emailAddress", "someone@example.com")
     _choose_provider(window, "drip")
-    after = controller.document()
+    after = session.document()
     assert after.payload["email"] == "someone@example.com"
     assert {k: v for k, v in after.payload.items() if k != "email"} == {
         k: v for k, v in before.payload.items() if k != "email"
     }
-    assert controller.dirty
+    assert session.dirty
     assert "with what you changed on Bronto carried into it" in (
         window.statusBar().currentMessage()
     )
@@ -401,13 +401,13 @@ def test_drip_to_bronto_and_back_keeps_every_drip_field(
 
 def test_fill_with_a_sample_cart_and_new_cart_id(qtbot: QtBot, window: MainWindow) -> None:
     window.fill_sample()
-    controller = window.controller
-    assert controller.validation.ok, controller.validation.errors
-    first = controller.value("cart_id")
-    assert len(controller.items()) >= 2
+    session = window.session
+    assert session.validation.ok, session.validation.errors
+    first = session.value("cart_id")
+    assert len(session.items()) >= 2
     window.new_cart_id()
-    assert controller.value("cart_id") != first
-    assert controller.value("cart_url").endswith(controller.value("cart_id"))
+    assert session.value("cart_id") != first
+    assert session.value("cart_url").endswith(session.value("cart_id"))
 
 
 @pytest.mark.parametrize("provider", ["drip", "bronto"])
@@ -437,7 +437,7 @@ def test_raw_mode_round_trip(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.form.editors["cart_public_id"].text() == "#77", timeout=3000)
     assert window.raw_status.text().startswith("✔ Valid JSON")
     window.raw_button.click()
-    window.controller.refresh_now()
+    window.session.refresh_now()
     assert body_of(window) == GOLDEN.replace('"#5"', '"#77"')
 
 
@@ -445,8 +445,8 @@ def test_raw_mode_maps_the_old_discount_key_and_says_so(qtbot: QtBot, window: Ma
     window.raw_button.click()
     window.raw_editor.setPlainText(golden_text("drip-doc-example.json"))
     qtbot.waitUntil(lambda: "Renamed" in window.statusBar().currentMessage(), timeout=3000)
-    assert window.controller.items()[0]["discounts"] == Decimal("5.34")
-    assert "discount" not in window.controller.items()[0]
+    assert window.session.items()[0]["discounts"] == Decimal("5.34")
+    assert "discount" not in window.session.items()[0]
 
 
 def test_invalid_raw_json_shows_line_and_column_and_is_sent_only_as_is(
@@ -461,7 +461,7 @@ def test_invalid_raw_json_shows_line_and_column_and_is_sent_only_as_is(
     asker.send_raw = False
     window.send()
     assert asker.asked == [f"send_as_is {expected}"]
-    assert not window.controller.sending
+    assert not window.session.sending
     asker.send_raw = True
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
         window.send()
@@ -484,7 +484,7 @@ def test_custom_attributes_of_an_item_and_of_the_cart(qtbot: QtBot, window: Main
     value = custom.table.item(0, 2)
     assert value is not None
     value.setText("Top Pick")
-    window.controller.refresh_now()
+    window.session.refresh_now()
     assert body_of(window) == GOLDEN.replace('"Best Seller"', '"Top Pick"')
 
     custom.scope.setCurrentIndex(custom.scope.findData("cart"))
@@ -496,11 +496,11 @@ def test_custom_attributes_of_an_item_and_of_the_cart(qtbot: QtBot, window: Main
     assert isinstance(combo, QComboBox)
     combo.setCurrentText("boolean")
     custom.table.setItem(row, 2, QTableWidgetItem("true"))
-    window.controller.refresh_now()
+    window.session.refresh_now()
     assert body_of(window).endswith('  ],\n  "gift": true\n}')
 
     custom.table.setItem(row, 0, QTableWidgetItem("email"))
-    window.controller.refresh_now()
+    window.session.refresh_now()
     assert '"gift"' not in body_of(window) and '"email": "user@gmail.com"' in body_of(window)
     assert custom.note.text() == (
         "“email” has the same name as the documented field “email”; use that field instead "
@@ -511,7 +511,7 @@ def test_custom_attributes_of_an_item_and_of_the_cart(qtbot: QtBot, window: Main
     custom.table.setItem(row, 2, QTableWidgetItem("large"))
     assert custom.note.text() == "“size” is not a number (not sent until fixed)."
     custom.table.setItem(row, 2, QTableWidgetItem("42.0"))
-    window.controller.refresh_now()
+    window.session.refresh_now()
     assert body_of(window).endswith('  ],\n  "size": 42.0\n}')
 
 
@@ -547,16 +547,16 @@ def test_dropping_a_cart_file_or_a_bare_payload(
         window.dropEvent(event)
 
     drop(sample_cart("bronto"))
-    assert window.controller.provider.key == "bronto"
+    assert window.session.provider.key == "bronto"
     assert window.windowTitle() == "bronto-example.cart.json (sample copy) — Cart Composer"
     bare = tmp_path / "paste.json"
     bare.write_text(
         '{"customerCartId": "dropped-1", "lineItems": [{"quantity": 1, "totalPrice": 2}]}'
     )
     drop(bare)
-    assert window.controller.value("customerCartId") == "dropped-1"
+    assert window.session.value("customerCartId") == "dropped-1"
     assert window.form.editors["customerCartId"].text() == "dropped-1"
-    assert window.controller.dirty
+    assert window.session.dirty
     assert window.recent_files()[0] == sample_cart("bronto").resolve()
 
 
@@ -603,7 +603,7 @@ def test_an_amount_cell_takes_only_a_number(qtbot: QtBot, window: MainWindow) ->
     qtbot.keyClicks(editor, "3x")  # the x is refused by the validator
     assert editor.text() == "3"
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn
-    qtbot.waitUntil(lambda: window.controller.items()[0]["quantity"] == 3, timeout=3000)
+    qtbot.waitUntil(lambda: window.session.items()[0]["quantity"] == 3, timeout=3000)
 
 
 def test_a_dark_palette_gets_light_syntax_colours(
@@ -629,7 +629,7 @@ def test_a_dark_palette_gets_light_syntax_colours(
 
 
 def test_a_window_send_leaves_one_completed_history_row(qtbot: QtBot, window: MainWindow) -> None:
-    history = window.controller.history
+    history = window.session.history
     assert history is not None
     before = history.count()
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000) as blocker:
@@ -653,18 +653,18 @@ def test_the_sandbox_mode_is_remembered_for_the_next_start(
 ) -> None:
     window.strict_action.trigger()
     window.explain_action.trigger()
-    assert window.controller.sandbox_mode == SandboxMode(explain=True, strict=True)
+    assert window.session.sandbox_mode == SandboxMode(explain=True, strict=True)
     assert window.sandbox_mode_label.text() == "Sandbox: explain+strict"
     assert window.settings is not None
     window.settings.sync()
     again = create_main_window(asker=asker)
     qtbot.addWidget(again)
-    assert again.controller.sandbox_mode == REAL  # until the window state is restored
+    assert again.session.sandbox_mode == REAL  # until the window state is restored
     assert again.settings is not None
     again.restore_state(again.settings)
     assert again.explain_action.isChecked() and again.strict_action.isChecked()
-    assert again.controller.sandbox_mode == SandboxMode(explain=True, strict=True)
+    assert again.session.sandbox_mode == SandboxMode(explain=True, strict=True)
     window.explain_action.trigger()
     window.strict_action.trigger()
-    assert window.controller.sandbox_mode == REAL
+    assert window.session.sandbox_mode == REAL
     assert not window.sandbox_mode_label.isVisibleTo(window)

@@ -51,10 +51,10 @@ def test_a_read_only_data_folder(qtbot: QtBot, home: Path, asker: FakeAsker) -> 
         assert window.banner.isVisible()
         assert "The history is unavailable, so sends are not recorded" in window.banner.text()
         assert f"{home / 'history.sqlite3'} is read-only" in window.banner.text()
-        window.controller.set_field("email", "still-here@example.com")
+        window.session.set_field("email", "still-here@example.com")
         assert _send(qtbot, window) == 202  # sending works without a history
         assert window.response.badge.text() == "202"
-        assert window.controller.value("email") == "still-here@example.com"
+        assert window.session.value("email") == "still-here@example.com"
     assert history_file.read_bytes() == before  # left alone: not "damaged", not moved aside
     assert not list(history_file.parent.glob("*.corrupt-*"))
     assert len(HistoryStore().query()) == 1
@@ -69,7 +69,7 @@ def test_the_history_failing_mid_session(
     qtbot: QtBot, home: Path, asker: FakeAsker, pragma: str, words: str
 ) -> None:
     window = _open(qtbot, asker)
-    history = window.controller.history
+    history = window.session.history
     assert history is not None
     db = history._db  # sqlite's own limits stand in for a full disk / a read-only file
     if pragma == "max_page_count":
@@ -81,8 +81,8 @@ def test_the_history_failing_mid_session(
                 db.execute("INSERT INTO filler VALUES (zeroblob(200))")
     else:
         db.execute("PRAGMA query_only=1")
-    window.controller.set_field("email", "typed@example.com")
-    template = dict(window.controller.items()[0])
+    window.session.set_field("email", "typed@example.com")
+    template = dict(window.session.items()[0])
     for row in range(40):  # a cart bigger than a database page: it needs new pages
         window.items_model.insert_item(row, dict(template))
     assert _send(qtbot, window) == 202  # the cart still goes, and its answer is shown
@@ -90,7 +90,7 @@ def test_the_history_failing_mid_session(
     assert window.banner.isVisible()
     assert "The history could not be saved" in window.banner.text()
     assert words in window.banner.text()
-    assert window.controller.value("email") == "typed@example.com"
+    assert window.session.value("email") == "typed@example.com"
     assert history.query() == []
     if pragma == "max_page_count":
         db.execute("PRAGMA max_page_count=1073741823")

@@ -41,7 +41,7 @@ def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
     window = create_main_window(asker=asker, sender=Sender(store, environ={}))
     qtbot.addWidget(window)
     window.show()
-    window.controller.set_profile("faulty")
+    window.session.set_profile("faulty")
     return window
 
 
@@ -127,10 +127,10 @@ def test_each_fault_is_reported_recorded_and_never_freezes_the_window(
     gc.unfreeze()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert ticks and max(gaps) < 0.1, max(gaps)
-    history = window.controller.history
+    history = window.session.history
     assert history is not None
     (entry,) = history.query(limit=1)
     assert entry.state == ("http_error" if status and kind == "http_status" else "network_error")
     if kind != "http_status":
         assert entry.error_kind == kind
-    window.controller.cancel()
+    window.session.cancel()

@@ -100,15 +100,15 @@ def window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MainWindow]:
     )
 )
 def test_any_text_in_any_field(qtbot: QtBot, window: MainWindow, values: dict[str, str]) -> None:
-    controller = window.controller
+    session = window.session
     for name, text in values.items():
         editor = window.form.editors[name]
-        controller.set_field(name, parse_value(editor.spec.kind, text))
-    controller.refresh_now()
-    validation = controller.validation
+        session.set_field(name, parse_value(editor.spec.kind, text))
+    session.refresh_now()
+    validation = session.validation
     assert all(isinstance(m, str) and m for m in validation.errors.values())
     for name, text in values.items():
-        kept = controller.value(name)
+        kept = session.value(name)
         assert (kept is None) == (not text.strip())  # nothing typed is dropped
     assert window.preview.toPlainText()  # a preview (or why there is none) is always shown
 
@@ -120,17 +120,17 @@ def test_any_text_in_any_field(qtbot: QtBot, window: MainWindow, values: dict[st
 )
 @given(text=nasty | json_trees.map(lambda v: jsonfmt.dumps(v)))
 def test_any_text_in_raw_mode(qtbot: QtBot, window: MainWindow, text: str) -> None:
-    controller = window.controller
-    error, _ = controller.apply_raw(text)
+    session = window.session
+    error, _ = session.apply_raw(text)
     if error is None:
         assert isinstance(jsonfmt.loads(text), dict)
     else:
-        assert controller.raw_error == error and isinstance(error, str)
-    controller.refresh_now()
-    assert all(isinstance(m, str) for m in controller.validation.errors.values())
-    controller.clear_raw()
+        assert session.raw_error == error and isinstance(error, str)
+    session.refresh_now()
+    assert all(isinstance(m, str) for m in session.validation.errors.values())
+    session.clear_raw()
 
 
 def test_the_fixture_home_is_isolated(window: MainWindow) -> None:
-    history = window.controller.history
+    history = window.session.history
     assert history is not None and "fuzz-home" in str(Path(history.path).parent)

@@ -120,7 +120,7 @@ def test_a_send_appears_at_the_top_and_reopens_in_the_composer(
     from app.paths import sample_cart
 
     window.open_cart(sample_cart("bronto"))
-    window.controller.set_field("customerCartId", "history-1")
+    window.session.set_field("customerCartId", "history-1")
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000):
         window.send()
     view = window.history_view
@@ -134,14 +134,14 @@ def test_a_send_appears_at_the_top_and_reopens_in_the_composer(
     window.new_cart()
     window.provider_selector.setCurrentIndex(window.provider_selector.findData("drip"))
     window.provider_selector.activated.emit(window.provider_selector.currentIndex())
-    assert window.controller.provider.key == "drip"
+    assert window.session.provider.key == "drip"
     view.table.selectRow(0)
     view.buttons["open"].click()
-    controller = window.controller
-    assert controller.provider.key == "bronto"
-    assert controller.profile.name == "sandbox-bronto"
-    assert controller.value("customerCartId") == "history-1"
-    assert controller.option("createContact") is True
+    session = window.session
+    assert session.provider.key == "bronto"
+    assert session.profile.name == "sandbox-bronto"
+    assert session.value("customerCartId") == "history-1"
+    assert session.option("createContact") is True
 
 
 def test_profile_and_date_range_filters(qtbot: QtBot, tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def test_a_shipped_scenario_runs_from_the_window(qtbot: QtBot, window: MainWindo
     assert lines[-1] == "Finished: 10 of 10 steps done.", lines
     assert any("✔ 204 Bronto: abandon" in line for line in lines)
     assert any("cart status COMPLETE, phase ORDER_COMPLETE" in line for line in lines)
-    history = window.controller.history
+    history = window.session.history
     assert history is not None
     qtbot.waitUntil(lambda: window.history_view.model.rowCount() == 7, timeout=5_000)
     assert {e.source for e in history.query()} == {"scenario"}
@@ -72,7 +72,7 @@ def test_a_running_scenario_is_cancelled_between_steps(qtbot: QtBot, window: Mai
     qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=5_000)
     last = journeys.timeline.item(journeys.timeline.count() - 1).text()
     assert last == "Stopped: 1 of 5 steps done."
-    history = window.controller.history
+    history = window.session.history
     assert history is not None and len(history.query()) == 1
 
 

@@ -24,5 +24,5 @@ def test_twenty_sends_leave_no_worker_token_or_result_behind(
     assert sum(isinstance(o, CancelToken) for o in live) == 0
     # The response pane keeps the last answer; the history keeps rows on disk, not results.
     assert sum(isinstance(o, SendResult) for o in live) <= 1
-    history = window.controller.history
+    history = window.session.history
     assert history is not None and len(history.query()) == 20

@@ -20,12 +20,12 @@ _TRANSPORT_HEADERS = {"host", "content-length", "accept-encoding", "connection"}
 def test_the_preview_is_what_the_sandbox_received(
     qtbot: QtBot, window: MainWindow, key: str
 ) -> None:
-    if window.controller.provider.key != key:
+    if window.session.provider.key != key:
         selector = window.provider_selector
         selector.setCurrentIndex(selector.findData(key))
         selector.activated.emit(selector.currentIndex())
     window.fill_sample()
-    window.controller.refresh_now()
+    window.session.refresh_now()
     preview = window.preview.toPlainText()
     head, _, body = preview.partition("\n\n")
     request_line, *header_lines = head.split("\n")

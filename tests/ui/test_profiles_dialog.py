@@ -109,10 +109,10 @@ def test_the_window_shows_a_banner_for_in_memory_secrets(
         "Manage profiles…"
     )
     assert window.banner.isHidden()
-    window.controller.set_profile("mine")
+    window.session.set_profile("mine")
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
     assert "kept in memory for this session only" in window.banner.text()
-    window.controller.set_profile("sandbox-drip")
+    window.session.set_profile("sandbox-drip")
     assert window.banner.isHidden()
 
 

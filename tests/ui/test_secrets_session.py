@@ -76,9 +76,9 @@ def test_no_secret_leaves_the_keyring_or_memory(
         window.controller.send_failed.connect(said.append)
         window.controller.notice.connect(said.append)
 
-        window.controller.set_profile("qa-drip")
+        window.session.set_profile("qa-drip")
         assert _send(qtbot, window, said) == 202
-        window.controller.set_field("email", "not an address")
+        window.session.set_field("email", "not an address")
         assert _send(qtbot, window, said) == 422  # Explain mode refuses it field by field
         window.copy_curl()
         clipboard = QGuiApplication.clipboard().text()
@@ -86,10 +86,8 @@ def test_no_secret_leaves_the_keyring_or_memory(
 
         window.provider_selector.setCurrentIndex(window.provider_selector.findData("bronto"))
         window._on_provider_selected(window.provider_selector.currentIndex())
-        window.controller.set_profile("qa-bronto")
-        window.controller.set_field(
-            window.controller.provider.email_field, bronto_sandbox.KNOWN_CONTACT
-        )
+        window.session.set_profile("qa-bronto")
+        window.session.set_field(window.session.provider.email_field, bronto_sandbox.KNOWN_CONTACT)
         assert _send(qtbot, window, said) is None  # the wrong secret: refused, said plainly
         store.set("qa-bronto", "bronto_client_secret", bronto_sandbox.CLIENT_SECRET)
         assert _send(qtbot, window, said) == 201
@@ -103,7 +101,7 @@ def test_no_secret_leaves_the_keyring_or_memory(
                 assert history.export(kind, home / name)
             assert exported.args[0] == 5
         assert window._save_to(home / "session.cart.json")
-        window.controller.cancel()
+        window.session.cancel()
         window.close()
     said.append(window.banner.text())
     assert any("Bronto refused" in text or "invalid_client" in text for text in said), said

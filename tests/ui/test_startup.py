@@ -67,7 +67,7 @@ def test_a_frame_becomes_the_composer_when_attached(
     assert window.attached
     assert window.windowTitle() == "drip-example.cart.json (sample copy) — Cart Composer"
     assert window.findChild(QWidget, "edit_email") is not None
-    assert window.controller.preview_text.startswith("POST http://127.0.0.1:")
+    assert window.session.preview_text.startswith("POST http://127.0.0.1:")
 
 
 def test_gui_reaches_ready_and_quits(tmp_path: Path) -> None:

@@ -18,19 +18,19 @@ from app.ui.main_window import MainWindow
 
 def _undo_redo(window: MainWindow, edit: Callable[[], object], label: str) -> None:
     """``edit`` is one step called ``label``: Undo puts the cart back, Redo does it again."""
-    controller = window.controller
-    before = controller.document()
+    session = window.session
+    before = session.document()
     edit()
-    after = controller.document()
+    after = session.document()
     assert after != before
     assert window.undo_action.isEnabled() and window.undo_action.text() == f"&Undo {label}"
     window.undo_action.trigger()
-    assert controller.document() == before
+    assert session.document() == before
     assert window.redo_action.text() == f"&Redo {label}"
     window.redo_action.trigger()
-    assert controller.document() == after
+    assert session.document() == after
     window.undo_action.trigger()  # leave the cart as it was for the next edit
-    assert controller.document() == before
+    assert session.document() == before
 
 
 def _choose(window: MainWindow, key: str) -> None:
@@ -40,7 +40,7 @@ def _choose(window: MainWindow, key: str) -> None:
 
 
 EDITS: list[tuple[str, Callable[[MainWindow], object], str]] = [
-    ("field", lambda w: w.controller.set_field("email", "someone@example.com"), "Edit Email"),
+    ("field", lambda w: w.session.set_field("email", "someone@example.com"), "Edit Email"),
     (
         "cell",
         lambda w: w.items_model.setData(
@@ -56,8 +56,8 @@ EDITS: list[tuple[str, Callable[[MainWindow], object], str]] = [
     ("apply totals", lambda w: w.apply_cart_totals(), "Apply cart totals"),
     (
         "raw JSON",
-        lambda w: w.controller.apply_raw(
-            jsonfmt.dumps({**w.controller.document().payload, "cart_id": "raw-1"})
+        lambda w: w.session.apply_raw(
+            jsonfmt.dumps({**w.session.document().payload, "cart_id": "raw-1"})
         ),
         "Apply the JSON",
     ),
@@ -72,13 +72,13 @@ def test_each_kind_of_edit_is_undone_and_redone(
     qtbot: QtBot, window: MainWindow, edit: Callable[[MainWindow], object], label: str
 ) -> None:
     if label == "Apply cart totals":
-        window.controller.set_field("grand_total", Decimal("1"))  # so the totals change it
+        window.session.set_field("grand_total", Decimal("1"))  # so the totals change it
     _undo_redo(window, lambda: edit(window), label)
 
 
 def test_moving_an_item_and_a_custom_attribute(qtbot: QtBot, window: MainWindow) -> None:
     window.add_item()
-    window.controller.set_field("email", "x@example.com")  # not the last step: move is
+    window.session.set_field("email", "x@example.com")  # not the last step: move is
     _undo_redo(window, lambda: window.items_model.move_item(1, -1), "Move item")
     custom = window.custom
     custom.scope.setCurrentIndex(custom.scope.findData("cart"))
@@ -92,13 +92,13 @@ def test_moving_an_item_and_a_custom_attribute(qtbot: QtBot, window: MainWindow)
         key.setText("vip")
         value.setText("yes")
 
-    before = window.controller.document()
+    before = window.session.document()
     add_attribute()
-    assert window.controller.document().payload.get("vip") == "yes"
+    assert window.session.document().payload.get("vip") == "yes"
     assert window.undo_action.text() == "&Undo Edit custom attributes"
     window.undo_action.trigger()
-    assert "vip" not in window.controller.document().payload
-    assert window.controller.document() == before
+    assert "vip" not in window.session.document().payload
+    assert window.session.document() == before
     assert custom.rows() == []  # the editor follows
 
 
@@ -106,38 +106,38 @@ def test_typing_in_a_field_is_one_step_and_the_form_follows(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     editor = window.form.editors["email"]
-    before = window.controller.document()
+    before = window.session.document()
     for text in ("a", "ab", "ab@example.com"):
-        window.controller.set_field("email", text)
+        window.session.set_field("email", text)
     window.undo_action.trigger()
-    assert window.controller.document() == before
+    assert window.session.document() == before
     assert editor.text() == "user@gmail.com"
 
 
 def test_undoing_a_switch_gives_back_the_drip_cart_whole(qtbot: QtBot, window: MainWindow) -> None:
-    before = window.controller.document()
+    before = window.session.document()
     _choose(window, "bronto")
-    window.controller.set_field("phase", "PAYMENT")
+    window.session.set_field("phase", "PAYMENT")
     window.undo_action.trigger()
     window.undo_action.trigger()
-    assert window.controller.provider.key == "drip"
-    assert window.controller.document() == before
+    assert window.session.provider.key == "drip"
+    assert window.session.document() == before
     assert window.provider_selector.currentData() == "drip"
     window.redo_action.trigger()
     window.redo_action.trigger()
-    assert window.controller.value("phase") == "PAYMENT"
+    assert window.session.value("phase") == "PAYMENT"
 
 
 def test_undoing_back_to_the_saved_cart_is_not_unsaved(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    controller = window.controller
+    session = window.session
     path = tmp_path / "saved.cart.json"
-    controller.save(path)
-    assert not controller.dirty
-    controller.set_field("cart_id", "changed")
-    assert controller.dirty
+    session.save(path)
+    assert not session.dirty
+    session.set_field("cart_id", "changed")
+    assert session.dirty
     window.undo_action.trigger()
-    qtbot.waitUntil(lambda: not controller.dirty, timeout=3000)
-    assert isinstance(controller.document(), CartDocument)
+    qtbot.waitUntil(lambda: not session.dirty, timeout=3000)
+    assert isinstance(session.document(), CartDocument)
     assert not window.undo_action.isEnabled()  # opening the file was the start

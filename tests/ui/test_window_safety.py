@@ -86,15 +86,15 @@ def test_a_bundled_sample_opens_as_an_untitled_copy_and_saves_elsewhere(
     shipped = sample_cart("drip")
     before = shipped.read_bytes()
     # The first run opened it: a copy, not the file.
-    assert window.controller.path is None
-    assert window.controller.copy_of == "drip-example.cart.json"
+    assert window.session.path is None
+    assert window.session.copy_of == "drip-example.cart.json"
     assert window.windowTitle() == "drip-example.cart.json (sample copy) — Cart Composer"
-    window.controller.set_field("email", "changed@example.com")
+    window.session.set_field("email", "changed@example.com")
     asker.save_answer_path = tmp_path / "mine.cart.json"
     assert window.save_cart()  # Save on a copy is Save As
     assert asker.asked == ["save_path"]
     assert shipped.read_bytes() == before  # before: the sample itself was overwritten
-    assert window.controller.path == tmp_path / "mine.cart.json"
+    assert window.session.path == tmp_path / "mine.cart.json"
     assert "changed@example.com" in (tmp_path / "mine.cart.json").read_text()
 
 
@@ -136,7 +136,7 @@ def test_leaving_raw_json_that_does_not_parse_asks_and_can_keep_the_text(
     asker.discard_raw = True
     window.raw_button.click()
     assert not window.raw_button.isChecked() and window.preview_stack.currentIndex() == 0
-    assert window.controller.raw_error is None
+    assert window.session.raw_error is None
 
 
 # --- focus -----------------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_a_cart_action_shows_its_request_first_and_delete_asks(
     window.new_cart_id()
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000):
         window.send()
-    cart_id = window.controller.remote_cart_id
+    cart_id = window.session.remote_cart_id
     seen: list[str] = []
 
     def confirm(provider: object, action: object, asked_for: str) -> bool:
@@ -218,7 +218,7 @@ def test_a_cart_action_shows_its_request_first_and_delete_asks(
     assert "Authorization: Bearer ••••••••" in seen[0]
     assert len([r for r in sandbox.requests() if r.method == "DELETE"]) == deletes  # not sent
     assert window.preview.toPlainText().startswith("POST ")  # the cart's request again
-    assert not window.controller.sending
+    assert not window.session.sending
 
     asker.confirm_action = lambda provider, action, asked_for: True  # type: ignore[method-assign]
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as blocker:
@@ -226,8 +226,8 @@ def test_a_cart_action_shows_its_request_first_and_delete_asks(
         assert window.preview.toPlainText().startswith("GET http://127.0.0.1:")
     assert blocker.args[0].status == 200
     assert "GET" in window.preview_title.text() or "Get" in window.preview_title.text()
-    window.controller.set_field("emailAddress", "edited@example.com")
-    window.controller.refresh_now()
+    window.session.set_field("emailAddress", "edited@example.com")
+    window.session.refresh_now()
     assert window.preview.toPlainText().startswith("POST ")  # an edit: the cart's again
 
 
