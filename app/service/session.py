@@ -651,6 +651,14 @@ class ComposerSession:
     def preview_request(self, document: CartDocument | None = None) -> OutgoingRequest:
         return self._sender.preview(document or self.document(), self._profile, self._overrides)
 
+    def curl_text(self) -> str:
+        """The cart's request as a cURL command, secrets as ``$CART_COMPOSER_*`` names."""
+        from app.transport.curl import curl_command
+
+        request = self.preview_request()
+        destination = self._sender.destination(self._profile, self._overrides)
+        return curl_command(request, self._sender.auth_spec(self._profile, destination))
+
     def curl_for_entry(self, entry: HistoryEntry) -> str:
         """A cURL command for a history entry, with the auth of the profile it was sent with
         (the provider's production defaults when that profile is gone); a sandbox profile's

@@ -45,6 +45,7 @@ def preload() -> None:
     import app.ui.custom_attributes
     import app.ui.history_view
     import app.ui.items_model
+    import app.ui.request_panel
     import app.ui.response_view
     from app.paths import sample_cart
     from app.providers import get_provider, loads_cart, provider_keys

@@ -12,17 +12,18 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
+from app.ui.widgets import button as _button
 from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
-    from PySide6.QtWidgets import QListWidgetItem, QPushButton, QToolBar
+    from PySide6.QtWidgets import QListWidgetItem, QToolBar
 
     from app.domain.validation import Validation
     from app.history import HistoryEntry
     from app.profiles import Profile
-    from app.providers import OutgoingRequest, Provider
+    from app.providers import Provider
     from app.providers.actions import CartAction
     from app.transport import SendResult
     from app.ui.controller import ComposerController
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["Asker", "DialogAsker", "MainWindow", "ScriptedAsker"]
 
 MANAGE = "__manage_profiles__"
-PREVIEW_TITLE = "<b>Request</b> — exactly what Send puts on the wire"
 FILE_FILTER = "Cart files (*.cart.json);;JSON files (*.json);;All files (*)"
 STYLE = """
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
@@ -207,15 +207,6 @@ def documents_folder() -> Path:
     return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
-def _button(text: str, name: str, tip: str) -> QPushButton:
-    from PySide6.QtWidgets import QPushButton
-
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setToolTip(tip)
-    return button
-
-
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -255,6 +246,13 @@ class MainWindow(QMainWindow):
         self.session = controller.session
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
+        from app.ui.request_panel import RequestPanel
+
+        self.request_panel = RequestPanel(self.session, controller, self.asker, self._say)
+        # Its widgets by the names the window has always given them.
+        self.preview = self.request_panel.preview
+        self.raw_button = self.request_panel.raw_button
+        self.raw_editor = self.request_panel.raw_editor
         self._build_toolbar()
         self._build_body()
         # Says, while it is not the default, how the built-in sandbox answers.
@@ -268,7 +266,6 @@ class MainWindow(QMainWindow):
         self._on_document_replaced()
         self._on_profile_changed(self.session.profile)
         self._on_validation_changed(self.session.validation)
-        self.preview.show_text(self.session.preview_text)
         self._update_title()
         self.statusBar().showMessage("Ready")
 
@@ -343,9 +340,9 @@ class MainWindow(QMainWindow):
         self.cart_actions_button = CartActionsButton(
             self.session,
             self.asker,
-            show_request=self._show_action_request,
-            restore_preview=lambda: self._on_preview_changed(self.session.preview_text),
-            say=lambda text, ms: self.statusBar().showMessage(text, ms),
+            show_request=self.request_panel.show_request,
+            restore_preview=self.request_panel.restore_preview,
+            say=self._say,
         )
         self._cart_actions_widget = bar.addWidget(self.cart_actions_button)
         self._cart_state_text = ""
@@ -356,15 +353,6 @@ class MainWindow(QMainWindow):
 
     def run_cart_action(self, operation: str) -> None:
         self.cart_actions_button.run(operation)
-
-    def _show_action_request(self, title: str, request: OutgoingRequest) -> None:
-        from app.service.session import request_text
-
-        self.preview_title.setText(f"<b>Request</b> — {title}, as it goes out")
-        self.preview_title.setToolTip(
-            "A cart action's request; an edit or Send shows the cart's own again."
-        )
-        self.preview.show_text(request_text(request))
 
     def _on_remote_cart_changed(self, cart_id: str = "") -> None:
         provider = self.session.provider
@@ -377,17 +365,12 @@ class MainWindow(QMainWindow):
         self._cart_state_text = describe() if callable(describe) else ""
 
     def _build_body(self) -> None:
-        from PySide6.QtCore import QTimer
-        from PySide6.QtGui import QFontDatabase
         from PySide6.QtWidgets import (
             QAbstractItemView,
             QHBoxLayout,
             QHeaderView,
             QListWidget,
-            QPlainTextEdit,
             QScrollArea,
-            QSizePolicy,
-            QStackedWidget,
             QTableView,
             QTabWidget,
             QVBoxLayout,
@@ -397,7 +380,6 @@ class MainWindow(QMainWindow):
         from app.ui.custom_attributes import CustomAttributesEditor
         from app.ui.history_view import HistoryView
         from app.ui.items_model import ItemsTableModel, TypedDelegate
-        from app.ui.json_preview import JsonHighlighter, PreviewView
         from app.ui.response_view import ResponseView
 
         self.form = CartForm()
@@ -461,49 +443,6 @@ class MainWindow(QMainWindow):
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
 
-        self.preview = PreviewView()
-        preview_panel = QWidget()
-        preview_layout = QVBoxLayout(preview_panel)
-        preview_layout.setContentsMargins(0, 0, 0, 0)
-        preview_head = QHBoxLayout()
-        self.preview_title = QLabel(PREVIEW_TITLE)
-        self.preview_title.setObjectName("previewTitle")
-        # Its text changes (a cart action's request): it must never widen the window.
-        self.preview_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        preview_head.addWidget(self.preview_title, 1)  # it takes the room a stretch would
-        self.copy_json_button = _button("Copy JSON", "copyJsonButton", "Copy the body")
-        self.copy_curl_button = _button(
-            "Copy as cURL", "copyCurlButton", "A cURL command; secrets as $CART_COMPOSER_* names"
-        )
-        self.raw_button = _button(
-            "Raw JSON", "rawModeButton", "Paste or hand-edit the JSON body; the form follows it"
-        )
-        self.raw_button.setCheckable(True)
-        preview_head.addWidget(self.raw_button)
-        preview_head.addWidget(self.copy_json_button)
-        preview_head.addWidget(self.copy_curl_button)
-        preview_layout.addLayout(preview_head)
-        self.raw_editor = QPlainTextEdit()
-        self.raw_editor.setObjectName("rawEditor")
-        self.raw_editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.raw_editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self._raw_highlighter = JsonHighlighter(self.raw_editor.document())
-        self.raw_status = QLabel()
-        self.raw_status.setObjectName("rawStatus")
-        self.raw_status.setWordWrap(True)
-        raw_page = QWidget()
-        raw_layout = QVBoxLayout(raw_page)
-        raw_layout.setContentsMargins(0, 0, 0, 0)
-        raw_layout.addWidget(self.raw_status)
-        raw_layout.addWidget(self.raw_editor, 1)
-        self.preview_stack = QStackedWidget()
-        self.preview_stack.addWidget(self.preview)
-        self.preview_stack.addWidget(raw_page)
-        preview_layout.addWidget(self.preview_stack, 1)
-        self._raw_timer = QTimer(self)
-        self._raw_timer.setSingleShot(True)
-        self._raw_timer.setInterval(200)
-
         summary_panel = QWidget()
         summary_layout = QVBoxLayout(summary_panel)
         summary_layout.setContentsMargins(0, 0, 0, 0)
@@ -534,7 +473,7 @@ class MainWindow(QMainWindow):
         self.journeys.history_written.connect(self.history_view.refresh)
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
-        right.addWidget(preview_panel)
+        right.addWidget(self.request_panel)
         right.addWidget(summary_panel)
         right.addWidget(self.bottom_tabs)
         right.setStretchFactor(0, 5)
@@ -651,7 +590,6 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.document_replaced.connect(self._on_document_replaced)
         c.validation_changed.connect(self._on_validation_changed)
-        c.preview_changed.connect(self._on_preview_changed)
         # Bound methods, never lambdas, for the controller's signals: Qt drops a connection to
         # a method of a deleted window, while a lambda would still run and touch it.
         c.dirty_changed.connect(self._update_title)
@@ -687,13 +625,9 @@ class MainWindow(QMainWindow):
         self.summary.itemActivated.connect(self._on_summary_item)
         self.summary.itemClicked.connect(self._on_summary_item)
         self.response.problem_activated.connect(self.focus_path)
-        self.raw_button.toggled.connect(self.set_raw_mode)
-        self.raw_editor.textChanged.connect(self._raw_timer.start)
-        self._raw_timer.timeout.connect(self._apply_raw)
         c.payload_replaced.connect(self._on_payload_replaced)
         c.undo_changed.connect(self._on_undo_changed)
         c.raw_changed.connect(self._on_raw_changed)
-        c.preview_changed.connect(self._follow_in_raw_editor)
         c.history_changed.connect(self._on_history_changed)
         c.notice.connect(self.show_notice)
         c.status.connect(self._show_status)
@@ -702,8 +636,6 @@ class MainWindow(QMainWindow):
         c.both_finished.connect(self._on_both_finished)
         self.history_view.open_requested.connect(self.open_history_entry)
         self.history_view.resend_requested.connect(self.resend_history_entry)
-        self.copy_json_button.clicked.connect(self.copy_json)
-        self.copy_curl_button.clicked.connect(self.copy_curl)
 
     # --- reacting to the controller --------------------------------------------------------
 
@@ -810,11 +742,8 @@ class MainWindow(QMainWindow):
     def _on_history_changed(self, _row: int = 0) -> None:
         self.history_view.refresh()
 
-    def _on_preview_changed(self, text: str) -> None:
-        """The cart's request again (after a cart action's was shown)."""
-        self.preview_title.setText(PREVIEW_TITLE)
-        self.preview_title.setToolTip("")
-        self.preview.show_text(text)
+    def _say(self, text: str, ms: int = 0) -> None:
+        self.statusBar().showMessage(text, ms)
 
     def cart_name(self) -> str | None:
         """The cart's name as the title shows it; None for a new, untitled cart."""
@@ -871,8 +800,8 @@ class MainWindow(QMainWindow):
     def send(self) -> None:
         if self.session.sending:
             return
-        if self.raw_button.isChecked():
-            self._apply_raw()
+        if self.request_panel.raw_mode:
+            self.request_panel.apply_raw()
         raw_error = self.session.raw_error
         if raw_error:
             if self.asker.send_as_is(raw_error):
@@ -892,52 +821,6 @@ class MainWindow(QMainWindow):
         self.session.mark_as_update()
         self.form.fill(self.session.document().payload, self.session.document().options)
         self.send()
-
-    # --- raw mode --------------------------------------------------------------------------
-
-    def set_raw_mode(self, on: bool) -> None:
-        if self.raw_button.isChecked() != on:
-            self.raw_button.setChecked(on)  # toggled() calls back here
-            return
-        if on:
-            with QSignalBlocker(self.raw_editor):
-                self.raw_editor.setPlainText(self.session.body_text())
-            self._show_raw_status(None)
-            self.preview_stack.setCurrentIndex(1)
-            self.raw_editor.setFocus()
-            return
-        if self._raw_timer.isActive():
-            self._apply_raw()  # what was typed in the last moments counts too
-        error = self.session.raw_error
-        if error and not self.asker.leave_invalid_raw(error):
-            # Keep editing: the text stays, and so does the mode.
-            with QSignalBlocker(self.raw_button):
-                self.raw_button.setChecked(True)
-            self.raw_editor.setFocus()
-            return
-        if error:
-            self.statusBar().showMessage(
-                "The raw JSON that did not parse was discarded; the form keeps the last cart "
-                "that did.",
-                10000,
-            )
-        self.session.clear_raw()
-        self.preview_stack.setCurrentIndex(0)
-
-    def _apply_raw(self) -> None:
-        self._raw_timer.stop()
-        error, notes = self.session.apply_raw(self.raw_editor.toPlainText())
-        self._show_raw_status(error)
-        if notes:
-            self.statusBar().showMessage(" ".join(notes), 10000)
-
-    def _show_raw_status(self, error: str | None) -> None:
-        if error:
-            self.raw_status.setText(f"✖ {error}. Send asks before sending this text as is.")
-            self.raw_status.setStyleSheet("color: #c62828;")
-        else:
-            self.raw_status.setText("✔ Valid JSON: the form follows what you type here.")
-            self.raw_status.setStyleSheet("color: #2e7d32;")
 
     def undo(self) -> None:
         label = self.session.undo_label
@@ -960,19 +843,6 @@ class MainWindow(QMainWindow):
         document = self.session.document()
         self.form.fill(document.payload, document.options)
         self.items_model.refresh()
-
-    def _follow_in_raw_editor(self, _: str) -> None:
-        # Form edits show up in the raw text, unless the user is typing there.
-        if (
-            self.preview_stack.currentIndex() == 1
-            and not self.raw_editor.hasFocus()
-            and not self.session.raw_error
-            and not self.session.checking  # the body is being worked out on a worker
-        ):
-            text = self.session.body_text()
-            if text != self.raw_editor.toPlainText():
-                with QSignalBlocker(self.raw_editor):
-                    self.raw_editor.setPlainText(text)
 
     def add_item(self) -> None:
         row = self.items_model.rowCount()
@@ -1044,38 +914,6 @@ class MainWindow(QMainWindow):
 
     def _on_summary_item(self, item: QListWidgetItem) -> None:
         self.focus_path(str(item.data(Qt.ItemDataRole.UserRole) or ""))
-
-    def copy_json(self) -> None:
-        from PySide6.QtGui import QGuiApplication
-
-        from app.providers import providers
-
-        document = self.session.document()
-        try:
-            body = providers()[document.provider].body(document.payload).decode("utf-8")
-        except CartComposerError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-            return
-        QGuiApplication.clipboard().setText(body)
-        self.statusBar().showMessage("Copied the JSON body.", 4000)
-
-    def copy_curl(self) -> None:
-        from PySide6.QtGui import QGuiApplication
-
-        from app.transport.curl import curl_command
-
-        try:
-            request = self.session.preview_request()
-            destination = self.session.cart_sender.destination(self.session.profile)
-        except CartComposerError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-            return
-        profile = self.session.profile
-        command = curl_command(request, self.session.cart_sender.auth_spec(profile, destination))
-        QGuiApplication.clipboard().setText(command)
-        self.statusBar().showMessage(
-            "Copied a cURL command; it reads secrets from $CART_COMPOSER_* variables.", 6000
-        )
 
     def _on_provider_selected(self, index: int) -> None:
         from app.providers import providers

@@ -41,16 +41,16 @@ def paste_5000(app: QApplication, window: MainWindow, runs: int = 3) -> None:
     text = jsonfmt.dumps(body)
     pastes, parses = [], []
     for _ in range(runs):
-        window.set_raw_mode(True)
+        window.request_panel.set_raw_mode(True)
         started = time.perf_counter()
         window.raw_editor.setPlainText(text)
         pastes.append(time.perf_counter() - started)
         started = time.perf_counter()
-        window._apply_raw()
+        window.request_panel.apply_raw()
         parses.append(time.perf_counter() - started)
         while window.session.checking:
             app.processEvents()
-        window.set_raw_mode(False)
+        window.request_panel.set_raw_mode(False)
     print(
         f"5,000-item paste into raw mode (median of {runs}): the editor takes it in "
         f"{statistics.median(pastes):.2f} s, the parse {statistics.median(parses):.2f} s"

@@ -69,12 +69,12 @@ def test_a_5000_item_cart_is_checked_without_freezing(
         body["items"][row][field] = value
     text = jsonfmt.dumps(body)
 
-    window.set_raw_mode(True)
+    window.request_panel.set_raw_mode(True)
     started = time.perf_counter()
     window.raw_editor.setPlainText(text)  # the paste
     paste = time.perf_counter() - started
     started = time.perf_counter()
-    window._apply_raw()  # parses the text (on the GUI thread) and schedules the check
+    window.request_panel.apply_raw()  # parses the text (on the GUI thread) and schedules the check
     parse = time.perf_counter() - started
     ticks.times.clear()
     qtbot.waitUntil(lambda: window.session.checking, timeout=5_000)
@@ -106,7 +106,7 @@ def test_a_5000_item_cart_is_checked_without_freezing(
     # (Absolute times — the paste, the parse — are reported here and timed in the benchmarks.)
     assert stall < max(0.5 * check, 0.3), (stall, check)
 
-    window.set_raw_mode(False)
+    window.request_panel.set_raw_mode(False)
     model = window.items_model
     index = model.index(COUNT - 1, model.column_of("price"))
     model.setData(index, "12.50")

@@ -435,7 +435,7 @@ def test_raw_mode_round_trip(qtbot: QtBot, window: MainWindow) -> None:
     assert window.raw_editor.toPlainText() == GOLDEN
     window.raw_editor.setPlainText(GOLDEN.replace('"#5"', '"#77"'))
     qtbot.waitUntil(lambda: window.form.editors["cart_public_id"].text() == "#77", timeout=3000)
-    assert window.raw_status.text().startswith("✔ Valid JSON")
+    assert window.request_panel.raw_status.text().startswith("✔ Valid JSON")
     window.raw_button.click()
     window.session.refresh_now()
     assert body_of(window) == GOLDEN.replace('"#5"', '"#77"')
@@ -456,7 +456,7 @@ def test_invalid_raw_json_shows_line_and_column_and_is_sent_only_as_is(
     broken = '{\n  "provider": "shop",\n  "grand_total": 12,,\n}'
     window.raw_editor.setPlainText(broken)
     expected = "Line 3, column 21: Expecting property name enclosed in double quotes"
-    qtbot.waitUntil(lambda: expected in window.raw_status.text(), timeout=3000)
+    qtbot.waitUntil(lambda: expected in window.request_panel.raw_status.text(), timeout=3000)
     assert window.summary.item(0).text() == f"✖ JSON: {expected}"
     asker.send_raw = False
     window.send()

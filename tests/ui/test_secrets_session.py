@@ -80,7 +80,7 @@ def test_no_secret_leaves_the_keyring_or_memory(
         assert _send(qtbot, window, said) == 202
         window.session.set_field("email", "not an address")
         assert _send(qtbot, window, said) == 422  # Explain mode refuses it field by field
-        window.copy_curl()
+        window.request_panel.copy_curl()
         clipboard = QGuiApplication.clipboard().text()
         assert clipboard.startswith("curl ") and "$CART_COMPOSER_DRIP_API_KEY" in clipboard
 

@@ -125,17 +125,17 @@ def test_a_shipped_scenario_opens_as_a_copy(qtbot: QtBot, window: MainWindow) ->
 def test_leaving_raw_json_that_does_not_parse_asks_and_can_keep_the_text(
     qtbot: QtBot, window: MainWindow, asker: FakeAsker
 ) -> None:
-    window.set_raw_mode(True)
+    window.request_panel.set_raw_mode(True)
     window.raw_editor.setPlainText('{"email": "half typed')
-    window._apply_raw()
+    window.request_panel.apply_raw()
     asker.discard_raw = False  # "Keep editing"
     window.raw_button.click()
     assert asker.asked and asker.asked[-1].startswith("leave_invalid_raw Line 1")
-    assert window.raw_button.isChecked() and window.preview_stack.currentIndex() == 1
+    assert window.raw_button.isChecked() and window.request_panel.stack.currentIndex() == 1
     assert window.raw_editor.toPlainText() == '{"email": "half typed'  # before: thrown away
     asker.discard_raw = True
     window.raw_button.click()
-    assert not window.raw_button.isChecked() and window.preview_stack.currentIndex() == 0
+    assert not window.raw_button.isChecked() and window.request_panel.stack.currentIndex() == 0
     assert window.session.raw_error is None
 
 
@@ -225,7 +225,7 @@ def test_a_cart_action_shows_its_request_first_and_delete_asks(
         window.cart_actions[CartOperation.GET].trigger()
         assert window.preview.toPlainText().startswith("GET http://127.0.0.1:")
     assert blocker.args[0].status == 200
-    assert "GET" in window.preview_title.text() or "Get" in window.preview_title.text()
+    assert "GET" in window.request_panel.title.text() or "Get" in window.request_panel.title.text()
     window.session.set_field("emailAddress", "edited@example.com")
     window.session.refresh_now()
     assert window.preview.toPlainText().startswith("POST ")  # an edit: the cart's again
