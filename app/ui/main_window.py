@@ -522,7 +522,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(action("&Open…", self.open_cart, QKeySequence.StandardKey.Open))
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        from app.ui.recent_files import RecentFiles
+
+        self.recent = RecentFiles(self.settings, self.recent_menu, self.open_cart)
         file_menu.addAction(action("&Save", self.save_cart, QKeySequence.StandardKey.Save))
         file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
         file_menu.addSeparator()
@@ -963,7 +965,7 @@ class MainWindow(QMainWindow):
         except CartComposerError as exc:
             self.asker.warn("Cannot open the cart", str(exc))
             return False
-        self._remember(path)
+        self.recent.remember(path)
         self.statusBar().showMessage(" ".join([f"Opened {path.name}.", *notes]), 10000)
         return True
 
@@ -985,7 +987,7 @@ class MainWindow(QMainWindow):
         except CartComposerError as exc:
             self.asker.warn("Cannot save the cart", str(exc))
             return False
-        self._remember(path)
+        self.recent.remember(path)
         self.statusBar().showMessage(f"Saved {path}.", 5000)
         return True
 
@@ -1019,29 +1021,7 @@ class MainWindow(QMainWindow):
     # --- recent files and drops ------------------------------------------------------------
 
     def recent_files(self) -> list[Path]:
-        if self.settings is None:
-            return []
-        value: object = self.settings.value("recent/files", [])
-        names: list[object] = [value] if isinstance(value, str) else []
-        if isinstance(value, list | tuple):
-            names = list(value)
-        return [Path(name) for name in names if isinstance(name, str)]
-
-    def _remember(self, path: Path) -> None:
-        if self.settings is None:
-            return
-        names = [str(path.resolve())]
-        names += [str(p) for p in self.recent_files() if str(p) != names[0]]
-        self.settings.setValue("recent/files", names[:8])
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        if not files:
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-        for path in files:
-            act = self.recent_menu.addAction(str(path))
-            act.triggered.connect(lambda _=False, p=path: self.open_cart(p))
+        return self.recent.files()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls()
