@@ -27,7 +27,7 @@ from app.scenarios.model import parse_scenario
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.ui.application import create_main_window
-from app.ui.main_window import ScriptedAsker
+from app.ui.asking import ScriptedAsker
 
 TOY = Path(__file__).parent / "providers" / "toyshop"
 
@@ -115,7 +115,7 @@ def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
     assert f"curl -sS -X POST {embedded_server().url}/v1/carts" in command
     assert '-H "Authorization: Toy $CART_COMPOSER_TOYSHOP_KEY"' in command
     # Its cart action, from its declaration: the id came from the send's answer.
-    assert window._cart_actions_widget.isVisible()
+    assert window.cart_actions_button.isVisible()
     assert window.session.remote_cart_id == "toy-1"
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as deleted:
         window.cart_actions["delete"].trigger()

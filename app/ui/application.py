@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.ui.main_window import Asker, MainWindow, ScriptedAsker
+from app.ui.asking import Asker, ScriptedAsker
+from app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from app.service.sender import Sender
@@ -45,8 +46,10 @@ def preload() -> None:
     import app.ui.custom_attributes
     import app.ui.history_view
     import app.ui.items_model
+    import app.ui.recent_files
     import app.ui.request_panel
     import app.ui.response_view
+    import app.ui.toolbar
     from app.paths import sample_cart
     from app.providers import get_provider, loads_cart, provider_keys
 
@@ -96,11 +99,7 @@ def attach_composer(
     window.open_cart(open_path or sample_cart(provider_keys()[0]))
     if profile:
         chosen = profiles.get(profile)
-        if chosen.provider != controller.session.provider.key:
-            window.provider_selector.setCurrentIndex(
-                window.provider_selector.findData(chosen.provider)
-            )
-            window._on_provider_selected(window.provider_selector.currentIndex())
+        window.choose_provider(chosen.provider)
         controller.session.set_profile(profile)
 
 

@@ -15,7 +15,7 @@ from app.providers.actions import CartAction
 from app.service.session import ComposerSession
 
 if TYPE_CHECKING:
-    from app.ui.main_window import Asker
+    from app.ui.asking import Asker
 
 __all__ = ["CartActionsButton"]
 

@@ -271,7 +271,7 @@ class JourneysView(QWidget):
         return True
 
     def suggested_save_path(self) -> str:
-        from app.ui.main_window import documents_folder
+        from app.ui.asking import documents_folder
 
         name = self._copy_of or f"journey{SUFFIX}"
         return str(self.path or documents_folder() / name)

@@ -3,28 +3,26 @@ request preview, the problems, and the response on the right."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSignalBlocker, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
+from app.ui.asking import Asker, DialogAsker, documents_folder
 from app.ui.widgets import button as _button
 from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
-    from PySide6.QtWidgets import QListWidgetItem, QToolBar
+    from PySide6.QtWidgets import QListWidgetItem
 
     from app.domain.validation import Validation
     from app.history import HistoryEntry
     from app.profiles import Profile
-    from app.providers import Provider
-    from app.providers.actions import CartAction
     from app.transport import SendResult
     from app.ui.controller import ComposerController
 
@@ -32,179 +30,11 @@ if TYPE_CHECKING:
 # httpx, sqlite): the modules that need those are imported where they are first used, in
 # ``attach()`` and the actions, so that importing this module stays cheap.
 
-__all__ = ["Asker", "DialogAsker", "MainWindow", "ScriptedAsker"]
+__all__ = ["MainWindow"]
 
-MANAGE = "__manage_profiles__"
-FILE_FILTER = "Cart files (*.cart.json);;JSON files (*.json);;All files (*)"
 STYLE = """
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
 """
-
-
-class Asker(Protocol):
-    """The questions the window asks a person; tests answer them without dialogs."""
-
-    def save_changes(self, name: str) -> str: ...  # "save" | "discard" | "cancel"
-    def send_incomplete(self, missing: Sequence[str]) -> bool: ...  # what is missing, in words
-    def send_as_is(self, error: str) -> bool: ...
-    def open_path(self) -> Path | None: ...
-    def save_path(self, suggested: str) -> Path | None: ...
-    # The provider's id for the cart (Bronto's cartId), typed or pasted.
-    def cart_id(self, current: str, provider: Provider) -> str | None: ...
-    def leave_invalid_raw(self, error: str) -> bool: ...  # True: discard the text, False: stay
-    # An action that asks first (Delete): True goes ahead.
-    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool: ...
-    def warn(self, title: str, message: str) -> None: ...
-
-
-class DialogAsker:
-    def __init__(self, parent: QWidget) -> None:
-        self._parent = parent
-
-    def save_changes(self, name: str) -> str:
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(
-            self._parent,
-            "Unsaved changes",
-            f"Save the changes to {name}?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-        )
-        return {
-            QMessageBox.StandardButton.Save: "save",
-            QMessageBox.StandardButton.Discard: "discard",
-        }.get(answer, "cancel")
-
-    def send_incomplete(self, missing: Sequence[str]) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        listed = "\n".join(f"• {message}" for message in missing[:8])
-        more = f"\n… and {len(missing) - 8} more" if len(missing) > 8 else ""
-        answer = QMessageBox.question(
-            self._parent,
-            "Required fields are missing",
-            f"{listed}{more}\n\nSend anyway to see the server's answer?",
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def leave_invalid_raw(self, error: str) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "The raw JSON does not parse",
-            f"{error}.\n\nLeaving Raw JSON now throws this text away; the form keeps the last "
-            "cart that parsed.",
-            parent=self._parent,
-        )
-        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
-        box.addButton("Discard the text", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(keep)
-        box.exec()
-        return box.clickedButton() is not keep
-
-    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(
-            self._parent,
-            f"{action.title} the cart at {provider.title}?",
-            action.confirm.format(id=cart_id) + f"\n\n{action.title} it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def warn(self, title: str, message: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.warning(self._parent, title, message)
-
-    def send_as_is(self, error: str) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(
-            self._parent,
-            "The JSON does not parse",
-            f"{error}\n\nSend the text as is, exactly as typed?",
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def open_path(self) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _ = QFileDialog.getOpenFileName(self._parent, "Open a cart", "", FILE_FILTER)
-        return Path(name) if name else None
-
-    def save_path(self, suggested: str) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _ = QFileDialog.getSaveFileName(self._parent, "Save the cart", suggested, FILE_FILTER)
-        if not name:
-            return None
-        path = Path(name)
-        return path if path.name.endswith(".json") else path.with_name(path.name + ".cart.json")
-
-    def cart_id(self, current: str, provider: Provider) -> str | None:
-        from PySide6.QtWidgets import QInputDialog
-
-        name = provider.action_id_name
-        text, ok = QInputDialog.getText(
-            self._parent,
-            f"{provider.title} {name}",
-            f"The {name} {provider.title} gave the cart:",
-            text=current,
-        )
-        return text.strip() if ok else None
-
-
-class ScriptedAsker:
-    """For ``--screenshot`` and other runs nobody watches: every question gets its safe answer
-    at once (nothing sent, saved or dropped), and a warning goes to standard error and is
-    kept, for the caller to act on (exit 2). Nothing waits for a person."""
-
-    def __init__(self) -> None:
-        self.warnings: list[str] = []
-
-    def save_changes(self, name: str) -> str:
-        return "cancel"
-
-    def send_incomplete(self, missing: Sequence[str]) -> bool:
-        return False
-
-    def send_as_is(self, error: str) -> bool:
-        return False
-
-    def open_path(self) -> Path | None:
-        return None
-
-    def save_path(self, suggested: str) -> Path | None:
-        return None
-
-    def cart_id(self, current: str, provider: Provider) -> str | None:
-        return None
-
-    def leave_invalid_raw(self, error: str) -> bool:
-        return False
-
-    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool:
-        return False
-
-    def warn(self, title: str, message: str) -> None:
-        import sys
-
-        self.warnings.append(f"{title}: {message}")
-        print(f"{title}: {message}", file=sys.stderr)
-
-
-def documents_folder() -> Path:
-    """Where a new cart is saved by default: the user's documents folder."""
-    from PySide6.QtCore import QStandardPaths
-
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 class MainWindow(QMainWindow):
@@ -272,52 +102,24 @@ class MainWindow(QMainWindow):
     # --- building --------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        from PySide6.QtWidgets import QComboBox, QProgressBar, QToolBar
+        from app.ui.cart_actions import CartActionsButton
+        from app.ui.toolbar import CartToolbar
 
-        from app.providers import providers
-
-        bar = QToolBar("Cart")
-        bar.setObjectName("mainToolbar")
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        bar.addWidget(QLabel(" Provider "))
-        self.provider_selector = QComboBox()
-        self.provider_selector.setObjectName("providerSelector")
-        for key, provider in providers().items():
-            self.provider_selector.addItem(provider.title, key)
-        bar.addWidget(self.provider_selector)
-        bar.addWidget(QLabel("  Profile "))
-        self.profile_selector = QComboBox()
-        self.profile_selector.setObjectName("profileSelector")
-        self.profile_selector.setMinimumContentsLength(18)
-        bar.addWidget(self.profile_selector)
-        bar.addSeparator()
-        self.sample_button = _button(
-            "Fill with a sample cart", "sampleButton", "A realistic cart from the sample catalog"
+        self.cart_actions_button = CartActionsButton(
+            self.session,
+            self.asker,
+            show_request=self.request_panel.show_request,
+            restore_preview=self.request_panel.restore_preview,
+            say=self._say,
         )
-        self.new_id_button = _button(
-            "New cart id", "newCartIdButton", "A fresh cart id, to send the same cart again"
-        )
-        bar.addWidget(self.sample_button)
-        bar.addWidget(self.new_id_button)
-        self._build_cart_actions(bar)
-        spacer = QWidget()
-        spacer.setSizePolicy(
-            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
-        )
-        bar.addWidget(spacer)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("sendProgress")
-        self.progress.setRange(0, 0)
-        self.progress.setMaximumWidth(120)
-        self.progress.hide()
-        bar.addWidget(self.progress)
-        self.send_button = _button("&Send", "sendButton", "Send the cart (Ctrl+Return)")
-        self.send_button.setDefault(True)
-        self.cancel_button = _button("Cancel", "cancelButton", "Stop waiting for the answer (Esc)")
-        self.cancel_button.setEnabled(False)
-        bar.addWidget(self.send_button)
-        bar.addWidget(self.cancel_button)
+        self._cart_state_text = ""
+        self.toolbar = CartToolbar(self.session, self.controller, self.cart_actions_button)
+        self.addToolBar(self.toolbar)
+        # Its widgets by the names the window has always given them.
+        bar = self.toolbar
+        self.provider_selector, self.profile_selector = bar.provider_selector, bar.profile_selector
+        self.sample_button, self.new_id_button = bar.sample_button, bar.new_id_button
+        self.send_button, self.cancel_button = bar.send_button, bar.cancel_button
 
     def send_to_both(self) -> None:
         if self.session.sending:
@@ -333,20 +135,6 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.setCurrentWidget(self.both_panel)
         self.statusBar().showMessage("Sent to every provider.", 8000)
 
-    def _build_cart_actions(self, bar: QToolBar) -> None:
-        """The provider's cart actions (app/ui/cart_actions.py), shown when it declares any."""
-        from app.ui.cart_actions import CartActionsButton
-
-        self.cart_actions_button = CartActionsButton(
-            self.session,
-            self.asker,
-            show_request=self.request_panel.show_request,
-            restore_preview=self.request_panel.restore_preview,
-            say=self._say,
-        )
-        self._cart_actions_widget = bar.addWidget(self.cart_actions_button)
-        self._cart_state_text = ""
-
     @property
     def cart_actions(self) -> dict[str, QAction]:
         return self.cart_actions_button.actions_by_key
@@ -357,7 +145,6 @@ class MainWindow(QMainWindow):
     def _on_remote_cart_changed(self, cart_id: str = "") -> None:
         provider = self.session.provider
         self.cart_actions_button.refresh()
-        self._cart_actions_widget.setVisible(bool(provider.actions))
         self.send_update_action.setEnabled(provider.update_values() is not None)
 
     def _on_cart_state(self, state: object) -> None:
@@ -602,12 +389,12 @@ class MainWindow(QMainWindow):
         c.send_failed.connect(self._on_send_failed)
         self.form.field_edited.connect(self.session.set_field)
         self.form.option_toggled.connect(self.session.set_option)
-        self.provider_selector.activated.connect(self._on_provider_selected)
-        self.profile_selector.activated.connect(self._on_profile_selected)
+        self.toolbar.provider_chosen.connect(self.choose_provider)
+        self.toolbar.profile_chosen.connect(self.choose_profile)
+        self.toolbar.manage_chosen.connect(self.manage_profiles)
         self.sample_button.clicked.connect(self.fill_sample)
         self.new_id_button.clicked.connect(self.new_cart_id)
         self.send_button.clicked.connect(self.send)
-        self.cancel_button.clicked.connect(self.session.cancel)
         self.add_item_button.clicked.connect(self.add_item)
         self.duplicate_item_button.clicked.connect(
             lambda: self.items_model.duplicate_item(self._current_row())
@@ -644,8 +431,6 @@ class MainWindow(QMainWindow):
     def _on_document_replaced(self) -> None:
         session = self.session
         self.response.mark_previous()  # an answer on screen is the previous cart's now
-        index = self.provider_selector.findData(session.provider.key)
-        self.provider_selector.setCurrentIndex(index)
         if self.form.provider_key != session.provider.key:
             self.form.rebuild(session.provider)
         document = session.document()
@@ -653,21 +438,8 @@ class MainWindow(QMainWindow):
         key = session.provider.items_key
         self.items_title.setText(f"<b>Line items</b> <small>({key})</small>")
         self._on_remote_cart_changed()
-        self._fill_profiles()
-
-    def _fill_profiles(self) -> None:
-        with QSignalBlocker(self.profile_selector):
-            self.profile_selector.clear()
-            for profile in self.session.profiles():
-                self.profile_selector.addItem(profile.display_name, profile.name)
-            self.profile_selector.insertSeparator(self.profile_selector.count())
-            self.profile_selector.addItem("Manage profiles…", MANAGE)
-            self.profile_selector.setCurrentIndex(
-                self.profile_selector.findData(self.session.profile.name)
-            )
 
     def _on_profile_changed(self, profile: Profile) -> None:
-        self._fill_profiles()
         if profile.sandbox:
             self._store_notice = ""
             self._show_banner()
@@ -708,7 +480,7 @@ class MainWindow(QMainWindow):
 
         dialog = ProfilesDialog(self.session.profile_store, self.session.cart_sender, self)
         dialog.exec()
-        self._fill_profiles()
+        self.toolbar.fill_profiles()
 
     def _on_validation_changed(self, validation: Validation) -> None:
         from PySide6.QtWidgets import QListWidgetItem
@@ -760,23 +532,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}{mark} — Cart Composer")
 
     def _on_send_started(self) -> None:
-        from app.ui.focus import switch
-
-        switch(self.cancel_button, self.send_button)
+        self.toolbar.set_sending(True)
         self.send_action.setEnabled(False)
         self.cancel_action.setEnabled(True)
-        self.progress.show()
         url = self.session.preview_text.split("\n", 1)[0].partition(" ")[2]
         self.response.show_sending(url)
         self.statusBar().showMessage("Sending…")
 
     def _send_done(self) -> None:
-        from app.ui.focus import switch
-
-        switch(self.send_button, self.cancel_button)
+        self.toolbar.set_sending(False)
         self.send_action.setEnabled(True)
         self.cancel_action.setEnabled(False)
-        self.progress.hide()
 
     def _on_send_finished(self, result: SendResult) -> None:
         self._send_done()
@@ -917,21 +683,18 @@ class MainWindow(QMainWindow):
     def _on_summary_item(self, item: QListWidgetItem) -> None:
         self.focus_path(str(item.data(Qt.ItemDataRole.UserRole) or ""))
 
-    def _on_provider_selected(self, index: int) -> None:
-        from app.providers import providers
+    def choose_provider(self, key: str) -> None:
+        """The cart as a ``key`` cart (the session keeps each provider's draft), and a status
+        line of what was carried across."""
+        from app.providers import get_provider
 
-        key = str(self.provider_selector.itemData(index))
         if key == self.session.provider.key:
             return
         notes = self.session.switch_provider(key)
-        carried = f"Switched to {providers()[key].title}."
+        carried = f"Switched to {get_provider(key).title}."
         self.statusBar().showMessage(" ".join([carried, *notes]), 20000)
 
-    def _on_profile_selected(self, index: int) -> None:
-        name = str(self.profile_selector.itemData(index))
-        if name == MANAGE:
-            self.manage_profiles()
-            return
+    def choose_profile(self, name: str) -> None:
         try:
             self.session.set_profile(name)
         except CartComposerError as exc:

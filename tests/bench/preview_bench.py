@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtWidgets import QApplication
 
 from app.ui.application import create_main_window
+from app.ui.asking import ScriptedAsker
 from app.ui.controller import PREVIEW_DEBOUNCE_MS
-from app.ui.main_window import MainWindow, ScriptedAsker
+from app.ui.main_window import MainWindow
 
 
 def paste_5000(app: QApplication, window: MainWindow, runs: int = 3) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.ui.application import create_main_window
-from app.ui.main_window import ScriptedAsker
+from app.ui.asking import ScriptedAsker
 
 CELLS = ["Acme", "SKU2", "BBBB", "Widget-9"]
 

@@ -31,9 +31,9 @@ def act(qtbot: QtBot, window: MainWindow, op: Op) -> int | None:
 def test_a_bronto_cart_from_add_to_abandon_to_delete(
     qtbot: QtBot, window: MainWindow, asker: FakeAsker
 ) -> None:
-    assert not window._cart_actions_widget.isVisible()  # Drip: no cart actions
+    assert not window.cart_actions_button.isVisible()  # Drip: no cart actions
     to_bronto(window)
-    assert window._cart_actions_widget.isVisible()
+    qtbot.waitUntil(window.cart_actions_button.isVisible, timeout=2000)
     assert not window.cart_actions[Op.ABANDON].isEnabled()  # no cartId yet
     assert window.cart_actions[Op.SEARCH].isEnabled()
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as sent:

@@ -85,7 +85,7 @@ def test_no_secret_leaves_the_keyring_or_memory(
         assert clipboard.startswith("curl ") and "$CART_COMPOSER_DRIP_API_KEY" in clipboard
 
         window.provider_selector.setCurrentIndex(window.provider_selector.findData("bronto"))
-        window._on_provider_selected(window.provider_selector.currentIndex())
+        window.provider_selector.activated.emit(window.provider_selector.currentIndex())
         window.session.set_profile("qa-bronto")
         window.session.set_field(window.session.provider.email_field, bronto_sandbox.KNOWN_CONTACT)
         assert _send(qtbot, window, said) is None  # the wrong secret: refused, said plainly

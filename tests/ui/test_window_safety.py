@@ -101,7 +101,7 @@ def test_a_bundled_sample_opens_as_an_untitled_copy_and_saves_elsewhere(
 def test_save_as_for_a_sample_copy_suggests_the_documents_folder(
     qtbot: QtBot, window: MainWindow, asker: FakeAsker
 ) -> None:
-    from app.ui.main_window import documents_folder
+    from app.ui.asking import documents_folder
 
     suggested: list[str] = []
     asker.save_path = lambda s: suggested.append(s)  # type: ignore[method-assign,assignment,func-returns-value]
@@ -182,7 +182,7 @@ def test_the_previous_carts_answer_is_marked_after_new_or_a_provider_switch(
     assert window.response.summary.text().startswith(PREVIOUS)
     assert "#9e9e9e" in window.response.badge.styleSheet()  # greyed
     window.provider_selector.setCurrentIndex(window.provider_selector.findData("bronto"))
-    window._on_provider_selected(window.provider_selector.currentIndex())
+    window.provider_selector.activated.emit(window.provider_selector.currentIndex())
     assert window.response.summary.text().count(PREVIOUS) == 1
     with qtbot.waitSignal(window.controller.send_finished, timeout=10_000):
         window.fill_sample()

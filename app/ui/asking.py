@@ -1,0 +1,184 @@
+"""The questions the window asks a person — a dialog each (``DialogAsker``), or the safe answer
+at once for runs nobody watches (``ScriptedAsker``); tests answer them with their own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from app.providers import Provider
+    from app.providers.actions import CartAction
+
+__all__ = ["FILE_FILTER", "Asker", "DialogAsker", "ScriptedAsker", "documents_folder"]
+
+FILE_FILTER = "Cart files (*.cart.json);;JSON files (*.json);;All files (*)"
+
+
+class Asker(Protocol):
+    """The questions the window asks a person; tests answer them without dialogs."""
+
+    def save_changes(self, name: str) -> str: ...  # "save" | "discard" | "cancel"
+    def send_incomplete(self, missing: Sequence[str]) -> bool: ...  # what is missing, in words
+    def send_as_is(self, error: str) -> bool: ...
+    def open_path(self) -> Path | None: ...
+    def save_path(self, suggested: str) -> Path | None: ...
+    # The provider's id for the cart (Bronto's cartId), typed or pasted.
+    def cart_id(self, current: str, provider: Provider) -> str | None: ...
+    def leave_invalid_raw(self, error: str) -> bool: ...  # True: discard the text, False: stay
+    # An action that asks first (Delete): True goes ahead.
+    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool: ...
+    def warn(self, title: str, message: str) -> None: ...
+
+
+class DialogAsker:
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+
+    def save_changes(self, name: str) -> str:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self._parent,
+            "Unsaved changes",
+            f"Save the changes to {name}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(answer, "cancel")
+
+    def send_incomplete(self, missing: Sequence[str]) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        listed = "\n".join(f"• {message}" for message in missing[:8])
+        more = f"\n… and {len(missing) - 8} more" if len(missing) > 8 else ""
+        answer = QMessageBox.question(
+            self._parent,
+            "Required fields are missing",
+            f"{listed}{more}\n\nSend anyway to see the server's answer?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def leave_invalid_raw(self, error: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "The raw JSON does not parse",
+            f"{error}.\n\nLeaving Raw JSON now throws this text away; the form keeps the last "
+            "cart that parsed.",
+            parent=self._parent,
+        )
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("Discard the text", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is not keep
+
+    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self._parent,
+            f"{action.title} the cart at {provider.title}?",
+            action.confirm.format(id=cart_id) + f"\n\n{action.title} it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def warn(self, title: str, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self._parent, title, message)
+
+    def send_as_is(self, error: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self._parent,
+            "The JSON does not parse",
+            f"{error}\n\nSend the text as is, exactly as typed?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_path(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(self._parent, "Open a cart", "", FILE_FILTER)
+        return Path(name) if name else None
+
+    def save_path(self, suggested: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(self._parent, "Save the cart", suggested, FILE_FILTER)
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.name.endswith(".json") else path.with_name(path.name + ".cart.json")
+
+    def cart_id(self, current: str, provider: Provider) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name = provider.action_id_name
+        text, ok = QInputDialog.getText(
+            self._parent,
+            f"{provider.title} {name}",
+            f"The {name} {provider.title} gave the cart:",
+            text=current,
+        )
+        return text.strip() if ok else None
+
+
+class ScriptedAsker:
+    """For ``--screenshot`` and other runs nobody watches: every question gets its safe answer
+    at once (nothing sent, saved or dropped), and a warning goes to standard error and is
+    kept, for the caller to act on (exit 2). Nothing waits for a person."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def save_changes(self, name: str) -> str:
+        return "cancel"
+
+    def send_incomplete(self, missing: Sequence[str]) -> bool:
+        return False
+
+    def send_as_is(self, error: str) -> bool:
+        return False
+
+    def open_path(self) -> Path | None:
+        return None
+
+    def save_path(self, suggested: str) -> Path | None:
+        return None
+
+    def cart_id(self, current: str, provider: Provider) -> str | None:
+        return None
+
+    def leave_invalid_raw(self, error: str) -> bool:
+        return False
+
+    def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool:
+        return False
+
+    def warn(self, title: str, message: str) -> None:
+        import sys
+
+        self.warnings.append(f"{title}: {message}")
+        print(f"{title}: {message}", file=sys.stderr)
+
+
+def documents_folder() -> Path:
+    """Where a new cart is saved by default: the user's documents folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()

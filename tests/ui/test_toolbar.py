@@ -1,0 +1,68 @@
+"""The toolbar on its own: what it lists, what it says was chosen, Send giving way to Cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from app.profiles import ProfileStore, new_profile
+from app.secrets import MemorySecretStore
+from app.service.sender import Sender
+from app.ui.controller import ComposerController
+from app.ui.toolbar import MANAGE, CartToolbar
+
+
+def a_toolbar(qtbot: QtBot, tmp_path: Path) -> tuple[CartToolbar, ComposerController]:
+    profiles = ProfileStore(tmp_path / "config")
+    profiles.add(new_profile("staging", "drip", base_url="https://staging.example", account_id="1"))
+    controller = ComposerController(profiles, Sender(MemorySecretStore(), environ={}))
+    toolbar = CartToolbar(controller.session, controller, QPushButton("Cart actions"))
+    qtbot.addWidget(toolbar)
+    toolbar.show_cart()
+    return toolbar, controller
+
+
+def test_it_lists_the_providers_and_the_carts_profiles(qtbot: QtBot, tmp_path: Path) -> None:
+    toolbar, controller = a_toolbar(qtbot, tmp_path)
+    providers = toolbar.provider_selector
+    assert [providers.itemData(i) for i in range(providers.count())] == ["drip", "bronto"]
+    assert providers.currentData() == "drip"
+    profiles = toolbar.profile_selector
+    names = [profiles.itemData(i) for i in range(profiles.count())]
+    assert names == ["sandbox-drip", "staging", None, MANAGE]  # None: the separator
+    assert profiles.currentData() == "sandbox-drip"
+    controller.session.set_profile("staging")
+    assert profiles.currentData() == "staging"  # it follows the session
+
+
+def test_it_says_what_was_chosen_and_nothing_for_the_same_provider(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    toolbar, _ = a_toolbar(qtbot, tmp_path)
+    said: list[str] = []
+    toolbar.provider_chosen.connect(said.append)
+    toolbar.profile_chosen.connect(lambda name: said.append(f"profile {name}"))
+    toolbar.manage_chosen.connect(lambda: said.append("manage"))
+    toolbar.provider_selector.activated.emit(0)  # Drip again
+    toolbar.provider_selector.activated.emit(1)
+    toolbar.profile_selector.activated.emit(1)
+    toolbar.profile_selector.activated.emit(toolbar.profile_selector.findData(MANAGE))
+    assert said == ["bronto", "profile staging", "manage"]
+
+
+def test_send_gives_way_to_cancel_while_sending(qtbot: QtBot, tmp_path: Path) -> None:
+    # Where the focus goes with it: test_window_safety.py::test_send_hands_focus_to_cancel_…
+    toolbar, _ = a_toolbar(qtbot, tmp_path)
+    toolbar.resize(1400, 40)  # room for all: no overflow menu
+    with qtbot.waitExposed(toolbar):
+        toolbar.show()
+    assert not toolbar.progress.isVisible()
+    toolbar.set_sending(True)
+    assert not toolbar.send_button.isEnabled() and toolbar.cancel_button.isEnabled()
+    qtbot.waitUntil(toolbar.progress.isVisible, timeout=2000)
+    toolbar.set_sending(False)
+    assert toolbar.send_button.isEnabled() and not toolbar.cancel_button.isEnabled()
+    # It used to keep spinning after the answer: hide() does nothing to a toolbar's widget.
+    qtbot.waitUntil(lambda: not toolbar.progress.isVisible(), timeout=2000)
