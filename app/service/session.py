@@ -17,6 +17,7 @@ import contextlib
 import copy
 import dataclasses
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -351,6 +352,38 @@ class ComposerSession:
         return CartDocument.model_construct(
             provider=self._provider.key, payload=payload, options=dict(self._options)
         )
+
+    def new_cart_id(self) -> str:
+        """A fresh cart id (to send the same cart again as another), in the cart URL too when
+        it ends with the old one (``…/cart/<id>``): one undo step. Returns the id."""
+        from app.providers.samples import new_cart_id
+
+        provider = self._provider
+        fresh = new_cart_id()
+        with self.one_step("New cart id"):
+            self.set_field(provider.cart_id_field, fresh)
+            url = self.value(provider.cart_url_field)
+            if isinstance(url, str) and "/cart/" in url:
+                self.set_field(provider.cart_url_field, url.rsplit("/", 1)[0] + "/" + fresh)
+        return fresh
+
+    def apply_cart_totals(self) -> dict[str, Decimal]:
+        """The cart's totals worked out from its items, put in (one undo step); what was put
+        in, or nothing when the items' amounts are incomplete."""
+        suggested = self._provider.suggested_totals(self.document().payload)
+        if suggested:
+            with self.one_step("Apply cart totals"):
+                for name, value in suggested.items():
+                    self.set_field(name, value)
+        return suggested
+
+    def fill_sample(self) -> None:
+        """A realistic cart from the sample catalog, for this provider: undoable, so nothing
+        typed is lost (no question first)."""
+        from app.providers.samples import sample_document
+
+        sample = sample_document(self._provider.key)
+        self.replace_document(sample, saved=False, undoable="Fill with a sample cart")
 
     # --- undo ------------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ def preload() -> None:
     import app.ui.custom_attributes
     import app.ui.history_view
     import app.ui.items_model
+    import app.ui.items_panel
     import app.ui.recent_files
     import app.ui.request_panel
     import app.ui.response_view

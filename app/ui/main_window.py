@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
 from app.ui.asking import Asker, DialogAsker, documents_folder
-from app.ui.widgets import button as _button
 from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -153,12 +152,8 @@ class MainWindow(QMainWindow):
 
     def _build_body(self) -> None:
         from PySide6.QtWidgets import (
-            QAbstractItemView,
-            QHBoxLayout,
-            QHeaderView,
             QListWidget,
             QScrollArea,
-            QTableView,
             QTabWidget,
             QVBoxLayout,
         )
@@ -166,7 +161,7 @@ class MainWindow(QMainWindow):
         from app.ui.cart_form import CartForm
         from app.ui.custom_attributes import CustomAttributesEditor
         from app.ui.history_view import HistoryView
-        from app.ui.items_model import ItemsTableModel, TypedDelegate
+        from app.ui.items_panel import ItemsPanel
         from app.ui.response_view import ResponseView
 
         self.form = CartForm()
@@ -174,58 +169,15 @@ class MainWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
 
-        self.items_model = ItemsTableModel(self.controller)
-        self.items_table = QTableView()
-        self.items_table.setObjectName("itemsTable")
-        self.items_table.setModel(self.items_model)
-        self._delegate = TypedDelegate(self.items_model)
-        self.items_table.setItemDelegate(self._delegate)
-        self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.items_table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.items_table.horizontalHeader().setDefaultSectionSize(110)
-        items_buttons = QHBoxLayout()
-        self.add_item_button = _button("Add", "addItemButton", "Add a line item (Ctrl+I)")
-        self.duplicate_item_button = _button("Duplicate", "duplicateItemButton", "Copy this item")
-        self.remove_item_button = _button("Remove", "removeItemButton", "Remove this item")
-        self.up_button = _button("↑", "moveItemUpButton", "Move up")
-        self.down_button = _button("↓", "moveItemDownButton", "Move down")
-        for narrow in (self.up_button, self.down_button):
-            narrow.setMaximumWidth(36)
-        self.apply_line_button = _button(
-            "Apply line total", "applyLineTotalButton", "Put the worked-out total in this item"
-        )
-        self.apply_cart_button = _button(
-            "Apply cart totals", "applyCartTotalsButton", "Put the items' totals in the cart"
-        )
-        for button in (
-            self.add_item_button,
-            self.duplicate_item_button,
-            self.remove_item_button,
-            self.up_button,
-            self.down_button,
-        ):
-            items_buttons.addWidget(button)
-        items_buttons.addStretch(1)
-        items_buttons.addWidget(self.apply_line_button)
-        items_buttons.addWidget(self.apply_cart_button)
-        items_panel = QWidget()
-        items_layout = QVBoxLayout(items_panel)
-        items_layout.setContentsMargins(0, 4, 0, 0)
-        self.items_title = QLabel("<b>Line items</b>")
-        items_layout.addWidget(self.items_title)
-        items_layout.addLayout(items_buttons)
-        items_layout.addWidget(self.items_table, 1)
+        self.items = ItemsPanel(self.controller)
+        # Its parts by the names the window has always given them.
+        self.items_model, self.items_table = self.items.model, self.items.table
 
         self.custom = CustomAttributesEditor(self.controller)
         left = QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("leftSplitter")
         left.addWidget(scroll)
-        left.addWidget(items_panel)
+        left.addWidget(self.items)
         left.addWidget(self.custom)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
@@ -395,19 +347,7 @@ class MainWindow(QMainWindow):
         self.sample_button.clicked.connect(self.fill_sample)
         self.new_id_button.clicked.connect(self.new_cart_id)
         self.send_button.clicked.connect(self.send)
-        self.add_item_button.clicked.connect(self.add_item)
-        self.duplicate_item_button.clicked.connect(
-            lambda: self.items_model.duplicate_item(self._current_row())
-        )
-        self.remove_item_button.clicked.connect(
-            lambda: self.items_model.remove_item(self._current_row())
-        )
-        self.up_button.clicked.connect(lambda: self._move(-1))
-        self.down_button.clicked.connect(lambda: self._move(1))
-        self.apply_line_button.clicked.connect(
-            lambda: self.items_model.apply_line_total(self._current_row())
-        )
-        self.apply_cart_button.clicked.connect(self.apply_cart_totals)
+        self.items.apply_cart_button.clicked.connect(self.apply_cart_totals)
         self.items_table.selectionModel().currentRowChanged.connect(
             lambda current, _: self.custom.select_item(current.row())
         )
@@ -435,8 +375,6 @@ class MainWindow(QMainWindow):
             self.form.rebuild(session.provider)
         document = session.document()
         self.form.fill(document.payload, document.options)
-        key = session.provider.items_key
-        self.items_title.setText(f"<b>Line items</b> <small>({key})</small>")
         self._on_remote_cart_changed()
 
     def _on_profile_changed(self, profile: Profile) -> None:
@@ -613,53 +551,25 @@ class MainWindow(QMainWindow):
         self.items_model.refresh()
 
     def add_item(self) -> None:
-        row = self.items_model.rowCount()
-        self.items_model.insert_item(row)
-        self.items_table.setCurrentIndex(self.items_model.index(row, 0))
-        self.items_table.setFocus()
-
-    def _current_row(self) -> int:
-        index = self.items_table.currentIndex()
-        return index.row() if index.isValid() else self.items_model.rowCount() - 1
-
-    def _move(self, delta: int) -> None:
-        current = self.items_table.currentIndex()
-        row = self.items_model.move_item(self._current_row(), delta)
-        column = current.column() if current.isValid() else 0
-        self.items_table.setCurrentIndex(self.items_model.index(row, column))
+        self.items.add_item()
 
     def apply_cart_totals(self) -> None:
         from app.domain import jsonfmt
 
-        suggested = self.session.provider.suggested_totals(self.session.document().payload)
+        suggested = self.session.apply_cart_totals()
         if not suggested:
             self.statusBar().showMessage("The items' amounts are incomplete: nothing to apply.")
             return
-        with self.session.one_step("Apply cart totals"):
-            for name, value in suggested.items():
-                self.session.set_field(name, value)
         self.form.fill(self.session.document().payload, self.session.document().options)
         shown = ", ".join(f"{k} = {jsonfmt.format_decimal(v)}" for k, v in suggested.items())
         self.statusBar().showMessage(f"Applied {shown}.", 8000)
 
     def fill_sample(self) -> None:
-        from app.providers.samples import sample_document
-
         # Undoable, so nothing typed is lost: no question first.
-        sample = sample_document(self.session.provider.key)
-        self.session.replace_document(sample, saved=False, undoable="Fill with a sample cart")
+        self.session.fill_sample()
 
     def new_cart_id(self) -> None:
-        from app.providers.samples import new_cart_id
-
-        provider = self.session.provider
-        fresh = new_cart_id()
-        with self.session.one_step("New cart id"):
-            self.session.set_field(provider.cart_id_field, fresh)
-            url_key = provider.cart_url_field
-            url = self.session.value(url_key)
-            if isinstance(url, str) and "/cart/" in url:
-                self.session.set_field(url_key, url.rsplit("/", 1)[0] + "/" + fresh)
+        fresh = self.session.new_cart_id()
         self.form.fill(self.session.document().payload, self.session.document().options)
         self.statusBar().showMessage(f"New cart id: {fresh}", 5000)
 
@@ -671,12 +581,7 @@ class MainWindow(QMainWindow):
             if row_text.isdigit():
                 row = int(row_text)
                 name = rest.lstrip(".").split(".", 1)[0].split("[", 1)[0]
-                column = max(self.items_model.column_of(name), 0)
-                index = self.items_model.index(row, column)
-                if index.isValid():
-                    self.items_table.setCurrentIndex(index)
-                    self.items_table.scrollTo(index)
-                    self.items_table.setFocus()
+                self.items.focus_cell(row, name)
                 return
         self.form.focus_field(path.split(".", 1)[0].split("[", 1)[0])
 
@@ -869,4 +774,4 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def table_index(self, row: int, name: str) -> QModelIndex:
-        return self.items_model.index(row, self.items_model.column_of(name))
+        return self.items.index(row, name)

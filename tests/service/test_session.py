@@ -201,3 +201,40 @@ def test_a_session_saves_opens_and_knows_when_it_is_back_to_saved(tmp_path: Path
     other = a_session(tmp_path)
     assert other.open(path) == ()
     assert other.document() == session.document()
+
+
+def test_new_cart_id_renames_the_cart_and_its_url_in_one_step(tmp_path: Path) -> None:
+    session = a_session(tmp_path)
+    session.replace_document(
+        DRIP.model_copy(
+            update={"payload": {**DRIP.payload, "cart_url": "https://shop.example/cart/old-1"}}
+        )
+    )
+    fresh = session.new_cart_id()
+    assert fresh != DRIP.payload["cart_id"]
+    assert session.value("cart_id") == fresh
+    assert session.value("cart_url") == f"https://shop.example/cart/{fresh}"
+    assert session.undo_label == "New cart id"
+    session.undo()
+    assert session.value("cart_url") == "https://shop.example/cart/old-1"
+
+
+def test_cart_totals_come_from_the_items_or_nothing_is_applied(tmp_path: Path) -> None:
+    session = a_session(tmp_path)
+    session.replace_document(DRIP)
+    applied = session.apply_cart_totals()
+    assert applied and all(session.value(name) == value for name, value in applied.items())
+    assert session.undo_label == "Apply cart totals"
+    empty = a_session(tmp_path)
+    assert empty.apply_cart_totals() == {}
+    assert empty.undo_label == ""
+
+
+def test_a_sample_cart_replaces_the_draft_and_can_be_undone(tmp_path: Path) -> None:
+    session = a_session(tmp_path)
+    session.replace_document(DRIP)
+    session.fill_sample()
+    assert session.validation.ok, session.validation.errors
+    assert session.document() != DRIP and session.dirty
+    session.undo()
+    assert session.document() == DRIP

@@ -1,0 +1,53 @@
+"""The line items panel's buttons, clicked as a person would, and the title that follows the
+provider."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pytestqt.qtbot import QtBot
+
+from app.paths import sample_cart
+from app.ui.main_window import MainWindow
+
+
+def ids(window: MainWindow) -> list[object]:
+    return [item.get("product_id") for item in window.session.items()]
+
+
+def test_duplicate_move_remove_and_apply_a_line_total(qtbot: QtBot, window: MainWindow) -> None:
+    items = window.items
+    assert window.open_cart(sample_cart("drip"))
+    assert ids(window) == ["B01J4SWO1G"]
+    items.table.setCurrentIndex(items.index(0, "product_id"))
+    items.duplicate_button.click()
+    assert ids(window) == ["B01J4SWO1G", "B01J4SWO1G"]
+    window.session.items()[1] = {**window.session.items()[1], "product_id": "second"}
+    items.model.refresh()
+    items.table.setCurrentIndex(items.index(1, "price"))
+    items.up_button.click()
+    assert ids(window) == ["second", "B01J4SWO1G"]
+    assert items.table.currentIndex() == items.index(0, "price")  # the cell moved with it
+    items.down_button.click()
+    assert ids(window) == ["B01J4SWO1G", "second"]
+    # 2 x 11.16 - 5.34 of discounts is 16.98; the vendor's example says 16.99: Apply puts the
+    # worked-out total in the current row only.
+    items.apply_line_button.click()
+    assert window.session.items()[1]["total"] == Decimal("16.98")
+    items.remove_button.click()
+    assert ids(window) == ["B01J4SWO1G"]
+    assert window.session.items()[0]["total"] == Decimal("16.99")
+    assert window.session.undo_label == "Remove item"
+
+
+def test_add_puts_the_cursor_in_the_new_row_and_the_title_names_the_key(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    items = window.items
+    assert items.title.text() == "<b>Line items</b> <small>(items)</small>"
+    before = items.model.rowCount()
+    items.add_button.click()
+    assert items.model.rowCount() == before + 1
+    assert items.table.currentIndex().row() == before
+    assert window.open_cart(sample_cart("bronto"))
+    assert items.title.text() == "<b>Line items</b> <small>(lineItems)</small>"
