@@ -92,8 +92,9 @@ def attach_composer(
             f"The history file was damaged; it was moved to {history.recovered_from} and a "
             "new one was started."
         )
-    controller = ComposerController(profiles, sender or Sender(), history=history)
-    window.attach(controller)
+    sender = sender or Sender()
+    controller = ComposerController(profiles, sender, history=history)
+    window.attach(controller, sender=sender, profiles=profiles, history=history)
     if notice:
         window.show_notice(notice)
     # A first run opens the vendor's own example, so there is something real to send at once.
@@ -228,6 +229,6 @@ def run(
     if screenshot is None and window.attached:
         window.save_state(settings)
     QThreadPool.globalInstance().waitForDone(5000)
-    if window.attached and window.session.history is not None:
-        window.session.history.close()  # its owner lock goes, its -wal is checkpointed
+    if window.attached and window.history is not None:
+        window.history.close()  # its owner lock goes, its -wal is checkpointed
     return int(status["code"] or code)

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QListWidgetItem
 
     from app.domain.validation import Validation
-    from app.history import HistoryEntry
-    from app.profiles import Profile
+    from app.history import HistoryEntry, HistoryStore
+    from app.profiles import Profile, ProfileStore
+    from app.service.sender import Sender
     from app.transport import SendResult
     from app.ui.controller import ComposerController
 
@@ -37,15 +38,9 @@ QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935
 
 
 class MainWindow(QMainWindow):
-    def __init__(
-        self,
-        controller: ComposerController | None = None,
-        asker: Asker | None = None,
-        settings: QSettings | None = None,
-    ) -> None:
-        """With a controller the window is complete at once; without one it is only the frame
-        (title, size, a "Starting…" placeholder) until ``attach()``: that is how start-up paints
-        before the heavy modules are loaded."""
+    def __init__(self, asker: Asker | None = None, settings: QSettings | None = None) -> None:
+        """Only the frame (title, size, a "Starting…" placeholder) until ``attach()``: that is
+        how start-up paints before the heavy modules are loaded."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.asker: Asker = asker or DialogAsker(self)
@@ -53,26 +48,38 @@ class MainWindow(QMainWindow):
         self.splitters: tuple[QSplitter, ...] = ()
         self.resize(1280, 800)
         self.setWindowTitle("Cart Composer")
-        if controller is None:
-            placeholder = QLabel("Starting Cart Composer…")
-            placeholder.setObjectName("startingPlaceholder")
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            placeholder.setStyleSheet("color: #757575; font-size: 15px;")
-            self.setCentralWidget(placeholder)
-            self.statusBar().showMessage("Loading…")
-        else:
-            self.attach(controller)
+        placeholder = QLabel("Starting Cart Composer…")
+        placeholder.setObjectName("startingPlaceholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setStyleSheet("color: #757575; font-size: 15px;")
+        self.setCentralWidget(placeholder)
+        self.statusBar().showMessage("Loading…")
+
+    @property
+    def history(self) -> HistoryStore | None:
+        """The history this window records to and shows (None: unavailable this session)."""
+        return self._history
 
     @property
     def attached(self) -> bool:
         return hasattr(self, "controller")
 
-    def attach(self, controller: ComposerController) -> None:
-        """Build the composer around ``controller`` (once)."""
+    def attach(
+        self,
+        controller: ComposerController,
+        *,
+        sender: Sender,
+        profiles: ProfileStore,
+        history: HistoryStore | None,
+    ) -> None:
+        """Build the composer around ``controller`` (once), with what the panels beside the
+        composer work with: the sender and the profiles (Journeys, Bulk, the Profiles dialog,
+        the secret store's notice) and the history (its tab)."""
         if self.attached:
             raise RuntimeError("the window already has a controller")
         self.controller = controller
         self.session = controller.session
+        self._sender, self._profiles, self._history = sender, profiles, history
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
         from app.ui.request_panel import RequestPanel
@@ -193,7 +200,7 @@ class MainWindow(QMainWindow):
         summary_layout.addWidget(self.summary, 1)
 
         self.response = ResponseView()
-        self.history_view = HistoryView(self.session.history, curl_for=self.session.curl_for_entry)
+        self.history_view = HistoryView(self._history, curl_for=self.session.curl_for_entry)
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.response, "Response")
@@ -204,9 +211,7 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.addTab(self.both_panel, "Both")
         from app.ui.journeys_view import JourneysView
 
-        self.journeys = JourneysView(
-            self.session.cart_sender, self.session.profile_store, self.session.history
-        )
+        self.journeys = JourneysView(self._sender, self._profiles, self._history)
         self.bottom_tabs.addTab(self.journeys, "Journeys")
         self.bottom_tabs.addTab(self.journeys.bulk_panel, "Bulk")
         self.journeys.history_written.connect(self.history_view.refresh)
@@ -384,7 +389,7 @@ class MainWindow(QMainWindow):
             return
         # Opening the keyring can take a moment (D-Bus): ask off the GUI thread.
         run_in_background(
-            lambda: self.session.cart_sender.store,
+            lambda: self._sender.store,
             self._show_store_notice,
             lambda error: self._show_store_notice(None),
         )
@@ -416,7 +421,7 @@ class MainWindow(QMainWindow):
     def manage_profiles(self) -> None:
         from app.ui.profiles_dialog import ProfilesDialog
 
-        dialog = ProfilesDialog(self.session.profile_store, self.session.cart_sender, self)
+        dialog = ProfilesDialog(self._profiles, self._sender, self)
         dialog.exec()
         self.toolbar.fill_profiles()
 
