@@ -47,6 +47,7 @@ def preload() -> None:
     import app.ui.history_view
     import app.ui.items_model
     import app.ui.items_panel
+    import app.ui.problems_panel
     import app.ui.recent_files
     import app.ui.request_panel
     import app.ui.response_view

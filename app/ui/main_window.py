@@ -17,7 +17,6 @@ from app.ui.workers import run_in_background
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
-    from PySide6.QtWidgets import QListWidgetItem
 
     from app.domain.validation import Validation
     from app.history import HistoryEntry, HistoryStore
@@ -159,7 +158,6 @@ class MainWindow(QMainWindow):
 
     def _build_body(self) -> None:
         from PySide6.QtWidgets import (
-            QListWidget,
             QScrollArea,
             QTabWidget,
             QVBoxLayout,
@@ -169,6 +167,7 @@ class MainWindow(QMainWindow):
         from app.ui.custom_attributes import CustomAttributesEditor
         from app.ui.history_view import HistoryView
         from app.ui.items_panel import ItemsPanel
+        from app.ui.problems_panel import ProblemsPanel
         from app.ui.response_view import ResponseView
 
         self.form = CartForm()
@@ -189,15 +188,8 @@ class MainWindow(QMainWindow):
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 2)
 
-        summary_panel = QWidget()
-        summary_layout = QVBoxLayout(summary_panel)
-        summary_layout.setContentsMargins(0, 0, 0, 0)
-        self.summary_title = QLabel()
-        summary_layout.addWidget(self.summary_title)
-        self.summary = QListWidget()
-        self.summary.setObjectName("validationSummary")
-        self.summary.setWordWrap(True)
-        summary_layout.addWidget(self.summary, 1)
+        self.problems = ProblemsPanel(self.session, self.controller)
+        self.summary, self.summary_title = self.problems.list, self.problems.title
 
         self.response = ResponseView()
         self.history_view = HistoryView(self._history, curl_for=self.session.curl_for_entry)
@@ -218,7 +210,7 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
         right.addWidget(self.request_panel)
-        right.addWidget(summary_panel)
+        right.addWidget(self.problems)
         right.addWidget(self.bottom_tabs)
         right.setStretchFactor(0, 5)
         right.setStretchFactor(1, 1)
@@ -356,12 +348,10 @@ class MainWindow(QMainWindow):
         self.items_table.selectionModel().currentRowChanged.connect(
             lambda current, _: self.custom.select_item(current.row())
         )
-        self.summary.itemActivated.connect(self._on_summary_item)
-        self.summary.itemClicked.connect(self._on_summary_item)
+        self.problems.go_to.connect(self.focus_path)
         self.response.problem_activated.connect(self.focus_path)
         c.payload_replaced.connect(self._on_payload_replaced)
         c.undo_changed.connect(self._on_undo_changed)
-        c.raw_changed.connect(self._on_raw_changed)
         c.history_changed.connect(self._on_history_changed)
         c.notice.connect(self.show_notice)
         c.status.connect(self._show_status)
@@ -426,35 +416,7 @@ class MainWindow(QMainWindow):
         self.toolbar.fill_profiles()
 
     def _on_validation_changed(self, validation: Validation) -> None:
-        from PySide6.QtWidgets import QListWidgetItem
-
         self.form.show_errors(validation)
-        self.summary.clear()
-        raw_error = self.session.raw_error
-        if raw_error:
-            item = QListWidgetItem(f"✖ JSON: {raw_error}")
-            item.setData(Qt.ItemDataRole.UserRole, "")
-            self.summary.addItem(item)
-        for issue in validation.issues:
-            item = QListWidgetItem(f"✖ {issue.message}")
-            item.setData(Qt.ItemDataRole.UserRole, issue.path)
-            item.setToolTip(issue.path or "the cart")
-            self.summary.addItem(item)
-        for path, message in validation.warnings.items():
-            item = QListWidgetItem(f"⚠ {message}")
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            self.summary.addItem(item)
-        count = len(validation.errors) + (1 if raw_error else 0)
-        if self.session.checking:
-            self.summary.clear()
-            self.summary_title.setText("<b>Problems</b> — checking the line items…")
-        elif count:
-            self.summary_title.setText(f"<b>Problems</b> ({count}) — click one to go to it")
-        else:
-            self.summary_title.setText("<b>Problems</b> — none: the cart follows the API's rules")
-
-    def _on_raw_changed(self) -> None:
-        self._on_validation_changed(self.session.validation)
 
     def _on_history_changed(self, _row: int = 0) -> None:
         self.history_view.refresh()
@@ -589,9 +551,6 @@ class MainWindow(QMainWindow):
                 self.items.focus_cell(row, name)
                 return
         self.form.focus_field(path.split(".", 1)[0].split("[", 1)[0])
-
-    def _on_summary_item(self, item: QListWidgetItem) -> None:
-        self.focus_path(str(item.data(Qt.ItemDataRole.UserRole) or ""))
 
     def choose_provider(self, key: str) -> None:
         """The cart as a ``key`` cart (the session keeps each provider's draft), and a status
