@@ -4,10 +4,11 @@ threads; what they report arrives here through queued signals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -38,18 +39,11 @@ from app.scenarios.model import SUFFIX, parse_scenario, step_kinds
 from app.service.bulk import BulkProgress, BulkRun, sample_carts
 from app.service.sender import Overrides, Sender
 from app.ui.focus import switch
-from app.ui.workers import run_in_background
+from app.ui.workers import run_with_progress
 
 __all__ = ["JourneysView"]
 
 _MARK = {"done": "✔", "failed": "✖", "cancelled": "■", "waiting": "…", "started": "…"}
-
-
-class _Relay(QObject):
-    """Carries reports from a worker thread to the GUI thread (queued)."""
-
-    step = Signal(object)  # StepEvent
-    bulk = Signal(object)  # BulkProgress (a copy)
 
 
 class JourneysView(QWidget):
@@ -78,9 +72,6 @@ class JourneysView(QWidget):
         self.sandbox_mode: SandboxMode = REAL
         self.runner: ScenarioRunner | None = None
         self.bulk_run: BulkRun | None = None
-        self._relay = _Relay(self)
-        self._relay.step.connect(self._on_step)
-        self._relay.bulk.connect(self._on_bulk)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scenario_box())
@@ -351,10 +342,14 @@ class JourneysView(QWidget):
             self.history,
             speed=self.speed.value(),
             overrides=chosen,
-            on_event=self._relay.step.emit,
         )
+
+        def job(report: Callable[[object], None]) -> bool:
+            runner.on_event = report  # each step's event, to the GUI thread
+            return runner.run()
+
         self._set_running(True)
-        run_in_background(runner.run, self._scenario_done, self._scenario_failed)
+        run_with_progress(job, self._on_step, self._scenario_done, self._scenario_failed)
         return True
 
     def _on_step(self, event: object) -> None:
@@ -417,11 +412,6 @@ class JourneysView(QWidget):
             self.bulk_status.setText(str(exc))
             return False
         documents = sample_carts(provider, count)
-        relay = self._relay
-
-        def report(progress: BulkProgress) -> None:
-            relay.bulk.emit(BulkProgress(**{**progress.__dict__, "ids": []}))
-
         chosen = None if self.sandbox_mode == REAL else Overrides(sandbox_mode=self.sandbox_mode)
         run = self.bulk_run = BulkRun(
             self.cart_sender,
@@ -429,13 +419,18 @@ class JourneysView(QWidget):
             documents,
             overrides=chosen,
             history=self.history,
-            on_progress=report,
         )
+
+        def job(report: Callable[[object], None]) -> BulkProgress:
+            # A copy each time (the run goes on changing its own), without the ids.
+            run.on_progress = lambda now: report(BulkProgress(**{**now.__dict__, "ids": []}))
+            return run.run()
+
         self.bulk_progress.setRange(0, count)
         self.bulk_progress.setValue(0)
         switch(self.bulk_cancel, self.bulk_button)
         self.bulk_status.setText(f"Sending {count:,} sample {provider} carts to {profile.name}…")
-        run_in_background(run.run, self._bulk_done, self._bulk_failed)
+        run_with_progress(job, self._on_bulk, self._bulk_done, self._bulk_failed)
         return True
 
     def cancel_bulk(self) -> None:

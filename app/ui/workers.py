@@ -3,6 +3,9 @@
 A worker gets plain data and returns plain data; it never touches a widget. Its signals are
 delivered on the GUI thread (queued), where the callbacks run — but only while their owner (the
 widget or controller that asked) still exists: a window closed mid-send is not called back.
+A job that reports along the way (``run_with_progress``) is handed a ``report(value)`` to call
+from the worker; each value reaches ``on_progress`` on the GUI thread, in order, under the same
+rule.
 """
 
 from __future__ import annotations
@@ -13,20 +16,29 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QMetaObject, QObject, QRunnable, QThreadPool, Signal
 
-__all__ = ["Worker", "WorkerSignals", "run_in_background"]
+__all__ = ["Worker", "WorkerSignals", "run_in_background", "run_with_progress"]
 
 
 class WorkerSignals(QObject):
     returned = Signal(object)
     errored = Signal(object)
+    progressed = Signal(object)
     finished = Signal()
 
 
 class Worker(QRunnable):
-    def __init__(self, job: Callable[[], Any]) -> None:
+    """Runs ``job()`` — or, one that ``reports``, ``job(report)`` — once, on the pool."""
+
+    def __init__(
+        self,
+        job: Callable[[], Any] | Callable[[Callable[[Any], None]], Any],
+        *,
+        reports: bool = False,
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the owner keeps it alive until ``finished``
-        self._job = job
+        self._job: Callable[..., Any] = job
+        self._reports = reports
         self.signals = WorkerSignals()
 
     def run(self) -> None:
@@ -34,7 +46,7 @@ class Worker(QRunnable):
         # object itself for as long as the pool lives.
         job, self._job = self._job, _done
         try:
-            value = job()
+            value = job(self.signals.progressed.emit) if self._reports else job()
         except BaseException as exc:  # reported to the GUI thread, never lost
             self.signals.errored.emit(exc)
         else:
@@ -52,14 +64,20 @@ class _Delivery(QObject):
         owner: QObject | None,
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None],
+        on_progress: Callable[[Any], None] | None = None,
     ) -> None:
         super().__init__(owner)
         self._on_success: Callable[[Any], None] | None = on_success
         self._on_failure: Callable[[BaseException], None] | None = on_failure
+        self._on_progress: Callable[[Any], None] | None = on_progress
 
     def returned(self, value: object) -> None:
         if self._on_success is not None:
             self._on_success(value)
+
+    def progressed(self, value: object) -> None:
+        if self._on_progress is not None:
+            self._on_progress(value)
 
     def errored(self, error: object) -> None:
         if self._on_failure is not None:
@@ -68,7 +86,7 @@ class _Delivery(QObject):
 
     def release(self) -> None:
         # The callbacks (and what they hold) go now; the object itself at the next turn.
-        self._on_success = self._on_failure = None
+        self._on_success = self._on_failure = self._on_progress = None
         self.deleteLater()
 
 
@@ -95,11 +113,36 @@ def run_in_background(
     """Run ``job`` on the pool; then ``on_success(value)`` or ``on_failure(error)`` on the GUI
     thread, unless ``owner`` is gone by then (default: the object ``on_success`` is a method
     of, if it is a QObject). The worker is kept referenced until it has finished."""
+    return _start(job, on_success, on_failure, None, pool, owner)
+
+
+def run_with_progress(
+    job: Callable[[Callable[[Any], None]], Any],
+    on_progress: Callable[[Any], None],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None],
+    pool: QThreadPool | None = None,
+    *,
+    owner: QObject | None = None,
+) -> Worker:
+    """``run_in_background`` for a job that reports: it is called with ``report``; each value
+    it reports reaches ``on_progress`` on the GUI thread, before the outcome does."""
+    return _start(job, on_success, on_failure, on_progress, pool, owner)
+
+
+def _start(
+    job: Callable[[], Any] | Callable[[Callable[[Any], None]], Any],
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None],
+    on_progress: Callable[[Any], None] | None,
+    pool: QThreadPool | None,
+    owner: QObject | None,
+) -> Worker:
     owner = owner if owner is not None else _owner_of(on_success)
     if owner is not None and not shiboken6.isValid(owner):
         raise RuntimeError("the owner of this background job is already deleted")
-    worker = Worker(job)
-    delivery = _Delivery(owner, on_success, on_failure)
+    worker = Worker(job, reports=on_progress is not None)
+    delivery = _Delivery(owner, on_success, on_failure, on_progress)
     signals = worker.signals
     key = id(worker)
     connections: list[QMetaObject.Connection] = []
@@ -117,6 +160,7 @@ def run_in_background(
         if shiboken6.isValid(delivery):
             delivery.release()
 
+    connections.append(signals.progressed.connect(delivery.progressed))
     connections.append(signals.returned.connect(delivery.returned))
     connections.append(signals.errored.connect(delivery.errored))
     connections.append(signals.finished.connect(release))

@@ -4,6 +4,7 @@ fails when a job finishes after the window that started it was closed."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.ui import workers
 from app.ui.application import create_main_window
-from app.ui.workers import run_in_background
+from app.ui.workers import run_in_background, run_with_progress
 
 
 class Owner(QObject):
@@ -96,3 +97,45 @@ def test_the_controller_outliving_its_window_calls_nothing_on_it(
     controller.path_changed.emit(None)
     controller.raw_changed.emit()
     qtbot.wait(20)
+
+
+def test_progress_arrives_in_order_on_the_gui_thread_before_the_answer(qtbot: QtBot) -> None:
+    owner = Owner()
+    seen: list[tuple[object, bool]] = []
+
+    def counted(report: Callable[[object], None]) -> str:
+        for n in range(5):
+            report(n)
+        return "done"
+
+    def progressed(value: object) -> None:
+        seen.append((value, threading.current_thread() is threading.main_thread()))
+        owner.got.append(value)
+
+    run_with_progress(counted, progressed, owner.returned, owner.failed, owner=owner)
+    qtbot.waitUntil(lambda: "done" in owner.got, timeout=5_000)
+    assert owner.got == [0, 1, 2, 3, 4, "done"]
+    assert all(on_gui for _, on_gui in seen)
+
+
+def test_progress_for_a_deleted_owner_is_dropped(qtbot: QtBot) -> None:
+    label, gate = QLabel(), threading.Event()
+    calls: list[object] = []
+
+    def counted(report: Callable[[object], None]) -> str:
+        report("before")
+        gate.wait(10)
+        report("after")  # the owner is gone by now
+        return "done"
+
+    def show(value: object) -> None:
+        calls.append(value)
+        label.setText(str(value))
+
+    run_with_progress(counted, show, show, calls.append, owner=label)
+    qtbot.waitUntil(lambda: calls == ["before"], timeout=5_000)
+    _delete_now(label)
+    gate.set()
+    qtbot.waitUntil(lambda: not workers._running, timeout=5_000)
+    qtbot.wait(20)
+    assert calls == ["before"]
