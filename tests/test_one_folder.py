@@ -21,7 +21,7 @@ from app.domain import jsonfmt
 from app.history import HistoryStore
 from app.profiles import BUILTIN_PROFILES, ProfileStore
 from app.providers import CartDocument, get_provider, providers, registry, save_cart
-from app.sandbox.runtime import embedded_server, stop_embedded
+from app.sandbox.runtime import EmbeddedSandbox, embedded_server, stop_embedded
 from app.scenarios import ScenarioRunner
 from app.scenarios.model import parse_scenario
 from app.secrets import MemorySecretStore
@@ -76,7 +76,9 @@ def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
     # Nothing here asks a question (a complete cart, an action without a confirmation): the
     # scripted asker would say no to any.
     asker = ScriptedAsker()
-    window = create_main_window(asker=asker, sender=Sender(MemorySecretStore(), environ={}))
+    window = create_main_window(
+        asker=asker, sender=Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
+    )
     qtbot.addWidget(window)
     window.show()
     selector = window.provider_selector
@@ -141,7 +143,7 @@ def test_a_toy_scenario_and_the_command_line(
         }
     )
     history = HistoryStore(tmp_path / "history.sqlite3")
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     runner = ScenarioRunner(scenario, sender, ProfileStore(), history, speed=float("inf"))
     assert runner.run(), [e.message for e in runner.events]
     assert [r.status for r in runner.results] == [201, 204]

@@ -321,15 +321,15 @@ def payload(path: Path, provider: str | None, out: TextIO) -> int:
 
 
 def _setup(args: argparse.Namespace) -> tuple[CartDocument, Profile, Overrides, Sender]:
+    from app.cli.wiring import new_sender
     from app.profiles import ProfileStore
-    from app.service.sender import Sender
 
     loaded = load_input(args.cart, args.provider)
     document = loaded.document
     name = args.profile or f"sandbox-{document.provider}"
     profile = ProfileStore().get(name)
     options = options_given(args, get_provider(document.provider))
-    return document, profile, target_overrides(args, profile, options), Sender()
+    return document, profile, target_overrides(args, profile, options), new_sender()
 
 
 def _print_request(request: OutgoingRequest, out: TextIO) -> None:
@@ -428,10 +428,10 @@ def act(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """One of a provider's cart actions on a cart it has; recorded in the history like a
     send."""
     from app.cli.history import open_history
+    from app.cli.wiring import new_sender
     from app.profiles import ProfileStore
     from app.secrets import SecretStoreError
     from app.service import recording
-    from app.service.sender import Sender
 
     provider = get_provider(args.action_provider)
     action = provider.action(args.action)
@@ -451,7 +451,7 @@ def act(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_INVALID
     profile = ProfileStore().get(args.profile)
     overrides = target_overrides(args, profile, options_given(args, provider))
-    sender = Sender()
+    sender = new_sender()
     history = open_history(err)
     try:
         # Like a send: the history row is written before the request leaves.

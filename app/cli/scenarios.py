@@ -59,9 +59,9 @@ def add_arguments(commands: Commands) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
+    from app.cli.wiring import new_sender
     from app.profiles import ProfileStore
     from app.scenarios import ScenarioRunner, StepEvent, load_scenario
-    from app.service.sender import Sender
 
     scenario = load_scenario(args.scenario)
     history = open_history(err)
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     runner = ScenarioRunner(
         scenario,
-        Sender(),
+        new_sender(),
         ProfileStore(),
         history,
         speed=args.speed,
@@ -166,10 +166,10 @@ def add_bulk_arguments(commands: Commands) -> None:
 
 def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli.history import open_history
+    from app.cli.wiring import new_sender
     from app.profiles import ProfileStore
     from app.secrets import SecretStoreError
     from app.service.bulk import BulkProgress, BulkRun, sample_carts
-    from app.service.sender import Sender
 
     profile = ProfileStore().get(args.profile or f"sandbox-{args.provider}")
     if profile.provider != args.provider:
@@ -195,7 +195,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     documents = sample_carts(args.provider, args.count)
     run = BulkRun(
-        Sender(),
+        new_sender(),
         profile,
         documents,
         overrides=overrides,

@@ -207,14 +207,28 @@ class SandboxServer:
         return f"http://{HOST}:{self._server.server_address[1]}"
 
     def _bind(self) -> _Server:
+        if self._server is not None:
+            return self._server
         server = _Server((HOST, self._port), _Handler)
         server.sandbox = self.sandbox
         server.mode = self.mode
         self._server = server
         return server
 
+    def bind(self) -> str:
+        """Take the port (once) and return the base URL, without serving yet: requests wait in
+        the socket's queue until ``start()``."""
+        self._bind()
+        return self.url
+
+    @property
+    def serving(self) -> bool:
+        return self._thread is not None
+
     def start(self) -> str:
         server = self._bind()
+        if self._thread is not None:
+            return self.url
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -226,8 +240,7 @@ class SandboxServer:
 
     def serve_forever(self) -> None:
         """Serve on the calling thread until ``stop()`` (or Ctrl-C in the caller)."""
-        server = self._server or self._bind()
-        server.serve_forever(poll_interval=0.1)
+        self._bind().serve_forever(poll_interval=0.1)
 
     def stop(self) -> None:
         server, self._server = self._server, None

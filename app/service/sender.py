@@ -9,7 +9,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,7 +36,24 @@ from app.transport.oauth import OAuthTokens
 from app.transport.result import SendResult
 from app.transport.send import CancelToken, Deadline, make_client, send_request
 
-__all__ = ["Destination", "MissingSecrets", "Overrides", "Sender"]
+__all__ = ["BuiltInSandbox", "Destination", "MissingSecrets", "Overrides", "Sender"]
+
+
+class BuiltInSandbox(Protocol):
+    """The app's own sandbox, as a front end wires it into its ``Sender`` (the window and the
+    command line give ``app.sandbox.runtime.EmbeddedSandbox()``): one door per mode."""
+
+    def address(self, mode: SandboxMode) -> str:
+        """The door's base URL: enough to build a request; nothing needs to answer yet."""
+        ...
+
+    def serve(self, mode: SandboxMode) -> None:
+        """The door answers from now on: called before a request goes out through it."""
+        ...
+
+    def notes_about(self, answer_id: str) -> list[str]:
+        """What its request log says of the request whose answer gave ``answer_id``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,7 @@ class Destination:
     target: Target  # the base URL and the settings, overrides and the sandbox's applied
     timeout: float
     uses_embedded_sandbox: bool
+    sandbox_mode: SandboxMode = REAL  # the door it goes through, when it uses the sandbox
 
 
 def _environment_secrets(names: Sequence[str], environ: Mapping[str, str]) -> dict[str, str | None]:
@@ -89,7 +107,10 @@ class Sender:
         environ: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         tokens: OAuthTokens | None = None,
+        sandbox: BuiltInSandbox | None = None,
     ) -> None:
+        # None: this run has no built-in sandbox (a sandbox profile needs a base URL given).
+        self.sandbox = sandbox
         self._store = store  # opened on first need: the sandbox profiles never need it
         self.environ = os.environ if environ is None else environ
         self.transport = transport
@@ -128,16 +149,21 @@ class Sender:
 
     def destination(self, profile: Profile, overrides: Overrides | None = None) -> Destination:
         """The profile's URL and settings with the overrides applied; a sandbox profile gets
-        its sandbox's settings (account, token endpoint) for wherever that sandbox answers. The
-        embedded sandbox is started only when a sandbox profile's base URL is not overridden."""
+        its sandbox's settings (account, token endpoint) for wherever that sandbox answers: the
+        built-in one's door for the mode asked, unless a base URL is given. Nothing is served
+        here (a preview); ``_send`` opens the door."""
         over = overrides or Overrides()
         provider = get_provider(profile.provider)
         base = profile.base_url
         embedded = profile.sandbox and not over.base_url
+        mode = over.sandbox_mode or REAL
         if embedded:
-            from app.sandbox.runtime import embedded_server
-
-            base = embedded_server(over.sandbox_mode or REAL).url
+            if self.sandbox is None:
+                raise TargetError(
+                    f"“{profile.name}” is the built-in sandbox, which this run does not have; "
+                    "give a base URL (a `cart-composer sandbox` running elsewhere)."
+                )
+            base = self.sandbox.address(mode)
         base = over.base_url or base
         settings = dict(profile.settings)
         if profile.sandbox:
@@ -151,7 +177,13 @@ class Sender:
             target=Target(base, settings),
             timeout=over.timeout or profile.timeout,
             uses_embedded_sandbox=embedded,
+            sandbox_mode=mode,
         )
+
+    def _open(self, destination: Destination) -> None:
+        """The built-in sandbox's door answers before a request goes out to it."""
+        if destination.uses_embedded_sandbox and self.sandbox is not None:
+            self.sandbox.serve(destination.sandbox_mode)
 
     @staticmethod
     def check_pair(document: CartDocument, profile: Profile) -> None:
@@ -236,6 +268,7 @@ class Sender:
         from app.transport.connection import check_connection
 
         destination = self.destination(profile)
+        self._open(destination)
         values = dict(secrets) if secrets is not None else self.secrets(profile, destination)
         if secrets is not None:
             for name, value in values.items():
@@ -288,6 +321,7 @@ class Sender:
         from app.transport.auth import auth_for
 
         secrets = self.secrets(profile, destination)
+        self._open(destination)
         cancel = cancel or CancelToken()
         # One client for every send: no new TLS context and connection each time.
         client = self.client()
@@ -316,6 +350,7 @@ class Sender:
                 deadline=deadline,
                 auth=auth,
             ),
+            self.sandbox,
         )
 
     def send_batch(
@@ -399,20 +434,11 @@ class Sender:
         return self._send(request, profile, destination, cancel=cancel)
 
 
-def _sandbox_log_notes(answer_id: str) -> list[str]:
-    """What the embedded sandbox's request log says of the request that got ``answer_id``
-    (a Drip cart it accepted, as Drip does, that Drip would most likely not process): the
-    real answer cannot say it, so the result does."""
-    from app.sandbox.runtime import embedded_sandbox
-
-    sandbox = embedded_sandbox()
-    if sandbox is None:
-        return []
-    return [f"The sandbox's request log: {note}." for note in sandbox.notes_about(answer_id)]
-
-
 def _logged(
-    request: OutgoingRequest | None, destination: Destination, send: Callable[[], SendResult]
+    request: OutgoingRequest | None,
+    destination: Destination,
+    send: Callable[[], SendResult],
+    sandbox: BuiltInSandbox | None = None,
 ) -> SendResult:
     """Run ``send``, logging the request (headers masked) and the outcome at debug level; a
     user profile's plain-http target is noted on the result (its secret went in clear)."""
@@ -421,8 +447,11 @@ def _logged(
     result.notes[:0] = profile.cleartext_warnings(
         destination.target.base_url, dict(destination.target.settings)
     )
-    if destination.uses_embedded_sandbox and result.ok and result.provider_id:
-        result.notes += _sandbox_log_notes(result.provider_id)
+    if destination.uses_embedded_sandbox and sandbox and result.ok and result.provider_id:
+        # What the sandbox's request log says of it (a cart accepted, as the service does, that
+        # the service would most likely not process): the real answer cannot say it.
+        said = sandbox.notes_about(result.provider_id)
+        result.notes += [f"The sandbox's request log: {note}." for note in said]
     sent = request or result.request
     if log.isEnabledFor(logging.DEBUG):
         headers = "; ".join(f"{name}: {value}" for name, value in sent.headers)

@@ -75,6 +75,7 @@ def attach_composer(
     from app.paths import sample_cart
     from app.profiles import ProfileStore
     from app.providers import provider_keys
+    from app.sandbox.runtime import EmbeddedSandbox
     from app.service.sender import Sender
     from app.ui.controller import ComposerController
 
@@ -93,7 +94,8 @@ def attach_composer(
             f"The history file was damaged; it was moved to {history.recovered_from} and a "
             "new one was started."
         )
-    sender = sender or Sender()
+    # The built-in sandbox is wired in here, the window's composition root.
+    sender = sender or Sender(sandbox=EmbeddedSandbox())
     controller = ComposerController(profiles, sender, history=history)
     window.attach(controller, sender=sender, profiles=profiles, history=history)
     if notice:

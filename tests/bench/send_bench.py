@@ -26,6 +26,7 @@ from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
 from app.providers.drip.provider import API_KEY_AUTH
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 
@@ -41,7 +42,7 @@ def main() -> None:
         )
         store = MemorySecretStore()
         store.set("bench", "drip_api_key", drip_sandbox.API_KEY)
-        sender = Sender(store, environ={})
+        sender = Sender(store, environ={}, sandbox=EmbeddedSandbox())
         document = load_cart(sample_cart("drip")).document
         request = sender.preview(document, profile)
         # The same bytes and headers the app sends, with the real key.

@@ -18,6 +18,7 @@ from app.history import HistoryStore
 from app.paths import resources_dir
 from app.profiles import ProfileStore
 from app.sandbox import SandboxServer
+from app.sandbox.runtime import EmbeddedSandbox
 from app.scenarios import ScenarioError, ScenarioRunner, StepEvent, load_scenario
 from app.scenarios.model import parse_scenario
 from app.service.sender import Overrides, Sender
@@ -51,7 +52,7 @@ def close_senders() -> Iterator[None]:
 def runner_for(
     path: Path, server: SandboxServer, history: HistoryStore, **kwargs: object
 ) -> ScenarioRunner:
-    _senders.append(Sender())
+    _senders.append(Sender(sandbox=EmbeddedSandbox()))
     return ScenarioRunner(
         load_scenario(path),
         _senders[-1],

@@ -17,6 +17,7 @@ from app.profiles import BUILTIN_PROFILES, ProfileStore, new_profile
 from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import SandboxServer
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore, SecretValueError, check_secret
 from app.service.sender import Overrides, Sender
 from app.transport import ErrorKind
@@ -106,7 +107,7 @@ def test_a_bad_secret_in_the_keyring_is_refused_when_read(which: str) -> None:
     store._values[("shop", which)] = "from-a-windows-file-5678\r\n"
     profile = new_profile("shop", "bronto", base_url="https://rest.bronto.com")
     with pytest.raises(SecretValueError) as caught:
-        Sender(store, environ={}).send(BRONTO, profile)
+        Sender(store, environ={}, sandbox=EmbeddedSandbox()).send(BRONTO, profile)
     label = "client ID" if which.endswith("id") else "client secret"
     assert str(caught.value) == (
         f"The Bronto {label} from this session's memory has a carriage return (CR) at character "
@@ -130,7 +131,7 @@ def test_storing_a_bad_secret_is_refused_and_says_why() -> None:
 def test_a_token_that_cannot_go_into_a_header_is_refused(path: str, what: str) -> None:
     with SandboxServer() as server, HostileServer() as hostile:
         overrides = Overrides(base_url=server.url, settings={"token_url": hostile.url + path})
-        result = Sender(MemorySecretStore(), environ={}).send(
+        result = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
             BRONTO, BUILTIN_PROFILES["sandbox-bronto"], overrides
         )
         assert [r for r in server.sandbox.requests() if r.path == "/carts"] == []
@@ -149,7 +150,7 @@ def test_a_latin1_token_goes_out_as_latin1_without_a_traceback(home_dir: Path) -
         profile = new_profile(
             "oauth", "drip", base_url=server.url, account_id=drip_sandbox.ACCOUNT_ID, auth="oauth"
         )
-        result = Sender(store, environ={}).send(DRIP, profile)
+        result = Sender(store, environ={}, sandbox=EmbeddedSandbox()).send(DRIP, profile)
     assert result.status == 401
 
 

@@ -22,6 +22,7 @@ from app.profiles import BUILTIN_PROFILES
 from app.providers import load_cart
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore, MissingSecrets
 from app.service.sender import Overrides, Sender
 from tests.recorder import recording_server
@@ -68,7 +69,7 @@ def test_the_environments_key_goes_on_the_wire_from_the_command_line(
 
 
 def test_a_real_host_without_the_variable_is_refused_naming_it() -> None:
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     overrides = Overrides(base_url="https://api.getdrip.com", settings={"account_id": "777"})
     with pytest.raises(MissingSecrets) as caught:
         sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides)
@@ -118,7 +119,12 @@ def test_bronto_sends_the_environments_client_form_encoded() -> None:
         "CART_COMPOSER_BRONTO_CLIENT_ID": "real-client",
         "CART_COMPOSER_BRONTO_CLIENT_SECRET": "real-secret-9",
     }
-    sender = Sender(MemorySecretStore(), environ=env, transport=httpx.MockTransport(service))
+    sender = Sender(
+        MemorySecretStore(),
+        environ=env,
+        transport=httpx.MockTransport(service),
+        sandbox=EmbeddedSandbox(),
+    )
     overrides = Overrides(
         base_url="https://rest.bronto.example",
         settings={"token_url": "https://auth.bronto.example/oauth2/token"},
@@ -135,7 +141,7 @@ def test_a_standalone_sandbox_on_this_machine_still_gets_its_public_values(
     recorder: tuple[str, list[dict[str, Any]]],
 ) -> None:
     url, seen = recorder
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     result = sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"], Overrides(base_url=url))
     assert result.status == 202
     expected = "Basic " + base64.b64encode(f"{drip_sandbox.API_KEY}:".encode()).decode()

@@ -12,6 +12,7 @@ import pytest
 from app.domain import jsonfmt
 from app.history import HistoryStore
 from app.sandbox import Sandbox, SandboxConfig, SandboxServer
+from app.sandbox.runtime import EmbeddedSandbox
 from app.service.bulk import BulkProgress, BulkRun, sample_carts
 from app.service.sender import Sender
 from tests.service.test_sender import stocked_store, user_profiles
@@ -35,7 +36,7 @@ _made: list[Sender] = []
 
 
 def sender() -> Sender:
-    made = Sender(stocked_store(), environ={})
+    made = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
     _made.append(made)
     return made
 

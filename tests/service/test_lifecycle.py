@@ -15,6 +15,7 @@ from app.providers import get_provider, load_cart
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.bronto.lifecycle import CartOperation, cart_state
 from app.sandbox import SandboxServer
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.transport import SendResult
@@ -42,7 +43,7 @@ def sender() -> Iterator[Sender]:
     store = MemorySecretStore()
     store.set("qa-bronto", "bronto_client_id", bronto_sandbox.CLIENT_ID)
     store.set("qa-bronto", "bronto_client_secret", bronto_sandbox.CLIENT_SECRET)
-    made = Sender(store, environ={})
+    made = Sender(store, environ={}, sandbox=EmbeddedSandbox())
     yield made
     made.close()
 

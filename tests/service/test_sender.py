@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.domain.errors import TargetError
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, Profile, new_profile
 from app.providers import CartDocument, load_cart
@@ -17,6 +18,7 @@ from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, Sandbox, SandboxConfig, SandboxServer
 from app.sandbox.config import SandboxMode
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import MissingSecrets, Overrides, Sender
 from app.transport import CancelToken, ErrorKind, OAuthTokens
@@ -51,7 +53,7 @@ def with_cart_id(document: CartDocument, cart_id: str) -> CartDocument:
 
 
 def test_the_sandbox_profiles_work_with_no_setup() -> None:
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     drip = sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"])
     assert drip.ok and drip.status == 202
     assert uuid.UUID(drip.provider_id or "").version == 4
@@ -62,7 +64,7 @@ def test_the_sandbox_profiles_work_with_no_setup() -> None:
 
 def test_a_user_profile_sends_with_its_stored_secrets(server: SandboxServer) -> None:
     drip_profile, bronto_profile = user_profiles(server.url)
-    sender = Sender(stocked_store(), environ={})
+    sender = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
     assert sender.send(DRIP, drip_profile).status == 202
     assert sender.send(BRONTO, bronto_profile).status == 201
     accepted = server.sandbox.emulators["drip"].accepted
@@ -74,7 +76,7 @@ def test_a_user_profile_sends_with_its_stored_secrets(server: SandboxServer) -> 
 
 def test_missing_secrets_stop_before_anything_is_sent(server: SandboxServer) -> None:
     _, bronto_profile = user_profiles(server.url)
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     with pytest.raises(MissingSecrets) as caught:
         sender.send(BRONTO, bronto_profile)
     assert caught.value.names == ["bronto_client_id", "bronto_client_secret"]
@@ -88,12 +90,17 @@ def test_missing_secrets_stop_before_anything_is_sent(server: SandboxServer) -> 
 def test_environment_variables_supply_secrets(server: SandboxServer) -> None:
     drip_profile, _ = user_profiles(server.url)
     env = {"CART_COMPOSER_DRIP_API_KEY": drip_sandbox.API_KEY}
-    assert Sender(MemorySecretStore(), environ=env).send(DRIP, drip_profile).status == 202
+    assert (
+        Sender(MemorySecretStore(), environ=env, sandbox=EmbeddedSandbox())
+        .send(DRIP, drip_profile)
+        .status
+        == 202
+    )
 
 
 def test_one_bronto_token_serves_several_sends(server: SandboxServer) -> None:
     _, bronto_profile = user_profiles(server.url)
-    sender = Sender(stocked_store(), environ={})
+    sender = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
     for n in range(3):
         assert sender.send(with_cart_id(BRONTO, f"c-{n}"), bronto_profile).status == 201
     assert sender.tokens.fetches == 1
@@ -105,7 +112,7 @@ def test_the_token_is_refreshed_after_it_expires() -> None:
     config = SandboxConfig(settings={"bronto": {"token_lifetime": 1.0}})
     with SandboxServer(Sandbox(config)) as server:
         _, bronto_profile = user_profiles(server.url)
-        sender = Sender(stocked_store(), environ={})
+        sender = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
         assert sender.send(with_cart_id(BRONTO, "a"), bronto_profile).status == 201
         time.sleep(1.05)
         assert sender.send(with_cart_id(BRONTO, "b"), bronto_profile).status == 201
@@ -127,7 +134,12 @@ def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success(
     with SandboxServer(Sandbox(SandboxConfig(clock=clock)), mode=mode) as server:
         _, bronto_profile = user_profiles(server.url)
         # The app's cache believes its token is fresh; the service has expired it.
-        sender = Sender(stocked_store(), environ={}, tokens=OAuthTokens(clock=lambda: 0.0))
+        sender = Sender(
+            stocked_store(),
+            environ={},
+            tokens=OAuthTokens(clock=lambda: 0.0),
+            sandbox=EmbeddedSandbox(),
+        )
         assert sender.send(with_cart_id(BRONTO, "a"), bronto_profile).status == 201
         clock.advance(7200)
         result = sender.send(with_cart_id(BRONTO, "b"), bronto_profile)
@@ -144,7 +156,7 @@ def test_a_403_for_an_expired_token_leads_to_one_reauth_and_success(
 
 
 def test_a_409_shows_the_x_reason_text() -> None:
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     profile = BUILTIN_PROFILES["sandbox-bronto"]
     document = with_cart_id(BRONTO, f"dup-{uuid.uuid4()}")
     assert sender.send(document, profile).status == 201
@@ -158,7 +170,7 @@ def test_a_409_shows_the_x_reason_text() -> None:
 def test_explain_mode_gives_a_422_with_attribute_and_message_and_says_whose_words() -> None:
     broken = DRIP.model_copy(update={"payload": {**DRIP.payload, "email": "nope"}})
     explain = Overrides(sandbox_mode=SandboxMode(explain=True))
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     result = sender.send(broken, BUILTIN_PROFILES["sandbox-drip"], explain)
     assert result.status == 422
     assert result.problems == (
@@ -177,7 +189,7 @@ def test_explain_mode_gives_a_422_with_attribute_and_message_and_says_whose_word
 
 def test_429_with_retry_after_is_retried_only_when_allowed(server: SandboxServer) -> None:
     drip_profile, _ = user_profiles(server.url)
-    sender = Sender(stocked_store(), environ={})
+    sender = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
     server.sandbox.add_fault(Fault(status=429, retry_after=1))
     once = sender.send(DRIP, drip_profile)
     assert (once.status, once.attempts) == (429, 1)
@@ -193,7 +205,9 @@ def test_429_with_retry_after_is_retried_only_when_allowed(server: SandboxServer
 def test_other_client_errors_are_never_retried(server: SandboxServer) -> None:
     drip_profile, _ = user_profiles(server.url)
     broken = DRIP.model_copy(update={"payload": {**DRIP.payload, "grand_total": "16.99"}})
-    result = Sender(stocked_store(), environ={}).send(broken, drip_profile, retry=True)
+    result = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox()).send(
+        broken, drip_profile, retry=True
+    )
     assert (result.status, result.attempts) == (400, 1)
     assert result.sandbox_notes == [
         "Sandbox assumption: Drip's schema errors show no status in any source; the sandbox "
@@ -207,7 +221,9 @@ def test_a_send_can_be_cancelled_from_another_thread(server: SandboxServer) -> N
     cancel = CancelToken()
     threading.Timer(0.2, cancel.cancel).start()
     started = time.perf_counter()
-    result = Sender(stocked_store(), environ={}).send(DRIP, drip_profile, cancel=cancel)
+    result = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox()).send(
+        DRIP, drip_profile, cancel=cancel
+    )
     assert result.error_kind is ErrorKind.CANCELLED
     assert time.perf_counter() - started < 1.5
 
@@ -223,7 +239,7 @@ def test_the_profiles_options_apply_under_the_carts_and_the_overrides(
         create_contact=True,
         ignore_invalid_tid=True,
     )
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     plain = CartDocument(provider="bronto", payload={"customerCartId": "x"})
     assert "createContact=true&ignoreInvalidTid=true" in sender.preview(plain, profile).url
     cart_says = plain.model_copy(update={"options": {"createContact": False}})
@@ -234,7 +250,9 @@ def test_the_profiles_options_apply_under_the_carts_and_the_overrides(
 
 def test_a_cart_for_the_other_provider_is_refused() -> None:
     with pytest.raises(Exception, match="The cart is for Drip but the profile “sandbox-bronto”"):
-        Sender(MemorySecretStore(), environ={}).send(DRIP, BUILTIN_PROFILES["sandbox-bronto"])
+        Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
+            DRIP, BUILTIN_PROFILES["sandbox-bronto"]
+        )
 
 
 def test_a_large_response_body_is_capped_with_its_size_noted() -> None:
@@ -266,7 +284,9 @@ def test_a_429_without_retry_after_is_not_retried_even_with_retry(server: Sandbo
     drip_profile, _ = user_profiles(server.url)
     server.sandbox.add_fault(Fault(status=429))
     before = len(server.sandbox.requests())
-    result = Sender(stocked_store(), environ={}).send(DRIP, drip_profile, retry=True)
+    result = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox()).send(
+        DRIP, drip_profile, retry=True
+    )
     assert (result.status, result.attempts) == (429, 1)
     assert len(server.sandbox.requests()) == before + 1  # exactly one request
     assert result.notes == [
@@ -284,7 +304,9 @@ def test_a_retry_after_past_two_minutes_is_not_waited_for(server: SandboxServer)
     drip_profile, _ = user_profiles(server.url)
     server.sandbox.add_fault(Fault(status=429, retry_after=1800))
     started = time.perf_counter()
-    result = Sender(stocked_store(), environ={}).send(DRIP, drip_profile, retry=True)
+    result = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox()).send(
+        DRIP, drip_profile, retry=True
+    )
     assert (result.status, result.attempts) == (429, 1)
     assert time.perf_counter() - started < 5
     assert result.notes == [
@@ -298,7 +320,7 @@ def test_the_sandboxs_own_drip_429_has_no_retry_after() -> None:
     config = SandboxConfig(settings={"drip": {"hourly_limit": 1}})
     with SandboxServer(Sandbox(config)) as server:
         drip_profile, _ = user_profiles(server.url)
-        sender = Sender(stocked_store(), environ={})
+        sender = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
         assert sender.send(DRIP, drip_profile).status == 202
         limited = sender.send(DRIP, drip_profile, retry=True)
         assert limited.status == 429 and limited.header("Retry-After") is None
@@ -311,7 +333,7 @@ def test_a_drip_oauth_profile_previews_and_sends_a_bearer_token(server: SandboxS
     )
     store = MemorySecretStore()
     store.set("my-oauth", "drip_access_token", drip_sandbox.ACCESS_TOKEN)
-    sender = Sender(store, environ={})
+    sender = Sender(store, environ={}, sandbox=EmbeddedSandbox())
     # The preview names the scheme the profile sends (it once showed Basic for every profile).
     assert sender.preview(DRIP, profile).header("Authorization") == "Bearer ••••••••"
     result = sender.send(DRIP, profile)
@@ -322,7 +344,7 @@ def test_a_drip_oauth_profile_previews_and_sends_a_bearer_token(server: SandboxS
 
 def test_the_result_of_a_send_holds_no_secret(server: SandboxServer) -> None:
     drip_profile, bronto_profile = user_profiles(server.url)
-    sender = Sender(stocked_store(), environ={})
+    sender = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
     sent = [sender.send(DRIP, drip_profile), sender.send(with_cart_id(BRONTO, "x"), bronto_profile)]
     assert [r.status for r in sent] == [202, 201]
     secrets = (drip_sandbox.API_KEY, bronto_sandbox.CLIENT_SECRET)
@@ -335,8 +357,86 @@ def test_the_result_of_a_send_holds_no_secret(server: SandboxServer) -> None:
 
 def test_test_connection_names_the_status_the_api_answered(server: SandboxServer) -> None:
     drip_profile, _ = user_profiles(server.url)
-    sender = Sender(stocked_store(), environ={})
+    sender = Sender(stocked_store(), environ={}, sandbox=EmbeddedSandbox())
     assert sender.test_connection(drip_profile).ok
     server.sandbox.add_fault(Fault(status=500, path_prefix="/v2"))
     check = sender.test_connection(drip_profile)
     assert (check.ok, check.message) == (False, "Drip answered 500 Internal Server Error.")
+
+
+class RecordingSandbox:
+    """A built-in sandbox that says what it was asked, over a real loopback door."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.door = SandboxServer()
+
+    def address(self, mode: SandboxMode) -> str:
+        self.asked.append("address")
+        return self.door.bind()
+
+    def serve(self, mode: SandboxMode) -> None:
+        self.asked.append(f"serve (served {len(self.door.sandbox.requests())} before)")
+        self.door.start()
+
+    def notes_about(self, answer_id: str) -> list[str]:
+        return list(self.door.sandbox.notes_about(answer_id))
+
+
+def test_a_preview_only_asks_the_sandbox_where_it_is_and_a_send_opens_it_first() -> None:
+    sandbox = RecordingSandbox()
+    try:
+        sender = Sender(MemorySecretStore(), environ={}, sandbox=sandbox)
+        request = sender.preview(DRIP, BUILTIN_PROFILES["sandbox-drip"])
+        assert request.url.startswith(sandbox.door.url)
+        assert sandbox.asked == ["address"] and not sandbox.door.serving
+        result = sender.send(DRIP, BUILTIN_PROFILES["sandbox-drip"])
+        assert result.status == 202
+        assert sandbox.asked == ["address", "address", "serve (served 0 before)"]
+        assert len(sandbox.door.sandbox.requests()) == 1
+    finally:
+        sandbox.door.stop()
+
+
+def test_without_a_built_in_sandbox_a_sandbox_profile_says_what_to_give() -> None:
+    sender = Sender(MemorySecretStore(), environ={})
+    with pytest.raises(TargetError, match="“sandbox-drip” is the built-in sandbox, which this"):
+        sender.preview(DRIP, BUILTIN_PROFILES["sandbox-drip"])
+    with SandboxServer() as elsewhere:  # a `cart-composer sandbox` of its own
+        result = sender.send(
+            DRIP, BUILTIN_PROFILES["sandbox-drip"], Overrides(base_url=elsewhere.url)
+        )
+    assert result.status == 202
+
+
+def test_the_embedded_sandbox_serves_nothing_until_a_request_goes_out() -> None:
+    import subprocess
+    import sys
+
+    code = """
+import threading
+from app.paths import sample_cart
+from app.profiles import BUILTIN_PROFILES
+from app.providers import load_cart
+from app.sandbox.runtime import EmbeddedSandbox
+from app.secrets import MemorySecretStore
+from app.service.sender import Sender
+
+def serving():
+    return sorted(t.name for t in threading.enumerate() if t.name == "sandbox-http")
+
+cart = load_cart(sample_cart("drip")).document
+sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
+sender.preview(cart, BUILTIN_PROFILES["sandbox-drip"])
+print("after a preview:", serving())
+print("sent:", sender.send(cart, BUILTIN_PROFILES["sandbox-drip"]).status)
+print("after a send:", serving())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines() == [
+        "after a preview: []",
+        "sent: 202",
+        "after a send: ['sandbox-http']",
+    ]

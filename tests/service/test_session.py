@@ -15,6 +15,7 @@ from app.history import HistoryStore
 from app.paths import sample_cart
 from app.profiles import ProfileStore
 from app.providers import load_cart
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.service.session import BACKGROUND_ITEMS, EVENTS, ComposerSession
@@ -70,7 +71,7 @@ def history(tmp_path: Path) -> Iterator[HistoryStore]:
 def a_session(
     tmp_path: Path, history: HistoryStore | None = None, **kwargs: Any
 ) -> ComposerSession:
-    sender = Sender(MemorySecretStore(), environ={})
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
     return ComposerSession(
         ProfileStore(tmp_path / "config"), sender, "drip", history=history, **kwargs
     )

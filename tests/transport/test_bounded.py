@@ -19,6 +19,7 @@ from app.profiles import BUILTIN_PROFILES, new_profile
 from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Overrides, Sender
 from app.transport import ErrorKind
@@ -154,7 +155,7 @@ def test_a_batch_and_a_test_connection_are_bounded_too() -> None:
     store.set("hostile", "drip_api_key", drip_sandbox.API_KEY)
     with HostileServer(every="gzip-bomb") as hostile:
         profile = new_profile("hostile", "drip", base_url=hostile.url, account_id="1")
-        sender = Sender(store, environ={})
+        sender = Sender(store, environ={}, sandbox=EmbeddedSandbox())
         batch = sender.send_batch([DRIP, DRIP], profile)
         assert batch.error_kind is ErrorKind.INVALID_RESPONSE
         assert len(batch.body) <= 2 * 1024 * 1024 < batch.body_size
@@ -194,7 +195,7 @@ def test_a_token_answer_that_is_not_a_token_says_what_came_back(
 ) -> None:
     with HostileServer() as hostile:
         overrides = Overrides(base_url=sandbox.url, settings={"token_url": hostile.url + path})
-        result = Sender(MemorySecretStore(), environ={}).send(
+        result = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
             BRONTO, BUILTIN_PROFILES["sandbox-bronto"], overrides
         )
     assert result.error_kind is kind
@@ -207,7 +208,7 @@ def test_a_token_answer_that_is_not_a_token_says_what_came_back(
 def test_the_time_reported_includes_getting_the_token(sandbox: SandboxServer) -> None:
     sandbox.sandbox.add_fault(Fault(latency_ms=400, path_prefix="/oauth2/"))
     overrides = Overrides(base_url=sandbox.url)
-    result = Sender(MemorySecretStore(), environ={}).send(
+    result = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
         BRONTO, BUILTIN_PROFILES["sandbox-bronto"], overrides
     )
     assert result.status == 201
@@ -219,7 +220,7 @@ def test_the_token_and_its_request_share_one_deadline(sandbox: SandboxServer) ->
     sandbox.sandbox.add_fault(Fault(latency_ms=800, path_prefix="/oauth2/"))
     sandbox.sandbox.add_fault(Fault(latency_ms=800, path_prefix="/carts"))
     started = time.monotonic()
-    result = Sender(MemorySecretStore(), environ={}).send(
+    result = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
         BRONTO, BUILTIN_PROFILES["sandbox-bronto"], Overrides(base_url=sandbox.url, timeout=1.2)
     )
     assert result.error_kind is ErrorKind.TIMEOUT

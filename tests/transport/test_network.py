@@ -17,6 +17,7 @@ from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, new_profile
 from app.providers import load_cart
 from app.providers.drip import emulator as drip_sandbox
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Overrides, Sender
 from app.transport.network import route_for
@@ -49,7 +50,7 @@ def no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
 def shop_profile(url: str) -> tuple[Sender, Any]:
     store = MemorySecretStore()
     store.set("shop", "drip_api_key", drip_sandbox.API_KEY)
-    return Sender(store, environ={}), new_profile(
+    return Sender(store, environ={}, sandbox=EmbeddedSandbox()), new_profile(
         "shop", "drip", base_url=url, account_id=drip_sandbox.ACCOUNT_ID
     )
 
@@ -60,7 +61,9 @@ def test_the_sandbox_on_loopback_never_goes_through_the_proxy(
     address, seen = proxy
     monkeypatch.setenv("HTTP_PROXY", f"http://{address}")
     monkeypatch.setenv("HTTPS_PROXY", f"http://{address}")
-    result = Sender(MemorySecretStore(), environ={}).send(DRIP, BUILTIN_PROFILES["sandbox-drip"])
+    result = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
+        DRIP, BUILTIN_PROFILES["sandbox-drip"]
+    )
     assert result.status == 202
     assert result.route == "direct"
     # Before: the proxy received the sandbox's Basic credentials over plain http.
@@ -109,7 +112,9 @@ def test_certificates_from_the_environment_are_used_and_shown(
     assert route_for("https://api.getdrip.com/v3").describe() == (
         f"direct; certificates from SSL_CERT_FILE={certifi.where()}"
     )
-    result = Sender(MemorySecretStore(), environ={}).send(DRIP, BUILTIN_PROFILES["sandbox-drip"])
+    result = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
+        DRIP, BUILTIN_PROFILES["sandbox-drip"]
+    )
     assert result.status == 202 and result.route == "direct"
     # And used: a file with no certificate in it makes every TLS connection fail.
     empty = tmp_path / "none.pem"
@@ -143,7 +148,7 @@ def test_plain_http_to_another_machine_is_warned_about(url: str, warned: bool) -
 def test_a_sandbox_profile_on_loopback_gets_no_warning_elsewhere_it_does() -> None:
     # To a sandbox on this machine its secrets are the sandbox's public values: nothing to
     # protect. Pointed at another host it sends the environment's secret: that one is warned of.
-    quiet = Sender(MemorySecretStore(), environ={}).send(
+    quiet = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()).send(
         DRIP, BUILTIN_PROFILES["sandbox-drip"], Overrides(base_url="http://127.0.0.1:9")
     )
     assert quiet.status is None and quiet.notes == []
@@ -151,7 +156,7 @@ def test_a_sandbox_profile_on_loopback_gets_no_warning_elsewhere_it_does() -> No
     overrides = Overrides(
         base_url="http://sandbox.invalid:9", settings={"account_id": "1"}, timeout=1
     )
-    warned = Sender(MemorySecretStore(), environ=env).send(
+    warned = Sender(MemorySecretStore(), environ=env, sandbox=EmbeddedSandbox()).send(
         DRIP, BUILTIN_PROFILES["sandbox-drip"], overrides
     )
     assert any("plain http://" in note for note in warned.notes)

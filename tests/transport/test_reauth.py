@@ -12,6 +12,7 @@ from app.domain import jsonfmt
 from app.paths import sample_cart
 from app.profiles import new_profile
 from app.providers import load_cart
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 
@@ -55,7 +56,9 @@ def sender_for(stand_in: StandIn) -> tuple[Sender, object]:
         base_url="https://rest.bronto.example",
         token_url="https://auth.bronto.example/oauth2/token",
     )
-    return Sender(store, environ={}, transport=httpx.MockTransport(stand_in)), profile
+    return Sender(
+        store, environ={}, transport=httpx.MockTransport(stand_in), sandbox=EmbeddedSandbox()
+    ), profile
 
 
 def test_a_bare_403_to_a_cached_token_gets_one_new_token_and_succeeds() -> None:

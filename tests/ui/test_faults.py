@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.profiles import ProfileStore, new_profile
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.ui.application import create_main_window
@@ -38,7 +39,9 @@ def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
     )
     store = MemorySecretStore()
     store.set("faulty", "drip_api_key", drip_sandbox.API_KEY)
-    window = create_main_window(asker=asker, sender=Sender(store, environ={}))
+    window = create_main_window(
+        asker=asker, sender=Sender(store, environ={}, sandbox=EmbeddedSandbox())
+    )
     qtbot.addWidget(window)
     window.show()
     window.session.set_profile("faulty")

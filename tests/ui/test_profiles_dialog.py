@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from app.profiles import ProfileStore
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
-from app.sandbox.runtime import embedded_server
+from app.sandbox.runtime import EmbeddedSandbox, embedded_server
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.ui.application import create_main_window
@@ -21,7 +21,7 @@ from tests.ui.conftest import FakeAsker
 def make_dialog(qtbot: QtBot) -> tuple[ProfilesDialog, MemorySecretStore, ProfileStore]:
     store = MemorySecretStore()
     profiles = ProfileStore()
-    dialog = ProfilesDialog(profiles, Sender(store, environ={}))
+    dialog = ProfilesDialog(profiles, Sender(store, environ={}, sandbox=EmbeddedSandbox()))
     qtbot.addWidget(dialog)
     return dialog, store, profiles
 
@@ -101,7 +101,9 @@ def test_the_window_shows_a_banner_for_in_memory_secrets(
     from app.profiles import new_profile
 
     ProfileStore().add(new_profile("mine", "drip", account_id="1"))
-    window = create_main_window(asker=asker, sender=Sender(MemorySecretStore(), environ={}))
+    window = create_main_window(
+        asker=asker, sender=Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
+    )
     qtbot.addWidget(window)
     window.show()
     assert window.profile_selector.findData("mine") >= 0

@@ -20,6 +20,7 @@ from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import SandboxServer
 from app.sandbox.config import SandboxMode
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.ui.application import create_main_window
@@ -70,7 +71,9 @@ def test_no_secret_leaves_the_keyring_or_memory(
         store.set("qa-drip", "drip_api_key", drip_sandbox.API_KEY)
         store.set("qa-bronto", "bronto_client_id", bronto_sandbox.CLIENT_ID)
         store.set("qa-bronto", "bronto_client_secret", WRONG_SECRET)
-        window = create_main_window(asker=asker, sender=Sender(store, environ={}))
+        window = create_main_window(
+            asker=asker, sender=Sender(store, environ={}, sandbox=EmbeddedSandbox())
+        )
         qtbot.addWidget(window)
         window.show()
         window.controller.send_failed.connect(said.append)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.profiles import ProfileStore, new_profile
+from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.ui.controller import ComposerController
@@ -17,7 +18,9 @@ from app.ui.toolbar import MANAGE, CartToolbar
 def a_toolbar(qtbot: QtBot, tmp_path: Path) -> tuple[CartToolbar, ComposerController]:
     profiles = ProfileStore(tmp_path / "config")
     profiles.add(new_profile("staging", "drip", base_url="https://staging.example", account_id="1"))
-    controller = ComposerController(profiles, Sender(MemorySecretStore(), environ={}))
+    controller = ComposerController(
+        profiles, Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
+    )
     toolbar = CartToolbar(controller.session, controller, QPushButton("Cart actions"))
     qtbot.addWidget(toolbar)
     toolbar.show_cart()
