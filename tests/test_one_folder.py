@@ -106,7 +106,9 @@ def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
     result = sent.args[0]
     assert (result.status, result.provider_id) == (201, "toy-1"), result.message
     toys = embedded_server().sandbox.emulators["toyshop"]
-    assert toys.carts["toy-1"] == jsonfmt.loads(body)  # type: ignore[attr-defined]
+    wire = jsonfmt.loads(body)
+    assert wire["data"]["type"] == "cart" and wire["data"]["id"] == window.session.value("cart_id")
+    assert toys.carts["toy-1"] == wire["data"]["attributes"]  # type: ignore[attr-defined]
     # The history row, under the provider's own operation name.
     history = window.session.history
     assert history is not None

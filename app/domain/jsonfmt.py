@@ -62,12 +62,24 @@ def _string(text: str) -> str:
 
 
 class RawJson(str):
-    """JSON text already written for its place in the output (indent included): ``dumps``
-    copies it as is. How the preview reuses the text of line items that did not change."""
+    """JSON text already written, its lines after the first indented for nesting ``level``:
+    ``dumps`` copies it as is at that depth and shifts those lines to wherever it is placed
+    (an envelope puts a cart deeper). How the preview reuses the text of line items that did
+    not change."""
+
+    level: int
+
+    def __new__(cls, text: str, level: int = 0) -> RawJson:
+        made = super().__new__(cls, text)
+        made.level = level
+        return made
 
 
 def _write(value: Any, indent: int | None, level: int, parts: list[str]) -> None:
     if isinstance(value, RawJson):
+        shift = level - value.level
+        if shift and indent is not None:
+            value = RawJson(value.replace("\n", "\n" + " " * (indent * shift)), level)
         parts.append(value)
     elif value is None:
         parts.append("null")

@@ -379,10 +379,21 @@ class Provider(ABC):
         whole, more = schema.whole_numbers(self.model, renamed)
         return whole, (*notes, *more)
 
+    def envelope(self, cart: Any) -> Any:
+        """The body around the cart (in canonical form), for an API that wraps it — e.g.
+        ``{"data": {"type": "event", "attributes": {"properties": cart, …}}}``, with values
+        taken from the cart. The cart is what the form, the table and the rules edit (its items
+        at ``items_key``); the envelope is only where it sits on the wire. Default: the cart is
+        the body. The preview's incremental renderer and ``body`` both go through here, so
+        the preview is the wire whatever the envelope. The items' list in ``cart`` may be
+        ``jsonfmt.RawJson`` (text already written): place it, do not read it."""
+        return cart
+
     def body(self, payload: Any) -> bytes:
-        """The exact request body: canonical order, 2-space indent, UTF-8, numbers as typed."""
+        """The exact request body: canonical order, 2-space indent, UTF-8, numbers as typed,
+        in the provider's envelope."""
         try:
-            return jsonfmt.dumps(self.canonical(payload)).encode("utf-8")
+            return jsonfmt.dumps(self.envelope(self.canonical(payload))).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise PayloadError(f"The cart cannot be written as JSON: {exc}.") from None
 

@@ -96,9 +96,11 @@ class CartRenderer:
             + [((key, index), item.errors, item.warnings) for index, item in enumerate(rendered)],
         )
         texts = [item.text for item in rendered if item.text is not None]
-        listing = jsonfmt.RawJson("[\n    " + ",\n    ".join(texts) + "\n  ]")
+        # Written for where a top-level key's list sits; an envelope moves it deeper.
+        listing = jsonfmt.RawJson("[\n    " + ",\n    ".join(texts) + "\n  ]", level=1)
         try:
-            body = jsonfmt.dumps(canonical(self._model, {**payload, key: listing}))
+            cart = canonical(self._model, {**payload, key: listing})
+            body = jsonfmt.dumps(self.provider.envelope(cart))
         except (TypeError, ValueError):
             return self._whole(payload)  # a cart field cannot be written: say which, as always
         return Rendered(validation, body.encode("utf-8"))

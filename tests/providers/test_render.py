@@ -23,8 +23,24 @@ from tests.providers.test_properties import (
 item_values = st.dictionaries(field_names, junk, max_size=5)
 
 
+class _Wrapped(type(get_provider("drip"))):  # type: ignore[misc]
+    """Drip's cart in an envelope three levels down, with a value taken from it: where a
+    wrapped API (Klaviyo's ``data.attributes.properties``) puts its cart."""
+
+    def envelope(self, cart: Any) -> Any:
+        value = cart.get("grand_total") if isinstance(cart, dict) else None
+        return {"data": {"type": "event", "attributes": {"properties": cart, "value": value}}}
+
+
+WRAPPED = _Wrapped()
+
+
+def _provider(key: str) -> Any:
+    return WRAPPED if key == "wrapped" else get_provider(key)
+
+
 def _expected(provider_key: str, payload: Any) -> tuple[Any, Any, bytes | None]:
-    provider = get_provider(provider_key)
+    provider = _provider(provider_key)
     validation = provider.validate(payload)
     try:
         body: bytes | None = provider.body(payload)
@@ -67,14 +83,14 @@ def _apply(payload: dict[str, Any], key: str, edit: tuple[str, int, int, Any], f
 
 @settings(max_examples=120, deadline=None)
 @given(
-    provider_key=st.sampled_from(["drip", "bronto"]),
+    provider_key=st.sampled_from(["drip", "bronto", "wrapped"]),
     start=st.data(),
     steps=edits,
 )
 def test_every_render_matches_the_whole_cart(provider_key: str, start: Any, steps: Any) -> None:
-    drip = provider_key == "drip"
+    drip = provider_key in ("drip", "wrapped")
     carts, items = (drip_carts, drip_items) if drip else (bronto_carts, bronto_items)
-    provider = get_provider(provider_key)
+    provider = _provider(provider_key)
     key = provider.items_key
     payload = dict(start.draw(carts))
     payload[key] = [start.draw(items) for _ in range(start.draw(st.integers(0, 6)))]
@@ -86,3 +102,18 @@ def test_every_render_matches_the_whole_cart(provider_key: str, start: Any, step
         assert got.validation.issues == issues
         assert got.validation.warning_issues == warnings
         assert got.body == body
+
+
+def test_an_envelope_moves_the_items_text_to_their_depth() -> None:
+    provider = WRAPPED
+    payload = {
+        "email": "a@example.com",
+        "grand_total": 3,
+        "items": [{"product_id": "p", "price": 1, "quantity": 3}],
+    }
+    body = CartRenderer(provider).render(payload).body
+    assert body == provider.body(payload)
+    assert body is not None
+    text = body.decode()
+    assert '\n        "items": [\n          {\n            "product_id": "p",' in text
+    assert text.endswith('\n      },\n      "value": 3\n    }\n  }\n}')

@@ -31,7 +31,7 @@ class ToyEmulator(Emulator):
         with self.context.lock:
             if request.method == "POST" and path == "/v1/carts":
                 cart_id = f"toy-{next(self._ids)}"
-                self.carts[cart_id] = jsonfmt.loads(body)
+                self.carts[cart_id] = jsonfmt.loads(body)["data"]["attributes"]
                 return json_response(201, {"id": cart_id})
             if request.method == "DELETE":
                 self.carts.pop(path.rsplit("/", 1)[-1], None)
