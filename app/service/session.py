@@ -617,6 +617,10 @@ class ComposerSession:
 
     # --- validation and preview ------------------------------------------------------------
 
+    def items_to_check(self) -> int:
+        """How many line items the next rendering checks anew (the rest it has done)."""
+        return self._renderer.unseen_items(self._wire_payload())
+
     def refresh(self) -> None:
         """Validate and rebuild the preview: at once for the usual edit (the renderer redoes
         only what changed), on a worker thread when many new line items must be checked (a

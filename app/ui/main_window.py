@@ -613,7 +613,6 @@ class MainWindow(QMainWindow):
         return path is not None and self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
-
         try:
             self.session.save(path)
         except CartComposerError as exc:

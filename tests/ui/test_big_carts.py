@@ -112,7 +112,7 @@ def test_a_5000_item_cart_is_checked_without_freezing(
     model.setData(index, "12.50")
     # An edit makes one item new: the renderer redoes that one, on the GUI thread, at once
     # (what preview_bench.py times); not the whole cart on a worker.
-    assert window.session._renderer.unseen_items(window.session._wire_payload()) == 1
+    assert window.session.items_to_check() == 1
     window.session.refresh()  # what the debounce timer calls
     assert not window.session.checking
     assert '"price": 12.50' in window.session.preview_text

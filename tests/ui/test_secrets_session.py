@@ -103,7 +103,8 @@ def test_no_secret_leaves_the_keyring_or_memory(
             with qtbot.waitSignal(history.exported, timeout=10_000) as exported:
                 assert history.export(kind, home / name)
             assert exported.args[0] == 5
-        assert window._save_to(home / "session.cart.json")
+        asker.save_answer_path = home / "session.cart.json"
+        assert window.save_cart_as()
         window.session.cancel()
         window.close()
     said.append(window.banner.text())
