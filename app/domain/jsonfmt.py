@@ -64,12 +64,12 @@ def _string(text: str) -> str:
 class RawJson(str):
     """JSON text already written, its lines after the first indented for nesting ``level``:
     ``dumps`` copies it as is at that depth and shifts those lines to wherever it is placed
-    (an envelope puts a cart deeper). How the preview reuses the text of line items that did
-    not change."""
+    (an envelope puts a cart deeper); without a ``level`` it is copied as is wherever it
+    goes. How the preview reuses the text of line items that did not change."""
 
-    level: int
+    level: int | None
 
-    def __new__(cls, text: str, level: int = 0) -> RawJson:
+    def __new__(cls, text: str, level: int | None = None) -> RawJson:
         made = super().__new__(cls, text)
         made.level = level
         return made
@@ -77,7 +77,7 @@ class RawJson(str):
 
 def _write(value: Any, indent: int | None, level: int, parts: list[str]) -> None:
     if isinstance(value, RawJson):
-        shift = level - value.level
+        shift = 0 if value.level is None else level - value.level
         if shift and indent is not None:
             value = RawJson(value.replace("\n", "\n" + " " * (indent * shift)), level)
         parts.append(value)

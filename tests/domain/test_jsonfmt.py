@@ -109,3 +109,13 @@ def test_loads_reports_line_and_column_separately() -> None:
         jsonfmt.loads('{\n  "a": tru\n}')
     assert (caught.value.line, caught.value.column) == (2, 8)
     assert caught.value.reason == "Expecting value"
+
+
+def test_raw_json_is_shifted_to_where_it_is_placed_or_copied_as_is() -> None:
+    written = jsonfmt.RawJson(jsonfmt.dumps_element({"a": [1]}, 1), level=1)
+    assert jsonfmt.dumps({"x": written}) == '{\n  "x": {\n    "a": [\n      1\n    ]\n  }\n}'
+    deeper = jsonfmt.dumps({"d": {"x": written}})
+    assert deeper == '{\n  "d": {\n    "x": {\n      "a": [\n        1\n      ]\n    }\n  }\n}'
+    assert jsonfmt.loads(deeper) == {"d": {"x": {"a": [1]}}}
+    as_is = jsonfmt.RawJson('{\n  "a": 1\n}')  # no level: the caller placed it
+    assert jsonfmt.dumps({"d": {"x": as_is}}) == '{\n  "d": {\n    "x": {\n  "a": 1\n}\n  }\n}'

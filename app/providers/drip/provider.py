@@ -211,7 +211,10 @@ class DripProvider(Provider):
             raise PayloadError(f"A batch holds 1 to {MAX_BATCH:,} carts, not {len(payloads):,}.")
         url, headers = self._endpoint(target)
         try:
-            carts = [jsonfmt.RawJson(jsonfmt.dumps_element(self.canonical(p), 2)) for p in payloads]
+            carts = [
+                jsonfmt.RawJson(jsonfmt.dumps_element(self.canonical(p), 2), level=2)
+                for p in payloads
+            ]
             body = jsonfmt.dumps({"carts": carts}).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise PayloadError(f"A cart cannot be written as JSON: {exc}.") from None
