@@ -24,6 +24,7 @@ from app.domain.validation import Issue, Validation, format_path
 from app.providers import schema
 from app.providers.actions import CartAction, CartState
 from app.providers.common import carried_item, mapped
+from app.providers.paths import get_at, has_at, set_in
 from app.providers.schema import PayloadModel
 
 if TYPE_CHECKING:
@@ -254,10 +255,9 @@ class Provider(ABC):
     def to_common(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
         """The payload as a common cart, the cart's keys left behind and the items' (each
         named once)."""
-        to_common = {key: name for name, key in self.common_cart.items()}
-        common, left = mapped(payload, to_common, frozenset({self.items_key}))
+        common, left = self._cart_to_common(payload)
         item_left: list[str] = []
-        items = payload.get(self.items_key)
+        items = get_at(payload, self.items_key)
         if isinstance(items, list) and items:
             common["items"] = []
             for item in items:
@@ -266,23 +266,53 @@ class Provider(ABC):
                 item_left += [name for name in dropped if name not in item_left]
         return common, left, item_left
 
+    def _cart_to_common(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """The cart's fields under their common names (in the cart's order), and the paths of
+        those with none (a nested object's fields named one by one)."""
+        names = {key: name for name, key in self.common_cart.items()}
+        common: dict[str, Any] = {}
+        left: list[str] = []
+
+        def walk(values: Mapping[str, Any], model: type[PayloadModel] | None, prefix: str) -> None:
+            for key, value in values.items():
+                path = f"{prefix}{key}"
+                if path == self.items_key:
+                    continue
+                if path in names:
+                    common[names[path]] = value
+                    continue
+                info = model.model_fields.get(key) if model is not None else None
+                nested = info is not None and schema.is_object_field(info)
+                if model is not None and nested and isinstance(value, Mapping):
+                    walk(value, schema.child_model(model, key), f"{path}.")
+                else:
+                    left.append(path)
+
+        walk(payload, self.model, "")
+        return common, left
+
     def item_to_common(self, item: Any) -> tuple[dict[str, Any], list[str]]:
         return carried_item(item, {key: name for name, key in self.common_item.items()})
 
     def from_common(self, common: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """A payload of this provider's from a common cart (the defaults for a carried cart
         added), and the items' common names it has no field for."""
-        payload, _ = mapped(common, self.common_cart, frozenset({"items"}))
+        payload: dict[str, Any] = {}
+        for name, value in common.items():
+            if name != "items" and name in self.common_cart:
+                set_in(payload, self.common_cart[name], value)
         item_left: list[str] = []
         items = common.get("items")
         if isinstance(items, list):
-            payload[self.items_key] = []
+            carried_items: list[Any] = []
             for item in items:
                 carried, dropped = self.item_from_common(item)
-                payload[self.items_key].append(carried)
+                carried_items.append(carried)
                 item_left += [name for name in dropped if name not in item_left]
+            set_in(payload, self.items_key, carried_items)
         for key, value in self.new_cart_values.items():
-            payload.setdefault(key, value)
+            if not has_at(payload, key):
+                set_in(payload, key, value)
         return payload, item_left
 
     def item_from_common(self, item: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -379,21 +409,10 @@ class Provider(ABC):
         whole, more = schema.whole_numbers(self.model, renamed)
         return whole, (*notes, *more)
 
-    def envelope(self, cart: Any) -> Any:
-        """The body around the cart (in canonical form), for an API that wraps it — e.g.
-        ``{"data": {"type": "event", "attributes": {"properties": cart, …}}}``, with values
-        taken from the cart. The cart is what the form, the table and the rules edit (its items
-        at ``items_key``); the envelope is only where it sits on the wire. Default: the cart is
-        the body. The preview's incremental renderer and ``body`` both go through here, so
-        the preview is the wire whatever the envelope. The items' list in ``cart`` may be
-        ``jsonfmt.RawJson`` (text already written): place it, do not read it."""
-        return cart
-
     def body(self, payload: Any) -> bytes:
-        """The exact request body: canonical order, 2-space indent, UTF-8, numbers as typed,
-        in the provider's envelope."""
+        """The exact request body: canonical order, 2-space indent, UTF-8, numbers as typed."""
         try:
-            return jsonfmt.dumps(self.envelope(self.canonical(payload))).encode("utf-8")
+            return jsonfmt.dumps(self.canonical(payload)).encode("utf-8")
         except (TypeError, ValueError) as exc:
             raise PayloadError(f"The cart cannot be written as JSON: {exc}.") from None
 

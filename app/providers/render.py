@@ -22,7 +22,15 @@ from app.domain import jsonfmt
 from app.domain.errors import PayloadError
 from app.domain.validation import Validation
 from app.providers.base import Provider
-from app.providers.schema import Finding, PayloadModel, assemble, canonical, child_model, findings
+from app.providers.paths import get_at, parts, with_at, without_at
+from app.providers.schema import (
+    Finding,
+    PayloadModel,
+    assemble,
+    canonical,
+    child_model_at,
+    findings,
+)
 
 __all__ = ["CartRenderer", "Rendered"]
 
@@ -49,13 +57,14 @@ class CartRenderer:
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self._model: type[PayloadModel] = provider.model
-        self._item_model = child_model(provider.model, provider.items_key)
+        self._item_model = child_model_at(provider.model, provider.items_key)
+        self._items_loc: tuple[str, ...] = parts(provider.items_key)
         self._items: dict[int, tuple[object, _Item]] = {}
         self._lock = threading.Lock()  # one render at a time: a worker's, or the GUI thread's
 
     def unseen_items(self, payload: Any) -> int:
         """How many line items ``render`` would have to check anew."""
-        items = payload.get(self.provider.items_key) if isinstance(payload, Mapping) else None
+        items = get_at(payload, self.provider.items_key)
         if not isinstance(items, list):
             return 0
         known = self._items
@@ -67,7 +76,7 @@ class CartRenderer:
 
     def _render(self, payload: Any) -> Rendered:
         key = self.provider.items_key
-        items = payload.get(key) if isinstance(payload, Mapping) else None
+        items = get_at(payload, key)
         if not isinstance(items, list) or not items or self._item_model is None:
             return self._whole(payload)
         cache: dict[int, tuple[object, _Item]] = {}
@@ -88,19 +97,20 @@ class CartRenderer:
         if any(item.text is None for item in rendered):
             return self._whole(payload)  # the full writer says exactly which value is wrong
         assert isinstance(payload, Mapping)
-        root = canonical(self._model, {k: v for k, v in payload.items() if k != key})
+        # The cart without its items is checked whole (a handful of fields, nested or not).
+        root = canonical(self._model, without_at(payload, key))
         errors, warnings = findings(self._model, root)
+        loc = self._items_loc
         validation = assemble(
             self._model,
             [((), errors, warnings)]
-            + [((key, index), item.errors, item.warnings) for index, item in enumerate(rendered)],
+            + [((*loc, index), item.errors, item.warnings) for index, item in enumerate(rendered)],
         )
         texts = [item.text for item in rendered if item.text is not None]
-        # Written for where a top-level key's list sits; an envelope moves it deeper.
+        # Written for where a top-level key's list sits (shifted if it sits deeper).
         listing = jsonfmt.RawJson("[\n    " + ",\n    ".join(texts) + "\n  ]", level=1)
         try:
-            cart = canonical(self._model, {**payload, key: listing})
-            body = jsonfmt.dumps(self.provider.envelope(cart))
+            body = jsonfmt.dumps(canonical(self._model, with_at(payload, key, listing)))
         except (TypeError, ValueError):
             return self._whole(payload)  # a cart field cannot be written: say which, as always
         return Rendered(validation, body.encode("utf-8"))
@@ -132,15 +142,16 @@ def _as_element(
     root: type[PayloadModel], key: str, value: Any
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
     """Findings for a list element that is not an object, relative to its place in the list."""
-    errors, warnings = findings(root, {key: [value]})
-    strip = (key, 0)
+    errors, warnings = findings(root, with_at({}, key, [value]))
+    strip = (*parts(key), 0)
+    n = len(strip)
     return (
         tuple(
-            Finding(f.loc[2:], f.code, f.predicate, f.custom) for f in errors if f.loc[:2] == strip
+            Finding(f.loc[n:], f.code, f.predicate, f.custom) for f in errors if f.loc[:n] == strip
         ),
         tuple(
-            Finding(f.loc[2:], f.code, f.predicate, f.custom)
+            Finding(f.loc[n:], f.code, f.predicate, f.custom)
             for f in warnings
-            if f.loc[:2] == strip
+            if f.loc[:n] == strip
         ),
     )

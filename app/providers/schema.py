@@ -101,6 +101,29 @@ def child_model(model: type[PayloadModel], name: str) -> type[PayloadModel] | No
     return _find_model(info.annotation) if info is not None else None
 
 
+def child_model_at(model: type[PayloadModel], path: str) -> type[PayloadModel] | None:
+    """The model at a dotted path (``data.attributes.properties.Items`` → the item model): of
+    a nested object, or of a list's elements."""
+    found: type[PayloadModel] | None = model
+    for part in path.split(".") if path else ():
+        if found is None:
+            return None
+        found = child_model(found, part)
+    return found
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple):
+        return True
+    return any(_is_list(arg) for arg in typing.get_args(annotation))
+
+
+def is_object_field(info: FieldInfo) -> bool:
+    """A field holding one nested object (a Mailchimp cart's ``customer``), not a list."""
+    return _find_model(info.annotation) is not None and not _is_list(info.annotation)
+
+
 def _allows_custom(model: type[PayloadModel]) -> bool:
     return model.model_config.get("extra") == "allow"
 
@@ -121,6 +144,8 @@ def canonical(model: type[PayloadModel], data: Any) -> Any:
             child = child_model(model, name)
             if child is not None and isinstance(value, list | tuple):
                 value = [canonical(child, element) for element in value]
+            elif child is not None and isinstance(value, Mapping):
+                value = canonical(child, value)  # a nested object, in its model's order
             out[name] = value
     for key, value in data.items():
         if key not in model.model_fields:
@@ -572,16 +597,39 @@ def field_facts(root: type[PayloadModel], loc: Loc) -> FieldFacts:
     )
 
 
+def _spec(name: str, info: FieldInfo) -> FieldSpec:
+    return FieldSpec(
+        name=name,
+        label=info.title or name.rsplit(".", 1)[-1],
+        description=info.description or "",
+        required=info.is_required(),
+        kind=_kind_of(info),
+        choices=_choices_of(info.annotation),
+        element=_find_model(info.annotation),
+    )
+
+
 def field_specs(model: type[PayloadModel]) -> list[FieldSpec]:
-    return [
-        FieldSpec(
-            name=name,
-            label=info.title or name,
-            description=info.description or "",
-            required=info.is_required(),
-            kind=_kind_of(info),
-            choices=_choices_of(info.annotation),
-            element=_find_model(info.annotation),
-        )
-        for name, info in model.model_fields.items()
-    ]
+    return [_spec(name, info) for name, info in model.model_fields.items()]
+
+
+def field_spec_at(model: type[PayloadModel], path: str) -> FieldSpec | None:
+    """The spec of the field at a dotted path (``customer.email_address``), named by it."""
+    owner_path, _, name = path.rpartition(".")
+    owner = child_model_at(model, owner_path)
+    info = owner.model_fields.get(name) if owner is not None else None
+    return _spec(path, info) if info is not None else None
+
+
+def form_paths(model: type[PayloadModel], prefix: str = "") -> list[str]:
+    """Every field a form edits one value of, as a dotted path, in the model's order: nested
+    objects' fields included, lists of objects (the line items) left to the table."""
+    found: list[str] = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        child = _find_model(info.annotation)
+        if child is None:
+            found.append(path)
+        elif is_object_field(info):
+            found += form_paths(child, f"{path}.")
+    return found

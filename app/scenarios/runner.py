@@ -16,6 +16,7 @@ from app.history import HistoryStore
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
 from app.providers import CartDocument, get_provider, load_cart
+from app.providers.paths import get_at, set_in
 from app.providers.samples import new_cart_id
 from app.scenarios.model import Scenario, ScenarioError, Step
 from app.service import recording
@@ -187,12 +188,12 @@ class ScenarioRunner:
         provider = get_provider(self._document.provider)
         if step.values.get("new_cart_id"):
             fresh = new_cart_id()
-            payload[provider.cart_id_field] = fresh
-            url = payload.get(provider.cart_url_field)
+            set_in(payload, provider.cart_id_field, fresh)
+            url = get_at(payload, provider.cart_url_field)
             if isinstance(url, str) and "/cart" in url:
-                payload[provider.cart_url_field] = url.rsplit("/", 1)[0] + "/" + fresh
+                set_in(payload, provider.cart_url_field, url.rsplit("/", 1)[0] + "/" + fresh)
         for key, value in dict(step.values.get("set", {})).items():
-            payload[key] = value
+            set_in(payload, key, value)  # a field by its path, as the form names it
         if "remove_item" in step.values:
             items = list(payload.get(provider.items_key) or [])
             index = int(step.values["remove_item"])

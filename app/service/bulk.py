@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from app.history import HistoryStore
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
+from app.providers.paths import get_at, set_in
 from app.providers.samples import sample_document
 from app.service import recording
 from app.service.sender import Overrides, Sender
@@ -34,11 +35,11 @@ def sample_carts(provider: str, count: int, rng: random.Random | None = None) ->
         p = get_provider(provider)
         cart_id = f"bulk-{run}-{index + 1:05d}"
         payload = dict(document.payload)
-        payload[p.cart_id_field] = cart_id
-        payload[p.email_field] = f"shopper.{run}.{index + 1}@example.com"
-        url = payload.get(p.cart_url_field)
+        set_in(payload, p.cart_id_field, cart_id)
+        set_in(payload, p.email_field, f"shopper.{run}.{index + 1}@example.com")
+        url = get_at(payload, p.cart_url_field)
         if isinstance(url, str):
-            payload[p.cart_url_field] = url.rsplit("/", 1)[0] + "/" + cart_id
+            set_in(payload, p.cart_url_field, url.rsplit("/", 1)[0] + "/" + cart_id)
         out.append(document.model_copy(update={"payload": payload}))
     return out
 

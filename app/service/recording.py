@@ -16,6 +16,7 @@ from app.history.store import HistoryEntry, HistoryError, HistoryStore
 from app.logs import mask_secrets, mask_secrets_in
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, get_provider
+from app.providers.paths import get_at
 from app.transport.result import ErrorKind, SendResult
 
 if TYPE_CHECKING:
@@ -44,8 +45,8 @@ def start(
     """Record ``request`` (headers masked) as pending; returns the row id. ``operation``
     defaults to the provider's cart call (Drip cart activity, Bronto Add Cart)."""
     provider = get_provider(document.provider)
-    email = document.payload.get(provider.email_field)
-    cart_id = document.payload.get(provider.cart_id_field)
+    email = get_at(document.payload, provider.email_field)
+    cart_id = get_at(document.payload, provider.cart_id_field)
     return history.record_pending(
         method=request.method,
         url=request.url,

@@ -39,7 +39,9 @@ from app.providers import (
 from app.providers.actions import CartAction, CartState
 from app.providers.document import load_cart, save_cart
 from app.providers.mapping import convert, reconcile
+from app.providers.paths import delete_in, get_at, has_at, set_in, with_at, without_at
 from app.providers.render import CartRenderer, Rendered
+from app.providers.schema import field_spec_at
 from app.service import UndoHistory, recording
 from app.service.sender import Overrides, Sender
 from app.transport import CancelToken, SendResult
@@ -261,12 +263,21 @@ class ComposerSession:
     def _wire_payload(self) -> dict[str, Any]:
         """The payload as it is sent and saved: an empty list of items is left out."""
         payload = self._payload
-        if payload.get(self._provider.items_key) == []:
-            payload = {k: v for k, v in payload.items() if k != self._provider.items_key}
+        if get_at(payload, self._provider.items_key) == []:
+            payload = without_at(payload, self._provider.items_key)
         return payload
 
+    def _items_copied(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """``payload`` with its own list of items (and the objects above it), values shared:
+        what a snapshot needs, since editors change that list in place."""
+        items = get_at(payload, self._provider.items_key)
+        if isinstance(items, list):
+            return with_at(payload, self._provider.items_key, list(items))
+        return dict(payload)
+
     def value(self, name: str) -> Any:
-        return self._payload.get(name)
+        """The value of a field by its path (``email``, ``customer.email_address``)."""
+        return get_at(self._payload, name)
 
     def option(self, name: str) -> bool:
         return bool(self._options.get(name, False))
@@ -278,9 +289,11 @@ class ComposerSession:
 
     def items(self) -> list[dict[str, Any]]:
         """The live list of line items (the items model edits it through this controller)."""
-        items = self._payload.get(self._provider.items_key)
+        key = self._provider.items_key
+        items = get_at(self._payload, key)
         if items is None:
-            items = self._payload[self._provider.items_key] = []
+            items = []
+            set_in(self._payload, key, items)
         # A pasted payload may hold something else there: it is sent as is, not edited here.
         return items if isinstance(items, list) else []
 
@@ -295,16 +308,16 @@ class ComposerSession:
     # --- editing ---------------------------------------------------------------------------
 
     def set_field(self, name: str, value: Any) -> None:
-        """Set a top-level field; ``None`` leaves it out. One undo step per field typed in."""
+        """Set a field by its path (``email``, ``customer.email_address``); ``None`` leaves it
+        out. One undo step per field typed in."""
         if value is None:
-            if name not in self._payload:
+            if not delete_in(self._payload, name):
                 return
-            del self._payload[name]
         else:
             # repr, not ==: Decimal("16.99") == Decimal("16.990"), but the wire text differs.
-            if name in self._payload and repr(self._payload[name]) == repr(value):
+            if has_at(self._payload, name) and repr(get_at(self._payload, name)) == repr(value):
                 return
-            self._payload[name] = value
+            set_in(self._payload, name, value)
         self.changed(f"Edit {self._title_of(name)}", group=f"field:{name}")
 
     def set_option(self, name: str, value: bool) -> None:
@@ -338,17 +351,13 @@ class ComposerSession:
             self._notify("undo_changed")
 
     def _title_of(self, name: str) -> str:
-        info = self._provider.model.model_fields.get(name)
-        return info.title if info is not None and info.title else name
+        spec = field_spec_at(self._provider.model, name)
+        return spec.label if spec is not None else name
 
     def _snapshot(self) -> CartDocument:
         """The draft as it is now, cheaply: the items list copied, the values shared (an edit
         replaces a value or an item, never changes one in place: see render.py)."""
-        key = self._provider.items_key
-        payload = {
-            k: list(v) if k == key and isinstance(v, list) else v
-            for k, v in self._wire_payload().items()
-        }
+        payload = self._items_copied(self._wire_payload())
         return CartDocument.model_construct(
             provider=self._provider.key, payload=payload, options=dict(self._options)
         )
@@ -416,11 +425,7 @@ class ComposerSession:
             if document.provider != self._provider.key:
                 self._enter(document, label=None)
                 return
-            key = self._provider.items_key
-            self._payload = {
-                k: list(v) if k == key and isinstance(v, list) else v
-                for k, v in document.payload.items()
-            }
+            self._payload = self._items_copied(document.payload)
             self._options = dict(document.options)
             self._notify("payload_replaced")
             self.changed()
@@ -635,13 +640,10 @@ class ComposerSession:
             return
         # A snapshot: editors replace item dicts and values rather than change them in place,
         # so copying the two containers is enough for the worker to read it safely.
-        key = self._provider.items_key
-        snapshot = dict(payload)
-        if isinstance(snapshot.get(key), list):
-            snapshot[key] = list(snapshot[key])
+        snapshot = self._items_copied(payload)
         generation, renderer = self._generation, self._renderer
         self._rendering = True
-        count = len(snapshot.get(key) or ())
+        count = len(get_at(snapshot, self._provider.items_key) or ())
         # Until the answer comes, say so rather than show the previous cart's problems.
         self._preview = f"# Checking {count:,} line items…"
         self._notify("preview_changed", self._preview)

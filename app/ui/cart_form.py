@@ -26,8 +26,9 @@ from app.domain.fieldtext import NUMBER_PATTERN, WHOLE_PATTERN, display_value, p
 from app.domain.fieldtypes import Kind
 from app.domain.validation import Validation
 from app.providers import Provider
+from app.providers.paths import get_at
 from app.providers.samples import utc_now
-from app.providers.schema import FieldSpec, field_specs
+from app.providers.schema import FieldSpec, field_spec_at, form_paths
 
 __all__ = ["CartForm", "FieldEditor"]
 
@@ -176,7 +177,12 @@ class CartForm(QWidget):
         self.editors.clear()
         self.options.clear()
         self.provider_key = provider.key
-        specs = {spec.name: spec for spec in field_specs(provider.model)}
+        # Every field by its dotted path (a nested object's fields too: ``customer.email``).
+        specs = {
+            path: spec
+            for path in form_paths(provider.model)
+            if (spec := field_spec_at(provider.model, path)) is not None
+        }
         if provider.form_hint:
             hint = QLabel(provider.form_hint)
             hint.setObjectName("formHint")
@@ -186,11 +192,7 @@ class CartForm(QWidget):
         # The provider's groups, then whatever field they leave out (a provider that declares
         # none gets one group of every field): no field of the model is out of reach.
         grouped = {name for _, names in provider.form_groups for name in names}
-        rest = tuple(
-            name
-            for name, spec in specs.items()
-            if spec.kind is not Kind.ITEMS and name not in grouped
-        )
+        rest = tuple(name for name in specs if name not in grouped)
         groups = list(provider.form_groups)
         if rest:
             groups.append(("Cart" if not groups else "More fields", rest))
@@ -219,7 +221,7 @@ class CartForm(QWidget):
 
     def fill(self, values: dict[str, Any], options: dict[str, Any]) -> None:
         for name, editor in self.editors.items():
-            editor.set_value(values.get(name))
+            editor.set_value(get_at(values, name))
         for name, box in self.options.items():
             with QSignalBlocker(box):
                 box.setChecked(bool(options.get(name, False)))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import jsonfmt
-from app.providers.schema import PayloadModel, child_model, custom_key_problem
+from app.providers.schema import PayloadModel, child_model_at, custom_key_problem
 from app.ui.controller import ComposerController
 
 __all__ = ["TYPES", "CustomAttributesEditor", "parse_custom"]
@@ -117,7 +117,7 @@ class CustomAttributesEditor(QWidget):
         provider = self._session.provider
         if self.scope.currentData() == "cart":
             return provider.model
-        return child_model(provider.model, provider.items_key)
+        return child_model_at(provider.model, provider.items_key)
 
     def _target(self) -> dict[str, Any] | None:
         data = self.scope.currentData()

@@ -19,7 +19,7 @@ from app.domain import jsonfmt
 from app.domain.fieldtext import display_value, parse_value
 from app.domain.fieldtypes import Kind
 from app.domain.validation import Validation
-from app.providers.schema import FieldSpec, field_specs
+from app.providers.schema import FieldSpec, child_model_at, field_specs
 from app.ui.controller import ComposerController
 
 __all__ = ["ItemsTableModel", "TypedDelegate"]
@@ -81,9 +81,7 @@ class ItemsTableModel(QAbstractTableModel):
     def reset_columns(self) -> None:
         self.beginResetModel()
         provider = self._session.provider
-        element = next(
-            (s.element for s in field_specs(provider.model) if s.name == provider.items_key), None
-        )
+        element = child_model_at(provider.model, provider.items_key)
         self._specs = field_specs(element) if element is not None else []
         self.endResetModel()
 

@@ -541,7 +541,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"New cart id: {fresh}", 5000)
 
     def focus_path(self, path: str) -> None:
-        """Go to the field or cell a path names (``email``, ``items[2].price``)."""
+        """Go to the field or cell a path names (``email``, ``items[2].price``,
+        ``customer.email_address``)."""
         key = self.session.provider.items_key
         if path.startswith(f"{key}["):
             row_text, _, rest = path[len(key) + 1 :].partition("]")
@@ -550,7 +551,11 @@ class MainWindow(QMainWindow):
                 name = rest.lstrip(".").split(".", 1)[0].split("[", 1)[0]
                 self.items.focus_cell(row, name)
                 return
-        self.form.focus_field(path.split(".", 1)[0].split("[", 1)[0])
+        # The longest field path the problem's path starts with (``customer.email_address``
+        # for ``customer.email_address``, ``email`` for ``email``).
+        field = path.split("[", 1)[0]
+        while field and not self.form.focus_field(field):
+            field = field.rpartition(".")[0]
 
     def choose_provider(self, key: str) -> None:
         """The cart as a ``key`` cart (the session keeps each provider's draft), and a status

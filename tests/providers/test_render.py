@@ -7,10 +7,12 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import Field
 
 from app.domain.errors import PayloadError
 from app.providers import get_provider
 from app.providers.render import CartRenderer
+from app.providers.schema import PayloadModel
 from tests.providers.test_properties import (
     bronto_carts,
     bronto_items,
@@ -23,24 +25,8 @@ from tests.providers.test_properties import (
 item_values = st.dictionaries(field_names, junk, max_size=5)
 
 
-class _Wrapped(type(get_provider("drip"))):  # type: ignore[misc]
-    """Drip's cart in an envelope three levels down, with a value taken from it: where a
-    wrapped API (Klaviyo's ``data.attributes.properties``) puts its cart."""
-
-    def envelope(self, cart: Any) -> Any:
-        value = cart.get("grand_total") if isinstance(cart, dict) else None
-        return {"data": {"type": "event", "attributes": {"properties": cart, "value": value}}}
-
-
-WRAPPED = _Wrapped()
-
-
-def _provider(key: str) -> Any:
-    return WRAPPED if key == "wrapped" else get_provider(key)
-
-
 def _expected(provider_key: str, payload: Any) -> tuple[Any, Any, bytes | None]:
-    provider = _provider(provider_key)
+    provider = get_provider(provider_key)
     validation = provider.validate(payload)
     try:
         body: bytes | None = provider.body(payload)
@@ -83,14 +69,14 @@ def _apply(payload: dict[str, Any], key: str, edit: tuple[str, int, int, Any], f
 
 @settings(max_examples=120, deadline=None)
 @given(
-    provider_key=st.sampled_from(["drip", "bronto", "wrapped"]),
+    provider_key=st.sampled_from(["drip", "bronto"]),
     start=st.data(),
     steps=edits,
 )
 def test_every_render_matches_the_whole_cart(provider_key: str, start: Any, steps: Any) -> None:
-    drip = provider_key in ("drip", "wrapped")
+    drip = provider_key == "drip"
     carts, items = (drip_carts, drip_items) if drip else (bronto_carts, bronto_items)
-    provider = _provider(provider_key)
+    provider = get_provider(provider_key)
     key = provider.items_key
     payload = dict(start.draw(carts))
     payload[key] = [start.draw(items) for _ in range(start.draw(st.integers(0, 6)))]
@@ -104,16 +90,56 @@ def test_every_render_matches_the_whole_cart(provider_key: str, start: Any, step
         assert got.body == body
 
 
-def test_an_envelope_moves_the_items_text_to_their_depth() -> None:
-    provider = WRAPPED
+DripCart = get_provider("drip").model
+
+
+class _Data(PayloadModel):
+    type: str = Field(None, title="Type")
+    attributes: DripCart = Field(None, title="Cart")  # type: ignore[valid-type]
+
+
+class _Nested(PayloadModel):
+    data: _Data = Field(None, title="Data")
+
+
+class _NestedDrip(type(get_provider("drip"))):  # type: ignore[misc]
+    """Drip's cart as a JSON:API resource: every field nested, the items three levels down."""
+
+    model = _Nested
+    items_key = "data.attributes.items"
+
+
+NESTED = _NestedDrip()
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.data(), steps=edits)
+def test_a_render_with_the_items_deep_down_matches_the_whole_cart(start: Any, steps: Any) -> None:
+    attributes = dict(start.draw(drip_carts))
+    attributes["items"] = [start.draw(drip_items) for _ in range(start.draw(st.integers(0, 6)))]
+    payload = {"data": {"type": "cart", "attributes": attributes}}
+    renderer = CartRenderer(NESTED)
+    for step in [("same", 0, 0, None), *steps]:
+        _apply(attributes, "items", step, start.draw(drip_items))
+        got = renderer.render(payload)
+        validation = NESTED.validate(payload)
+        try:
+            body: bytes | None = NESTED.body(payload)
+        except PayloadError:
+            body = None
+        assert got.validation.issues == validation.issues
+        assert got.validation.warning_issues == validation.warning_issues
+        assert got.body == body
+
+
+def test_items_deep_down_are_written_at_their_depth_and_named_by_their_path() -> None:
     payload = {
-        "email": "a@example.com",
-        "grand_total": 3,
-        "items": [{"product_id": "p", "price": 1, "quantity": 3}],
+        "data": {
+            "type": "cart",
+            "attributes": {"email": "a@example.com", "items": [{"product_id": "p", "price": "x"}]},
+        }
     }
-    body = CartRenderer(provider).render(payload).body
-    assert body == provider.body(payload)
-    assert body is not None
-    text = body.decode()
-    assert '\n        "items": [\n          {\n            "product_id": "p",' in text
-    assert text.endswith('\n      },\n      "value": 3\n    }\n  }\n}')
+    got = CartRenderer(NESTED).render(payload)
+    assert got.body == NESTED.body(payload) and got.body is not None
+    assert '\n      "items": [\n        {\n          "product_id": "p",' in got.body.decode()
+    assert any(i.path.startswith("data.attributes.items[0].") for i in got.validation.issues)

@@ -1,8 +1,9 @@
-"""The toy shop's cart: an email, an id, a total and items."""
+"""The toy shop's cart, JSON:API style: ``{"data": {"type": "cart", "attributes": {email, cart_id,
+total, items}}}`` — every field nested, the items three levels down, as a wrapping API has them."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -19,10 +20,19 @@ class ToyItem(PayloadModel):
     quantity: PositiveInt = Field(None, title="Quantity", description="Optional. How many.")
 
 
-class ToyCart(PayloadModel):
+class ToyAttributes(PayloadModel):
     model_config = ConfigDict(extra="allow")
 
     email: Email = Field(title="Email", description="Required. The shopper's address.")
     cart_id: RequiredText = Field(title="Cart ID", description="Required. The shop's id.")
     total: Money = Field(None, title="Total", description="Optional. The cart's total.")
     items: list[ToyItem] | None = Field(None, title="Items", description="What is in the cart.")
+
+
+class ToyData(PayloadModel):
+    type: Literal["cart"] = Field(title="Type", description='Required. Always "cart".')
+    attributes: ToyAttributes = Field(title="Cart", description="Required. The cart.")
+
+
+class ToyCart(PayloadModel):
+    data: ToyData = Field(title="Data", description="Required. The JSON:API resource.")

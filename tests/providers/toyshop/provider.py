@@ -1,6 +1,6 @@
-"""The toy shop API: ``POST /v1/carts`` with ``Authorization: Toy <key>`` and the cart in a
-JSON:API envelope, ``{"data": {"type": "cart", "id": <cart_id>, "attributes": <cart>}}``;
-201 ``{"id": …}``; ``DELETE /v1/carts/{id}`` 204."""
+"""The toy shop API: ``POST /v1/carts`` with ``Authorization: Toy <key>`` and the cart as a
+JSON:API resource (its fields nested, see models.py), 201 ``{"id": …}``; ``DELETE
+/v1/carts/{id}`` 204."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.domain import jsonfmt
 from app.providers.actions import CartAction
 from app.providers.auth import AuthSpec, HeaderAuth
 from app.providers.base import OutgoingRequest, Provider, SecretSpec, Target, amount
+from app.providers.paths import get_at
 
 from .models import ToyCart
 
@@ -29,14 +30,16 @@ class ToyProvider(Provider):
     secrets = (SecretSpec("toyshop_key", "Toy shop key", "CART_COMPOSER_TOYSHOP_KEY"),)
     send_operation = "toy_cart"
     model = ToyCart
-    items_key = "items"
-    email_field, cart_id_field = "email", "cart_id"
+    # Every field by its path in the nested body.
+    items_key = "data.attributes.items"
+    email_field, cart_id_field = "data.attributes.email", "data.attributes.cart_id"
     line_total_field = ""
     common_cart: ClassVar[Mapping[str, str]] = {
-        "email": "email",
-        "cart_id": "cart_id",
-        "grand_total": "total",
+        "email": "data.attributes.email",
+        "cart_id": "data.attributes.cart_id",
+        "grand_total": "data.attributes.total",
     }
+    new_cart_values: ClassVar[Mapping[str, Any]] = {"data.type": "cart"}
     common_item: ClassVar[Mapping[str, str]] = {
         "name": "name",
         "price": "price",
@@ -71,19 +74,14 @@ class ToyProvider(Provider):
         return None if price is None or quantity is None else price * quantity
 
     def suggested_totals(self, payload: Mapping[str, Any]) -> dict[str, Decimal]:
-        items = payload.get("items")
+        items = get_at(payload, self.items_key)
         if not isinstance(items, list):
             return {}
         lines = [self.suggested_line_total(i) for i in items if isinstance(i, dict)]
         if any(line is None for line in lines):
             return {}
-        return {"total": sum((line for line in lines if line is not None), Decimal(0))}
-
-    def envelope(self, cart: Any) -> Any:
-        # The id is taken from the cart, as a wrapped API's envelope does (Klaviyo's metric and
-        # profile); the cart stays whole inside.
-        ident = cart.get("cart_id") if isinstance(cart, dict) else None
-        return {"data": {"type": "cart", "id": ident, "attributes": cart}}
+        total = sum((line for line in lines if line is not None), Decimal(0))
+        return {"data.attributes.total": total}
 
     def build_request(
         self, payload: Any, target: Target, options: Mapping[str, Any] | None = None
