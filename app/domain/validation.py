@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Issue", "Validation", "format_path"]
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")  # $: Klaviyo's $event_id, $value
 
 
 def format_path(loc: Iterable[str | int]) -> str:

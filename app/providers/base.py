@@ -281,7 +281,7 @@ class Provider(ABC):
                 if path in names:
                     common[names[path]] = value
                     continue
-                info = model.model_fields.get(key) if model is not None else None
+                info = schema.wire_fields(model).get(key) if model is not None else None
                 nested = info is not None and schema.is_object_field(info)
                 if model is not None and nested and isinstance(value, Mapping):
                     walk(value, schema.child_model(model, key), f"{path}.")

@@ -33,15 +33,20 @@ __all__ = [
     "assemble",
     "canonical",
     "child_model",
+    "child_model_at",
     "custom_key_problem",
     "field_facts",
+    "field_spec_at",
     "field_specs",
     "findings",
+    "form_paths",
+    "is_object_field",
     "lookup",
     "present",
     "upgrade_legacy_keys",
     "validate_payload",
     "whole_numbers",
+    "wire_fields",
 ]
 
 Loc = tuple[str | int, ...]
@@ -94,10 +99,18 @@ def _find_model(annotation: Any) -> type[PayloadModel] | None:
 
 
 @functools.cache
+def wire_fields(model: type[PayloadModel]) -> dict[str, FieldInfo]:
+    """The model's fields by the key each has on the wire: its alias when the key is not a
+    Python name (Klaviyo's ``$event_id``), else its name. Every lookup by key goes through
+    here."""
+    return {info.alias or name: info for name, info in model.model_fields.items()}
+
+
+@functools.cache
 def child_model(model: type[PayloadModel], name: str) -> type[PayloadModel] | None:
     """The element model of a list-of-objects field (``items`` → the item model). Cached: the
     preview asks it for every item on every keystroke."""
-    info = model.model_fields.get(name)
+    info = wire_fields(model).get(name)
     return _find_model(info.annotation) if info is not None else None
 
 
@@ -138,7 +151,7 @@ def canonical(model: type[PayloadModel], data: Any) -> Any:
     if not isinstance(data, Mapping):
         return data
     out: dict[str, Any] = {}
-    for name in model.model_fields:
+    for name in wire_fields(model):
         if name in data and data[name] is not None:
             value = data[name]
             child = child_model(model, name)
@@ -148,7 +161,7 @@ def canonical(model: type[PayloadModel], data: Any) -> Any:
                 value = canonical(child, value)  # a nested object, in its model's order
             out[name] = value
     for key, value in data.items():
-        if key not in model.model_fields:
+        if key not in wire_fields(model):
             out[key] = value
     return out
 
@@ -242,7 +255,7 @@ def _subject(root: type[PayloadModel], loc: Loc) -> str:
             label = f"{label or 'Entry'} entry {key + 1}"
             i += 1
             continue
-        info = model.model_fields.get(key) if model is not None else None
+        info = wire_fields(model).get(key) if model is not None else None
         label = (info.title or key) if info is not None else f"“{key}”"
         child = child_model(model, key) if (model is not None and info is not None) else None
         nxt = loc[i + 1] if i + 1 < len(loc) else None
@@ -279,15 +292,15 @@ def _model_at(root: type[PayloadModel], loc: Loc) -> tuple[type[PayloadModel] | 
 
 
 def _is_required(model: type[PayloadModel] | None, name: str | None) -> bool:
-    if model is None or name is None or name not in model.model_fields:
+    if model is None or name is None or name not in wire_fields(model):
         return True
-    return model.model_fields[name].is_required()
+    return wire_fields(model)[name].is_required()
 
 
 def _literal_choices(model: type[PayloadModel] | None, name: str | None) -> tuple[str, ...]:
-    if model is None or name is None or name not in model.model_fields:
+    if model is None or name is None or name not in wire_fields(model):
         return ()
-    return _choices_of(model.model_fields[name].annotation)
+    return _choices_of(wire_fields(model)[name].annotation)
 
 
 def _choices_of(annotation: Any) -> tuple[str, ...]:
@@ -357,10 +370,10 @@ def custom_key_problem(model: type[PayloadModel], key: Any) -> str | None:
         return "needs a name"
     if key in model.legacy_keys:
         return f"is the old name of “{model.legacy_keys[key]}”; use “{model.legacy_keys[key]}”"
-    if key in model.model_fields:
+    if key in wire_fields(model):
         return f"has the same name as the documented field “{key}”; use that field instead"
     folded = key.strip().casefold()
-    for name in model.model_fields:
+    for name in wire_fields(model):
         if name.casefold() == folded:
             return f"is too close to the documented field “{name}”; use that field or rename it"
     return None
@@ -394,7 +407,7 @@ def _custom_findings(
     model: type[PayloadModel], data: Mapping[str, Any], loc: Loc
 ) -> Iterator[Finding]:
     for key, value in data.items():
-        if key in model.model_fields:
+        if key in wire_fields(model):
             continue
         where: Loc = (*loc, key) if isinstance(key, str) else loc
         name = f" “{key}”" if isinstance(key, str) and key.strip() else ""
@@ -413,7 +426,7 @@ def _walk_objects(
 ) -> Iterator[tuple[type[PayloadModel], Mapping[str, Any], Loc]]:
     """Every object of the payload with its model and location, the root first."""
     yield model, data, loc
-    for name in model.model_fields:
+    for name in wire_fields(model):
         child = child_model(model, name)
         value = data.get(name)
         if child is None or not isinstance(value, list | tuple):
@@ -525,7 +538,7 @@ def _loc_order(root: type[PayloadModel], loc: Loc) -> tuple[int, ...]:
         if isinstance(part, int):
             key.append(part)
             continue
-        names = list(model.model_fields) if model is not None else []
+        names = list(wire_fields(model)) if model is not None else []
         key.append(names.index(part) if part in names else len(names))
         model = child_model(model, part) if model is not None and part in names else None
     return tuple(key)
@@ -584,7 +597,7 @@ def field_facts(root: type[PayloadModel], loc: Loc) -> FieldFacts:
         return FieldFacts(known=True, required=False, kind=None)
     if owner is None or name is None:
         return FieldFacts(known=False, required=False, kind=None)
-    info = owner.model_fields.get(name)
+    info = wire_fields(owner).get(name)
     if info is None:
         return FieldFacts(
             known=False, required=False, kind=None, renamed_to=owner.legacy_keys.get(name)
@@ -610,14 +623,14 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
 
 
 def field_specs(model: type[PayloadModel]) -> list[FieldSpec]:
-    return [_spec(name, info) for name, info in model.model_fields.items()]
+    return [_spec(name, info) for name, info in wire_fields(model).items()]
 
 
 def field_spec_at(model: type[PayloadModel], path: str) -> FieldSpec | None:
     """The spec of the field at a dotted path (``customer.email_address``), named by it."""
     owner_path, _, name = path.rpartition(".")
     owner = child_model_at(model, owner_path)
-    info = owner.model_fields.get(name) if owner is not None else None
+    info = wire_fields(owner).get(name) if owner is not None else None
     return _spec(path, info) if info is not None else None
 
 
@@ -625,7 +638,7 @@ def form_paths(model: type[PayloadModel], prefix: str = "") -> list[str]:
     """Every field a form edits one value of, as a dotted path, in the model's order: nested
     objects' fields included, lists of objects (the line items) left to the table."""
     found: list[str] = []
-    for name, info in model.model_fields.items():
+    for name, info in wire_fields(model).items():
         path = f"{prefix}{name}"
         child = _find_model(info.annotation)
         if child is None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import jsonfmt
-from app.providers.schema import PayloadModel, child_model_at, custom_key_problem
+from app.providers.schema import PayloadModel, child_model_at, custom_key_problem, wire_fields
 from app.ui.controller import ComposerController
 
 __all__ = ["TYPES", "CustomAttributesEditor", "parse_custom"]
@@ -166,7 +166,7 @@ class CustomAttributesEditor(QWidget):
         self.table.setRowCount(0)
         if model is not None and target is not None:
             for key, value in target.items():
-                if key not in model.model_fields:
+                if key not in wire_fields(model):
                     kind = type_of(value)
                     self._append(key, kind, show(value, kind))
         self._filling = False
@@ -232,7 +232,7 @@ class CustomAttributesEditor(QWidget):
         model, target = self._model(), self._target()
         if model is None or target is None:
             return
-        updated = {k: v for k, v in target.items() if k in model.model_fields}
+        updated = {k: v for k, v in target.items() if k in wire_fields(model)}
         for (key, kind, text), problem in zip(self.rows(), self._problems(), strict=True):
             if problem is None:
                 updated[key] = parse_custom(kind, text)[0]

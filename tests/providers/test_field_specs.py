@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from app.domain.fieldtypes import Kind
+from pydantic import ConfigDict, Field
+
+from app.domain.fieldtypes import Kind, Money, Text
 from app.providers.bronto.models import PHASES, BrontoCart, BrontoLineItem
 from app.providers.drip.models import DripCart, DripItem
-from app.providers.schema import field_specs
+from app.providers.schema import PayloadModel, field_specs
 
 
 def specs(model: type) -> dict[str, object]:
@@ -82,3 +84,29 @@ def test_kinds_and_choices_come_from_the_types() -> None:
     assert bronto["lineItems"].element is BrontoLineItem
     line = {s.name: s for s in field_specs(BrontoLineItem)}
     assert {n for n, s in line.items() if s.required} == {"quantity", "totalPrice"}
+
+
+class _Aliased(PayloadModel):
+    """Keys that are not Python names, as Klaviyo's ``$event_id`` and ``$value``."""
+
+    model_config = ConfigDict(extra="allow")
+    event_id: Text = Field(None, alias="$event_id", title="Event ID")
+    value: Money = Field(None, alias="$value", title="Value")
+
+
+def test_a_field_is_known_by_its_key_on_the_wire() -> None:
+    from decimal import Decimal
+
+    from app.providers.schema import canonical, field_spec_at, form_paths, validate_payload
+
+    assert canonical(_Aliased, {"x": 1, "$value": Decimal("2"), "$event_id": "e"}) == {
+        "$event_id": "e",
+        "$value": Decimal("2"),
+        "x": 1,
+    }
+    assert form_paths(_Aliased) == ["$event_id", "$value"]
+    spec = field_spec_at(_Aliased, "$value")
+    assert spec is not None and (spec.name, spec.label) == ("$value", "Value")
+    assert validate_payload(_Aliased, {"$value": "abc"}).errors == {
+        "$value": "Value must be a number, not text (remove the quotes)."
+    }
