@@ -356,7 +356,11 @@ class Provider(ABC):
             where = format_path(tuple(first["loc"]))
             if first["type"] == "extra_forbidden":
                 raise ValueError(f"“{where}” is not a setting of {self.title} profiles") from None
-            raise ValueError(f"the setting “{where}”: {first['msg'].lower()}") from None
+            if first["type"] == "value_error":  # a provider's own check: its words, as written
+                said = str(first["ctx"]["error"]) if "ctx" in first else first["msg"]
+            else:
+                said = first["msg"].lower()  # pydantic's ("input should be a valid string")
+            raise ValueError(f"the setting “{where}”: {said}") from None
 
     def setting_urls(self, settings: Mapping[str, Any]) -> list[str]:
         """The URLs among a profile's settings (a token endpoint): secrets travel to them."""

@@ -268,7 +268,8 @@ def _subject(root: type[PayloadModel], loc: Loc) -> str:
                 label = element
             i += 2
             continue
-        model = None
+        # A nested object's field is named by its own title ("Email", not "Profile").
+        model = child if isinstance(nxt, str) else None
         i += 1
     return prefix + (label or "The cart")
 
@@ -398,7 +399,8 @@ class Finding:
         else:
             obj_loc, label, name = self.custom
             where = (*prefix, *obj_loc)
-            element = "" if not where else f"{label} {int(where[-1]) + 1}: "
+            # In a list's element: "Item 2: …"; in the cart or a nested object: no prefix.
+            element = f"{label} {where[-1] + 1}: " if where and isinstance(where[-1], int) else ""
             subject = f"{element}Custom attribute{name}"
         return Issue(format_path(loc), self.code, _sentence(subject, self.predicate), loc)
 
@@ -429,11 +431,17 @@ def _walk_objects(
     for name in wire_fields(model):
         child = child_model(model, name)
         value = data.get(name)
-        if child is None or not isinstance(value, list | tuple):
+        if child is None:
             continue
-        for index, element in enumerate(value):
-            if isinstance(element, Mapping):
-                yield from _walk_objects(child, element, (*loc, name, index))
+        if isinstance(value, Mapping):
+            # A nested object (a Mailchimp cart's customer), where the model has one; an
+            # object where a list of them belongs is the list's own problem.
+            if is_object_field(wire_fields(model)[name]):
+                yield from _walk_objects(child, value, (*loc, name))
+        elif isinstance(value, list | tuple):
+            for index, element in enumerate(value):
+                if isinstance(element, Mapping):
+                    yield from _walk_objects(child, element, (*loc, name, index))
 
 
 def validate_payload(model: type[PayloadModel], payload: Any) -> Validation:
