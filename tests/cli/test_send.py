@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.paths import sample_cart
+from app.profiles import BUILTIN_PROFILES
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox import Fault, SandboxServer
@@ -206,7 +207,8 @@ def test_profiles_commands(home: Path, server: SandboxServer) -> None:
     assert listed.returncode == 0
     rows = listed.stdout.splitlines()
     assert rows[0].split() == ["NAME", "PROVIDER", "BASE", "URL", "SETTINGS", "SECRETS"]
-    assert rows[3].split() == [
+    # After the header and one row per built-in sandbox profile.
+    assert rows[1 + len(BUILTIN_PROFILES)].split() == [
         "qa-drip",
         "drip",
         server.url,
@@ -232,7 +234,8 @@ def test_profiles_commands(home: Path, server: SandboxServer) -> None:
     assert builtin.returncode == 2
     assert builtin.stderr.strip() == "“sandbox-drip” is a built-in profile and cannot be deleted."
     assert cli(home, "profiles", "remove", "qa-drip").returncode == 0
-    assert len(cli(home, "profiles", "list").stdout.splitlines()) == 5
+    # The header, the built-in profiles, the keyring's two lines.
+    assert len(cli(home, "profiles", "list").stdout.splitlines()) == 1 + len(BUILTIN_PROFILES) + 2
 
 
 def test_profiles_add_warns_of_a_secret_that_would_travel_in_clear(home: Path) -> None:
@@ -388,7 +391,7 @@ def test_profile_settings_are_options_of_their_providers(home: Path) -> None:
     added = cli(home, *add, "--drip-auth", "oauth")
     assert added.returncode == 0, added.stderr
     listed = cli(home, "profiles", "list").stdout.splitlines()
-    assert listed[3].split()[:5] == [
+    assert listed[1 + len(BUILTIN_PROFILES)].split()[:5] == [
         "d",
         "drip",
         "https://api.getdrip.com",

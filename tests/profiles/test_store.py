@@ -8,7 +8,7 @@ import pytest
 
 from app.domain import jsonfmt
 from app.paths import config_dir, data_dir
-from app.profiles import ProfileError, ProfileStore, new_profile
+from app.profiles import BUILTIN_PROFILES, ProfileError, ProfileStore, new_profile
 
 
 def test_builtins_come_first_and_need_no_setup(tmp_path: Path) -> None:
@@ -17,6 +17,7 @@ def test_builtins_come_first_and_need_no_setup(tmp_path: Path) -> None:
     assert [(p.name, p.display_name, p.provider, p.sandbox) for p in profiles] == [
         ("sandbox-drip", "Sandbox · Drip", "drip", True),
         ("sandbox-bronto", "Sandbox · Bronto", "bronto", True),
+        ("sandbox-klaviyo", "Sandbox · Klaviyo", "klaviyo", True),
     ]
     assert not (tmp_path / "profiles.json").exists()
 
@@ -30,9 +31,9 @@ def test_add_get_remove(tmp_path: Path) -> None:
     assert bronto.settings["token_url"] == "https://auth.bronto.com/oauth2/token"
     assert ProfileStore(tmp_path).get("my-bronto") == bronto
     assert bronto.options() == {"createContact": True, "ignoreInvalidTid": False}
-    assert [p.name for p in store.all()][2:] == ["my-drip", "my-bronto"]
+    assert [p.name for p in store.all()][len(BUILTIN_PROFILES) :] == ["my-drip", "my-bronto"]
     store.remove("my-drip")
-    assert [p.name for p in store.all()][2:] == ["my-bronto"]
+    assert [p.name for p in store.all()][len(BUILTIN_PROFILES) :] == ["my-bronto"]
 
 
 def test_the_file_holds_only_non_secret_fields(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_a_setting_the_provider_has_not_is_refused_by_name() -> None:
         ),
         (
             lambda s: s.get("nope"),
-            "There is no profile named “nope”. Profiles: sandbox-drip, sandbox-bronto.",
+            "There is no profile named “nope”. Profiles: sandbox-drip, sandbox-bronto, "
+            "sandbox-klaviyo.",
         ),
         (lambda s: s.remove("nope"), "There is no profile named “nope”."),
     ],

@@ -168,8 +168,8 @@ def test_sending_to_every_provider_sends_each_its_own_cart(tmp_path: Path) -> No
     assert session.send_to_both()
     (both,) = events.args("both_finished")
     statuses = {key: getattr(answer, "status", answer) for key, answer in both.answers.items()}
-    assert statuses == {"drip": 202, "bronto": 201}
-    assert both.profiles == {"drip": "sandbox-drip", "bronto": "sandbox-bronto"}
+    assert statuses == {"drip": 202, "bronto": 201, "klaviyo": 202}
+    assert both.profiles == {key: f"sandbox-{key}" for key in statuses}
 
 
 def test_many_new_line_items_are_checked_through_the_runner(tmp_path: Path) -> None:

@@ -120,7 +120,11 @@ def test_send_to_both_gives_a_202_and_a_201_side_by_side(qtbot: QtBot, window: M
     assert "createContact=true" in result.answers["bronto"].request.url
     history = window.session.history
     assert history is not None
-    assert sorted(e.operation for e in history.query()) == ["add_cart", "cart_activity"]
+    assert sorted(e.operation for e in history.query()) == [
+        "add_cart",
+        "cart_activity",
+        "create_event",
+    ]
 
 
 def test_expire_from_the_window_after_abandon(qtbot: QtBot, window: MainWindow) -> None:

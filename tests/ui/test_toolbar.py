@@ -30,7 +30,11 @@ def a_toolbar(qtbot: QtBot, tmp_path: Path) -> tuple[CartToolbar, ComposerContro
 def test_it_lists_the_providers_and_the_carts_profiles(qtbot: QtBot, tmp_path: Path) -> None:
     toolbar, controller = a_toolbar(qtbot, tmp_path)
     providers = toolbar.provider_selector
-    assert [providers.itemData(i) for i in range(providers.count())] == ["drip", "bronto"]
+    assert [providers.itemData(i) for i in range(providers.count())] == [
+        "drip",
+        "bronto",
+        "klaviyo",
+    ]
     assert providers.currentData() == "drip"
     profiles = toolbar.profile_selector
     names = [profiles.itemData(i) for i in range(profiles.count())]

@@ -25,7 +25,7 @@ SANDBOX_KEY = "toy-sandbox-key"
 class ToyProvider(Provider):
     key = "toyshop"
     title = "Toy shop"
-    position = 30
+    position = 90  # after the real ones
     default_base_url = "https://api.toyshop.example"
     secrets = (SecretSpec("toyshop_key", "Toy shop key", "CART_COMPOSER_TOYSHOP_KEY"),)
     send_operation = "toy_cart"

@@ -1,0 +1,249 @@
+"""Klaviyo Create Event: the reference example byte for byte, the rules with their paths and
+words, the request, and the sandbox's answers over loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.domain import jsonfmt
+from app.paths import sample_cart
+from app.profiles import BUILTIN_PROFILES, ProfileError, new_profile
+from app.providers import CartDocument, get_provider, load_cart
+from app.providers.klaviyo import emulator as klaviyo_sandbox
+from app.providers.paths import set_in, without_at
+from app.sandbox import SandboxConfig, SandboxServer
+from app.sandbox.config import SandboxMode
+from app.sandbox.emulator import Sandbox
+from app.sandbox.runtime import EmbeddedSandbox
+from app.secrets import MemorySecretStore
+from app.service.sender import Sender
+from tests.sandbox.conftest import FakeClock
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+KLAVIYO = get_provider("klaviyo")
+SHOPPER = "data.attributes.profile.data.attributes"
+
+
+def example() -> dict[str, Any]:
+    """The request shared/reference/klaviyo-events.md §3.2 writes for this app."""
+    data = jsonfmt.loads((GOLDEN / "klaviyo-reference-example.json").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_reference_example_is_written_in_the_specs_order_numbers_as_typed() -> None:
+    body = KLAVIYO.body(example())
+    assert body == (GOLDEN / "klaviyo-reference-example.expected.json").read_bytes()
+    assert jsonfmt.loads(body) == example()  # the same JSON, only in the spec's order
+    text = body.decode()
+    for number in ('"$value": 54.5', '"ItemPrice": 19.75', '"ItemPrice": 15.0', '"value": 54.5'):
+        assert number in text
+    assert text.index('"properties"') < text.index('"time"') < text.index('"metric"')
+    assert KLAVIYO.validate(example()).issues == ()
+    # The shipped sample is that example, as a cart file.
+    assert load_cart(sample_cart("klaviyo")).document.payload == example()
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        (
+            lambda p: without_at(without_at(p, f"{SHOPPER}.email"), f"{SHOPPER}.external_id"),
+            f"{SHOPPER}.email",
+            "Email or a phone number or an external ID is required: Klaviyo needs one to know "
+            "whose event it is.",
+        ),
+        (
+            lambda p: _set(p, f"{SHOPPER}.phone_number", "5005550006"),
+            f"{SHOPPER}.phone_number",
+            "Phone number must be in E.164 form: a + and the country code, like +15005550006.",
+        ),
+        (
+            lambda p: _set(p, "data.attributes.metric.data.attributes.name", "x" * 128),
+            "data.attributes.metric.data.attributes.name",
+            "Event must be less than 128 characters (it has 128).",
+        ),
+        (
+            lambda p: _set(p, "data.attributes.time", "1989-12-31T23:59:59Z"),
+            "data.attributes.time",
+            "Time must be after the year 1990.",
+        ),
+        (
+            lambda p: _set(p, "data.attributes.value", "54.5"),
+            "data.attributes.value",
+            "Value must be a number, not text (remove the quotes).",
+        ),
+        (
+            lambda p: _set(p, "data.attributes.properties.$value", "54.5"),
+            "data.attributes.properties.$value",
+            "Value ($value) must be a number, not text (remove the quotes).",
+        ),
+        (
+            lambda p: _set(p, "data.attributes.properties.Items", [{"ItemPrice": "19.75"}]),
+            "data.attributes.properties.Items[0].ItemPrice",
+            "Item 1: Price must be a number, not text (remove the quotes).",
+        ),
+        (
+            lambda p: _set(p, "data.type", "events"),
+            "data.type",
+            "Type must be event.",
+        ),
+    ],
+)
+def test_the_rules_name_the_field_and_say_what_to_fix(change: Any, path: str, message: str) -> None:
+    validation = KLAVIYO.validate(change(example()))
+    assert validation.errors == {path: message}
+
+
+def _set(payload: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    set_in(payload, path, value)
+    return payload
+
+
+def test_the_request_has_the_revision_the_media_type_and_klaviyos_auth_scheme() -> None:
+    profile = new_profile("k", "klaviyo", revision="2025-10-15")
+    sender = Sender(MemorySecretStore(), environ={})
+    request = sender.preview(CartDocument(provider="klaviyo", payload=example()), profile)
+    assert (request.method, request.url) == ("POST", "https://a.klaviyo.com/api/events")
+    assert request.headers == (
+        ("Content-Type", "application/vnd.api+json"),
+        ("Accept", "application/vnd.api+json"),
+        ("revision", "2025-10-15"),
+        ("User-Agent", "CartComposer/0.1.0"),
+        ("Authorization", "Klaviyo-API-Key ••••••••"),
+    )
+    assert request.body == KLAVIYO.body(example())
+    with pytest.raises(ProfileError) as refused:
+        new_profile("k", "klaviyo", revision="July")
+    assert str(refused.value).endswith(
+        "The setting “revision”: “July” is not a revision: write it YYYY-MM-DD, like 2026-07-15."
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def server(clock: FakeClock) -> Iterator[SandboxServer]:
+    config = SandboxConfig(clock=clock, settings={"klaviyo": {"burst_limit": 3}})
+    with SandboxServer(Sandbox(config)) as up:
+        yield up
+
+
+def post(
+    server: SandboxServer,
+    payload: Any,
+    *,
+    auth: str = f"Klaviyo-API-Key {klaviyo_sandbox.API_KEY}",
+    revision: str = "2026-07-15",
+    path: str = "/api/events",
+    mode: str = "",
+) -> httpx.Response:
+    headers = {"Authorization": auth, "revision": revision, "Content-Type": "application/json"}
+    body = payload if isinstance(payload, bytes) else KLAVIYO.body(payload)
+    return httpx.post(f"{server.url}{path}", content=body, headers=headers, timeout=10)
+
+
+def test_the_sandbox_accepts_an_event_with_202_and_nothing_in_the_body(
+    server: SandboxServer,
+) -> None:
+    answer = post(server, example())
+    assert (answer.status_code, answer.content) == (202, b"")
+    assert answer.headers["RateLimit-Limit"] == "3500"
+    assert answer.headers["RateLimit-Remaining"] == "3499"
+    assert post(server, without_at(example(), "data.attributes.unique_id"), path="/api/events/")
+    events = server.sandbox.emulators["klaviyo"].events  # type: ignore[attr-defined]
+    assert [(e["metric"], e["profile"]) for e in events] == [
+        ("Started Checkout", "qa.shopper+cart17@example.com"),
+        ("Started Checkout", "qa.shopper+cart17@example.com"),
+    ]
+    assert events[0]["value"] == Decimal("54.5")
+
+
+def test_a_repeated_unique_id_is_accepted_and_not_recorded(server: SandboxServer) -> None:
+    assert post(server, example()).status_code == 202
+    again = post(server, example())
+    assert again.status_code == 202
+    assert len(server.sandbox.emulators["klaviyo"].events) == 1  # type: ignore[attr-defined]
+    (logged,) = [r for r in server.sandbox.requests() if r.status == 202][1:]
+    assert "Klaviyo records only the first, so this one was not" in " ".join(logged.notes)
+
+
+def test_refusals_are_json_api_errors_with_klaviyos_codes(server: SandboxServer) -> None:
+    bearer = post(server, example(), auth=f"Bearer {klaviyo_sandbox.API_KEY}")
+    assert bearer.status_code == 401
+    assert bearer.headers["content-type"] == "application/vnd.api+json"
+    (error,) = bearer.json()["errors"]
+    assert (error["code"], error["detail"]) == (
+        "not_authenticated",
+        "Missing or invalid authorization scheme. Please use Klaviyo-API-Key.",
+    )
+    wrong = post(server, example(), auth="Klaviyo-API-Key pk_wrong")
+    assert (wrong.status_code, wrong.json()["errors"][0]["code"]) == (401, "authentication_failed")
+    no_revision = post(server, example(), revision="")
+    assert no_revision.status_code == 400
+    assert no_revision.json()["errors"][0]["source"] == {"parameter": "revision"}
+    assert "X-Sandbox-Assumption" in no_revision.headers
+    bad = example()
+    set_in(bad, f"{SHOPPER}.phone_number", "12345")
+    refused = post(server, bad)
+    assert refused.status_code == 400
+    (error,) = refused.json()["errors"]
+    assert error["source"] == {"pointer": "/data/attributes/profile/data/attributes/phone_number"}
+    # The app reads it back as a problem at the field, which the response pane clicks through.
+    _, problems = KLAVIYO.read_response(400, dict(refused.headers), refused.content)
+    assert problems == (
+        (
+            f"{SHOPPER}.phone_number",
+            "Phone number must be in E.164 form: a + and the country code, like +15005550006.",
+        ),
+    )
+
+
+def test_the_burst_limit_gives_a_throttled_429_with_retry_after(
+    server: SandboxServer, clock: FakeClock
+) -> None:
+    event = without_at(example(), "data.attributes.unique_id")
+    assert [post(server, event).status_code for _ in range(3)] == [202, 202, 202]
+    throttled = post(server, event)  # the fourth in the same second (the limit is 3 here)
+    assert (throttled.status_code, throttled.headers["Retry-After"]) == (429, "1")
+    (error,) = throttled.json()["errors"]
+    assert (error["code"], error["detail"]) == (
+        "throttled",
+        "Request was throttled. Expected available in 1 second.",
+    )
+    _, problems = KLAVIYO.read_response(429, dict(throttled.headers), throttled.content)
+    assert problems[-1] == ("", "Klaviyo's rate limit: try again in 1 s (Retry-After).")
+    clock.advance(1.0)
+    assert post(server, event).status_code == 202
+
+
+def test_explain_mode_lists_every_problem_at_its_pointer() -> None:
+    with SandboxServer(mode=SandboxMode(explain=True)) as explaining:
+        bad = without_at(example(), f"{SHOPPER}.email")
+        bad = without_at(bad, f"{SHOPPER}.external_id")
+        set_in(bad, "data.attributes.value", "54.5")
+        answer = post(explaining, bad)
+    assert answer.status_code == 400
+    pointers = [e["source"]["pointer"] for e in answer.json()["errors"]]
+    assert pointers == [
+        "/data/attributes/value",
+        "/data/attributes/profile/data/attributes/email",
+    ]
+    assert answer.headers["X-Sandbox-Explain"] == "sandbox explanation, not Klaviyo's wording"
+
+
+def test_the_built_in_profile_sends_the_sample_with_no_setup() -> None:
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
+    result = sender.send(
+        load_cart(sample_cart("klaviyo")).document, BUILTIN_PROFILES["sandbox-klaviyo"]
+    )
+    assert (result.status, result.ok, result.message) == (202, True, "202 Accepted")
