@@ -195,12 +195,12 @@ class ScenarioRunner:
         for key, value in dict(step.values.get("set", {})).items():
             set_in(payload, key, value)  # a field by its path, as the form names it
         if "remove_item" in step.values:
-            items = list(payload.get(provider.items_key) or [])
+            items = list(get_at(payload, provider.items_key) or [])
             index = int(step.values["remove_item"])
             if not 0 <= index < len(items):
                 raise ScenarioError(f"There is no item {index + 1} to remove.")
             del items[index]
-            payload[provider.items_key] = items
+            set_in(payload, provider.items_key, items)
         if step.values.get("action"):
             event = str(step.values["action"])
             values = provider.event_values(event)
