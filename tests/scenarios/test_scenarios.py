@@ -268,3 +268,28 @@ def test_bulk_from_the_command_line(tmp_path: Path) -> None:
     )
     assert bronto.returncode == 0, bronto.stdout + bronto.stderr
     assert bronto.stdout.splitlines()[-1].startswith("12 carts: 12 accepted, 0 failed, 12 requests")
+
+
+def test_the_klaviyo_journey_dedupes_the_second_checkout_and_ends_with_the_order(
+    server: SandboxServer, history: HistoryStore
+) -> None:
+    runner = runner_for(
+        SCENARIOS / "klaviyo-checkout-abandoned-then-recovered.scenario.json",
+        server,
+        history,
+        speed=100_000,
+    )
+    assert runner.run(), [e.message for e in runner.events]
+    assert [r.status for r in runner.results] == [202, 202, 202]
+    events = server.sandbox.emulators["klaviyo"].events  # type: ignore[attr-defined]
+    # Three sends, two events: the second Started Checkout repeated the first's unique_id.
+    assert [(e["metric"], e["unique_id"]) for e in events] == [
+        ("Started Checkout", events[0]["unique_id"]),
+        ("Placed Order", "order-1042"),
+    ]
+    assert events[0]["unique_id"].startswith("cc-")  # New cart id made a fresh one
+    assert [(r.operation, r.status) for r in reversed(history.query())] == [
+        ("create_event", 202),
+        ("create_event", 202),
+        ("create_event", 202),
+    ]
