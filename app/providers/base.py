@@ -232,6 +232,9 @@ class Provider(ABC):
     options_model: type[BaseModel] | None = None
     # The payload key holding the line items, and how a form groups the other fields.
     items_key: str = ""
+    # Where the cart's own custom attributes live ("": the payload's top level; Klaviyo's are
+    # custom properties, in data.attributes.properties).
+    custom_path: str = ""
     form_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # A sentence a form shows above the fields, for a rule no single field can show.
     form_hint: str = ""

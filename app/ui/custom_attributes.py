@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import jsonfmt
+from app.providers.paths import get_at, set_in
 from app.providers.schema import PayloadModel, child_model_at, custom_key_problem, wire_fields
 from app.ui.controller import ComposerController
 
@@ -116,13 +117,17 @@ class CustomAttributesEditor(QWidget):
     def _model(self) -> type[PayloadModel] | None:
         provider = self._session.provider
         if self.scope.currentData() == "cart":
-            return provider.model
+            return child_model_at(provider.model, provider.custom_path)
         return child_model_at(provider.model, provider.items_key)
 
     def _target(self) -> dict[str, Any] | None:
         data = self.scope.currentData()
         if data == "cart":
-            return self._session.payload_object()
+            path = self._session.provider.custom_path
+            if not path:
+                return self._session.payload_object()
+            found = get_at(self._session.payload_object(), path)
+            return found if isinstance(found, dict) else {}
         items = self._session.items()
         if isinstance(data, int) and 0 <= data < len(items) and isinstance(items[data], dict):
             item = items[data]
@@ -131,7 +136,9 @@ class CustomAttributesEditor(QWidget):
         return None
 
     def reload_scopes(self) -> None:
-        allowed = self._session.provider.model.model_config.get("extra") == "allow"
+        provider = self._session.provider
+        cart = child_model_at(provider.model, provider.custom_path)
+        allowed = cart is not None and cart.model_config.get("extra") == "allow"
         self.setEnabled(allowed)
         current = self.scope.currentData()
         with QSignalBlocker(self.scope):
@@ -237,7 +244,12 @@ class CustomAttributesEditor(QWidget):
             if problem is None:
                 updated[key] = parse_custom(kind, text)[0]
         row = self.scope.currentData()
-        if row == "cart":
+        path = self._session.provider.custom_path
+        if row == "cart" and path:
+            # A nested object is replaced along its path, never changed in place (undo's
+            # snapshots share it).
+            set_in(self._session.payload_object(), path, updated)
+        elif row == "cart":
             target.clear()
             target.update(updated)
         else:
