@@ -85,6 +85,7 @@ class KlaviyoProvider(Provider):
 
     model = KlaviyoEvent
     items_key = f"{PROPERTIES}.Items"
+    custom_path = PROPERTIES  # a custom property is one more of the event's properties
     email_field = f"{SHOPPER}.email"
     # The event's dedupe key is what names this cart's event; "New cart id" makes a new one.
     cart_id_field = f"{ATTRIBUTES}.unique_id"
