@@ -269,3 +269,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``… | head``): nothing more to say, and no traceback. Standard
+        # output is pointed at /dev/null so the interpreter's own flush at exit stays quiet.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # as a shell reports a writer stopped by SIGPIPE

@@ -143,3 +143,22 @@ def test_output_is_utf8_whatever_the_console(tmp_path: Path) -> None:
     wire = cli(tmp_path / "home", "payload", str(cart), env=cp1252)
     assert wire.returncode == 0, wire.stderr.decode()
     assert wire.stdout == get_provider("drip").body(payload) + b"\n"
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    # An entry far bigger than a pipe's buffer, so the writer is still writing when head leaves.
+    from app.providers.document import save_cart
+
+    document = load_cart(Path(DRIP)).document
+    item = document.payload["items"][0]
+    big = {**document.payload, "items": [{**item, "product_id": f"p-{n}"} for n in range(3000)]}
+    cart = tmp_path / "big.cart.json"
+    save_cart(document.model_copy(update={"payload": big}), cart)
+    home = tmp_path / "home"
+    assert cli(home, "send", str(cart)).returncode == 0
+    show = f"{sys.executable} -m app history show 1"
+    code = f"{show} | head -c 10 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    env = {**os.environ, "CART_COMPOSER_HOME": str(home)}
+    done = subprocess.run(["bash", "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.stderr == ""  # it was a BrokenPipeError traceback
+    assert done.stdout.strip() == "141"
