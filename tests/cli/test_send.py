@@ -17,6 +17,7 @@ from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
+from app.providers.klaviyo import emulator as klaviyo_sandbox
 from app.sandbox import Fault, SandboxServer
 
 DRIP_CART = str(sample_cart("drip"))
@@ -398,3 +399,38 @@ def test_profile_settings_are_options_of_their_providers(home: Path) -> None:
         "account_id=1",
         "auth=oauth",
     ]
+
+
+KLAVIYO_CART = str(sample_cart("klaviyo"))
+
+
+def test_a_klaviyo_event_from_the_command_line_its_history_and_its_curl(
+    home: Path, server: SandboxServer, tmp_path: Path
+) -> None:
+    done = cli(home, "send", KLAVIYO_CART, "--json")
+    assert done.returncode == 0, done.stderr
+    sent = json.loads(done.stdout)
+    assert (sent["status"], sent["provider_id"]) == (202, None)
+    shown = cli(home, "history", "show", "1")
+    assert shown.returncode == 0, shown.stderr
+    assert "  klaviyo · sandbox-klaviyo · succeeded" in shown.stdout.splitlines()[0]
+    har = tmp_path / "events.har"
+    assert cli(home, "history", "export", "--har", str(har)).returncode == 0
+    (entry,) = json.loads(har.read_text())["log"]["entries"]
+    assert entry["request"]["url"].endswith("/api/events")
+    headers = {h["name"]: h["value"] for h in entry["request"]["headers"]}
+    assert headers["Authorization"] == "Klaviyo-API-Key ••••••••"
+    assert headers["revision"] == "2026-07-15"
+    assert entry["response"]["status"] == 202
+    # The exported cURL, run with the sandbox's key from the environment, is accepted.
+    script = cli(home, "curl", KLAVIYO_CART, "--base-url", server.url).stdout
+    assert '-H "Authorization: Klaviyo-API-Key $CART_COMPOSER_KLAVIYO_API_KEY"' in script
+    assert klaviyo_sandbox.API_KEY not in "\n".join(
+        line for line in script.splitlines() if not line.startswith("#")
+    )
+    env = {**os.environ, "CART_COMPOSER_KLAVIYO_API_KEY": klaviyo_sandbox.API_KEY}
+    ran = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=30
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert [r.status for r in server.sandbox.requests()] == [202]

@@ -10,19 +10,26 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain import jsonfmt
+from app.domain.errors import PayloadError
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, ProfileError, new_profile
 from app.providers import CartDocument, get_provider, load_cart
 from app.providers.klaviyo import emulator as klaviyo_sandbox
+from app.providers.klaviyo.models import KlaviyoItem
 from app.providers.paths import set_in, without_at
+from app.providers.render import CartRenderer
+from app.providers.schema import form_paths
 from app.sandbox import SandboxConfig, SandboxServer
 from app.sandbox.config import SandboxMode
 from app.sandbox.emulator import Sandbox
 from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
+from tests.providers.test_properties import junk
 from tests.sandbox.conftest import FakeClock
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -247,3 +254,39 @@ def test_the_built_in_profile_sends_the_sample_with_no_setup() -> None:
         load_cart(sample_cart("klaviyo")).document, BUILTIN_PROFILES["sandbox-klaviyo"]
     )
     assert (result.status, result.ok, result.message) == (202, True, "202 Accepted")
+
+
+PATHS = form_paths(KLAVIYO.model)
+ITEM_FIELDS = sorted(KlaviyoItem.model_fields)
+
+
+@settings(max_examples=200, deadline=None)
+@given(junk)
+def test_junk_as_the_event_yields_errors_never_an_exception(value: Any) -> None:
+    result = KLAVIYO.validate(value)
+    assert all(isinstance(k, str) and isinstance(m, str) and m for k, m in result.errors.items())
+    if not isinstance(value, dict):
+        assert not result.ok
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(PATHS), junk, min_size=1, max_size=6),
+    st.dictionaries(st.sampled_from(ITEM_FIELDS), junk, max_size=4),
+)
+def test_junk_in_any_nested_field_yields_errors_and_the_preview_agrees(
+    fields: dict[str, Any], item: dict[str, Any]
+) -> None:
+    payload = example()
+    for path, value in fields.items():
+        set_in(payload, path, value)
+    set_in(payload, KLAVIYO.items_key, [item, {"ProductName": "Kite", "Quantity": 1}])
+    result = KLAVIYO.validate(payload)
+    assert all(message.endswith((".", "!", "?")) for message in result.errors.values())
+    rendered = CartRenderer(KLAVIYO).render(payload)
+    assert rendered.validation.issues == result.issues
+    try:
+        body: bytes | None = KLAVIYO.body(payload)
+    except PayloadError:
+        body = None
+    assert rendered.body == body
