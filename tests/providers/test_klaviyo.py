@@ -179,6 +179,9 @@ def test_a_repeated_unique_id_is_accepted_and_not_recorded(server: SandboxServer
     assert post(server, example()).status_code == 202
     again = post(server, example())
     assert again.status_code == 202
+    assert again.headers["X-Sandbox-Assumption"].endswith(
+        "Klaviyo records only the first, so this one was not"
+    )
     assert len(server.sandbox.emulators["klaviyo"].events) == 1  # type: ignore[attr-defined]
     (logged,) = [r for r in server.sandbox.requests() if r.status == 202][1:]
     assert "Klaviyo records only the first, so this one was not" in " ".join(logged.notes)

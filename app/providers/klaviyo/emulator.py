@@ -178,10 +178,14 @@ class KlaviyoEmulator(Emulator):
             if isinstance(unique, str) and unique:
                 key = (who, metric, unique)
                 if key in self._seen:
-                    response.extensions[NOTES] = [
+                    said = (
                         f"a {metric} event with unique_id {unique} was already recorded for "
                         f"{who}: Klaviyo records only the first, so this one was not"
-                    ]
+                    )
+                    response.extensions[NOTES] = [said]
+                    # The 202 for a repeat is the sandbox's reading of "only the first is
+                    # recorded" (§3): said on the answer, as the service would not say it.
+                    response.headers[ASSUMPTION_HEADER] = said
                     return response
                 self._seen.add(key)
             self.events.append(
