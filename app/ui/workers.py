@@ -10,13 +10,74 @@ rule.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QMetaObject, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMetaObject,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 
-__all__ = ["Worker", "WorkerSignals", "run_in_background", "run_with_progress"]
+__all__ = [
+    "Worker",
+    "WorkerSignals",
+    "collect_on_gui_thread",
+    "run_in_background",
+    "run_with_progress",
+]
+
+# How often the GUI thread looks whether a collection is due (see ``collect_on_gui_thread``).
+COLLECT_EVERY_MS = 500
+
+
+class _Collector(QObject):
+    """Python's cyclic garbage collection, run on the GUI thread only.
+
+    Left to itself the collector runs on whichever thread allocates when a generation fills —
+    often a worker — and Qt objects caught in a cycle are then destroyed there. A worker once
+    hung the suite that way (py-spy: the worker in ``gc_collect_main`` → ``QObject::disconnect``
+    waiting for the GIL; the GUI thread, holding the GIL, in ``QObject::connect`` waiting for
+    the lock the worker held). So automatic collection is off while the app runs, and this
+    timer collects each generation when its count says Python would have."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(COLLECT_EVERY_MS)
+
+    def collect(self) -> None:
+        first, second, third = gc.get_count()
+        if first <= self._thresholds[0]:
+            return
+        gc.collect(0)
+        if second > self._thresholds[1]:
+            gc.collect(1)
+            if third > self._thresholds[2]:
+                gc.collect(2)
+
+
+_collector: _Collector | None = None
+
+
+def collect_on_gui_thread() -> None:
+    """Make garbage collection the GUI thread's (once per application): see ``_Collector``.
+    Called on the GUI thread before any worker starts."""
+    global _collector
+    if _collector is not None and shiboken6.isValid(_collector):
+        return
+    app = QCoreApplication.instance()
+    if app is not None:
+        _collector = _Collector(app)
 
 
 class WorkerSignals(QObject):
@@ -141,6 +202,7 @@ def _start(
     owner = owner if owner is not None else _owner_of(on_success)
     if owner is not None and not shiboken6.isValid(owner):
         raise RuntimeError("the owner of this background job is already deleted")
+    collect_on_gui_thread()  # before the first worker runs: no collection on a worker
     worker = Worker(job, reports=on_progress is not None)
     delivery = _Delivery(owner, on_success, on_failure, on_progress)
     signals = worker.signals

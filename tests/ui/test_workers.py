@@ -139,3 +139,33 @@ def test_progress_for_a_deleted_owner_is_dropped(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not workers._running, timeout=5_000)
     qtbot.wait(20)
     assert calls == ["before"]
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot: QtBot) -> None:
+    import gc
+
+    owner = Owner()
+    run_in_background(lambda: 1, owner.returned, owner.failed)
+    assert not gc.isenabled()  # automatic collection is off once workers run
+    threads: list[str] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            threads.append(threading.current_thread().name)
+
+    gc.callbacks.append(note)
+    try:
+        done = threading.Event()
+
+        def churn() -> None:  # a worker making cyclic garbage well past the thresholds
+            for _ in range(20_000):
+                cycle: list[object] = []
+                cycle.append(cycle)
+            done.set()
+
+        run_in_background(churn, owner.returned, owner.failed)
+        qtbot.waitUntil(done.is_set, timeout=10_000)
+        qtbot.waitUntil(lambda: bool(threads), timeout=5_000)  # the timer's collection
+    finally:
+        gc.callbacks.remove(note)
+    assert set(threads) == {threading.main_thread().name}
