@@ -49,6 +49,8 @@ def parse_value(kind: Kind, text: str) -> Any:
         stripped = text.strip()
         digits = stripped.lstrip("-")
         return int(stripped) if digits.isdigit() else text
+    if kind is Kind.BOOL and text.strip() in ("true", "false"):
+        return text.strip() == "true"
     if kind is Kind.TEXT_LIST:
         return [part.strip() for part in text.split(",") if part.strip()]
     return text

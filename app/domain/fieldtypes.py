@@ -15,6 +15,7 @@ from pydantic import BeforeValidator
 from app.domain import rules
 
 __all__ = [
+    "Bool",
     "Currency",
     "DateOrDateTime",
     "DateTimeWithZone",
@@ -46,6 +47,7 @@ class Kind(StrEnum):
     TEXT_LIST = "text_list"
     IP_ADDRESS = "ip_address"
     ITEMS = "items"
+    BOOL = "bool"
 
 
 # A value that has not been set is absent from the payload; None only appears as the default.
@@ -65,6 +67,8 @@ DateOrDateTime = Annotated[
 ]
 Currency = Annotated[str | None, BeforeValidator(rules.currency), Kind.CURRENCY]
 IpAddress = Annotated[str | None, BeforeValidator(rules.ip_address), Kind.IP_ADDRESS]
+# A JSON true or false (Mailchimp's opt_in_status): a form offers both words.
+Bool = Annotated[bool | None, BeforeValidator(rules.boolean), Kind.BOOL]
 # Elements are checked one by one, so an error names its index: items[0].categories[1].
 TextList = Annotated[
     list[Annotated[str, BeforeValidator(rules.text)]] | None,

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 __all__ = [
     "MAX_AMOUNT",
     "MAX_QUANTITY",
+    "boolean",
     "currency",
     "describe_json_type",
     "email",
@@ -79,6 +80,14 @@ def text(value: Any) -> Any:
     """Any text, empty allowed (optional free-text fields)."""
     if not isinstance(value, str):
         raise _fail("type_error", f"must be text, not {describe_json_type(value)}")
+    return value
+
+
+def boolean(value: Any) -> Any:
+    """A JSON true or false; the text "true" is not one (the form writes the value itself)."""
+    if not isinstance(value, bool):
+        said = "text (remove the quotes)" if isinstance(value, str) else describe_json_type(value)
+        raise _fail("type_error", f"must be true or false, not {said}")
     return value
 
 

@@ -59,13 +59,15 @@ class FieldEditor(QWidget):
         row.setSpacing(4)
         self.combo: QComboBox | None = None
         self.line: QLineEdit | None = None
-        if spec.kind in (Kind.CHOICE, Kind.CURRENCY):
+        if spec.kind in (Kind.CHOICE, Kind.CURRENCY, Kind.BOOL):
             combo = QComboBox()
             combo.setObjectName(f"edit_{spec.name}")
             if spec.kind is Kind.CURRENCY:
                 combo.setEditable(True)
                 combo.addItems(["", *currency_codes()])
                 combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            elif spec.kind is Kind.BOOL:
+                combo.addItems(([] if spec.required else [""]) + ["true", "false"])
             else:
                 combo.addItems(([] if spec.required else [""]) + list(spec.choices))
             combo.currentTextChanged.connect(self._emit)

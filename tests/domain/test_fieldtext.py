@@ -24,6 +24,9 @@ from app.domain.fieldtypes import Kind
         (Kind.TEXT_LIST, "shoes, , books ", ["shoes", "books"]),
         (Kind.TEXT, "  ", None),
         (Kind.TEXT, "as typed ", "as typed "),
+        (Kind.BOOL, "true", True),
+        (Kind.BOOL, "false", False),
+        (Kind.BOOL, "yes", "yes"),  # kept: the rule says it must be true or false
     ],
 )
 def test_text_becomes_the_payload_value(kind: Kind, text: str, value: object) -> None:
@@ -43,3 +46,17 @@ def test_values_read_back_as_typed() -> None:
 def test_the_editor_patterns_accept_what_they_should() -> None:
     assert re.fullmatch(NUMBER_PATTERN, "-12.50") and not re.fullmatch(NUMBER_PATTERN, "1.2.3")
     assert re.fullmatch(WHOLE_PATTERN, "-12") and not re.fullmatch(WHOLE_PATTERN, "1.5")
+
+
+def test_a_flag_is_a_json_boolean_and_text_is_refused_with_what_to_fix() -> None:
+    from pydantic_core import PydanticCustomError
+
+    from app.domain import rules
+
+    assert rules.boolean(False) is False
+    with pytest.raises(PydanticCustomError) as text:
+        rules.boolean("true")
+    assert str(text.value) == "must be true or false, not text (remove the quotes)"
+    with pytest.raises(PydanticCustomError) as number:
+        rules.boolean(1)
+    assert str(number.value) == "must be true or false, not a number"
