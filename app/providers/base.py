@@ -228,6 +228,9 @@ class Provider(ABC):
     batch_size: int = 0
     batch_limit: str = "limit"
     batch_limit_resets: str = "a while"
+    # How many requests may be in flight at once (0: no limit the API states): bulk sends no
+    # more than this side by side (Mailchimp's 10 simultaneous connections).
+    max_in_flight: int = 0
     model: type[PayloadModel]
     options_model: type[BaseModel] | None = None
     # The payload key holding the line items, and how a form groups the other fields.
@@ -343,6 +346,12 @@ class Provider(ABC):
 
     def sandbox_secrets(self) -> dict[str, str]:
         """The public secrets of this provider's built-in sandbox profile, by name."""
+        return {}
+
+    def settings_from_secrets(self, secrets: Mapping[str, str | None]) -> dict[str, Any]:
+        """Public settings a profile's secrets carry (Mailchimp's data centre is the end of its
+        key), used for its sends where the profile leaves them blank; ``TargetError`` when a
+        secret cannot carry them. Never a secret itself: the result is shown in URLs."""
         return {}
 
     def sandbox_settings(self, base_url: str) -> dict[str, Any]:

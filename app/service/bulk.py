@@ -88,7 +88,9 @@ class BulkRun:
         self.documents = documents
         self.overrides = overrides
         self.history = history
-        self.in_flight = max(1, in_flight)
+        # Never more side by side than the API allows (Mailchimp: 10 connections).
+        limit = get_provider(profile.provider).max_in_flight
+        self.in_flight = max(1, min(in_flight, limit) if limit else in_flight)
         size = get_provider(profile.provider).batch_size
         self.chunk = max(1, min(chunk or size, size)) if size else 1
         self.on_progress = on_progress or (lambda progress: None)

@@ -136,6 +136,7 @@ def send_recorded(
     if history is None:
         return send()
     try:
+        sender.prime(profile, overrides)  # what the secrets say of the URL, for the row too
         planned = sender.preview(document, profile, overrides)
     except CartComposerError:
         return send()  # it fails before anything leaves, saying why
@@ -164,6 +165,7 @@ def operate_recorded(
     """One of the provider's cart actions with its history row (operation: the action's
     key). The request is built first, so a missing id is said before a row is written."""
     document = document or CartDocument(provider=profile.provider)
+    sender.prime(profile, overrides)
     planned = sender.preview_operation(
         operation, profile, cart_id=cart_id, document=document, overrides=overrides
     )

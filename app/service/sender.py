@@ -21,6 +21,7 @@ from app.logs import log, register_secret
 from app.profiles import Profile
 from app.providers import CartDocument, OutgoingRequest, Target, get_provider
 from app.providers.auth import AuthSpec
+from app.providers.base import Provider
 from app.providers.registry import provider_title
 from app.secrets import SecretStore
 from app.secrets.store import (
@@ -117,6 +118,9 @@ class Sender:
         self.tokens = tokens or OAuthTokens()
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
+        # What each profile's secrets said of its settings when last read (``prime``): public
+        # values only (Mailchimp's data centre), for the profile's sends and previews.
+        self._from_secrets: dict[str, dict[str, Any]] = {}
 
     def client(self) -> httpx.Client:
         """The sender's one HTTP client (connections are reused between sends)."""
@@ -166,6 +170,9 @@ class Sender:
             base = self.sandbox.address(mode)
         base = over.base_url or base
         settings = dict(profile.settings)
+        for name, value in self._from_secrets.get(profile.name, {}).items():
+            if not settings.get(name):
+                settings[name] = value
         if profile.sandbox:
             settings.update(provider.sandbox_settings(base))
         known = provider.settings_model.model_fields
@@ -226,7 +233,24 @@ class Sender:
         missing = [name for name in names if not values.get(name)]
         if missing:
             raise MissingSecrets(profile.name, missing)
+        self._learn(profile, values)
         return values
+
+    def _learn(self, profile: Profile, values: Mapping[str, str | None]) -> None:
+        """Keep what ``values`` say of the profile's settings; ``TargetError`` (from the
+        provider) when they cannot say it (a Mailchimp key without its data centre)."""
+        self._from_secrets[profile.name] = get_provider(profile.provider).settings_from_secrets(
+            values
+        )
+
+    def prime(self, profile: Profile, overrides: Overrides | None = None) -> None:
+        """Read the profile's secrets now if its provider takes settings from them, so the
+        request built next names what they say (the data centre in Mailchimp's host). Off the
+        GUI thread: it may open the keyring. Raises what ``secrets`` raises."""
+        provider = get_provider(profile.provider)
+        if type(provider).settings_from_secrets is Provider.settings_from_secrets:
+            return
+        self.secrets(profile, self.destination(profile, overrides))
 
     def document_for(
         self, document: CartDocument, profile: Profile, overrides: Overrides | None = None
@@ -275,6 +299,9 @@ class Sender:
                 if value:
                     check_secret(secret_label(name), value, TYPED)
                     register_secret(value)
+            if all(values.get(name) for name in profile.secret_names()):
+                self._learn(profile, values)
+        destination = self.destination(profile)  # with what the secrets said
         return check_connection(
             get_provider(profile.provider),
             self.auth_spec(profile, destination),
@@ -303,6 +330,7 @@ class Sender:
         ``raw_body`` replaces the body with text the user typed and chose to send as is (QA's
         deliberately broken JSON); URL and headers are built as usual."""
         self.check_pair(document, profile)
+        self.prime(profile, overrides)
         destination = self.destination(profile, overrides)
         doc = self.document_for(document, profile, overrides)
         request = _with_body(self.request_for(doc, profile, destination), raw_body)
@@ -363,6 +391,7 @@ class Sender:
     ) -> SendResult:
         """The provider's batch endpoint: many carts in one request (Drip: up to 1,000,
         202 ``request_ids``)."""
+        self.prime(profile, overrides)
         destination = self.destination(profile, overrides)
         request = self.preview_batch(documents, profile, overrides)
         return self._send(request, profile, destination, cancel=cancel)
@@ -427,6 +456,7 @@ class Sender:
         ``cart_id`` is the provider's id for it (Bronto's ``cartId``); an action that sends the
         cart sends ``document``, one keyed by the cart reads its fields. Raises like ``send``
         before anything leaves."""
+        self.prime(profile, overrides)
         request = self.preview_operation(
             operation, profile, cart_id=cart_id, document=document, overrides=overrides
         )
