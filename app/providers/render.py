@@ -101,6 +101,13 @@ class CartRenderer:
         root = canonical(self._model, without_at(payload, key))
         errors, warnings = findings(self._model, root)
         loc = self._items_loc
+        # The items are there, so a rule that they be is met; and the cross-field rules of
+        # the object holding them (Mailchimp's unique line ids) read them: what those said of
+        # it without the items is replaced by what they say with them, first, as whole.
+        errors = [finding for finding in errors if finding.loc != loc]
+        (before, before_warned), (after, after_warned) = self._owner_rules(payload)
+        errors = after + _less(errors, before)
+        warnings = after_warned + _less(warnings, before_warned)
         validation = assemble(
             self._model,
             [((), errors, warnings)]
@@ -114,6 +121,29 @@ class CartRenderer:
         except (TypeError, ValueError):
             return self._whole(payload)  # a cart field cannot be written: say which, as always
         return Rendered(validation, body.encode("utf-8"))
+
+    def _owner_rules(self, payload: Mapping[str, Any]) -> tuple[_Said, _Said]:
+        """What the cross-field rules of the items' owner say (errors, warnings), without the
+        items and with them."""
+        *parent, name = self._items_loc
+        where = ".".join(parent)
+        owner = child_model_at(self._model, where) if parent else self._model
+        holder = get_at(payload, where) if parent else payload
+        if owner is None or not isinstance(holder, Mapping):
+            return ([], []), ([], [])
+        rest = canonical(owner, {k: v for k, v in holder.items() if k != name})
+        full = {**rest, name: holder[name]}
+
+        def said(data: Mapping[str, Any]) -> _Said:
+            return (
+                [Finding((*parent, *at), code, why) for at, code, why in owner.check_errors(data)],
+                [
+                    Finding((*parent, *at), code, why)
+                    for at, code, why in owner.check_warnings(data)
+                ],
+            )
+
+        return said(rest), said(full)
 
     def _item(self, model: type[PayloadModel], item: Any) -> _Item:
         if not isinstance(item, Mapping):
@@ -129,6 +159,18 @@ class CartRenderer:
             return Rendered(validation, self.provider.body(payload))
         except PayloadError as exc:
             return Rendered(validation, None, str(exc))
+
+
+_Said = tuple[list[Finding], list[Finding]]
+
+
+def _less(findings: list[Finding], taken: list[Finding]) -> list[Finding]:
+    """``findings`` without one occurrence of each of ``taken``."""
+    left = list(findings)
+    for finding in taken:
+        if finding in left:
+            left.remove(finding)
+    return left
 
 
 def _element_text(value: Any) -> str | None:
