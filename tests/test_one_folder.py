@@ -66,7 +66,7 @@ def toy_cart() -> CartDocument:
 
 
 def test_the_toy_provider_is_found_and_has_a_sandbox_profile(toyshop: str) -> None:
-    assert list(providers()) == ["drip", "bronto", "klaviyo", "toyshop"]
+    assert list(providers()) == ["drip", "bronto", "klaviyo", "mailchimp", "toyshop"]
     assert BUILTIN_PROFILES["sandbox-toyshop"].title == "Sandbox · Toy shop"
     assert get_provider("toyshop").needed_secrets({}) == ("toyshop_key",)
 

@@ -18,6 +18,7 @@ from app.profiles import BUILTIN_PROFILES
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
 from app.providers.klaviyo import emulator as klaviyo_sandbox
+from app.providers.mailchimp import emulator as mailchimp_sandbox
 from app.sandbox import Fault, SandboxServer
 
 DRIP_CART = str(sample_cart("drip"))
@@ -434,3 +435,87 @@ def test_a_klaviyo_event_from_the_command_line_its_history_and_its_curl(
     )
     assert ran.returncode == 0, ran.stderr
     assert [r.status for r in server.sandbox.requests()] == [202]
+
+
+MAILCHIMP_CART = str(sample_cart("mailchimp"))
+
+
+def test_a_mailchimp_cart_from_the_command_line_its_history_and_its_curl(
+    home: Path, server: SandboxServer, tmp_path: Path
+) -> None:
+    done = cli(home, "send", MAILCHIMP_CART, "--json")
+    assert done.returncode == 0, done.stderr
+    sent = json.loads(done.stdout)
+    assert (sent["status"], sent["provider_id"]) == (200, "cart-88231")
+    shown = cli(home, "history", "show", "1")
+    assert "  mailchimp · sandbox-mailchimp · succeeded" in shown.stdout.splitlines()[0]
+    har = tmp_path / "carts.har"
+    assert cli(home, "history", "export", "--har", str(har)).returncode == 0
+    (entry,) = json.loads(har.read_text())["log"]["entries"]
+    assert entry["request"]["url"].endswith("/3.0/ecommerce/stores/sandbox-store/carts")
+    headers = {h["name"]: h["value"] for h in entry["request"]["headers"]}
+    assert headers["Authorization"] == "Basic ••••••••"
+    assert entry["response"]["status"] == 200
+    assert mailchimp_sandbox.API_KEY not in har.read_text()
+    # The exported cURL, run with the sandbox's key from the environment, is accepted.
+    script = cli(home, "curl", MAILCHIMP_CART, "--base-url", server.url).stdout
+    assert "$CART_COMPOSER_MAILCHIMP_API_KEY" in script
+    assert mailchimp_sandbox.API_KEY not in "\n".join(
+        line for line in script.splitlines() if not line.startswith("#")
+    )
+    env = {**os.environ, "CART_COMPOSER_MAILCHIMP_API_KEY": mailchimp_sandbox.API_KEY}
+    ran = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=30
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert [r.status for r in server.sandbox.requests()] == [200]
+
+
+def test_a_mailchimp_profile_needs_its_store_and_takes_its_data_centre_from_the_key(
+    home: Path, server: SandboxServer
+) -> None:
+    refused = cli(home, "profiles", "add", "shop", "--provider", "mailchimp")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().endswith(
+        "A Mailchimp profile needs --store-id (the id your integration gave the store in "
+        "Mailchimp)."
+    )
+    added = cli(home, "profiles", "add", "shop", "--provider", "mailchimp", "--store-id", "s-1")
+    assert added.returncode == 0, added.stderr
+    assert "https://<dc>.api.mailchimp.com/3.0" in added.stdout
+    # A key without its data centre: exit 2 before anything leaves, saying what to do.
+    cut = cli(
+        home,
+        "send",
+        MAILCHIMP_CART,
+        "--profile",
+        "shop",
+        env={"CART_COMPOSER_MAILCHIMP_API_KEY": "0" * 32},
+    )
+    assert cut.returncode == 2
+    assert "does not end in its data centre (like …-us19)" in cut.stderr
+    assert "Traceback" not in cut.stderr
+    # The sandbox's store through a user profile pointed at it, with the key from the
+    # environment: the automation path.
+    sandbox = cli(
+        home,
+        "profiles",
+        "add",
+        "local",
+        "--provider",
+        "mailchimp",
+        "--store-id",
+        "sandbox-store",
+        "--base-url",
+        server.url,
+    )
+    assert sandbox.returncode == 0, sandbox.stderr
+    env = {"CART_COMPOSER_MAILCHIMP_API_KEY": mailchimp_sandbox.API_KEY}
+    done = cli(home, "send", MAILCHIMP_CART, "--profile", "local", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"POST {server.url}/3.0/ecommerce/stores/sandbox-store/carts")
+    gone = cli(
+        home, "mailchimp", "delete", "--cart-id", "cart-88231", "--profile", "local", env=env
+    )
+    assert gone.returncode == 0, gone.stdout + gone.stderr
+    assert [r.status for r in server.sandbox.requests()] == [200, 204]

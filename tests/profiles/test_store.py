@@ -18,6 +18,7 @@ def test_builtins_come_first_and_need_no_setup(tmp_path: Path) -> None:
         ("sandbox-drip", "Sandbox · Drip", "drip", True),
         ("sandbox-bronto", "Sandbox · Bronto", "bronto", True),
         ("sandbox-klaviyo", "Sandbox · Klaviyo", "klaviyo", True),
+        ("sandbox-mailchimp", "Sandbox · Mailchimp", "mailchimp", True),
     ]
     assert not (tmp_path / "profiles.json").exists()
 
@@ -112,7 +113,7 @@ def test_a_setting_the_provider_has_not_is_refused_by_name() -> None:
         (
             lambda s: s.get("nope"),
             "There is no profile named “nope”. Profiles: sandbox-drip, sandbox-bronto, "
-            "sandbox-klaviyo.",
+            "sandbox-klaviyo, sandbox-mailchimp.",
         ),
         (lambda s: s.remove("nope"), "There is no profile named “nope”."),
     ],

@@ -83,12 +83,13 @@ def test_bronto_has_no_legacy_keys_to_rename() -> None:
         ),
         ("[]", 'The cart file must hold a JSON object like {"provider": "drip", "payload": {…}}.'),
         (
-            '{"provider": "mailchimp"}',
-            'The cart file\'s “provider” must be drip, bronto or klaviyo, not "mailchimp".',
+            '{"provider": "shopify"}',
+            "The cart file's “provider” must be drip, bronto, klaviyo or mailchimp, not "
+            '"shopify".',
         ),
         (
             '{"payload": {}}',
-            "The cart file's “provider” must be drip, bronto or klaviyo, not null.",
+            "The cart file's “provider” must be drip, bronto, klaviyo or mailchimp, not null.",
         ),
         ('{"provider": "drip", "payload": []}', "The cart file's “payload” must be a JSON object."),
         ('{"provider": "drip", "extra": 1}', "The cart file has unknown keys: extra."),

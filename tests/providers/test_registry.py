@@ -19,18 +19,20 @@ from app.secrets import MemorySecretStore, secret_env, secret_label, secret_name
 
 
 def test_the_providers_are_found_in_their_folders_in_display_order() -> None:
-    assert provider_keys() == ("drip", "bronto", "klaviyo")
-    assert [p.title for p in providers().values()] == ["Drip", "Bronto", "Klaviyo"]
+    assert provider_keys() == ("drip", "bronto", "klaviyo", "mailchimp")
+    assert [p.title for p in providers().values()] == ["Drip", "Bronto", "Klaviyo", "Mailchimp"]
     assert get_provider("bronto") is providers()["bronto"]
 
 
 def test_an_unknown_provider_is_one_clear_error() -> None:
     with pytest.raises(UnknownProvider) as caught:
-        get_provider("mailchimp")
-    assert str(caught.value) == "Unknown provider “mailchimp”: use drip, bronto or klaviyo."
+        get_provider("shopify")
+    assert str(caught.value) == (
+        "Unknown provider “shopify”: use drip, bronto, klaviyo or mailchimp."
+    )
     assert isinstance(caught.value, CartComposerError) and isinstance(caught.value, ValueError)
     with pytest.raises(
-        ValidationError, match=r"Unknown provider “nope”: use drip, bronto or klaviyo\."
+        ValidationError, match=r"Unknown provider “nope”: use drip, bronto, klaviyo or mailchimp\."
     ):
         CartDocument(provider="nope")
     with pytest.raises(ValidationError, match="Unknown provider"):
@@ -82,7 +84,7 @@ def extra_provider(tmp_path: Path) -> Iterator[str]:
 
 
 def test_a_new_provider_is_one_folder(extra_provider: str) -> None:
-    assert provider_keys() == ("drip", extra_provider, "bronto", "klaviyo")
+    assert provider_keys() == ("drip", extra_provider, "bronto", "klaviyo", "mailchimp")
     assert CartDocument(provider=extra_provider).provider == extra_provider
     profile = Profile(name="toy", provider=extra_provider)
     assert profile.secret_names() == ("toy_token",)
@@ -103,6 +105,7 @@ def test_the_secrets_are_the_providers_own() -> None:
         "bronto_client_id",
         "bronto_client_secret",
         "klaviyo_api_key",
+        "mailchimp_api_key",
     )
     assert secret_env("bronto_client_secret") == "CART_COMPOSER_BRONTO_CLIENT_SECRET"
     drip = Profile(name="d", provider="drip")
@@ -136,7 +139,7 @@ def test_a_provider_from_another_distribution_is_found_by_its_entry_point(
     registry.providers.cache_clear()
     registry.secret_specs.cache_clear()
     try:
-        assert provider_keys() == ("drip", "bronto", "klaviyo", "toyshop")
+        assert provider_keys() == ("drip", "bronto", "klaviyo", "mailchimp", "toyshop")
         assert get_provider("toyshop").title == "Toy shop"
         assert "the provider broken (no_such_module.provider:PROVIDER) could not be loaded" in (
             caplog.text
@@ -145,4 +148,4 @@ def test_a_provider_from_another_distribution_is_found_by_its_entry_point(
         monkeypatch.undo()
         registry.providers.cache_clear()
         registry.secret_specs.cache_clear()
-    assert provider_keys() == ("drip", "bronto", "klaviyo")
+    assert provider_keys() == ("drip", "bronto", "klaviyo", "mailchimp")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.domain import jsonfmt
 from app.history import HistoryStore
 from app.paths import resources_dir
 from app.profiles import ProfileStore
@@ -166,7 +167,7 @@ def test_an_unexpected_status_stops_the_run(
         ({"name": "x"}, 'the scenario must be {"name": …, "steps": [ … ]}.'),
         (
             {"steps": [{"do": "jump"}]},
-            "the scenario, step 1: “do” must be one of send, bronto, wait, note.",
+            "the scenario, step 1: “do” must be one of send, bronto, mailchimp, wait, note.",
         ),
         (
             {"steps": [{"do": "wait", "minutes": -1}]},
@@ -292,4 +293,26 @@ def test_the_klaviyo_journey_dedupes_the_second_checkout_and_ends_with_the_order
         ("create_event", 202),
         ("create_event", 202),
         ("create_event", 202),
+    ]
+
+
+def test_the_mailchimp_journey_adds_changes_and_deletes_the_cart(
+    server: SandboxServer, history: HistoryStore
+) -> None:
+    runner = runner_for(
+        SCENARIOS / "mailchimp-abandoned-cart.scenario.json", server, history, speed=100_000
+    )
+    assert runner.run(), [e.message for e in runner.events]
+    assert [r.status for r in runner.results] == [200, 200, 200, 204, 404]
+    added, _, got = runner.results[:3]
+    assert added.provider_id is not None and added.provider_id.startswith("cc-")
+    cart = jsonfmt.loads(got.body)
+    assert (cart["id"], cart["order_total"], len(cart["lines"])) == (added.provider_id, 39.5, 1)
+    assert server.sandbox.emulators["mailchimp"].carts == {}  # type: ignore[attr-defined]
+    assert [(r.operation, r.method, r.status) for r in reversed(history.query())] == [
+        ("add_cart", "POST", 200),
+        ("update", "PATCH", 200),
+        ("get", "GET", 200),
+        ("delete", "DELETE", 204),
+        ("get", "GET", 404),
     ]

@@ -34,6 +34,7 @@ def test_it_lists_the_providers_and_the_carts_profiles(qtbot: QtBot, tmp_path: P
         "drip",
         "bronto",
         "klaviyo",
+        "mailchimp",
     ]
     assert providers.currentData() == "drip"
     profiles = toolbar.profile_selector
