@@ -87,8 +87,10 @@ class ItemsPanel(QWidget):
 
     def show_cart(self) -> None:
         """The title names where the provider keeps its items (``items``, ``lineItems``)."""
-        key = self._session.provider.items_key
-        self.title.setText(f"<b>Line items</b> <small>({key})</small>")
+        provider = self._session.provider
+        self.title.setText(f"<b>Line items</b> <small>({provider.items_key})</small>")
+        # A provider whose items have no line total (Mailchimp's lines) has nothing to apply.
+        self.apply_line_button.setVisible(bool(provider.line_total_field))
 
     def current_row(self) -> int:
         """The row the person is on; the last one when none is chosen."""

@@ -51,3 +51,15 @@ def test_add_puts_the_cursor_in_the_new_row_and_the_title_names_the_key(
     assert items.table.currentIndex().row() == before
     assert window.open_cart(sample_cart("bronto"))
     assert items.title.text() == "<b>Line items</b> <small>(lineItems)</small>"
+
+
+def test_apply_line_total_is_offered_only_where_items_have_a_line_total(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    items = window.items
+    assert items.apply_line_button.isVisibleTo(window)  # Drip's items have a total
+    assert window.open_cart(sample_cart("mailchimp"))
+    assert not items.apply_line_button.isVisibleTo(window)  # Mailchimp's lines have none
+    assert items.apply_cart_button.isVisibleTo(window)  # its order_total still adds up
+    assert window.open_cart(sample_cart("bronto"))
+    assert items.apply_line_button.isVisibleTo(window)
