@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -49,11 +49,11 @@ from app.transport import CancelToken, SendResult
 __all__ = [
     "BACKGROUND_ITEMS",
     "EVENTS",
-    "BothResult",
     "ComposerSession",
     "Event",
     "Observer",
     "Runner",
+    "SeveralResult",
     "empty_document",
     "request_text",
     "run_here",
@@ -64,8 +64,8 @@ BACKGROUND_ITEMS = 300
 
 
 @dataclasses.dataclass(frozen=True)
-class BothResult:
-    """Each provider's answer (by key, in the registry's order), or why it could not be sent
+class SeveralResult:
+    """Each chosen provider's answer (by key, in the registry's order), or why it could not be sent
     (missing secrets, a bad profile), and the profile each went to."""
 
     answers: dict[str, SendResult | str]
@@ -116,7 +116,7 @@ Event = Literal[
     "status",  # (str): a passing state ("Checking 5,000 line items…"); "" when over
     "remote_cart_changed",  # (str): the provider's id for this cart (Bronto's cartId) or ""
     "cart_state_changed",  # (CartState): what the last answer says of the cart
-    "both_finished",  # (BothResult): "Send to every provider" is done
+    "several_finished",  # (SeveralResult): "Send to several providers" is done
     "raw_changed",  # the raw text became invalid, or valid again
     "stale",  # an edit: the preview wants rebuilding (``refresh()``)
     "fresh",  # the preview was just rebuilt: a pending rebuild is not needed
@@ -823,17 +823,26 @@ class ComposerSession:
                 self.set_field(name, value)
         self.refresh_now()
 
-    # --- both providers at once ------------------------------------------------------------
+    # --- several providers at once ---------------------------------------------------------
 
-    def send_to_both(self) -> bool:
-        """The cart to every provider (mapped through the common cart): the current profile
-        for its own provider, each other provider's sandbox profile for the others."""
+    def send_to_several(self, chosen: Iterable[str] | None = None) -> bool:
+        """The cart to each ``chosen`` provider (default: every one with a built-in sandbox),
+        mapped through the common cart, one after another: the current profile for its own
+        provider, each other provider's sandbox profile for the others. False when a send is
+        under way or none of ``chosen`` can be sent to."""
         if self._cancel is not None:
+            return False
+        wanted = None if chosen is None else set(chosen)
+        keys = [
+            key
+            for key, p in providers().items()
+            if (p.has_emulator or key == self._provider.key) and (wanted is None or key in wanted)
+        ]
+        if not keys:
             return False
         document = self.document()
         documents: dict[str, CartDocument] = {}
         notes: list[str] = []
-        keys = [key for key, p in providers().items() if p.has_emulator]
         for key in keys:
             converted, said = convert(document, key)
             if key != document.provider:
@@ -853,7 +862,7 @@ class ComposerSession:
         history, over = self._history, self._overrides
         self._notify("send_started")
 
-        def job() -> BothResult:
+        def job() -> SeveralResult:
             answers: dict[str, SendResult | str] = {}
             for key in keys:
                 try:
@@ -862,22 +871,22 @@ class ComposerSession:
                     )
                 except CartComposerError as exc:
                     answers[key] = str(exc)
-            return BothResult(
+            return SeveralResult(
                 answers, {key: profile.name for key, profile in profiles.items()}, tuple(notes)
             )
 
-        self._run(job, self._on_both, self._on_send_error)
+        self._run(job, self._on_several, self._on_send_error)
         return True
 
-    def _on_both(self, result: object) -> None:
+    def _on_several(self, result: object) -> None:
         self._cancel = None
-        assert isinstance(result, BothResult)
+        assert isinstance(result, SeveralResult)
         own = result.answers.get(self._provider.key)
         if isinstance(own, SendResult):
             created = self._provider.cart_id_after_send(own.status or 0, own.provider_id)
             if created:
                 self.set_remote_cart_id(created)
-        self._notify("both_finished", result)
+        self._notify("several_finished", result)
 
     # --- the provider's cart actions (providers/actions.py) --------------------------------
 

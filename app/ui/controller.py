@@ -43,7 +43,7 @@ class ComposerController(QObject):
     status = Signal(str)
     remote_cart_changed = Signal(str)
     cart_state_changed = Signal(object)
-    both_finished = Signal(object)
+    several_finished = Signal(object)
     raw_changed = Signal()
 
     def __init__(

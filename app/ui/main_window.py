@@ -126,19 +126,27 @@ class MainWindow(QMainWindow):
         self.sample_button, self.new_id_button = bar.sample_button, bar.new_id_button
         self.send_button, self.cancel_button = bar.send_button, bar.cancel_button
 
-    def send_to_both(self) -> None:
+    def send_to_several(self) -> None:
+        """The cart to each provider ticked in the Side by side tab (all, until some are
+        unticked)."""
         if self.session.sending:
             return
-        self.session.send_to_both()
+        chosen = self.several_panel.chosen()
+        if not chosen:
+            self.bottom_tabs.setCurrentWidget(self.several_panel)
+            self.statusBar().showMessage("Tick at least one provider to send to.", 8000)
+            return
+        self.session.send_to_several(chosen)
 
-    def _on_both_finished(self, result: object) -> None:
-        from app.service.session import BothResult
+    def _on_several_finished(self, result: object) -> None:
+        from app.service.session import SeveralResult
 
         self._send_done()
-        assert isinstance(result, BothResult)
-        self.both_panel.show_result(result)
-        self.bottom_tabs.setCurrentWidget(self.both_panel)
-        self.statusBar().showMessage("Sent to every provider.", 8000)
+        assert isinstance(result, SeveralResult)
+        self.several_panel.show_result(result)
+        self.bottom_tabs.setCurrentWidget(self.several_panel)
+        count = len(result.answers)
+        self.statusBar().showMessage(f"Sent to {count} provider{'s' * (count != 1)}.", 8000)
 
     @property
     def cart_actions(self) -> dict[str, QAction]:
@@ -197,10 +205,11 @@ class MainWindow(QMainWindow):
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.response, "Response")
         self.bottom_tabs.addTab(self.history_view, "History")
-        from app.ui.both_panel import BothPanel
+        from app.ui.several_panel import SeveralPanel
 
-        self.both_panel = BothPanel()
-        self.bottom_tabs.addTab(self.both_panel, "Both")
+        self.several_panel = SeveralPanel()
+        self.several_panel.send_requested.connect(self.send_to_several)
+        self.bottom_tabs.addTab(self.several_panel, "Side by side")
         from app.ui.journeys_view import JourneysView
 
         self.journeys = JourneysView(self._sender, self._profiles, self._history)
@@ -291,11 +300,12 @@ class MainWindow(QMainWindow):
             "Send as an &update (same cart id, time now)", self.send_as_update, "Ctrl+Shift+Return"
         )
         self.send_update_action.setObjectName("sendAsUpdateAction")
-        self.send_both_action = action("Send to &every provider", self.send_to_both)
-        self.send_both_action.setObjectName("sendBothAction")
+        self.send_several_action = action("Send to se&veral providers", self.send_to_several)
+        self.send_several_action.setObjectName("sendSeveralAction")
+        self.send_several_action.setToolTip("To each provider ticked in the Side by side tab")
         cart_menu.addAction(self.send_action)
         cart_menu.addAction(self.send_update_action)
-        cart_menu.addAction(self.send_both_action)
+        cart_menu.addAction(self.send_several_action)
         cart_menu.addAction(self.cancel_action)
         sandbox_menu = self.menuBar().addMenu("Sand&box")
         sandbox_menu.setToolTipsVisible(True)
@@ -357,7 +367,7 @@ class MainWindow(QMainWindow):
         c.status.connect(self._show_status)
         c.remote_cart_changed.connect(self._on_remote_cart_changed)
         c.cart_state_changed.connect(self._on_cart_state)
-        c.both_finished.connect(self._on_both_finished)
+        c.several_finished.connect(self._on_several_finished)
         self.history_view.open_requested.connect(self.open_history_entry)
         self.history_view.resend_requested.connect(self.resend_history_entry)
 

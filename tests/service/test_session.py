@@ -155,7 +155,7 @@ def test_while_a_send_runs_another_waits_and_cancel_reaches_it(tmp_path: Path) -
     session = a_session(tmp_path, runner=later, observer=events)
     session.replace_document(DRIP)
     assert session.send()
-    assert session.sending and not session.send() and not session.send_to_both()
+    assert session.sending and not session.send() and not session.send_to_several()
     later.run_all()
     assert not session.sending
     assert [r.status for r in events.args("send_finished")] == [202]
@@ -165,11 +165,31 @@ def test_sending_to_every_provider_sends_each_its_own_cart(tmp_path: Path) -> No
     events = Events()
     session = a_session(tmp_path, observer=events)
     session.replace_document(DRIP)
-    assert session.send_to_both()
-    (both,) = events.args("both_finished")
-    statuses = {key: getattr(answer, "status", answer) for key, answer in both.answers.items()}
+    session.new_cart_id()  # the embedded sandbox outlives a test: its stores keep cart ids
+    assert session.send_to_several()
+    (every,) = events.args("several_finished")
+    statuses = {key: getattr(answer, "status", answer) for key, answer in every.answers.items()}
     assert statuses == {"drip": 202, "bronto": 201, "klaviyo": 202, "mailchimp": 200}
-    assert both.profiles == {key: f"sandbox-{key}" for key in statuses}
+    assert every.profiles == {key: f"sandbox-{key}" for key in statuses}
+
+
+def test_sending_to_several_sends_to_the_chosen_ones_only(tmp_path: Path) -> None:
+    events = Events()
+    history = HistoryStore(tmp_path / "history.db")
+    session = a_session(tmp_path, history, observer=events)
+    session.replace_document(DRIP)
+    session.new_cart_id()  # the embedded sandbox outlives a test: Mailchimp's store keeps ids
+    assert session.send_to_several(["mailchimp", "klaviyo", "nope"])
+    (chosen,) = events.args("several_finished")
+    # In the registry's order; a key that is no provider is not one to send to.
+    assert [(k, getattr(a, "status", a)) for k, a in chosen.answers.items()] == [
+        ("klaviyo", 202),
+        ("mailchimp", 200),
+    ]
+    assert sorted(row.provider for row in history.query()) == ["klaviyo", "mailchimp"]
+    assert not session.send_to_several([])  # nothing chosen: nothing sent
+    assert not session.send_to_several(["nope"])
+    assert len(events.args("several_finished")) == 1
 
 
 def test_many_new_line_items_are_checked_through_the_runner(tmp_path: Path) -> None:

@@ -103,16 +103,18 @@ def test_a_drip_cart_sent_again_as_an_update(qtbot: QtBot, window: MainWindow) -
     assert not window.send_update_action.isEnabled()
 
 
-def test_send_to_both_gives_a_202_and_a_201_side_by_side(qtbot: QtBot, window: MainWindow) -> None:
+def test_send_to_several_gives_each_answer_side_by_side(qtbot: QtBot, window: MainWindow) -> None:
     window.new_cart_id()  # the embedded sandbox outlives a test: a cart id of its own
-    with qtbot.waitSignal(window.controller.both_finished, timeout=20_000) as both:
-        window.send_both_action.trigger()
-    result = both.args[0]
+    panel = window.several_panel
+    assert panel.chosen() == ["drip", "bronto", "klaviyo", "mailchimp"]  # all, to begin with
+    with qtbot.waitSignal(window.controller.several_finished, timeout=20_000) as every:
+        window.send_several_action.trigger()
+    result = every.args[0]
     assert (result.answers["drip"].status, result.answers["bronto"].status) == (202, 201)
-    assert window.both_panel.views["drip"].badge.text() == "202"
-    assert window.both_panel.views["bronto"].badge.text() == "201"
-    assert window.both_panel.titles["bronto"].text() == "<b>Bronto</b> · sandbox-bronto"
-    assert window.bottom_tabs.currentWidget() is window.both_panel
+    assert panel.views["drip"].badge.text() == "202"
+    assert panel.views["bronto"].badge.text() == "201"
+    assert panel.titles["bronto"].text() == "<b>Bronto</b> · sandbox-bronto"
+    assert window.bottom_tabs.currentWidget() is panel
     sent_bronto = jsonfmt.loads(result.answers["bronto"].request.body)
     sent_drip = jsonfmt.loads(result.answers["drip"].request.body)
     assert sent_bronto["customerCartId"] == sent_drip["cart_id"]
@@ -139,3 +141,23 @@ def test_expire_from_the_window_after_abandon(qtbot: QtBot, window: MainWindow) 
     assert act(qtbot, window, Op.EXPIRE) == 204
     assert "status EXPIRED" in window.response.cart_state.text()  # the Get that follows
     assert window.cart_actions[Op.EXPIRE].toolTip().startswith("Expire an ABANDONED cart")
+
+
+def test_unticked_providers_are_neither_sent_to_nor_shown(qtbot: QtBot, window: MainWindow) -> None:
+    window.new_cart_id()
+    panel = window.several_panel
+    panel.ticks["bronto"].click()
+    panel.ticks["klaviyo"].click()
+    assert panel.chosen() == ["drip", "mailchimp"]
+    assert not panel.columns["bronto"].isVisibleTo(panel)
+    assert panel.columns["mailchimp"].isVisibleTo(panel)
+    with qtbot.waitSignal(window.controller.several_finished, timeout=20_000) as chosen:
+        panel.send_button.click()
+    assert list(chosen.args[0].answers) == ["drip", "mailchimp"]
+    assert window.statusBar().currentMessage() == "Sent to 2 providers."
+    for key in ("drip", "mailchimp"):
+        panel.ticks[key].click()
+    assert not panel.send_button.isEnabled()  # none ticked: nothing to send to
+    window.send_several_action.trigger()
+    assert window.statusBar().currentMessage() == "Tick at least one provider to send to."
+    assert not window.session.sending
