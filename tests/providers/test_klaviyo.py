@@ -3,6 +3,7 @@ words, the request, and the sandbox's answers over loopback."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from app.domain import jsonfmt
 from app.domain.errors import PayloadError
 from app.paths import sample_cart
 from app.profiles import BUILTIN_PROFILES, ProfileError, new_profile
-from app.providers import CartDocument, get_provider, load_cart
+from app.providers import CartDocument, Target, get_provider, load_cart
 from app.providers.klaviyo import emulator as klaviyo_sandbox
 from app.providers.klaviyo.models import KlaviyoItem
 from app.providers.paths import set_in, without_at
@@ -28,7 +29,7 @@ from app.sandbox.config import SandboxMode
 from app.sandbox.emulator import Sandbox
 from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
-from app.service.sender import Sender
+from app.service.sender import Overrides, Sender
 from tests.providers.test_properties import junk
 from tests.sandbox.conftest import FakeClock
 
@@ -293,3 +294,116 @@ def test_junk_in_any_nested_field_yields_errors_and_the_preview_agrees(
     except PayloadError:
         body = None
     assert rendered.body == body
+
+
+# --- Bulk Create Events ----------------------------------------------------------------------
+
+
+def _event(n: int) -> dict[str, Any]:
+    event = example()
+    set_in(event, "data.attributes.unique_id", f"cart-{n}")
+    set_in(event, f"{SHOPPER}.email", f"shopper.{n}@example.com")
+    return event
+
+
+def test_a_bulk_job_puts_each_events_profile_beside_it_as_the_bulk_schema_has_it() -> None:
+    target = Target("https://a.klaviyo.com", {"revision": "2026-07-15"})
+    request = KLAVIYO.build_batch_request([_event(1), _event(2)], target)
+    assert (request.method, request.url) == (
+        "POST",
+        "https://a.klaviyo.com/api/event-bulk-create-jobs",
+    )
+    assert dict(request.headers)["revision"] == "2026-07-15"
+    job = jsonfmt.loads(request.body)
+    assert job["data"]["type"] == "event-bulk-create-job"
+    first, second = job["data"]["attributes"]["events-bulk-create"]["data"]
+    assert first["type"] == "event-bulk-create"
+    profile = first["attributes"]["profile"]["data"]
+    assert profile["type"] == "profile"
+    assert profile["attributes"]["email"] == "shopper.1@example.com"
+    (event,) = first["attributes"]["events"]["data"]
+    assert event["type"] == "event" and "profile" not in event["attributes"]
+    assert list(event["attributes"]) == [
+        "properties",
+        "time",
+        "value",
+        "value_currency",
+        "unique_id",
+        "metric",
+    ]
+    assert second["attributes"]["events"]["data"][0]["attributes"]["unique_id"] == "cart-2"
+    assert '"value": 54.5' in request.body_text  # numbers as typed
+    with pytest.raises(PayloadError, match="A Klaviyo bulk job holds 1 to 1,000 events, not 1,001"):
+        KLAVIYO.build_batch_request([_event(1)] * 1001, target)
+
+
+def bulk(server: SandboxServer, events: list[dict[str, Any]]) -> httpx.Response:
+    request = KLAVIYO.build_batch_request(events, Target(server.url))
+    headers = {
+        "Authorization": f"Klaviyo-API-Key {klaviyo_sandbox.API_KEY}",
+        "revision": "2026-07-15",
+        "Content-Type": "application/vnd.api+json",
+    }
+    return httpx.post(request.url, content=request.body, headers=headers, timeout=10)
+
+
+def test_the_sandbox_takes_a_bulk_job_with_202_and_records_each_event(
+    server: SandboxServer,
+) -> None:
+    answer = bulk(server, [_event(1), _event(2), _event(3)])
+    assert (answer.status_code, answer.content) == (202, b"")
+    assert answer.headers["RateLimit-Limit"] == "150"  # the bulk endpoint's own window
+    events = server.sandbox.emulators["klaviyo"].events  # type: ignore[attr-defined]
+    assert [e["profile"] for e in events] == [f"shopper.{n}@example.com" for n in (1, 2, 3)]
+
+
+def test_a_bulk_job_with_a_bad_event_or_a_repeated_unique_id_is_refused_whole(
+    server: SandboxServer,
+) -> None:
+    bad = _event(2)
+    set_in(bad, f"{SHOPPER}.phone_number", "12345")
+    refused = bulk(server, [_event(1), bad])
+    assert refused.status_code == 400
+    (error,) = refused.json()["errors"]
+    assert error["source"]["pointer"] == (
+        "/data/attributes/events-bulk-create/data/1/attributes/profile/data/attributes/phone_number"
+    )
+    twice = bulk(server, [_event(1), _event(1)])
+    assert twice.status_code == 400
+    assert twice.json()["errors"][0]["detail"] == (
+        "The unique_id cart-1 is used twice for shopper.1@example.com's Started Checkout "
+        "events: no event of the job was processed."
+    )
+    assert server.sandbox.emulators["klaviyo"].events == deque()  # type: ignore[attr-defined]
+
+
+def test_bulk_jobs_have_their_own_rate_limit(clock: FakeClock) -> None:
+    config = SandboxConfig(clock=clock, settings={"klaviyo": {"bulk_burst_limit": 2}})
+    with SandboxServer(Sandbox(config)) as server:
+        assert [bulk(server, [_event(n)]).status_code for n in range(3)] == [202, 202, 429]
+        assert post(server, _event(9)).status_code == 202  # Create Event's window is apart
+        clock.advance(1.0)
+        assert bulk(server, [_event(4)]).status_code == 202
+
+
+def test_bulk_sends_klaviyo_carts_in_jobs_of_a_thousand(tmp_path: Path) -> None:
+    from app.history import HistoryStore
+    from app.service.bulk import BulkRun, sample_carts
+
+    history = HistoryStore(tmp_path / "history.db")
+    with SandboxServer() as server:
+        run = BulkRun(
+            Sender(MemorySecretStore(), environ={}),
+            BUILTIN_PROFILES["sandbox-klaviyo"],
+            sample_carts("klaviyo", 1500),
+            overrides=Overrides(base_url=server.url),
+            history=history,
+        )
+        progress = run.run()
+        recorded = len(server.sandbox.emulators["klaviyo"].events)  # type: ignore[attr-defined]
+    assert (progress.requests, progress.accepted, progress.failed) == (2, 1500, 0)
+    assert recorded == 1000  # the sandbox keeps the newest thousand
+    assert [(r.operation, r.status) for r in history.query()] == [
+        ("bulk_create_events", 202),
+        ("bulk_create_events", 202),
+    ]
