@@ -199,6 +199,12 @@ class ResponseView(QWidget):
         self.problems.setVisible(bool(result.problems))
         self.headers.setPlainText("\n".join(f"{name}: {value}" for name, value in result.headers))
         self.body.setPlainText(body_text(result.body, result.body_size))
+        # An empty body is an answer too (Klaviyo's 202, a Delete's 204): said, not blank.
+        if result.status is None:
+            self.body.setPlaceholderText("Nothing came back.")
+        else:
+            answered = f"{result.status} {result.reason}".strip()
+            self.body.setPlaceholderText(f"No body: the answer was {answered}, with nothing in it.")
 
     def _on_problem(self, item: QListWidgetItem) -> None:
         attribute = item.data(Qt.ItemDataRole.UserRole)

@@ -53,6 +53,11 @@ def test_a_klaviyo_event_is_sent_from_the_window(qtbot: QtBot, window: MainWindo
     with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as sent:
         window.send()
     assert (sent.args[0].status, sent.args[0].message) == (202, "202 Accepted")
+    # Klaviyo's 202 has no body, and the Body tab says so rather than stay blank.
+    assert window.response.body.toPlainText() == ""
+    assert window.response.body.placeholderText() == (
+        "No body: the answer was 202 Accepted, with nothing in it."
+    )
     history = window.history
     assert history is not None
     (row,) = history.query()
