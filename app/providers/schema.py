@@ -567,6 +567,8 @@ class FieldSpec:
     kind: Kind
     choices: tuple[str, ...] = ()
     element: type[PayloadModel] | None = None
+    # Values a free-text field offers to pick from (Klaviyo's metric names); any other is fine.
+    suggestions: tuple[str, ...] = ()
 
 
 def _kind_of(info: FieldInfo) -> Kind:
@@ -627,7 +629,14 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
         kind=_kind_of(info),
         choices=_choices_of(info.annotation),
         element=_find_model(info.annotation),
+        suggestions=_suggestions(info),
     )
+
+
+def _suggestions(info: FieldInfo) -> tuple[str, ...]:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    found = extra.get("suggestions")
+    return tuple(str(s) for s in found) if isinstance(found, list | tuple) else ()
 
 
 def field_specs(model: type[PayloadModel]) -> list[FieldSpec]:

@@ -59,12 +59,13 @@ class FieldEditor(QWidget):
         row.setSpacing(4)
         self.combo: QComboBox | None = None
         self.line: QLineEdit | None = None
-        if spec.kind in (Kind.CHOICE, Kind.CURRENCY, Kind.BOOL):
+        if spec.kind in (Kind.CHOICE, Kind.CURRENCY, Kind.BOOL) or spec.suggestions:
             combo = QComboBox()
             combo.setObjectName(f"edit_{spec.name}")
-            if spec.kind is Kind.CURRENCY:
+            if spec.kind is Kind.CURRENCY or spec.suggestions:
+                # A list to pick from, and any text typed (a metric of your own).
                 combo.setEditable(True)
-                combo.addItems(["", *currency_codes()])
+                combo.addItems(["", *(spec.suggestions or currency_codes())])
                 combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             elif spec.kind is Kind.BOOL:
                 combo.addItems(([] if spec.required else [""]) + ["true", "false"])

@@ -63,3 +63,27 @@ def test_a_klaviyo_event_is_sent_from_the_window(qtbot: QtBot, window: MainWindo
     (row,) = history.query()
     assert (row.provider, row.operation, row.status) == ("klaviyo", "create_event", 202)
     assert row.email == "qa.shopper+cart17@example.com"
+
+
+def test_the_event_is_picked_from_klaviyos_metrics_or_typed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.open_cart(sample_cart("klaviyo"))
+    name = "data.attributes.metric.data.attributes.name"
+    combo = window.form.editors[name].combo
+    assert combo is not None and combo.isEditable()
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "",
+        "Started Checkout",
+        "Added to Cart",
+        "Placed Order",
+    ]
+    assert combo.currentText() == "Started Checkout"
+    combo.setCurrentIndex(combo.findText("Placed Order"))
+    metric = window.session.document().payload["data"]["attributes"]["metric"]
+    assert metric["data"]["attributes"]["name"] == "Placed Order"
+    combo.setFocus()
+    combo.lineEdit().selectAll()
+    qtbot.keyClicks(combo.lineEdit(), "Viewed Cart")  # a metric of one's own, typed
+    metric = window.session.document().payload["data"]["attributes"]["metric"]
+    assert metric["data"]["attributes"]["name"] == "Viewed Cart"

@@ -133,6 +133,7 @@ class CheckoutProperties(PayloadModel):
 class MetricAttributes(PayloadModel):
     name: MetricName = Field(
         title="Event",
+        json_schema_extra={"suggestions": list(METRICS)},
         description=(
             "The metric: Started Checkout, Added to Cart, Placed Order, or your own. Flows "
             "listen to the exact name; a near miss makes a new metric no flow uses."
