@@ -199,6 +199,20 @@ def test_refusals_are_json_api_errors_with_klaviyos_codes(server: SandboxServer)
     )
     wrong = post(server, example(), auth="Klaviyo-API-Key pk_wrong")
     assert (wrong.status_code, wrong.json()["errors"][0]["code"]) == (401, "authentication_failed")
+    read_only = post(server, example(), auth=f"Klaviyo-API-Key {klaviyo_sandbox.READ_ONLY_KEY}")
+    assert (read_only.status_code, read_only.json()["errors"][0]["code"]) == (
+        403,
+        "permission_denied",
+    )
+    _, problems = KLAVIYO.read_response(403, dict(read_only.headers), read_only.content)
+    assert problems == (
+        ("", "You do not have permission to perform this action."),
+        (
+            "",
+            "The private key lacks the events:write scope: give it Full or Custom access with "
+            "Events write in Klaviyo (Settings → API keys).",
+        ),
+    )
     no_revision = post(server, example(), revision="")
     assert no_revision.status_code == 400
     assert no_revision.json()["errors"][0]["source"] == {"parameter": "revision"}

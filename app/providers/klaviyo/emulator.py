@@ -36,6 +36,7 @@ __all__ = [
     "BULK_BURST_LIMIT",
     "BULK_STEADY_LIMIT",
     "BURST_LIMIT",
+    "READ_ONLY_KEY",
     "STEADY_LIMIT",
     "KlaviyoEmulator",
 ]
@@ -43,6 +44,8 @@ __all__ = [
 # The sandbox's public key (in the README): the built-in profile uses it. "pk_" and 34
 # letters and digits, as Klaviyo's private keys are (§2).
 API_KEY = "pk_sandboxcartcomposer0000000000000"
+# A key without the events:write scope (§1): its events get 403 permission_denied.
+READ_ONLY_KEY = "pk_sandboxreadonly00000000000000000"
 BURST_LIMIT = 350  # a second (Create Event is tier XL: 350/s, 3,500/min, §4.3)
 STEADY_LIMIT = 3500  # a minute
 BULK_BURST_LIMIT = 10  # Bulk Create is tier M: 10/s, 150/min (§4.3)
@@ -160,6 +163,7 @@ class KlaviyoEmulator(Emulator):
     def info(self) -> dict[str, Any]:
         return {
             "api_key": API_KEY,
+            "read_only_key": READ_ONLY_KEY,
             "endpoint": "POST /api/events",
             "bulk_endpoint": "POST /api/event-bulk-create-jobs",
             "limits": {"burst_per_second": BURST_LIMIT, "steady_per_minute": STEADY_LIMIT},
@@ -350,6 +354,17 @@ class KlaviyoEmulator(Emulator):
                 {"pointer": "/data/"},
             )
             return _answer(401, [error])
+        if key.strip() == READ_ONLY_KEY:
+            # The codes are Django REST Framework's (not_authenticated, authentication_failed,
+            # throttled), so the wording of its permission_denied most likely is too [INFER].
+            error = _error(
+                403,
+                "permission_denied",
+                "You do not have permission to perform this action.",
+                "You do not have permission to perform this action.",
+                {"pointer": "/data/"},
+            )
+            return _answer(403, [error], [DETAIL_GUESSED])
         if key.strip() != API_KEY:
             error = _error(
                 401,

@@ -282,6 +282,14 @@ class KlaviyoProvider(Provider):
             # An edge answer (Cloudflare's HTML 400/403, §4.2): its first words.
             return None, (("", body.decode("utf-8", errors="replace").strip()[:200]),)
         problems = klaviyo_problems(data)
+        if status == 403:
+            problems += (
+                (
+                    "",
+                    "The private key lacks the events:write scope: give it Full or Custom access "
+                    "with Events write in Klaviyo (Settings → API keys).",
+                ),
+            )
         if status == 429:
             wait = headers.get("retry-after", "").strip()
             when = f"in {wait} s" if wait.isdigit() else "shortly"
@@ -302,7 +310,9 @@ def klaviyo_problems(data: Any) -> tuple[tuple[str, str], ...]:
         source = entry.get("source")
         pointer = source.get("pointer") if isinstance(source, dict) else None
         words = entry.get("detail") or entry.get("title") or entry.get("code") or ""
-        found.append((pointer_path(pointer) if isinstance(pointer, str) else "", str(words)))
+        path = pointer_path(pointer) if isinstance(pointer, str) else ""
+        # "/data" (or "/data/") is the whole resource, not a field to go to.
+        found.append(("" if path == "data" else path, str(words)))
     return tuple(found)
 
 
