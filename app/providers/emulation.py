@@ -26,6 +26,7 @@ __all__ = [
     "NOTES",
     "Emulator",
     "EmulatorContext",
+    "json_pointer",
     "json_response",
     "utc_stamp",
 ]
@@ -93,6 +94,12 @@ def json_response(
     merged = [("Content-Type", "application/json; charset=utf-8")]
     merged += list(headers.items()) if isinstance(headers, Mapping) else list(headers)
     return httpx.Response(status, headers=merged, content=content)
+
+
+def json_pointer(loc: tuple[str | int, ...]) -> str:
+    """A place in a body as a JSON pointer (RFC 6901: ``~`` and ``/`` in a key escaped), as the
+    services' errors name it: ``("items", 0, "a/b")`` → ``/items/0/a~1b``."""
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc)
 
 
 def utc_stamp() -> str:

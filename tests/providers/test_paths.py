@@ -38,3 +38,12 @@ def test_removing_the_last_field_of_an_object_removes_the_object() -> None:
     assert not delete_in(payload, "customer.email_address")
     two = {"customer": {"id": "1", "email_address": "a@example.com"}}
     assert delete_in(two, "customer.id") and two == {"customer": {"email_address": "a@example.com"}}
+
+
+def test_a_place_is_written_as_a_json_pointer_with_its_escapes() -> None:
+    from app.providers.emulation import json_pointer
+    from app.providers.klaviyo.provider import pointer_path
+
+    pointer = json_pointer(("items", 0, "a/b~c"))
+    assert pointer == "/items/0/a~1b~0c"  # RFC 6901: ~ then / escaped
+    assert pointer_path(pointer) == "items[0].a/b~c"  # and read back by the app

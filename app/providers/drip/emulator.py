@@ -39,6 +39,7 @@ from app.providers.emulation import (
     NOTES,
     Emulator,
     EmulatorContext,
+    json_pointer,
     json_response,
     utc_stamp,
 )
@@ -124,14 +125,12 @@ def _type_mismatch(payload: Any, loc: tuple[str | int, ...]) -> str:
     )
 
 
-def _pointer(loc: tuple[str | int, ...]) -> str:
-    return "/" + "/".join(str(p) for p in loc)
-
-
 def _schema_text(findings: list[tuple[tuple[str | int, ...], str]], *, paths: bool) -> str:
     """The message of Drip's schema error: a JSON Schema validator's report as a list; with
     ``paths`` (Explain mode) each entry says where, as Drip's does not."""
-    return "[" + ", ".join(f"{m} at {_pointer(loc)}" if paths else m for loc, m in findings) + "]"
+    return (
+        "[" + ", ".join(f"{m} at {json_pointer(loc)}" if paths else m for loc, m in findings) + "]"
+    )
 
 
 @dataclass

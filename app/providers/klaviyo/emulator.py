@@ -28,7 +28,7 @@ import httpx
 from app.domain import jsonfmt
 from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER, SandboxMode
 from app.providers import get_provider
-from app.providers.emulation import NOTES, Emulator, EmulatorContext, utc_stamp
+from app.providers.emulation import NOTES, Emulator, EmulatorContext, json_pointer, utc_stamp
 from app.providers.paths import get_at
 
 __all__ = [
@@ -99,20 +99,16 @@ def _answer(
     )
 
 
-def _pointer(loc: tuple[str | int, ...]) -> str:
-    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc)
-
-
 def _bulk_pointer(loc: tuple[str | int, ...], item: int, event: int) -> str:
     """Where a Create Event problem (its loc in a single event's body) is in a bulk job: the
     profile is the item's, the rest the event's."""
     rest = loc[2:] if loc[:2] == ("data", "attributes") else ()
     at = f"{BULK_LIST}/{item}/attributes"
     if rest[:1] == ("profile",):
-        return at + _pointer(rest)
+        return at + json_pointer(rest)
     if loc[:2] == ("data", "type"):
         return f"{at}/events/data/{event}/type"
-    return f"{at}/events/data/{event}/attributes" + (_pointer(rest) if rest else "")
+    return f"{at}/events/data/{event}/attributes" + (json_pointer(rest) if rest else "")
 
 
 def _bulk_problem(detail: str, pointer: str, *, plain: bool = False) -> dict[str, Any]:
@@ -220,7 +216,7 @@ class KlaviyoEmulator(Emulator):
                     "invalid",
                     "Invalid input.",
                     issue.message,
-                    {"pointer": _pointer(issue.loc)},
+                    {"pointer": json_pointer(issue.loc)},
                 )
                 for issue in issues
             ]

@@ -51,14 +51,10 @@ EARLIEST_YEAR = 1990
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 
 
-def _fail(code: str, predicate: str) -> PydanticCustomError:
-    return PydanticCustomError(code, predicate)
-
-
 def _phone(value: Any) -> Any:
     rules.required_text(value)
     if not _E164.fullmatch(value):
-        raise _fail(
+        raise PydanticCustomError(
             "format_error", "must be in E.164 form: a + and the country code, like +15005550006"
         )
     return value
@@ -67,7 +63,7 @@ def _phone(value: Any) -> Any:
 def _metric_name(value: Any) -> Any:
     rules.required_text(value)
     if len(value) > MAX_METRIC_NAME:
-        raise _fail(
+        raise PydanticCustomError(
             "length_error",
             f"must be less than 128 characters (it has {len(value):,})",
         )
