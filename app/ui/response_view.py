@@ -84,7 +84,12 @@ class ResponseView(QWidget):
 
     problem_activated = Signal(str)  # the attribute (field path) a complaint names
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        idle: str = "Nothing sent yet. Press Send (Ctrl+Return).",
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("responseView")
         layout = QVBoxLayout(self)
@@ -94,7 +99,7 @@ class ResponseView(QWidget):
         self.badge.setObjectName("statusBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.badge.setMinimumWidth(56)
-        self.summary = QLabel("Nothing sent yet. Press Send (Ctrl+Return).")
+        self.summary = QLabel(idle)
         self.summary.setObjectName("responseSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

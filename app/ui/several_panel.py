@@ -62,7 +62,7 @@ class SeveralPanel(QWidget):
             layout = QVBoxLayout(column)
             layout.setContentsMargins(0, 0, 0, 0)
             self.titles[key] = QLabel(f"<b>{providers()[key].title}</b>")
-            self.views[key] = ResponseView()
+            self.views[key] = ResponseView(idle="Not sent yet.")
             self.views[key].setObjectName(f"several_view_{key}")
             layout.addWidget(self.titles[key])
             layout.addWidget(self.views[key], 1)

@@ -446,3 +446,22 @@ def test_junk_as_an_error_body_is_read_without_an_exception(data: Any) -> None:
     for status in (400, 401, 404, 429, 500):
         _, problems = MAILCHIMP.read_response(status, {}, body)
         assert all(isinstance(path, str) and isinstance(words, str) for path, words in problems)
+
+
+def test_a_cart_carried_in_or_out_keeps_its_products_by_sku() -> None:
+    from app.providers.mapping import convert
+
+    drip = load_cart(sample_cart("drip")).document
+    carried, _ = convert(drip, "mailchimp")
+    (line,) = carried.payload["lines"]
+    assert (line["id"], line["product_id"], line["product_variant_id"]) == (
+        "line-1",
+        "XHB-1234",  # the Drip item's SKU, which the sandbox's store knows
+        "XHB-1234",
+    )
+    assert len(carried.payload["customer"]["id"]) == 32  # the email's MD5
+    assert MAILCHIMP.validate(carried.payload).ok
+    out, notes = convert(load_cart(sample_cart("mailchimp")).document, "klaviyo")
+    items = out.payload["data"]["attributes"]["properties"]["Items"]
+    assert [item["SKU"] for item in items] == ["P-100", "P-200"]
+    assert notes[-1] == "Not carried over from the items: id, product_variant_id."

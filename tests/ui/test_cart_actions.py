@@ -107,6 +107,7 @@ def test_send_to_several_gives_each_answer_side_by_side(qtbot: QtBot, window: Ma
     window.new_cart_id()  # the embedded sandbox outlives a test: a cart id of its own
     panel = window.several_panel
     assert panel.chosen() == ["drip", "bronto", "klaviyo", "mailchimp"]  # all, to begin with
+    assert panel.views["klaviyo"].summary.text() == "Not sent yet."  # not the Send key's words
     with qtbot.waitSignal(window.controller.several_finished, timeout=20_000) as every:
         window.send_several_action.trigger()
     result = every.args[0]

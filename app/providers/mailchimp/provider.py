@@ -232,6 +232,18 @@ class MailchimpProvider(Provider):
             line = {"product_id": sku, "product_variant_id": sku, **line}
         return line, left
 
+    def item_to_common(self, item: Any) -> tuple[dict[str, Any], list[str]]:
+        # The other way (a Mailchimp cart carried elsewhere): the product id as the SKU, the
+        # variant dropped when it is the product itself.
+        common, left = super().item_to_common(item)
+        if isinstance(item, Mapping) and isinstance(item.get("product_id"), str):
+            common["sku"] = item["product_id"]
+            same = item.get("product_variant_id") == item["product_id"]
+            left = [
+                n for n in left if n != "product_id" and not (same and n == "product_variant_id")
+            ]
+        return common, left
+
     def from_common(self, common: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
         payload, left = super().from_common(common)
         lines = payload.get("lines")
