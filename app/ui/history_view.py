@@ -154,6 +154,8 @@ class HistoryView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setDefaultSectionSize(96)
         self.table.setColumnWidth(0, 140)
+        # Small minimums: the tab shares a 700-pixel-high window with the request preview.
+        self.table.setMinimumHeight(48)
 
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.request_text = QPlainTextEdit(readOnly=True)
@@ -161,6 +163,7 @@ class HistoryView(QWidget):
         self.response_text = QPlainTextEdit(readOnly=True)
         self.response_text.setObjectName("historyResponse")
         for pane in (self.request_text, self.response_text):
+            pane.setMinimumHeight(40)
             pane.setFont(fixed)
             pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         detail = QSplitter(Qt.Orientation.Horizontal)

@@ -152,7 +152,11 @@ class ItemsTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return display_value(item.get(spec.name))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._errors.get(path) or spec.description
+            if path in self._errors:
+                return self._errors[path]
+            # A value too long for its cell reads in full here, above what the field is.
+            shown = display_value(item.get(spec.name))
+            return f"{shown}\n\n{spec.description}" if shown else spec.description
         if role == Qt.ItemDataRole.BackgroundRole and path in self._errors:
             return _ERROR_BRUSH
         if role == Qt.ItemDataRole.TextAlignmentRole and spec.kind in (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -45,6 +45,11 @@ class ItemsPanel(QWidget):
         )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setDefaultSectionSize(110)
+        # One line a row (a long value is elided; its tooltip has it whole), so at 1280 x 800
+        # the table shows eight rows or more.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.add_button = button("Add", "addItemButton", "Add a line item (Ctrl+I)")
         self.duplicate_button = button("Duplicate", "duplicateItemButton", "Copy this item")
         self.remove_button = button("Remove", "removeItemButton", "Remove this item")
@@ -68,12 +73,17 @@ class ItemsPanel(QWidget):
         ):
             buttons.addWidget(each)
         buttons.addStretch(1)
-        buttons.addWidget(self.apply_line_button)
-        buttons.addWidget(self.apply_cart_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         self.title = QLabel("<b>Line items</b>")
-        layout.addWidget(self.title)
+        # The totals beside the title, the item buttons below: two short rows fit a narrow
+        # window where one long one did not.
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.apply_line_button)
+        head.addWidget(self.apply_cart_button)
+        layout.addLayout(head)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
 

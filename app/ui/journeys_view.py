@@ -91,6 +91,11 @@ class JourneysView(QWidget):
         for path in sorted((resources_dir() / "scenarios").glob(f"*{SUFFIX}")):
             self.samples.addItem(load_scenario(path).name, str(path))
         self.samples.activated.connect(self._open_sample)
+        # Sized to a short name, not the longest shipped one: the tab must fit a narrow window.
+        self.samples.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.samples.setMinimumContentsLength(16)
         row.addWidget(self.samples, 1)
         for text, name, slot in (
             ("Open…", "scenarioOpen", self.open_dialog),
@@ -110,6 +115,8 @@ class JourneysView(QWidget):
         self.steps.setHorizontalHeaderLabels(["Step", "Settings (JSON)"])
         self.steps.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.steps.verticalHeader().setDefaultSectionSize(24)
+        # Small minimums: the tab shares a 700-pixel-high window with the request preview.
+        self.steps.setMinimumHeight(48)
         column.addWidget(self.steps, 2)
         edit = QHBoxLayout()
         for text, name, slot in (
@@ -121,6 +128,9 @@ class JourneysView(QWidget):
             button.clicked.connect(slot)
             edit.addWidget(button)
         edit.addStretch(1)
+        column.addLayout(edit)
+        # Running is a row of its own, so the tab fits a 1024-pixel window beside the form.
+        edit = QHBoxLayout()
         edit.addWidget(QLabel("Speed x"))
         self.speed = QDoubleSpinBox()
         self.speed.setObjectName("scenarioSpeed")
@@ -138,11 +148,13 @@ class JourneysView(QWidget):
         self.stop_button = QPushButton("Cancel")
         self.stop_button.setObjectName("scenarioCancel")
         self.stop_button.clicked.connect(self.cancel_scenario)
+        edit.addStretch(1)
         for button in (self.run_button, self.pause_button, self.stop_button):
             edit.addWidget(button)
         column.addLayout(edit)
         self.timeline = QListWidget()
         self.timeline.setObjectName("scenarioTimeline")
+        self.timeline.setMinimumHeight(48)
         column.addWidget(self.timeline, 2)
         self._set_running(False)
         return box

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from app.domain.errors import CartComposerError
@@ -16,7 +17,7 @@ from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
-    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 
     from app.domain.validation import Validation
     from app.history import HistoryEntry, HistoryStore
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 # ``attach()`` and the actions, so that importing this module stays cheap.
 
 __all__ = ["MainWindow"]
+
+# What a first start leaves of the screen's height for a window manager's title bar and frame
+# (openbox's is 26 px; fit_to_screen corrects it once the real frame is known).
+_FRAME_ALLOWANCE = 32
 
 STYLE = """
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
@@ -45,7 +50,8 @@ class MainWindow(QMainWindow):
         self.asker: Asker = asker or DialogAsker(self)
         self.settings = settings
         self.splitters: tuple[QSplitter, ...] = ()
-        self.resize(1280, 800)
+        self.resize(self.first_size())
+        self._fitted = False
         self.setWindowTitle("Cart Composer")
         placeholder = QLabel("Starting Cart Composer…")
         placeholder.setObjectName("startingPlaceholder")
@@ -53,6 +59,43 @@ class MainWindow(QMainWindow):
         placeholder.setStyleSheet("color: #757575; font-size: 15px;")
         self.setCentralWidget(placeholder)
         self.statusBar().showMessage("Loading…")
+
+    def first_size(self, area: QRect | None = None) -> QSize:
+        """A first start's size: 1280 x 800, or the screen's available ``area`` where that
+        is smaller (a 1024 x 700 laptop), less room for a window manager's frame."""
+        if area is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is None:
+                return QSize(1280, 800)
+            area = screen.availableGeometry()
+        return QSize(min(1280, area.width() - 8), min(800, area.height() - _FRAME_ALLOWANCE))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            # The frame a window manager adds is known once the window is mapped.
+            QTimer.singleShot(150, self.fit_to_screen)
+
+    def fit_to_screen(self) -> None:
+        """Keep the whole window — title bar and status bar — on the screen it is on: a size
+        restored from a larger screen, or a frame taller than allowed for, is made to fit."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        if area.contains(frame):
+            return
+        extra_w = frame.width() - self.width()
+        extra_h = frame.height() - self.height()
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, 400))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.x()), area.right() - frame.width() + 1)
+        y = min(max(frame.y(), area.y()), area.bottom() - frame.height() + 1)
+        self.move(max(x, area.x()), max(y, area.y()))
 
     @property
     def history(self) -> HistoryStore | None:
@@ -233,7 +276,8 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 9)
         # Stretch factors alone leave a fresh splitter's first pane tiny: give it real sizes.
         main.setSizes([700, 580])
-        left.setSizes([430, 200, 110])
+        # In proportion: at 1280 x 800 the items table shows eight rows; the form scrolls.
+        left.setSizes([260, 320, 120])
         right.setSizes([350, 90, 300])
         self.splitters = (main, left, right)
         self._notices: list[str] = []

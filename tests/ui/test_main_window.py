@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QPlainTextEdit
+from pytestqt.qtbot import QtBot
 
 from app.ui.main_window import MainWindow
 from tests.conftest import golden_text
@@ -52,8 +54,24 @@ def test_gui_command_saves_a_screenshot(tmp_path: Path) -> None:
     assert shot.stat().st_size > 20_000
 
 
-def test_the_window_fits_1280_by_800(window: MainWindow) -> None:
-    # Nothing may force the window wider or taller than a 1280x800 screen (clipped controls).
+def test_the_window_fits_a_1024_by_700_laptop(qtbot: QtBot, window: MainWindow) -> None:
+    # Nothing may force the window wider or taller than a 1024x700 screen less a window
+    # manager's frame (openbox: 8 x 32): a control past the edge cannot be reached.
     hint = window.minimumSizeHint()
-    assert hint.width() <= 1280 and hint.height() <= 800, hint
-    assert window.width() <= 1280
+    assert hint.width() <= 1016 and hint.height() <= 668, hint
+    window.resize(1016, 668)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1016, 668))
+    assert window.send_button.isVisible()
+    right_edge = window.send_button.mapTo(window, window.send_button.rect().topRight()).x()
+    assert right_edge < 1016  # Send is on the screen, not behind the toolbar's overflow
+    # A first start sizes the window to the screen it opens on.
+    assert window.first_size(QRect(0, 0, 1024, 700)) == QSize(1016, 668)
+    assert window.first_size(QRect(0, 0, 1920, 1080)) == QSize(1280, 800)
+
+
+def test_at_1280_by_800_the_items_table_shows_eight_rows(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(1272, 768)  # a 1280x800 screen less openbox's frame
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1272, 768))
+    table = window.items_table
+    rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
+    assert rows >= 8, rows
