@@ -63,3 +63,17 @@ def test_apply_line_total_is_offered_only_where_items_have_a_line_total(
     assert items.apply_cart_button.isVisibleTo(window)  # its order_total still adds up
     assert window.open_cart(sample_cart("bronto"))
     assert items.apply_line_button.isVisibleTo(window)
+
+
+def test_a_cells_tooltip_has_its_whole_value_above_what_the_field_is(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtCore import Qt
+
+    assert window.open_cart(sample_cart("drip"))
+    items = window.items
+    index = items.index(0, "name")
+    assert items.table.wordWrap() is False  # one line a row: the tooltip has the rest
+    assert items.model.data(index, Qt.ItemDataRole.ToolTipRole) == (
+        "The Coolest Water Bottle\n\nRequired. The product name."
+    )
