@@ -95,7 +95,8 @@ def test_the_window_composes_previews_sends_records_and_acts_on_a_toy_cart(
         "data.attributes.cart_id",
         "data.attributes.total",
     ]
-    assert window.items.title.text() == "<b>Line items</b> <small>(data.attributes.items)</small>"
+    title = window.items.title.text().replace("\u200b", "")  # a break may follow a dot
+    assert title == "<b>Line items</b> <small>(data.attributes.items)</small>"
     window.fill_sample()
     model = window.items_model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]

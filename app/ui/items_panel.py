@@ -76,6 +76,7 @@ class ItemsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         self.title = QLabel("<b>Line items</b>")
+        self.title.setWordWrap(True)
         # The totals beside the title, the item buttons below: two short rows fit a narrow
         # window where one long one did not.
         head = QHBoxLayout()
@@ -98,7 +99,10 @@ class ItemsPanel(QWidget):
     def show_cart(self) -> None:
         """The title names where the provider keeps its items (``items``, ``lineItems``)."""
         provider = self._session.provider
-        self.title.setText(f"<b>Line items</b> <small>({provider.items_key})</small>")
+        # A deep key (Klaviyo's data.attributes.properties.Items) may wrap after a dot, so the
+        # title row never makes the window wider than a small laptop's screen.
+        key = provider.items_key.replace(".", ".\u200b")
+        self.title.setText(f"<b>Line items</b> <small>({key})</small>")
         # A provider whose items have no line total (Mailchimp's lines) has nothing to apply.
         self.apply_line_button.setVisible(bool(provider.line_total_field))
 
