@@ -72,6 +72,9 @@ class FieldEditor(QWidget):
             else:
                 combo.addItems(([] if spec.required else [""]) + list(spec.choices))
             combo.currentTextChanged.connect(self._emit)
+            # Read by its field, not by its value ("created", "USD").
+            combo.setAccessibleName(spec.label)
+            combo.setAccessibleDescription(spec.description)
             self.combo = combo
             row.addWidget(combo, 1)
         else:
@@ -85,12 +88,15 @@ class FieldEditor(QWidget):
             elif spec.kind is Kind.INTEGER:
                 line.setValidator(QRegularExpressionValidator(_WHOLE, line))
             line.textEdited.connect(self._emit)
+            line.setAccessibleName(spec.label)
+            line.setAccessibleDescription(spec.description)
             self.line = line
             row.addWidget(line, 1)
             if spec.kind in (Kind.DATETIME, Kind.DATE_OR_DATETIME):
                 now = QPushButton("Now")
                 now.setObjectName(f"now_{spec.name}")
                 now.setToolTip("Set the current time (UTC)")
+                now.setAccessibleName(f"Set {spec.label} to now")
                 now.clicked.connect(self._set_now)
                 row.addWidget(now)
         column.addLayout(row)
@@ -207,7 +213,9 @@ class CartForm(QWidget):
                 editor = FieldEditor(specs[name])
                 editor.edited.connect(self.field_edited)
                 self.editors[name] = editor
-                form.addRow(_label(specs[name]), editor)
+                label = _label(specs[name])
+                label.setBuddy(editor.editor())
+                form.addRow(label, editor)
             self._layout.addWidget(group)
         if provider.options_model is not None:
             group = QGroupBox("Request options")

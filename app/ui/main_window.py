@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
         self.sandbox_mode_label.hide()
         self.statusBar().addPermanentWidget(self.sandbox_mode_label)
         self._build_menus()
+        from app.ui.accessibility import name_widgets
+
+        name_widgets(self)
         self._connect()
         self._on_document_replaced()
         self._on_profile_changed(self.session.profile)
@@ -223,6 +226,7 @@ class MainWindow(QMainWindow):
 
         self.form = CartForm()
         scroll = QScrollArea()
+        scroll.setObjectName("cartFormScroll")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
 

@@ -89,6 +89,7 @@ class ResponseView(QWidget):
         parent: QWidget | None = None,
         *,
         idle: str = "Nothing sent yet. Press Send (Ctrl+Return).",
+        title: str = "Response",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("responseView")
@@ -132,6 +133,16 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.body, "Body")
         self.tabs.addTab(self.headers, "Headers")
         layout.addWidget(self.tabs, 1)
+        # What a screen reader calls each part (``title``: whose answer, side by side).
+        for part, name in (
+            (self.summary, f"{title} status"),
+            (self.cart_state, f"{title}: the cart"),
+            (self.problems, f"{title}: the server's problems, each a link to its field"),
+            (self.tabs, f"{title} body and headers"),
+            (self.body, f"{title} body"),
+            (self.headers, f"{title} headers"),
+        ):
+            part.setAccessibleName(name)
         self._set_badge("—", "#9e9e9e")
         self._shown = False  # an answer (or a failure) is on screen
 

@@ -62,7 +62,9 @@ class SeveralPanel(QWidget):
             layout = QVBoxLayout(column)
             layout.setContentsMargins(0, 0, 0, 0)
             self.titles[key] = QLabel(f"<b>{providers()[key].title}</b>")
-            self.views[key] = ResponseView(idle="Not sent yet.")
+            self.views[key] = ResponseView(
+                idle="Not sent yet.", title=f"{providers()[key].title}'s response"
+            )
             self.views[key].setObjectName(f"several_view_{key}")
             layout.addWidget(self.titles[key])
             layout.addWidget(self.views[key], 1)

@@ -1,0 +1,67 @@
+"""What a screen reader hears: every control of the window that takes the focus has a name of its
+own — the form's editors their field's label (a combo box not its value), tables and panes what
+they hold — with each provider's form open."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QScrollBar,
+    QTabBar,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from app.paths import sample_cart
+from app.providers import providers
+from app.ui.main_window import MainWindow
+
+
+def nameless(window: MainWindow) -> list[str]:
+    """The focusable controls with neither an accessible name nor text of their own (a
+    spin box's or an editable combo's inner line edit is read through its owner)."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if widget.window() is not window or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if isinstance(widget, QTabBar | QScrollBar):
+            continue  # read by their tabs' and the page's names
+        if isinstance(widget, QAbstractButton) and widget.text().strip():
+            continue
+        owner = widget.parentWidget()
+        if isinstance(owner, QAbstractSpinBox | QComboBox):
+            continue
+        if not widget.accessibleName().strip():
+            found.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return found
+
+
+def test_every_control_has_a_name_whichever_providers_form_is_open(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    for key in providers():
+        assert window.open_cart(sample_cart(key))
+        assert nameless(window) == [], key
+
+
+def test_a_field_is_read_by_its_label_and_its_label_leads_to_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.open_cart(sample_cart("drip"))
+    action = window.form.editors["action"]
+    assert action.combo is not None
+    assert action.combo.currentText() == "created"
+    assert action.combo.accessibleName() == "Action"  # not "created"
+    assert action.combo.accessibleDescription().startswith("Required.")
+    labels = [label for label in window.form.findChildren(QLabel) if label.buddy() is action.combo]
+    assert len(labels) == 1 and labels[0].text().startswith("Action")
+    assert window.provider_selector.accessibleName() == "Provider"
+    assert window.items_table.accessibleName() == "Line items"
+    assert window.response.body.accessibleName() == "Response body"
+    assert window.several_panel.views["klaviyo"].body.accessibleName() == (
+        "Klaviyo's response body"
+    )
