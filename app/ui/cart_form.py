@@ -182,6 +182,10 @@ class CartForm(QWidget):
             item = self._layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                # Out of the form now, not when the event loop next deletes it: the old
+                # provider's editors must not stay in the Tab order (or a screenshot).
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.editors.clear()
         self.options.clear()

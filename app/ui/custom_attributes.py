@@ -95,6 +95,7 @@ class CustomAttributesEditor(QWidget):
         layout.addLayout(head)
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("customTable")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setHorizontalHeaderLabels(["Name", "Type", "Value"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()

@@ -48,6 +48,8 @@ class ItemsPanel(QWidget):
         # One line a row (a long value is elided; its tooltip has it whole), so at 1280 x 800
         # the table shows eight rows or more.
         self.table.setWordWrap(False)
+        # Tab leaves the table (arrows move between cells), as it leaves every other control.
+        self.table.setTabKeyNavigation(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.add_button = button("Add", "addItemButton", "Add a line item (Ctrl+I)")

@@ -112,6 +112,7 @@ class JourneysView(QWidget):
         column.addWidget(self.name)
         self.steps = QTableWidget(0, 2)
         self.steps.setObjectName("scenarioSteps")
+        self.steps.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.steps.setHorizontalHeaderLabels(["Step", "Settings (JSON)"])
         self.steps.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.steps.verticalHeader().setDefaultSectionSize(24)

@@ -3,6 +3,7 @@ request preview, the problems, and the response on the right."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -228,6 +229,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setObjectName("cartFormScroll")
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields themselves
         scroll.setWidget(self.form)
 
         self.items = ItemsPanel(self.controller)
@@ -421,11 +423,35 @@ class MainWindow(QMainWindow):
 
     # --- reacting to the controller --------------------------------------------------------
 
+    def _chain_tab_order(self) -> None:
+        """Tab follows the screen: the toolbar, the form's fields top to bottom, the line
+        items, custom attributes, the request preview, the problems, the answers. The form is
+        rebuilt per provider, and a widget made later would otherwise come last."""
+        from PySide6.QtWidgets import QComboBox
+
+        fields = [
+            widget
+            for widget in self.form.findChildren(QWidget)
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
+            and widget.window() is self  # not a combo's pop-up list
+            and not isinstance(widget.parentWidget(), QComboBox)  # an editable combo's line
+        ]
+        chain = [
+            self.toolbar.cancel_button,
+            *fields,
+            self.items.apply_line_button,
+            self.items.apply_cart_button,
+            self.items.add_button,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
     def _on_document_replaced(self) -> None:
         session = self.session
         self.response.mark_previous()  # an answer on screen is the previous cart's now
         if self.form.provider_key != session.provider.key:
             self.form.rebuild(session.provider)
+            self._chain_tab_order()
         document = session.document()
         self.form.fill(document.payload, document.options)
         self._on_remote_cart_changed()

@@ -79,6 +79,8 @@ class RequestPanel(QWidget):
         self.raw_editor.setObjectName("rawEditor")
         self.raw_editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.raw_editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Tab moves on, as everywhere else in the window (JSON needs no tab characters).
+        self.raw_editor.setTabChangesFocus(True)
         self._highlighter = JsonHighlighter(self.raw_editor.document())
         self.raw_status = QLabel()
         self.raw_status.setObjectName("rawStatus")

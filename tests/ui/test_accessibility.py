@@ -65,3 +65,36 @@ def test_a_field_is_read_by_its_label_and_its_label_leads_to_it(
     assert window.several_panel.views["klaviyo"].body.accessibleName() == (
         "Klaviyo's response body"
     )
+
+
+def test_tab_follows_the_screen_and_leaves_every_table(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.open_cart(sample_cart("klaviyo"))  # a form rebuilt after the window was made
+    first_field = window.form.editors["data.attributes.metric.data.attributes.name"].editor()
+    qtbot.waitUntil(first_field.isVisible)  # the new form is shown by the event loop
+    window.provider_selector.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.provider_selector)
+    visited: list[QWidget] = []
+    for _ in range(80):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        if visited and focused is visited[0]:
+            break  # round the whole window
+        visited.append(focused)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    stops = [
+        window.provider_selector,
+        window.send_button,
+        first_field,  # the event, an editable list: the combo box has the focus
+        window.items_table,
+        window.preview,
+        window.response.body,
+    ]
+    where = [visited.index(stop) for stop in stops]  # each is reached by Tab ...
+    assert where == sorted(where), [type(visited[i]).__name__ for i in where]  # ... in order
+    after_items = visited[visited.index(window.items_table) + 1]
+    assert after_items is not window.items_table  # Tab left the table
+    assert window.raw_editor.tabChangesFocus()
