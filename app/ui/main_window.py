@@ -824,6 +824,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.accept()
+        # Hang up the sender's connections now, not when the garbage collector gets to them
+        # (a socket collected before its client is closed warns, ResourceWarning); a send
+        # after this opens a new client.
+        self._sender.close()
 
     def table_index(self, row: int, name: str) -> QModelIndex:
         return self.items.index(row, name)
