@@ -162,7 +162,9 @@ class HistoryFilter:
     outcome: str | None = None
     since: str | None = None  # ISO 8601 UTC, inclusive
     until: str | None = None  # ISO 8601 UTC, exclusive
-    text: str | None = None  # email, cart id, request id, or anything in the body
+    # email, cart id, request id, anything in the bodies; or a provider, profile, operation or
+    # status ("bronto", "abandon", "404")
+    text: str | None = None
 
     def where(self, *, fts: bool = True) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -184,16 +186,28 @@ class HistoryFilter:
         if self.text and len(self.text) >= _TRIGRAM and fts:
             # A phrase query on the trigram index: the text anywhere, case-insensitively.
             phrase = '"' + self.text.replace('"', '""') + '"'
-            clauses.append("id IN (SELECT rowid FROM requests_text WHERE requests_text MATCH ?)")
-            args.append(phrase)
+            clauses.append(
+                "(id IN (SELECT rowid FROM requests_text WHERE requests_text MATCH ?) "
+                f"OR {_ROW_WORDS})"
+            )
+            args += [phrase, *[f"%{self.text}%"] * _ROW_WORDS.count("?")]
         elif self.text:
             like = f"%{self.text}%"
             clauses.append(
                 "(email LIKE ? OR cart_id LIKE ? OR provider_id LIKE ? "
-                "OR CAST(request_body AS TEXT) LIKE ? OR CAST(response_body AS TEXT) LIKE ?)"
+                "OR CAST(request_body AS TEXT) LIKE ? OR CAST(response_body AS TEXT) LIKE ? "
+                f"OR {_ROW_WORDS})"
             )
-            args += [like] * 5
+            args += [like] * (5 + _ROW_WORDS.count("?"))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+# What the text filter also matches besides the indexed text: the row's own words (LIKE is
+# case-insensitive for ASCII in SQLite; an operation matches with a space for its underscore).
+_ROW_WORDS = (
+    "provider LIKE ? OR profile LIKE ? OR REPLACE(operation, '_', ' ') LIKE ? "
+    "OR operation LIKE ? OR CAST(status AS TEXT) LIKE ?"
+)
 
 
 @dataclass(frozen=True)

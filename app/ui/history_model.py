@@ -14,8 +14,28 @@ __all__ = ["COLUMNS", "PAGE", "HistoryTableModel"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE = 200
-COLUMNS = ("Time (UTC)", "Provider", "Profile", "Status", "Email", "Cart ID", "Elapsed")
-COL_TIME, COL_PROVIDER, COL_PROFILE, COL_STATUS, COL_EMAIL, COL_CART, COL_ELAPSED = range(7)
+COLUMNS = (
+    "Time (UTC)",
+    "Provider",
+    "Operation",
+    "Source",
+    "Profile",
+    "Status",
+    "Email",
+    "Cart ID",
+    "Elapsed",
+)
+(
+    COL_TIME,
+    COL_PROVIDER,
+    COL_OPERATION,
+    COL_SOURCE,
+    COL_PROFILE,
+    COL_STATUS,
+    COL_EMAIL,
+    COL_CART,
+    COL_ELAPSED,
+) = range(len(COLUMNS))
 _COLOURS = {
     "succeeded": "#2e7d32",
     "http_error": "#e65100",
@@ -24,6 +44,18 @@ _COLOURS = {
     "interrupted": "#c62828",
     "pending": "#1565c0",
 }
+
+
+def operation_text(entry: HistoryEntry) -> str:
+    """What a row did, in the provider's words: a cart action's title (Abandon, Delete), else
+    the operation's name (cart activity, add cart, create event)."""
+    from app.domain.errors import UnknownAction, UnknownProvider
+    from app.providers.registry import get_provider
+
+    try:
+        return get_provider(entry.provider).action(entry.operation).title
+    except (UnknownAction, UnknownProvider):
+        return entry.operation.replace("_", " ")
 
 
 def status_text(entry: HistoryEntry) -> str:
@@ -98,6 +130,8 @@ class HistoryTableModel(QAbstractTableModel):
             return (
                 entry.sent_at[:19].replace("T", " "),
                 provider_title(entry.provider),
+                operation_text(entry),
+                entry.source,
                 entry.profile,
                 status_text(entry),
                 entry.email or "",

@@ -155,6 +155,7 @@ class HistoryView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setDefaultSectionSize(96)
         self.table.setColumnWidth(0, 140)
+        self._sized = False
         # Small minimums: the tab shares a 700-pixel-high window with the request preview.
         self.table.setMinimumHeight(48)
 
@@ -293,6 +294,11 @@ class HistoryView(QWidget):
             return  # an older query finished after a newer one started
         self._fill_profiles(result[3])
         self.model.load(rows, filters)
+        if rows and not self._sized:
+            # Columns as wide as what they hold (204 No Content, connection refused), once:
+            # after that they stay as the person left them.
+            self._sized = True
+            self.table.resizeColumnsToContents()
 
     def _on_counted(self, result: object) -> None:
         assert isinstance(result, tuple)

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain import jsonfmt
 from app.history import HistoryStore
-from app.ui.history_model import PAGE, HistoryTableModel
+from app.ui.history_model import COL_CART, COL_STATUS, PAGE, HistoryTableModel
 from app.ui.history_view import HistoryView
 from app.ui.main_window import MainWindow
 
@@ -54,7 +54,7 @@ def test_the_model_is_lazy_and_passes_qtmodeltester(qtmodeltester: object, tmp_p
     model.fetchMore()
     assert model.rowCount() == 450 and not model.canFetchMore()
     qtmodeltester.check(model)  # type: ignore[attr-defined]
-    assert model.data(model.index(0, 5)) == "c-449"  # newest first
+    assert model.data(model.index(0, COL_CART)) == "c-449"  # newest first
 
 
 def test_filters_run_off_the_gui_thread_and_narrow_the_rows(qtbot: QtBot, tmp_path: Path) -> None:
@@ -73,7 +73,9 @@ def test_filters_run_off_the_gui_thread_and_narrow_the_rows(qtbot: QtBot, tmp_pa
     qtbot.waitUntil(lambda: view.count_label.text() == "1 entry", timeout=5000)
     view.search.setText("r-21")  # the response body
     qtbot.waitUntil(
-        lambda: view.model.rowCount() == 1 and view.model.data(view.model.index(0, 5)) == "c-21",
+        lambda: (
+            view.model.rowCount() == 1 and view.model.data(view.model.index(0, COL_CART)) == "c-21"
+        ),
         timeout=5000,
     )
 
@@ -126,11 +128,12 @@ def test_a_send_appears_at_the_top_and_reopens_in_the_composer(
     view = window.history_view
     qtbot.waitUntil(
         lambda: (
-            view.model.rowCount() >= 1 and view.model.data(view.model.index(0, 3)) == "201 Created"
+            view.model.rowCount() >= 1
+            and view.model.data(view.model.index(0, COL_STATUS)) == "201 Created"
         ),
         timeout=5000,
     )
-    assert view.model.data(view.model.index(0, 5)) == "history-1"
+    assert view.model.data(view.model.index(0, COL_CART)) == "history-1"
     window.new_cart()
     window.provider_selector.setCurrentIndex(window.provider_selector.findData("drip"))
     window.provider_selector.activated.emit(window.provider_selector.currentIndex())
@@ -164,3 +167,53 @@ def test_profile_and_date_range_filters(qtbot: QtBot, tmp_path: Path) -> None:
     view.date_to.setDate(view.date_to.date().addDays(-3))
     view.date_from.setDate(view.date_to.date().addDays(-3))
     qtbot.waitUntil(lambda: view.count_label.text() == "0 entries", timeout=5000)
+
+
+def test_rows_say_their_operation_and_source_and_search_finds_them_by_those(
+    tmp_path: Path,
+) -> None:
+    from app.history import HistoryFilter
+    from app.ui.history_model import COL_OPERATION, COL_SOURCE, COLUMNS
+
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    for provider, operation, source, status in (
+        ("bronto", "abandon", "gui", 204),
+        ("bronto", "add_cart", "bulk", 201),
+        ("drip", "cart_activity", "cli", 202),
+        ("mailchimp", "delete", "scenario", 404),
+    ):
+        row = store.record_pending(
+            method="POST",
+            url="http://127.0.0.1:1/x",
+            headers=[],
+            body=b"{}",
+            profile=f"sandbox-{provider}",
+            provider=provider,
+            operation=operation,
+            source=source,
+            email=None,
+            cart_id=None,
+        )
+        store.complete(row, state="succeeded", elapsed_ms=1.0, status=status)
+    model = HistoryTableModel(store)
+    model.reload()
+    assert COLUMNS[COL_OPERATION] == "Operation" and COLUMNS[COL_SOURCE] == "Source"
+    shown = [
+        (model.data(model.index(r, COL_OPERATION)), model.data(model.index(r, COL_SOURCE)))
+        for r in range(model.rowCount())
+    ]
+    assert shown == [  # newest first; a cart action by its title, the rest by their name
+        ("Delete", "scenario"),
+        ("cart activity", "cli"),
+        ("add cart", "bulk"),
+        ("Abandon", "gui"),
+    ]
+
+    def found(text: str) -> list[str]:
+        return [row.operation for row in store.query(HistoryFilter(text=text))]
+
+    assert found("bronto") == ["add_cart", "abandon"]  # the provider (was: none)
+    assert found("Bronto") == ["add_cart", "abandon"]
+    assert found("cart activity") == ["cart_activity"]  # the operation as the table says it
+    assert found("404") == ["delete"]  # the status
+    assert found("sandbox-mailchimp") == ["delete"]  # the profile
