@@ -141,6 +141,9 @@ class CustomAttributesEditor(QWidget):
         cart = child_model_at(provider.model, provider.custom_path)
         allowed = cart is not None and cart.model_config.get("extra") == "allow"
         self.setEnabled(allowed)
+        # A provider without custom attributes (Bronto, Mailchimp) has no use for the panel:
+        # hidden, it leaves its room to the line items.
+        self.setVisible(allowed)
         current = self.scope.currentData()
         with QSignalBlocker(self.scope):
             self.scope.clear()

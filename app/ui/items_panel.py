@@ -107,6 +107,9 @@ class ItemsPanel(QWidget):
         self.title.setText(f"<b>Line items</b> <small>({key})</small>")
         # A provider whose items have no line total (Mailchimp's lines) has nothing to apply.
         self.apply_line_button.setVisible(bool(provider.line_total_field))
+        # Another cart starts at its first item's first column, not where the last one was.
+        self.table.horizontalScrollBar().setValue(0)
+        self.table.scrollToTop()
 
     def current_row(self) -> int:
         """The row the person is on; the last one when none is chosen."""

@@ -521,6 +521,10 @@ def test_bronto_takes_no_custom_attributes(qtbot: QtBot, window: MainWindow) -> 
     selector.activated.emit(selector.currentIndex())
     assert not window.custom.isEnabled()
     assert window.custom.note.text() == "Bronto takes no custom attributes."
+    assert not window.custom.isVisibleTo(window)  # hidden, not greyed: its room goes to items
+    selector.setCurrentIndex(selector.findData("drip"))
+    selector.activated.emit(selector.currentIndex())
+    assert window.custom.isVisibleTo(window) and window.custom.isEnabled()
 
 
 # --- drops and recent files ----------------------------------------------------------------

@@ -77,3 +77,13 @@ def test_a_cells_tooltip_has_its_whole_value_above_what_the_field_is(
     assert items.model.data(index, Qt.ItemDataRole.ToolTipRole) == (
         "The Coolest Water Bottle\n\nRequired. The product name."
     )
+
+
+def test_another_cart_starts_at_the_tables_first_column(qtbot: QtBot, window: MainWindow) -> None:
+    items = window.items
+    assert window.open_cart(sample_cart("klaviyo"))
+    window.resize(1016, 668)
+    qtbot.waitUntil(lambda: items.table.horizontalScrollBar().maximum() > 0)
+    items.table.horizontalScrollBar().setValue(items.table.horizontalScrollBar().maximum())
+    window.new_cart()
+    assert items.table.horizontalScrollBar().value() == 0
