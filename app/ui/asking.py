@@ -32,6 +32,7 @@ class Asker(Protocol):
     # An action that asks first (Delete): True goes ahead.
     def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool: ...
     def warn(self, title: str, message: str) -> None: ...
+    def inform(self, title: str, message: str) -> None: ...  # Help's texts
 
 
 class DialogAsker:
@@ -98,6 +99,11 @@ class DialogAsker:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(self._parent, title, message)
+
+    def inform(self, title: str, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(self._parent, title, message)
 
     def send_as_is(self, error: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
@@ -174,6 +180,9 @@ class ScriptedAsker:
 
         self.warnings.append(f"{title}: {message}")
         print(f"{title}: {message}", file=sys.stderr)
+
+    def inform(self, title: str, message: str) -> None:
+        return  # nobody watches: nothing to tell
 
 
 def documents_folder() -> Path:

@@ -371,6 +371,50 @@ class MainWindow(QMainWindow):
             act.toggled.connect(self._on_sandbox_mode)
             sandbox_menu.addAction(act)
 
+        help_menu = self.menuBar().addMenu("&Help")
+        self.shortcuts_action = action("&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.about_action = action("&About Cart Composer", self.show_about)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+    def shortcuts_text(self) -> str:
+        """Every menu command that has a shortcut, by menu, as the menus name them."""
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtWidgets import QMenu
+
+        lines = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            if not isinstance(menu, QMenu):
+                continue
+            for act in menu.actions():
+                keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if keys and not act.isSeparator():
+                    title = menu_action.text().replace("&", "")
+                    lines.append(f"{keys}\t{title} → {act.text().replace('&', '')}")
+        return "\n".join(lines)
+
+    def show_shortcuts(self) -> None:
+        self.asker.inform("Keyboard shortcuts", self.shortcuts_text())
+
+    def about_text(self) -> str:
+        import platform
+
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        from app import __version__
+
+        return (
+            f"Cart Composer {__version__}\n\nCompose a shopping-cart event, watch its request "
+            "build, send it to the built-in sandbox or a real account, and read the answer "
+            f"and the history.\n\nQt {qVersion()} · PySide6 {PySide6.__version__} · Python "
+            f"{platform.python_version()}"
+        )
+
+    def show_about(self) -> None:
+        self.asker.inform("About Cart Composer", self.about_text())
+
     def _describe_sandbox_modes(self) -> None:
         """The modes' tooltips, from what each emulated provider says of them."""
         from app.providers.registry import sandbox_mode_notes

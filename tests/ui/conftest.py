@@ -60,6 +60,10 @@ class FakeAsker:
     def warn(self, title: str, message: str) -> None:
         self.warnings.append(f"{title}: {message}")
 
+    def inform(self, title: str, message: str) -> None:
+        self.asked.append(f"inform {title}")
+        self.told = message
+
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -80,3 +80,26 @@ def test_at_1280_by_800_the_items_table_shows_eight_rows(qtbot: QtBot, window: M
     table = window.items_table
     rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
     assert rows >= 8, rows
+
+
+def test_help_lists_the_shortcuts_and_says_the_versions(window: MainWindow) -> None:
+    import platform
+
+    from PySide6.QtCore import qVersion
+
+    from app import __version__
+
+    shortcuts = window.shortcuts_text().splitlines()
+    assert "Ctrl+Return\tCart → Send" in shortcuts
+    assert "Ctrl+I\tCart → Add item" in shortcuts
+    assert "F1\tHelp → Keyboard shortcuts" in shortcuts
+    window.shortcuts_action.trigger()
+    window.about_action.trigger()
+    asker = window.asker
+    assert asker.asked[-2:] == [  # type: ignore[attr-defined]
+        "inform Keyboard shortcuts",
+        "inform About Cart Composer",
+    ]
+    about = window.about_text()
+    assert about.startswith(f"Cart Composer {__version__}")
+    assert f"Qt {qVersion()}" in about and f"Python {platform.python_version()}" in about
