@@ -395,7 +395,16 @@ class MainWindow(QMainWindow):
         return "\n".join(lines)
 
     def show_shortcuts(self) -> None:
-        self.asker.inform("Keyboard shortcuts", self.shortcuts_text())
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td style='padding-right:16px'><b>{escape(keys)}</b></td>"
+            f"<td>{escape(command)}</td></tr>"
+            for keys, _, command in (
+                line.partition("\t") for line in self.shortcuts_text().splitlines()
+            )
+        )
+        self.asker.inform("Keyboard shortcuts", f"<table>{rows}</table>")
 
     def about_text(self) -> str:
         import platform

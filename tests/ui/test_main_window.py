@@ -94,6 +94,11 @@ def test_help_lists_the_shortcuts_and_says_the_versions(window: MainWindow) -> N
     assert "Ctrl+I\tCart → Add item" in shortcuts
     assert "F1\tHelp → Keyboard shortcuts" in shortcuts
     window.shortcuts_action.trigger()
+    told = window.asker.told  # type: ignore[attr-defined]
+    # A table, so a long key (Ctrl+Shift+Return) does not push its command out of line.
+    assert told.startswith("<table>") and (
+        "<td style='padding-right:16px'><b>Ctrl+Return</b></td><td>Cart → Send</td>" in told
+    )
     window.about_action.trigger()
     asker = window.asker
     assert asker.asked[-2:] == [  # type: ignore[attr-defined]
