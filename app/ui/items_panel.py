@@ -82,8 +82,7 @@ class ItemsPanel(QWidget):
         # The totals beside the title, the item buttons below: two short rows fit a narrow
         # window where one long one did not.
         head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addStretch(1)
+        head.addWidget(self.title, 1)  # all the room there is: it wraps only when it must
         head.addWidget(self.apply_line_button)
         head.addWidget(self.apply_cart_button)
         layout.addLayout(head)
