@@ -243,14 +243,17 @@ class Sender:
             values
         )
 
-    def prime(self, profile: Profile, overrides: Overrides | None = None) -> None:
+    def prime(
+        self, profile: Profile, overrides: Overrides | None = None
+    ) -> dict[str, str | None] | None:
         """Read the profile's secrets now if its provider takes settings from them, so the
-        request built next names what they say (the data centre in Mailchimp's host). Off the
+        request built next names what they say (the data centre in Mailchimp's host); the
+        secrets read (for ``_send``, which then need not read them again), or None. Off the
         GUI thread: it may open the keyring. Raises what ``secrets`` raises."""
         provider = get_provider(profile.provider)
         if type(provider).settings_from_secrets is Provider.settings_from_secrets:
-            return
-        self.secrets(profile, self.destination(profile, overrides))
+            return None
+        return self.secrets(profile, self.destination(profile, overrides))
 
     def document_for(
         self, document: CartDocument, profile: Profile, overrides: Overrides | None = None
@@ -330,11 +333,11 @@ class Sender:
         ``raw_body`` replaces the body with text the user typed and chose to send as is (QA's
         deliberately broken JSON); URL and headers are built as usual."""
         self.check_pair(document, profile)
-        self.prime(profile, overrides)
+        primed = self.prime(profile, overrides)
         destination = self.destination(profile, overrides)
         doc = self.document_for(document, profile, overrides)
         request = _with_body(self.request_for(doc, profile, destination), raw_body)
-        return self._send(request, profile, destination, retry=retry, cancel=cancel)
+        return self._send(request, profile, destination, retry=retry, cancel=cancel, secrets=primed)
 
     def _send(
         self,
@@ -344,11 +347,14 @@ class Sender:
         *,
         retry: bool = False,
         cancel: CancelToken | None = None,
+        secrets: dict[str, str | None] | None = None,
     ) -> SendResult:
-        """Put ``request`` on the wire with the profile's auth and secrets, logged."""
+        """Put ``request`` on the wire with the profile's auth and secrets (read here unless
+        ``prime`` read them just now), logged."""
         from app.transport.auth import auth_for
 
-        secrets = self.secrets(profile, destination)
+        if secrets is None:
+            secrets = self.secrets(profile, destination)
         self._open(destination)
         cancel = cancel or CancelToken()
         # One client for every send: no new TLS context and connection each time.
@@ -391,10 +397,10 @@ class Sender:
     ) -> SendResult:
         """The provider's batch endpoint: many carts in one request (Drip: up to 1,000,
         202 ``request_ids``)."""
-        self.prime(profile, overrides)
+        primed = self.prime(profile, overrides)
         destination = self.destination(profile, overrides)
         request = self.preview_batch(documents, profile, overrides)
-        return self._send(request, profile, destination, cancel=cancel)
+        return self._send(request, profile, destination, cancel=cancel, secrets=primed)
 
     def preview_batch(
         self,
@@ -456,12 +462,12 @@ class Sender:
         ``cart_id`` is the provider's id for it (Bronto's ``cartId``); an action that sends the
         cart sends ``document``, one keyed by the cart reads its fields. Raises like ``send``
         before anything leaves."""
-        self.prime(profile, overrides)
+        primed = self.prime(profile, overrides)
         request = self.preview_operation(
             operation, profile, cart_id=cart_id, document=document, overrides=overrides
         )
         destination = self.destination(profile, overrides)
-        return self._send(request, profile, destination, cancel=cancel)
+        return self._send(request, profile, destination, cancel=cancel, secrets=primed)
 
 
 def _logged(

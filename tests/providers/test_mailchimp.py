@@ -465,3 +465,25 @@ def test_a_cart_carried_in_or_out_keeps_its_products_by_sku() -> None:
     items = out.payload["data"]["attributes"]["properties"]["Items"]
     assert [item["SKU"] for item in items] == ["P-100", "P-200"]
     assert notes[-1] == "Not carried over from the items: id, product_variant_id."
+
+
+def test_a_send_reads_the_key_once_for_the_host_and_the_auth(server: SandboxServer) -> None:
+    class Counting(MemorySecretStore):
+        reads = 0
+
+        def get(self, profile: str, name: str) -> str | None:
+            Counting.reads += 1
+            return super().get(profile, name)
+
+    store = Counting()
+    store.set("local", "mailchimp_api_key", KEY)
+    profile = new_profile(
+        "local", "mailchimp", store_id=mailchimp_sandbox.STORE_ID, base_url=server.url
+    )
+    sender = Sender(store, environ={})
+    document = load_cart(sample_cart("mailchimp")).document
+    result = sender.send(document, profile)
+    assert result.status == 200
+    assert Counting.reads == 1  # prime's read serves the send: not the keyring twice
+    got = sender.operate("get", profile, document=document)
+    assert (got.status, Counting.reads) == (200, 2)
