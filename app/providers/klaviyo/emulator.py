@@ -111,10 +111,8 @@ def _bulk_pointer(loc: tuple[str | int, ...], item: int, event: int) -> str:
     return f"{at}/events/data/{event}/attributes" + (json_pointer(rest) if rest else "")
 
 
-def _bulk_problem(detail: str, pointer: str, *, plain: bool = False) -> dict[str, Any]:
-    return _error(
-        400, "invalid", "Invalid input.", detail if plain else f"It {detail}.", {"pointer": pointer}
-    )
+def _bulk_problem(detail: str, pointer: str) -> dict[str, Any]:
+    return _error(400, "invalid", "Invalid input.", detail, {"pointer": pointer})
 
 
 def _identity(attributes: Any) -> tuple[str, str, Any]:
@@ -292,13 +290,15 @@ class KlaviyoEmulator(Emulator):
         for i, item in enumerate(items):
             at = f"{BULK_LIST}/{i}"
             if not isinstance(item, dict) or item.get("type") != "event-bulk-create":
-                problems.append(_bulk_problem('must be of type "event-bulk-create"', f"{at}/type"))
+                problems.append(
+                    _bulk_problem('It must be of type "event-bulk-create".', f"{at}/type")
+                )
                 continue
             profile = get_at(item, "attributes.profile")
             listed = get_at(item, "attributes.events.data")
             if not isinstance(listed, list) or not listed:
                 problems.append(
-                    _bulk_problem("needs at least one event", f"{at}/attributes/events")
+                    _bulk_problem("It needs at least one event.", f"{at}/attributes/events")
                 )
                 continue
             for j, event in enumerate(listed):
@@ -310,7 +310,7 @@ class KlaviyoEmulator(Emulator):
                 single = {"data": {"type": kind, "attributes": merged}}
                 for issue in provider.validate(single).issues:
                     pointer = _bulk_pointer(issue.loc, i, j)
-                    problems.append(_bulk_problem(issue.message, pointer, plain=True))
+                    problems.append(_bulk_problem(issue.message, pointer))
                 events.append(merged)
         if len(events) > MAX_BULK_EVENTS:
             return refused(

@@ -463,7 +463,6 @@ class MailchimpProvider(Provider):
             data = jsonfmt.loads(body) if body.strip() else None
         except jsonfmt.JsonSyntaxError:
             # A bare 403 under load has no JSON (§4.3): its first words, or none.
-            data = None
             text = body.decode("utf-8", errors="replace").strip()[:200]
             return None, (("", text),) if text else ()
         return None, mailchimp_problems(status, data)
