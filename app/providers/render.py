@@ -105,7 +105,7 @@ class CartRenderer:
         # the object holding them (Mailchimp's unique line ids) read them: what those said of
         # it without the items is replaced by what they say with them, first, as whole.
         errors = [finding for finding in errors if finding.loc != loc]
-        (before, before_warned), (after, after_warned) = self._owner_rules(payload)
+        (before, before_warned), (after, after_warned) = self._owner_rules(payload, root)
         errors = after + _less(errors, before)
         warnings = after_warned + _less(warnings, before_warned)
         validation = assemble(
@@ -122,16 +122,19 @@ class CartRenderer:
             return self._whole(payload)  # a cart field cannot be written: say which, as always
         return Rendered(validation, body.encode("utf-8"))
 
-    def _owner_rules(self, payload: Mapping[str, Any]) -> tuple[_Said, _Said]:
+    def _owner_rules(
+        self, payload: Mapping[str, Any], root: Mapping[str, Any]
+    ) -> tuple[_Said, _Said]:
         """What the cross-field rules of the items' owner say (errors, warnings), without the
-        items and with them."""
+        items (its object in ``root``, the canonical cart without them) and with them."""
         *parent, name = self._items_loc
         where = ".".join(parent)
         owner = child_model_at(self._model, where) if parent else self._model
         holder = get_at(payload, where) if parent else payload
-        if owner is None or not isinstance(holder, Mapping):
+        # An owner left empty without its items is not in ``root`` (``without_at`` drops it).
+        rest = get_at(root, where, {}) if parent else root
+        if owner is None or not isinstance(holder, Mapping) or not isinstance(rest, Mapping):
             return ([], []), ([], [])
-        rest = canonical(owner, {k: v for k, v in holder.items() if k != name})
         full = {**rest, name: holder[name]}
 
         def said(data: Mapping[str, Any]) -> _Said:
