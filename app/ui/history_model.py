@@ -7,8 +7,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from app.domain.errors import UnknownAction, UnknownProvider
 from app.history import HistoryEntry, HistoryFilter, HistoryStore
-from app.providers.registry import provider_title
+from app.providers.registry import get_provider, provider_title
 
 __all__ = ["COLUMNS", "PAGE", "HistoryTableModel"]
 
@@ -49,9 +50,6 @@ _COLOURS = {
 def operation_text(entry: HistoryEntry) -> str:
     """What a row did, in the provider's words: a cart action's title (Abandon, Delete), else
     the operation's name (cart activity, add cart, create event)."""
-    from app.domain.errors import UnknownAction, UnknownProvider
-    from app.providers.registry import get_provider
-
     try:
         return get_provider(entry.provider).action(entry.operation).title
     except (UnknownAction, UnknownProvider):
@@ -64,6 +62,20 @@ def status_text(entry: HistoryEntry) -> str:
     if entry.status is not None:
         return f"{entry.status} {entry.reason or ''}".strip()
     return (entry.error_kind or entry.state).replace("_", " ")
+
+
+# Each column's text, worked out only for the cell asked (a paint asks for every visible one).
+_CELLS = (
+    lambda entry: entry.sent_at[:19].replace("T", " "),
+    lambda entry: provider_title(entry.provider),
+    operation_text,
+    lambda entry: entry.source,
+    lambda entry: entry.profile,
+    status_text,
+    lambda entry: entry.email or "",
+    lambda entry: entry.cart_id or "",
+    lambda entry: "" if entry.elapsed_ms is None else f"{entry.elapsed_ms:.0f} ms",
+)
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -127,17 +139,7 @@ class HistoryTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                entry.sent_at[:19].replace("T", " "),
-                provider_title(entry.provider),
-                operation_text(entry),
-                entry.source,
-                entry.profile,
-                status_text(entry),
-                entry.email or "",
-                entry.cart_id or "",
-                "" if entry.elapsed_ms is None else f"{entry.elapsed_ms:.0f} ms",
-            )[column]
+            return _CELLS[column](entry) if 0 <= column < len(_CELLS) else None
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
             return QBrush(QColor(_COLOURS.get(entry.state, "#000000")))
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_STATUS:
