@@ -72,9 +72,6 @@ class FieldEditor(QWidget):
             else:
                 combo.addItems(([] if spec.required else [""]) + list(spec.choices))
             combo.currentTextChanged.connect(self._emit)
-            # Read by its field, not by its value ("created", "USD").
-            combo.setAccessibleName(spec.label)
-            combo.setAccessibleDescription(spec.description)
             self.combo = combo
             row.addWidget(combo, 1)
         else:
@@ -88,8 +85,6 @@ class FieldEditor(QWidget):
             elif spec.kind is Kind.INTEGER:
                 line.setValidator(QRegularExpressionValidator(_WHOLE, line))
             line.textEdited.connect(self._emit)
-            line.setAccessibleName(spec.label)
-            line.setAccessibleDescription(spec.description)
             self.line = line
             row.addWidget(line, 1)
             if spec.kind in (Kind.DATETIME, Kind.DATE_OR_DATETIME):
@@ -100,6 +95,9 @@ class FieldEditor(QWidget):
                 now.clicked.connect(self._set_now)
                 row.addWidget(now)
         column.addLayout(row)
+        # Read by its field (a combo box otherwise by its value: "created", "USD").
+        self.editor().setAccessibleName(spec.label)
+        self.editor().setAccessibleDescription(spec.description)
         self.error = QLabel()
         self.error.setObjectName(f"error_{spec.name}")
         self.error.setWordWrap(True)
