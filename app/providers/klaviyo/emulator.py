@@ -187,11 +187,12 @@ class KlaviyoEmulator(Emulator):
             )
             return _answer(400, [error], [REVISION_GUESSED])
         bulk = request.url.path in BULK_PATHS
+        window = "bulk_" if bulk else ""  # each endpoint has its own limits
         with self.context.lock:
-            waited = self._count("bulk_" if bulk else "")
+            waited = self._count(window)
             if waited:
                 return self._throttled(waited)
-            steady = self._steady_headers("bulk_" if bulk else "")
+            steady = self._steady_headers(window)
         if bulk:
             return self._bulk(body, mode, steady)
         try:

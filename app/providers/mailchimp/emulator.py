@@ -29,12 +29,14 @@ import re
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from app.domain import jsonfmt
 from app.domain.sandbox_marks import ASSUMPTION_HEADER, EXPLAIN_HEADER, SandboxMode
+from app.domain.validation import Validation
 from app.providers import get_provider
 from app.providers.emulation import ANSWER_ID, Emulator, EmulatorContext, utc_stamp
 from app.providers.paths import get_at
@@ -346,7 +348,7 @@ class MailchimpEmulator(Emulator):
     # --- refusals ----------------------------------------------------------------------------
 
     def _checked(
-        self, body: bytes, mode: SandboxMode, validate: Any
+        self, body: bytes, mode: SandboxMode, validate: Callable[[Any], Validation]
     ) -> tuple[dict[str, Any], httpx.Response | None]:
         try:
             data = jsonfmt.loads(body)
