@@ -131,14 +131,21 @@ class HistoryView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setObjectName("historyCount")
+        # The four lists on a row, the dates, search and count on the next (where the count
+        # stood alone): in one row they made the window wider than a 1024-pixel screen.
         filters = QHBoxLayout()
+        # The profiles come from the history, so their list is sized to a usual name and
+        # takes the room there is (a long profile name must not widen the window).
+        self.profile.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.profile.setMinimumContentsLength(14)
         for widget in (self.provider, self.profile, self.outcome, self.period):
-            filters.addWidget(widget)
-        filters.addWidget(self.date_from)
-        filters.addWidget(self.date_to)
-        filters.addWidget(self.search, 1)
+            filters.addWidget(widget, 1 if widget is self.profile else 0)
         second = QHBoxLayout()
-        second.addStretch(1)
+        second.addWidget(self.date_from)
+        second.addWidget(self.date_to)
+        second.addWidget(self.search, 1)
         second.addWidget(self.count_label)
 
         self.table = QTableView()
