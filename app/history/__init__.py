@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from app.history.store import (
     OUTCOMES,
+    SORTS,
     HistoryEntry,
     HistoryError,
     HistoryFilter,
     HistoryStore,
 )
 
-__all__ = ["OUTCOMES", "HistoryEntry", "HistoryError", "HistoryFilter", "HistoryStore"]
+__all__ = ["OUTCOMES", "SORTS", "HistoryEntry", "HistoryError", "HistoryFilter", "HistoryStore"]

@@ -15,6 +15,7 @@ under SQLite's write lock, so processes opening a new history at once lose nothi
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import queue
 import random
@@ -40,6 +41,7 @@ __all__ = [
     "BODY_LIMIT",
     "OUTCOMES",
     "SCHEMA_VERSION",
+    "SORTS",
     "HistoryEntry",
     "HistoryError",
     "HistoryFilter",
@@ -165,6 +167,11 @@ class HistoryFilter:
     # email, cart id, request id, anything in the bodies; or a provider, profile, operation or
     # status ("bronto", "abandon", "404")
     text: str | None = None
+    operation: str | None = None  # as recorded: add_cart, abandon, cart_activity
+    source: str | None = None  # gui, cli, bulk, scenario
+    # The order of the rows: one of SORTS, and which way (newest first by default).
+    sort: str = "time"
+    ascending: bool = False
 
     def where(self, *, fts: bool = True) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -173,6 +180,8 @@ class HistoryFilter:
             ("provider", self.provider),
             ("profile", self.profile),
             ("state", self.outcome),
+            ("operation", self.operation),
+            ("source", self.source),
         ):
             if value:
                 clauses.append(f"{column} = ?")
@@ -200,6 +209,28 @@ class HistoryFilter:
             )
             args += [like] * (5 + _ROW_WORDS.count("?"))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def order(self) -> str:
+        """The ORDER BY clause: the chosen column, then the row's number the same way (so
+        that pages never repeat or skip a row among equal values)."""
+        way = "ASC" if self.ascending else "DESC"
+        column = SORTS.get(self.sort, SORTS["time"])
+        return f" ORDER BY {column} {way}, id {way}"
+
+
+# What the rows can be ordered by: the history table's columns, by name.
+SORTS = {
+    "time": "sent_at",
+    "provider": "provider",
+    "operation": "operation",
+    "source": "source",
+    "profile": "profile",
+    # An answer's code; a row without one (refused, cancelled) by its state after all codes.
+    "status": "COALESCE(status, 1000), state",
+    "email": "email",
+    "cart": "cart_id",
+    "elapsed": "elapsed_ms",
+}
 
 
 # What the text filter also matches besides the indexed text: the row's own words (LIKE is
@@ -736,11 +767,17 @@ class HistoryStore:
     def query(
         self, filters: HistoryFilter | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[HistoryEntry]:
-        """Newest first, without bodies (fast for lists); ``get`` has everything."""
+        """In the filter's order (newest first unless it says otherwise), without bodies
+        (fast for lists); ``get`` has everything."""
         where, args = self._where(filters)
+        filters = filters or HistoryFilter()
+        have = getattr(self, "_columns", None)
+        if have is not None and filters.sort == "source" and "source" not in have:
+            filters = dataclasses.replace(filters, sort="time")  # an older schema: no sources
+        order = filters.order()
         sql = (
-            f"SELECT {self._select([*_COLUMNS, 'owner'])} FROM requests{where} "
-            "ORDER BY sent_at DESC, id DESC LIMIT ? OFFSET ?"
+            f"SELECT {self._select([*_COLUMNS, 'owner'])} FROM requests{where}{order} "
+            "LIMIT ? OFFSET ?"
         )
         with self._lock:
             rows = self._db.execute(sql, [*args, limit, offset]).fetchall()
@@ -755,8 +792,27 @@ class HistoryStore:
 
     def profiles(self) -> list[str]:
         """The profile names that appear in the history, sorted."""
+        return self._distinct("profile")
+
+    def choices(self) -> dict[str, list[str]]:
+        """What the list filters can offer: the profiles, (provider, operation) pairs as
+        ``provider/operation``, and the sources that appear in the history, sorted."""
         with self._lock:
-            rows = self._db.execute("SELECT DISTINCT profile FROM requests ORDER BY profile")
+            pairs = self._db.execute(
+                "SELECT DISTINCT provider, operation FROM requests ORDER BY provider, operation"
+            ).fetchall()
+        return {
+            "profile": self._distinct("profile"),
+            "operation": [f"{provider}/{operation}" for provider, operation in pairs],
+            "source": self._distinct(SORTS["source"]),
+        }
+
+    def _distinct(self, column: str) -> list[str]:
+        have = getattr(self, "_columns", None)
+        if have is not None and column not in have:
+            return []  # an older schema opened for reading
+        with self._lock:
+            rows = self._db.execute(f"SELECT DISTINCT {column} FROM requests ORDER BY {column}")
             return [str(row[0]) for row in rows.fetchall()]
 
     def get(self, row_id: int) -> HistoryEntry | None:

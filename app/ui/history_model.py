@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from app.domain.errors import UnknownAction, UnknownProvider
 from app.history import HistoryEntry, HistoryFilter, HistoryStore
 from app.providers.registry import get_provider, provider_title
 
-__all__ = ["COLUMNS", "PAGE", "HistoryTableModel"]
+__all__ = ["COLUMNS", "PAGE", "SOURCES", "HistoryTableModel", "operation_words", "source_text"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -37,6 +38,26 @@ COLUMNS = (
     COL_CART,
     COL_ELAPSED,
 ) = range(len(COLUMNS))
+# What each column orders the rows by (the history store's SORTS).
+_SORT_KEYS = (
+    "time",
+    "provider",
+    "operation",
+    "source",
+    "profile",
+    "status",
+    "email",
+    "cart",
+    "elapsed",
+)
+# Where a send came from, in words.
+SOURCES = {
+    "gui": "window",
+    "cli": "command line",
+    "bulk": "bulk",
+    "scenario": "journey",
+    "unknown": "not recorded",
+}
 _COLOURS = {
     "succeeded": "#2e7d32",
     "http_error": "#e65100",
@@ -47,13 +68,21 @@ _COLOURS = {
 }
 
 
-def operation_text(entry: HistoryEntry) -> str:
+def operation_words(provider: str, operation: str) -> str:
     """What a row did, in the provider's words: a cart action's title (Abandon, Delete), else
     the operation's name (cart activity, add cart, create event)."""
     try:
-        return get_provider(entry.provider).action(entry.operation).title
+        return get_provider(provider).action(operation).title
     except (UnknownAction, UnknownProvider):
-        return entry.operation.replace("_", " ")
+        return operation.replace("_", " ")
+
+
+def operation_text(entry: HistoryEntry) -> str:
+    return operation_words(entry.provider, entry.operation)
+
+
+def source_text(source: str) -> str:
+    return SOURCES.get(source, source)
 
 
 def status_text(entry: HistoryEntry) -> str:
@@ -69,7 +98,7 @@ _CELLS = (
     lambda entry: entry.sent_at[:19].replace("T", " "),
     lambda entry: provider_title(entry.provider),
     operation_text,
-    lambda entry: entry.source,
+    lambda entry: source_text(entry.source),
     lambda entry: entry.profile,
     status_text,
     lambda entry: entry.email or "",
@@ -79,6 +108,9 @@ _CELLS = (
 
 
 class HistoryTableModel(QAbstractTableModel):
+    # The order asked for changed (a header click): the rows must be queried again.
+    sort_changed = Signal()
+
     def __init__(self, store: HistoryStore | None) -> None:
         super().__init__()
         self.store = store
@@ -114,6 +146,17 @@ class HistoryTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
         self._rows.extend(more)
         self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: the rows in the column's order, asked of the store (the rows
+        shown are one page of them, so the order must be the query's)."""
+        if not 0 <= column < len(_SORT_KEYS):
+            return
+        ascending = order == Qt.SortOrder.AscendingOrder
+        wanted = dataclasses.replace(self.filters, sort=_SORT_KEYS[column], ascending=ascending)
+        if wanted != self.filters:
+            self.filters = wanted
+            self.sort_changed.emit()
 
     def entry(self, row: int) -> HistoryEntry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

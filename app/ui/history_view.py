@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,11 +14,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -34,10 +33,12 @@ from app.domain import jsonfmt
 from app.history import OUTCOMES, HistoryEntry, HistoryFilter, HistoryStore
 from app.history.export import write_har, write_jsonl
 from app.providers import providers
-from app.ui.history_model import PAGE, HistoryTableModel
+from app.providers.registry import provider_title
+from app.ui.compare import DARK, LIGHT, compare_html, entry_exchange, preview_exchange
+from app.ui.history_model import PAGE, HistoryTableModel, operation_words, source_text
 from app.ui.workers import run_in_background
 
-__all__ = ["HistoryView", "compare_html"]
+__all__ = ["HistoryView"]
 
 
 def _describe(entry: HistoryEntry, response: bool) -> str:
@@ -52,23 +53,21 @@ def _describe(entry: HistoryEntry, response: bool) -> str:
     return "\n".join([*head, "", jsonfmt.pretty(entry.response_body)])
 
 
-def compare_html(left: HistoryEntry, right: HistoryEntry) -> str:
-    """Side-by-side diffs of the request bodies and of the response bodies."""
-    differ = difflib.HtmlDiff(wrapcolumn=60)
-    parts = []
-    for title, a, b in (
-        ("Request bodies", jsonfmt.pretty(left.request_body), jsonfmt.pretty(right.request_body)),
-        (
-            "Response bodies",
-            jsonfmt.pretty(left.response_body),
-            jsonfmt.pretty(right.response_body),
-        ),
-    ):
-        table = differ.make_table(
-            a.splitlines(), b.splitlines(), f"#{left.id}", f"#{right.id}", context=False
-        )
-        parts.append(f"<h3>{title}</h3>{table}")
-    return "<html><body>" + "".join(parts) + "</body></html>"
+def _operation_label(pair: str) -> str:
+    """``bronto/abandon`` as the table says it: "Bronto: Abandon"."""
+    provider, _, operation = pair.partition("/")
+    return f"{provider_title(provider)}: {operation_words(provider, operation)}"
+
+
+def _dark(widget: QWidget) -> bool:
+    """Whether ``widget`` is painted light text on a dark base (a dark theme)."""
+    from PySide6.QtGui import QPalette
+
+    palette = widget.palette()
+    return (
+        palette.color(QPalette.ColorRole.Base).lightness()
+        < palette.color(QPalette.ColorRole.Text).lightness()
+    )
 
 
 class HistoryView(QWidget):
@@ -82,12 +81,15 @@ class HistoryView(QWidget):
         parent: QWidget | None = None,
         *,
         curl_for: Callable[[HistoryEntry], str] | None = None,
+        current_request: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
         self.store = store
         # How an entry becomes a cURL command (the window knows the profiles and their auth).
         self._curl_for = curl_for
+        # The composer's request as its preview shows it, to compare an entry with.
+        self._current_request = current_request
         self.model = HistoryTableModel(store)
         self._generation = 0
 
@@ -96,6 +98,14 @@ class HistoryView(QWidget):
         self.provider.addItem("All providers", None)
         for provider in providers().values():
             self.provider.addItem(provider.title, provider.key)
+        # What the history holds, filled from it: (provider, operation) pairs and sources.
+        self.operation = QComboBox()
+        self.operation.setObjectName("historyOperation")
+        self.operation.addItem("Any operation", None)
+        self.source = QComboBox()
+        self.source.setObjectName("historySource")
+        self.source.addItem("Any source", None)
+        self._choices: dict[str, list[str]] = {}
         self.outcome = QComboBox()
         self.outcome.setObjectName("historyOutcome")
         self.outcome.addItem("Any outcome", None)
@@ -131,27 +141,37 @@ class HistoryView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setObjectName("historyCount")
-        # The four lists on a row, the dates, search and count on the next (where the count
-        # stood alone): in one row they made the window wider than a 1024-pixel screen.
+        # The lists (and a range's dates) on a row; the actions, search and the count on the
+        # next: in one row they would make the window wider than a 1024-pixel screen.
         filters = QHBoxLayout()
-        # The profiles come from the history, so their list is sized to a usual name and
-        # takes the room there is (a long profile name must not widen the window).
-        self.profile.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.profile.setMinimumContentsLength(14)
-        for widget in (self.provider, self.profile, self.outcome, self.period):
-            filters.addWidget(widget, 1 if widget is self.profile else 0)
-        second = QHBoxLayout()
-        second.addWidget(self.date_from)
-        second.addWidget(self.date_to)
-        second.addWidget(self.search, 1)
-        second.addWidget(self.count_label)
+        # The profiles and operations come from the history, so their lists are sized to a
+        # usual name (a long profile name must not widen the window).
+        for combo, letters in ((self.profile, 14), (self.operation, 16)):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(letters)
+        for widget in (
+            self.provider,
+            self.operation,
+            self.source,
+            self.profile,
+            self.outcome,
+            self.period,
+            self.date_from,
+            self.date_to,
+        ):
+            filters.addWidget(widget)
+        filters.addStretch(1)
 
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
+        # Sorted by a header click, newest first until then; the store does the ordering.
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.model.sort_changed.connect(self.refresh)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
@@ -171,44 +191,63 @@ class HistoryView(QWidget):
         self.request_text.setObjectName("historyRequest")
         self.response_text = QPlainTextEdit(readOnly=True)
         self.response_text.setObjectName("historyResponse")
+        self.request_text.setPlaceholderText("Choose a row to see the request it sent.")
+        self.response_text.setPlaceholderText("…and here what came back.")
         for pane in (self.request_text, self.response_text):
             pane.setMinimumHeight(40)
             pane.setFont(fixed)
             pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        detail = QSplitter(Qt.Orientation.Horizontal)
+        # Beside the table, what the chosen row sent above what came back: the table keeps
+        # the panel's whole height (at 1280 x 800, twenty rows and more).
+        detail = QSplitter(Qt.Orientation.Vertical)
+        detail.setObjectName("historyDetail")
         detail.addWidget(self.request_text)
         detail.addWidget(self.response_text)
 
         self.buttons: dict[str, QPushButton] = {}
-        # Two rows of four, so the panel fits a 1280-pixel-wide window beside the form.
-        actions = QGridLayout()
-        actions.setHorizontalSpacing(4)
+        actions = QHBoxLayout()
+        actions.setSpacing(4)
         for key, label, tip in (
             ("open", "Open in composer", "Put this cart back in the form"),
             ("resend", "Re-send", "Send this cart again with its profile"),
             ("curl", "Copy as cURL", "The request as a cURL command (secrets as variables)"),
-            ("compare", "Compare", "Diff the bodies of two selected entries"),
+            (
+                "compare",
+                "Compare",
+                "Two selected entries side by side (status, headers, bodies); one selected: "
+                "it beside the cart in the composer",
+            ),
             ("delete", "Delete", "Delete the selected entries"),
-            ("har", "Export HAR…", "The selected entries (or all shown) as HAR 1.2"),
-            ("jsonl", "Export JSON lines…", "The selected entries (or all shown) as JSON lines"),
+            ("export", "Export", "The selected entries (or all shown) as HAR 1.2 or JSON lines"),
             ("clear", "Clear…", "Delete the whole history, or entries older than 30 days"),
         ):
             button = QPushButton(label)
             button.setObjectName(f"history_{key}")
             button.setToolTip(tip)
-            actions.addWidget(button, len(self.buttons) // 4, len(self.buttons) % 4)
+            actions.addWidget(button)
             self.buttons[key] = button
+        export_menu = QMenu(self.buttons["export"])
+        self.export_actions = {
+            "har": export_menu.addAction("HAR 1.2…"),
+            "jsonl": export_menu.addAction("JSON lines…"),
+        }
+        self.buttons["export"].setMenu(export_menu)
+        actions.addSpacing(8)
+        actions.addWidget(self.search, 1)
+        actions.addWidget(self.count_label)
 
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("historySplitter")
         split.addWidget(self.table)
         split.addWidget(detail)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([650, 350])
+        self.splitter = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
         layout.addLayout(actions)
-        layout.addLayout(second)
         layout.addWidget(split, 1)
 
         self._search_timer = QTimer(self)
@@ -216,7 +255,16 @@ class HistoryView(QWidget):
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._search_timer.start)
-        for combo in (self.provider, self.profile, self.outcome, self.period):
+        # A provider's operations are listed for it before its query starts.
+        self.provider.currentIndexChanged.connect(lambda _: self._fill_operations())
+        for combo in (
+            self.provider,
+            self.operation,
+            self.source,
+            self.profile,
+            self.outcome,
+            self.period,
+        ):
             combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.period.currentIndexChanged.connect(lambda _: self._show_range())
         self.date_from.dateChanged.connect(lambda _: self.refresh())
@@ -227,8 +275,8 @@ class HistoryView(QWidget):
         self.buttons["curl"].clicked.connect(self.copy_curl)
         self.buttons["compare"].clicked.connect(self.compare)
         self.buttons["delete"].clicked.connect(self.delete_selected)
-        self.buttons["har"].clicked.connect(lambda: self.export("har"))
-        self.buttons["jsonl"].clicked.connect(lambda: self.export("jsonl"))
+        self.export_actions["har"].triggered.connect(lambda: self.export("har"))
+        self.export_actions["jsonl"].triggered.connect(lambda: self.export("jsonl"))
         self.buttons["clear"].clicked.connect(self.clear)
         self.setEnabled(store is not None)
         self.refresh()
@@ -240,16 +288,36 @@ class HistoryView(QWidget):
         self.date_from.setVisible(custom)
         self.date_to.setVisible(custom)
 
-    def _fill_profiles(self, names: list[str]) -> None:
-        current = self.profile.currentData()
-        if names == [self.profile.itemData(i) for i in range(1, self.profile.count())]:
+    def _fill(self, choices: dict[str, list[str]]) -> None:
+        """The lists that come from the history (profiles, operations, sources), keeping
+        what is chosen in each."""
+        if choices == self._choices:
             return
-        with QSignalBlocker(self.profile):
-            self.profile.clear()
-            self.profile.addItem("All profiles", None)
-            for name in names:
-                self.profile.addItem(name, name)
-            self.profile.setCurrentIndex(max(self.profile.findData(current), 0))
+        self._choices = choices
+        self._refill(self.profile, choices.get("profile", []), str)
+        sources = sorted(choices.get("source", []), key=source_text)  # as they read
+        self._refill(self.source, sources, source_text)
+        self._fill_operations()
+
+    def _fill_operations(self) -> None:
+        """The operations of the chosen provider (of all, with "All providers")."""
+        provider = self.provider.currentData()
+        pairs = [
+            pair
+            for pair in self._choices.get("operation", [])
+            if not provider or pair.startswith(f"{provider}/")
+        ]
+        self._refill(self.operation, pairs, _operation_label)
+
+    @staticmethod
+    def _refill(combo: QComboBox, values: list[str], label: Callable[[str], str]) -> None:
+        current = combo.currentData()
+        with QSignalBlocker(combo):
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in values:
+                combo.addItem(label(value), value)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
 
     def current_filter(self) -> HistoryFilter:
         from datetime import UTC, datetime, timedelta
@@ -261,8 +329,19 @@ class HistoryView(QWidget):
             until = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
         elif period:
             since = (datetime.now(UTC) - timedelta(days=int(period))).strftime("%Y-%m-%dT%H:%M:%S")
+        provider = self.provider.currentData()
+        operation = None
+        pair = self.operation.currentData()
+        if pair:
+            # An operation is one provider's: it narrows to that provider as well.
+            provider, _, operation = str(pair).partition("/")
+        order = self.model.filters
         return HistoryFilter(
-            provider=self.provider.currentData(),
+            provider=provider,
+            operation=operation,
+            source=self.source.currentData(),
+            sort=order.sort,
+            ascending=order.ascending,
             profile=self.profile.currentData(),
             outcome=self.outcome.currentData(),
             since=since,
@@ -283,8 +362,8 @@ class HistoryView(QWidget):
         # Everything the store is asked runs here, off the GUI thread: a send's worker may be
         # writing a large body (and indexing it) at this moment, and the store takes one call
         # at a time.
-        def query() -> tuple[list[HistoryEntry], HistoryFilter, int, list[str]]:
-            return store.query(filters, limit=PAGE), filters, generation, store.profiles()
+        def query() -> tuple[list[HistoryEntry], HistoryFilter, int, dict[str, list[str]]]:
+            return store.query(filters, limit=PAGE), filters, generation, store.choices()
 
         def count() -> tuple[int, int]:
             return store.count(filters), generation
@@ -299,7 +378,7 @@ class HistoryView(QWidget):
         filters: HistoryFilter = result[1]
         if result[2] != self._generation:
             return  # an older query finished after a newer one started
-        self._fill_profiles(result[3])
+        self._fill(result[3])
         self.model.load(rows, filters)
         if rows and not self._sized:
             # Columns as wide as what they hold (204 No Content, connection refused), once:
@@ -352,17 +431,33 @@ class HistoryView(QWidget):
         QGuiApplication.clipboard().setText(self._curl_for(entries[0]))
 
     def compare(self) -> QDialog | None:
+        """Two selected entries side by side, the older on the left; one selected entry on
+        the left and the cart in the composer on the right."""
         entries = self.selected()
-        if len(entries) != 2:
-            self.count_label.setText("Select exactly two entries to compare.")
+        if len(entries) == 2:
+            older, newer = sorted(entries, key=lambda entry: (entry.sent_at, entry.id))
+            left, right = entry_exchange(older), entry_exchange(newer)
+            title = f"Compare #{older.id} and #{newer.id}"
+        elif len(entries) == 1 and self._current_request is not None:
+            left, right = entry_exchange(entries[0]), preview_exchange(self._current_request())
+            title = f"Compare #{entries[0].id} with the cart in the composer"
+        else:
+            self.count_label.setText(
+                "Select two entries to compare, or one to compare with the cart."
+            )
             return None
         dialog = QDialog(self)
         dialog.setObjectName("compareDialog")
-        dialog.setWindowTitle(f"Compare #{entries[0].id} and #{entries[1].id}")
-        dialog.resize(1000, 600)
+        dialog.setWindowTitle(title)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        dialog.resize(
+            min(1000, screen.width() - 40) if screen else 1000,
+            min(640, screen.height() - 60) if screen else 640,
+        )
         browser = QTextBrowser()
         browser.setObjectName("compareView")
-        browser.setHtml(compare_html(entries[0], entries[1]))
+        browser.setAccessibleName(title)
+        browser.setHtml(compare_html(left, right, DARK if _dark(browser) else LIGHT))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)

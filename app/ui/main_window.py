@@ -249,11 +249,14 @@ class MainWindow(QMainWindow):
         self.summary, self.summary_title = self.problems.list, self.problems.title
 
         self.response = ResponseView()
-        self.history_view = HistoryView(self._history, curl_for=self.session.curl_for_entry)
+        self.history_view = HistoryView(
+            self._history,
+            curl_for=self.session.curl_for_entry,
+            current_request=self._current_request_text,
+        )
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.setObjectName("bottomTabs")
         self.bottom_tabs.addTab(self.response, "Response")
-        self.bottom_tabs.addTab(self.history_view, "History")
         from app.ui.several_panel import SeveralPanel
 
         self.several_panel = SeveralPanel()
@@ -262,8 +265,6 @@ class MainWindow(QMainWindow):
         from app.ui.journeys_view import JourneysView
 
         self.journeys = JourneysView(self._sender, self._profiles, self._history)
-        self.bottom_tabs.addTab(self.journeys, "Journeys")
-        self.bottom_tabs.addTab(self.journeys.bulk_panel, "Bulk")
         self.journeys.history_written.connect(self.history_view.refresh)
         right = QSplitter(Qt.Orientation.Vertical)
         right.setObjectName("rightSplitter")
@@ -285,7 +286,20 @@ class MainWindow(QMainWindow):
         # In proportion: at 1280 x 800 the items table shows eight rows; the form scrolls.
         left.setSizes([260, 320, 120])
         right.setSizes([350, 90, 300])
-        self.splitters = (main, left, right)
+        # The composer, and beside it (each the window's whole height) what is not one
+        # cart's: the history, journeys, bulk.
+        self.pages = QTabWidget()
+        self.pages.setObjectName("pages")
+        self.pages.setDocumentMode(True)
+        self.composer_page = main
+        for page, title in (
+            (main, "&Composer"),
+            (self.history_view, "&History"),
+            (self.journeys, "&Journeys"),
+            (self.journeys.bulk_panel, "&Bulk"),
+        ):
+            self.pages.addTab(page, title)
+        self.splitters = (main, left, right, self.history_view.splitter)
         self._notices: list[str] = []
         self._store_notice = ""
         self.banner = QLabel()
@@ -297,7 +311,7 @@ class MainWindow(QMainWindow):
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(4, 4, 4, 0)
         central_layout.addWidget(self.banner)
-        central_layout.addWidget(main, 1)
+        central_layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
@@ -555,6 +569,12 @@ class MainWindow(QMainWindow):
     def _on_validation_changed(self, validation: Validation) -> None:
         self.form.show_errors(validation)
 
+    def _current_request_text(self) -> str:
+        return self.session.preview_text
+
+    def show_page(self, page: QWidget) -> None:
+        self.pages.setCurrentWidget(page)
+
     def _on_history_changed(self, _row: int = 0) -> None:
         self.history_view.refresh()
 
@@ -784,6 +804,7 @@ class MainWindow(QMainWindow):
         except CartComposerError:
             note = f" The profile {entry.profile} no longer exists; using the sandbox."
         self.statusBar().showMessage(f"Opened history entry #{entry.id}.{note}", 8000)
+        self.show_page(self.composer_page)  # where it is now, and where its answer will be
         return True
 
     def resend_history_entry(self, entry: HistoryEntry) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from app.domain import jsonfmt
 from app.history import HistoryStore
+from app.ui.compare import Exchange
 from app.ui.history_model import COL_CART, COL_STATUS, PAGE, HistoryTableModel
 from app.ui.history_view import HistoryView
 from app.ui.main_window import MainWindow
@@ -92,7 +94,9 @@ def test_detail_compare_export_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
     assert view.response_text.toPlainText().startswith("202")
     view.table.selectAll()
     assert view.compare() is None  # three selected: needs exactly two
-    assert view.count_label.text() == "Select exactly two entries to compare."
+    assert view.count_label.text() == (
+        "Select two entries to compare, or one to compare with the cart."
+    )
     view.table.clearSelection()
     view.table.selectRow(0)
     view.table.selectionModel().select(
@@ -102,9 +106,14 @@ def test_detail_compare_export_and_delete(qtbot: QtBot, tmp_path: Path) -> None:
     )
     dialog = view.compare()
     assert dialog is not None
-    html = dialog.findChild(object, "compareView").toHtml()  # type: ignore[union-attr]
-    assert "Request bodies" in html and "Response bodies" in html
-    assert "c-1" in html and "c-2" in html
+    assert dialog.windowTitle() == "Compare #2 and #3"  # the older on the left
+    browser = dialog.findChild(QTextBrowser, "compareView")
+    assert browser is not None
+    text = browser.toPlainText()
+    assert "Status · the same" in text  # both 202
+    assert "Request body · 3 lines differ" in text  # the cart id, the email, n
+    assert "Response body · 1 line differs" in text
+    assert "c-1" in text and "c-2" in text
     dialog.close()
     har = tmp_path / "two.har"
     with qtbot.waitSignal(view.exported, timeout=10_000) as exported:
@@ -203,10 +212,10 @@ def test_rows_say_their_operation_and_source_and_search_finds_them_by_those(
         for r in range(model.rowCount())
     ]
     assert shown == [  # newest first; a cart action by its title, the rest by their name
-        ("Delete", "scenario"),
-        ("cart activity", "cli"),
+        ("Delete", "journey"),
+        ("cart activity", "command line"),
         ("add cart", "bulk"),
-        ("Abandon", "gui"),
+        ("Abandon", "window"),
     ]
 
     def found(text: str) -> list[str]:
@@ -217,3 +226,126 @@ def test_rows_say_their_operation_and_source_and_search_finds_them_by_those(
     assert found("cart activity") == ["cart_activity"]  # the operation as the table says it
     assert found("404") == ["delete"]  # the status
     assert found("sandbox-mailchimp") == ["delete"]  # the profile
+
+
+def _exchange(status: str, body: dict[str, object], header: str) -> Exchange:
+    return Exchange(
+        title=status,
+        status=status,
+        request_head=("POST http://127.0.0.1:1/x", header),
+        request_body=tuple(jsonfmt.pretty(jsonfmt.dumps(body).encode()).splitlines()),
+    )
+
+
+def test_compare_tints_the_lines_and_marks_the_words_that_differ() -> None:
+    from app.ui.compare import DARK, LIGHT, compare_html
+
+    old = _exchange("201 Created", {"cart_id": "c-12", "email": "a@example.com"}, "X-A: 1")
+    new = _exchange("409 Conflict", {"cart_id": "c-13", "email": "a@example.com"}, "X-A: 1")
+    html = compare_html(old, new, LIGHT)
+    # The changed line on each side, and in it only the word that changed.
+    cell = '<td width="50%" style="background-color:{}; white-space:pre-wrap">'
+    removed, added = cell.format(LIGHT.removed_line), cell.format(LIGHT.added_line)
+    assert (
+        f'{removed}  &quot;cart_id&quot;: &quot;c-<span style="background-color:'
+        f'{LIGHT.removed_word}">12</span>&quot;,</td>'
+    ) in html
+    assert f'<span style="background-color:{LIGHT.added_word}">13</span>' in html
+    assert f'{added}<span style="background-color:{LIGHT.added_word}">409</span> ' in html
+    # What is the same is not tinted, and the headings say so in words.
+    assert '<td width="50%" style="white-space:pre-wrap">  &quot;email&quot;' in html
+    assert "Request <span" in html and "· the same</span>" in html
+    assert "Status <span" in html and "· 1 line differs</span>" in html
+    # A dark palette has its own tints (light text stays readable on them).
+    dark = compare_html(old, new, DARK)
+    assert LIGHT.added_word not in dark and f"background-color:{DARK.added_word}" in dark
+    assert f'<body style="color:{DARK.text}">' in dark
+
+
+def test_compare_one_entry_with_the_cart_in_the_composer(qtbot: QtBot, tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    fill(store, 2)
+    preview = 'POST http://127.0.0.1:1/x\nContent-Type: application/json\n\n{"cart_id":"c-1"}'
+    view = HistoryView(store, current_request=lambda: preview)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+    view.table.selectRow(1)  # c-0
+    dialog = view.compare()
+    assert dialog is not None
+    assert dialog.windowTitle() == "Compare #1 with the cart in the composer"
+    browser = dialog.findChild(QTextBrowser, "compareView")
+    assert browser is not None
+    text = browser.toPlainText()
+    assert "The cart in the composer" in text and "not sent" in text
+    assert "Request · 1 line differs" in text  # the composer's request has a header more
+    assert '"cart_id": "c-0"' in text and '"cart_id": "c-1"' in text
+    dialog.close()
+
+
+def test_a_header_click_sorts_every_row_in_the_store_and_filters_by_operation_and_source(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from app.ui.history_model import COL_ELAPSED, COL_SOURCE
+
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    for n, (provider, operation, source) in enumerate(
+        [
+            ("bronto", "abandon", "gui"),
+            ("bronto", "add_cart", "bulk"),
+            ("drip", "cart_activity", "cli"),
+            ("bronto", "abandon", "scenario"),
+        ]
+    ):
+        row = store.record_pending(
+            method="POST",
+            url="http://127.0.0.1:1/x",
+            headers=[],
+            body=b"{}",
+            profile=f"sandbox-{provider}",
+            provider=provider,
+            operation=operation,
+            source=source,
+            email=None,
+            cart_id=f"c-{n}",
+        )
+        store.complete(row, state="succeeded", elapsed_ms=[30, 10, 40, 20][n], status=200)
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.count_label.text() == "4 entries", timeout=5000)
+
+    def column(number: int) -> list[str]:
+        model = view.model
+        return [model.data(model.index(r, number)) for r in range(model.rowCount())]
+
+    assert column(COL_CART) == ["c-3", "c-2", "c-1", "c-0"]  # newest first
+    view.table.horizontalHeader().setSortIndicator(COL_ELAPSED, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: column(COL_CART) == ["c-1", "c-3", "c-0", "c-2"], timeout=5000)
+    assert column(COL_ELAPSED) == ["10 ms", "20 ms", "30 ms", "40 ms"]
+    view.table.horizontalHeader().setSortIndicator(COL_ELAPSED, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: column(COL_CART) == ["c-2", "c-0", "c-3", "c-1"], timeout=5000)
+    # The sources in words; the operations by provider, as the table names them.
+    sources = [view.source.itemText(i) for i in range(view.source.count())]
+    assert sources == ["Any source", "bulk", "command line", "journey", "window"]
+    operations = [view.operation.itemText(i) for i in range(view.operation.count())]
+    assert operations == [
+        "Any operation",
+        "Bronto: Abandon",
+        "Bronto: add cart",
+        "Drip: cart activity",
+    ]
+    view.operation.setCurrentIndex(view.operation.findData("bronto/abandon"))
+    qtbot.waitUntil(lambda: view.count_label.text() == "2 entries", timeout=5000)
+    assert column(COL_SOURCE) == ["window", "journey"]  # still by elapsed, longest first
+    view.source.setCurrentIndex(view.source.findData("gui"))
+    qtbot.waitUntil(lambda: view.count_label.text() == "1 entry", timeout=5000)
+    # A provider lists only its own operations, keeping the choice where it is one of them.
+    view.source.setCurrentIndex(0)
+    view.provider.setCurrentIndex(view.provider.findData("drip"))
+    assert [view.operation.itemData(i) for i in range(view.operation.count())] == [
+        None,
+        "drip/cart_activity",
+    ]
+    qtbot.waitUntil(lambda: view.count_label.text() == "1 entry", timeout=5000)
+    assert column(COL_CART) == ["c-2"]

@@ -144,7 +144,7 @@ def test_leaving_raw_json_that_does_not_parse_asks_and_can_keep_the_text(
 
 def test_the_bulk_send_keeps_focus_out_of_the_form(qtbot: QtBot, window: MainWindow) -> None:
     window.activateWindow()
-    window.bottom_tabs.setCurrentWidget(window.journeys.bulk_panel)
+    window.show_page(window.journeys.bulk_panel)
     button = window.journeys.bulk_button
     window.journeys.bulk_count.setValue(20)
     button.setFocus()
