@@ -101,7 +101,7 @@ class FieldEditor(QWidget):
         self.error = QLabel()
         self.error.setObjectName(f"error_{spec.name}")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
+        self.error.setProperty("tone", "error")
         self.error.hide()
         column.addWidget(self.error)
         self.setToolTip(spec.description)

@@ -28,6 +28,7 @@ from app.domain import jsonfmt
 from app.providers.paths import get_at, set_in
 from app.providers.schema import PayloadModel, child_model_at, custom_key_problem, wire_fields
 from app.ui.controller import ComposerController
+from app.ui.theme import set_tone
 
 __all__ = ["TYPES", "CustomAttributesEditor", "parse_custom"]
 
@@ -276,4 +277,4 @@ class CustomAttributesEditor(QWidget):
                     messages.append(f"“{name}” {problem} (not sent until fixed).")
         if self.isEnabled():
             self.note.setText(" ".join(messages))
-            self.note.setStyleSheet("color: #c62828;" if messages else "")
+            set_tone(self.note, "error" if messages else None)

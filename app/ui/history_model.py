@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from app.domain.errors import UnknownAction, UnknownProvider
 from app.history import HistoryEntry, HistoryFilter, HistoryStore
 from app.providers.registry import get_provider, provider_title
+from app.ui.theme import tone
 
 __all__ = ["COLUMNS", "PAGE", "SOURCES", "HistoryTableModel", "operation_words", "source_text"]
 
@@ -58,13 +59,14 @@ SOURCES = {
     "scenario": "journey",
     "unknown": "not recorded",
 }
-_COLOURS = {
-    "succeeded": "#2e7d32",
-    "http_error": "#e65100",
-    "network_error": "#6d4c41",
-    "cancelled": "#757575",
-    "interrupted": "#c62828",
-    "pending": "#1565c0",
+# What each outcome's status reads in (app/ui/theme.py: a shade for light and for dark).
+_TONES = {
+    "succeeded": "ok",
+    "http_error": "warn",
+    "network_error": "neutral",
+    "cancelled": "muted",
+    "interrupted": "error",
+    "pending": "info",
 }
 
 
@@ -184,7 +186,8 @@ class HistoryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _CELLS[column](entry) if 0 <= column < len(_CELLS) else None
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
-            return QBrush(QColor(_COLOURS.get(entry.state, "#000000")))
+            colour = _TONES.get(entry.state)
+            return QBrush(QColor(tone(colour))) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_STATUS:
             return entry.error_message or entry.state
         if role == Qt.ItemDataRole.UserRole:

@@ -36,6 +36,7 @@ from app.providers import providers
 from app.providers.registry import provider_title
 from app.ui.compare import DARK, LIGHT, compare_html, entry_exchange, preview_exchange
 from app.ui.history_model import PAGE, HistoryTableModel, operation_words, source_text
+from app.ui.widgets import rows_follow_font
 from app.ui.workers import run_in_background
 
 __all__ = ["HistoryView"]
@@ -179,7 +180,7 @@ class HistoryView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        rows_follow_font(self.table, 6)
         self.table.horizontalHeader().setDefaultSectionSize(96)
         self.table.setColumnWidth(0, 140)
         self._sized = False

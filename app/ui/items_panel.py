@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.items_model import ItemsTableModel, TypedDelegate
-from app.ui.widgets import button
+from app.ui.widgets import button, rows_follow_font
 
 if TYPE_CHECKING:
     from app.ui.controller import ComposerController
@@ -51,7 +51,7 @@ class ItemsPanel(QWidget):
         # Tab leaves the table (arrows move between cells), as it leaves every other control.
         self.table.setTabKeyNavigation(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        rows_follow_font(self.table, 10)
         self.add_button = button("Add", "addItemButton", "Add a line item (Ctrl+I)")
         self.duplicate_button = button("Duplicate", "duplicateItemButton", "Copy this item")
         self.remove_button = button("Remove", "removeItemButton", "Remove this item")

@@ -5,6 +5,7 @@ threads; what they report arrives here through queued signals."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ from app.scenarios.model import SUFFIX, parse_scenario, step_kinds
 from app.service.bulk import BulkProgress, BulkRun, sample_carts
 from app.service.sender import Overrides, Sender
 from app.ui.focus import switch
+from app.ui.theme import set_tone
+from app.ui.widgets import rows_follow_font
 from app.ui.workers import run_with_progress
 
 __all__ = ["JourneysView"]
@@ -115,7 +118,7 @@ class JourneysView(QWidget):
         self.steps.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.steps.setHorizontalHeaderLabels(["Step", "Settings (JSON)"])
         self.steps.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.steps.verticalHeader().setDefaultSectionSize(24)
+        rows_follow_font(self.steps, 8)
         # Small minimums: the tab shares a 700-pixel-high window with the request preview.
         self.steps.setMinimumHeight(48)
         column.addWidget(self.steps, 2)
@@ -208,7 +211,11 @@ class JourneysView(QWidget):
     # --- the scenario: steps in the table ----------------------------------------------------
 
     def show_scenario(self, scenario: Scenario) -> None:
-        self.name.setText(f"<b>{scenario.name}</b><br><small>{scenario.description}</small>")
+        # The file's words, shown as text (escaped: a name is not markup).
+        set_tone(self.name, None)
+        self.name.setText(
+            f"<b>{escape(scenario.name)}</b><br><small>{escape(scenario.description)}</small>"
+        )
         self._folder = scenario.folder
         self._title = scenario.name
         self._description = scenario.description
@@ -267,12 +274,16 @@ class JourneysView(QWidget):
         try:
             self.show_scenario(load_scenario(path))
         except ScenarioError as exc:
-            self.name.setText(f"<span style='color:#c62828'>{exc}</span>")
+            self._say_problem(str(exc))
             return False
         # The name of the shipped scenario this untitled one is a copy of, if it is one.
         self._copy_of = path.name if is_bundled(path) else None
         self.path = None if self._copy_of else path
         return True
+
+    def _say_problem(self, text: str) -> None:
+        set_tone(self.name, "error")
+        self.name.setText(escape(text))
 
     def suggested_save_path(self) -> str:
         from app.ui.asking import documents_folder
@@ -297,7 +308,7 @@ class JourneysView(QWidget):
         try:
             scenario = self.scenario()
         except ScenarioError as exc:
-            self.name.setText(f"<span style='color:#c62828'>{exc}</span>")
+            self._say_problem(str(exc))
             return False
         data: dict[str, Any] = {"name": scenario.name, "description": scenario.description}
         if scenario.sandbox_mode is not None:
@@ -306,9 +317,7 @@ class JourneysView(QWidget):
         try:
             path.write_text(jsonfmt.dumps(data) + "\n", encoding="utf-8")
         except OSError as exc:
-            self.name.setText(
-                f"<span style='color:#c62828'>Cannot save {path}: {exc.strerror}.</span>"
-            )
+            self._say_problem(f"Cannot save {path}: {exc.strerror}.")
             return False
         self.path = path
         return True

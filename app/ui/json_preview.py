@@ -63,12 +63,24 @@ class JsonHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
+        self._use_palette()
+        from app.ui.theme import notifier
+
+        notifier().changed.connect(self._on_theme_changed)
+
+    def _use_palette(self) -> None:
         colours = _DARK if _dark_palette() else _LIGHT
         self.dark = colours is _DARK
         self._formats = {
             group: _format(colour, bold)
             for group, colour, bold in zip(self._GROUPS, colours, self._BOLD, strict=True)
         }
+
+    def _on_theme_changed(self) -> None:
+        was = self.dark
+        self._use_palette()
+        if self.dark != was:
+            self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
         if self.document().blockCount() > HIGHLIGHT_LIMIT:

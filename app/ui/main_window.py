@@ -4,6 +4,7 @@ request preview, the problems, and the response on the right."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,10 +37,6 @@ __all__ = ["MainWindow"]
 # What a first start leaves of the screen's height for a window manager's title bar and frame
 # (openbox's is 26 px; fit_to_screen corrects it once the real frame is known).
 _FRAME_ALLOWANCE = 32
-
-STYLE = """
-QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 1px solid #e53935; }
-"""
 
 
 class MainWindow(QMainWindow):
@@ -124,7 +121,10 @@ class MainWindow(QMainWindow):
         self.session = controller.session
         self._sender, self._profiles, self._history = sender, profiles, history
         self.setAcceptDrops(True)
-        self.setStyleSheet(STYLE)
+        from app.ui.theme import notifier, stylesheet
+
+        self.setStyleSheet(stylesheet())
+        notifier().changed.connect(self._on_theme_changed)
         from app.ui.request_panel import RequestPanel
 
         self.request_panel = RequestPanel(self.session, controller, self.asker, self._say)
@@ -292,20 +292,25 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
         self.composer_page = main
-        for page, title in (
-            (main, "&Composer"),
-            (self.history_view, "&History"),
-            (self.journeys, "&Journeys"),
-            (self.journeys.bulk_panel, "&Bulk"),
+        # Reached by Ctrl+1 to Ctrl+4 (View menu): Alt and a letter are the menus'.
+        for number, (page, title) in enumerate(
+            (
+                (main, "Composer"),
+                (self.history_view, "History"),
+                (self.journeys, "Journeys"),
+                (self.journeys.bulk_panel, "Bulk"),
+            ),
+            start=1,
         ):
             self.pages.addTab(page, title)
+            self.pages.setTabToolTip(number - 1, f"{title} (Ctrl+{number})")
         self.splitters = (main, left, right, self.history_view.splitter)
         self._notices: list[str] = []
         self._store_notice = ""
         self.banner = QLabel()
         self.banner.setObjectName("secretsBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background:#fff3e0; padding:6px; border-radius:4px;")
+        self.banner.setProperty("box", "notice")
         self.banner.hide()
         central = QWidget()
         central_layout = QVBoxLayout(central)
@@ -352,6 +357,34 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         self._on_undo_changed()
+        edit_menu.addSeparator()
+        # On whichever text field or pane has the keyboard (a field's own keys do the same).
+        self.clipboard_actions: dict[str, QAction] = {}
+        for key, title, keys in (
+            ("cut", "Cu&t", QKeySequence.StandardKey.Cut),
+            ("copy", "&Copy", QKeySequence.StandardKey.Copy),
+            ("paste", "&Paste", QKeySequence.StandardKey.Paste),
+            ("selectAll", "Select &all", QKeySequence.StandardKey.SelectAll),
+        ):
+            act = action(title, lambda _=False, key=key: self._to_focused(key), keys)
+            # The field's own key handling, not the menu's, where a field has the keyboard.
+            act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            edit_menu.addAction(act)
+            self.clipboard_actions[key] = act
+        edit_menu.addSeparator()
+        bar = self.request_panel.find_bar
+        self.find_action = action("&Find in the request…", bar.open, QKeySequence.StandardKey.Find)
+        self.find_next_action = action(
+            "Find &next", lambda: bar.find_text(), QKeySequence.StandardKey.FindNext
+        )
+        self.find_previous_action = action(
+            "Find pre&vious",
+            lambda: bar.find_text(backward=True),
+            QKeySequence.StandardKey.FindPrevious,
+        )
+        for act in (self.find_action, self.find_next_action, self.find_previous_action):
+            edit_menu.addAction(act)
+        self._build_view_menu(action)
         cart_menu = self.menuBar().addMenu("&Cart")
         cart_menu.addAction(action("&Fill with a sample cart", self.fill_sample))
         cart_menu.addAction(action("New cart &id", self.new_cart_id))
@@ -390,6 +423,89 @@ class MainWindow(QMainWindow):
         self.about_action = action("&About Cart Composer", self.show_about)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
+
+    def _to_focused(self, command: str) -> None:
+        """Cut, copy, paste or select all in the text field or pane that has the keyboard."""
+        from PySide6.QtWidgets import QApplication
+
+        focused = QApplication.focusWidget()
+        method = getattr(focused, command, None)
+        if callable(method):
+            method()
+
+    def _build_view_menu(self, action: Callable[..., QAction]) -> None:
+        from PySide6.QtGui import QActionGroup, QKeySequence
+
+        from app.ui.theme import THEMES, current_theme
+
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.setObjectName("viewMenu")
+        self.page_actions: list[QAction] = []
+        for number in range(self.pages.count()):
+            page = self.pages.widget(number)
+            title = self.pages.tabText(number)
+            act = action(
+                title, lambda _=False, page=page: self.show_page(page), f"Ctrl+{number + 1}"
+            )
+            view_menu.addAction(act)
+            self.page_actions.append(act)
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.setObjectName("themeMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.theme_actions: dict[str, QAction] = {}
+        for key, title in THEMES.items():
+            act = action(title, lambda _=False, key=key: self.set_theme(key))
+            act.setCheckable(True)
+            act.setChecked(key == current_theme())
+            group.addAction(act)
+            theme_menu.addAction(act)
+            self.theme_actions[key] = act
+        view_menu.addSeparator()
+        self.zoom_in_action = action(
+            "Zoom &in", lambda: self.zoom(+1), QKeySequence.StandardKey.ZoomIn
+        )
+        # Ctrl+= as well: on most keyboards "+" needs Shift.
+        self.zoom_in_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        )
+        self.zoom_out_action = action(
+            "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut
+        )
+        self.zoom_reset_action = action("&Actual size", lambda: self.zoom(0), "Ctrl+0")
+        for act in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
+            view_menu.addAction(act)
+
+    def set_theme(self, key: str) -> None:
+        """Light, dark, or the system's, kept for the next start."""
+        from app.ui.theme import apply_theme
+
+        apply_theme(key)
+        self.theme_actions[key].setChecked(True)
+        if self.settings is not None:
+            self.settings.setValue("view/theme", key)
+
+    def zoom(self, step: int) -> None:
+        """The text a size larger (+1), smaller (-1), or the system's (0), kept."""
+        from app.ui.theme import ZOOMS, apply_zoom, current_zoom
+
+        if step == 0:
+            percent = 100
+        else:
+            at = ZOOMS.index(current_zoom())
+            percent = ZOOMS[min(max(at + step, 0), len(ZOOMS) - 1)]
+        apply_zoom(percent)
+        self.statusBar().showMessage(f"Text at {percent}%.", 3000)
+        if self.settings is not None:
+            self.settings.setValue("view/zoom", percent)
+
+    def _on_theme_changed(self) -> None:
+        from app.ui.theme import stylesheet
+
+        sheet = stylesheet()
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
 
     def shortcuts_text(self) -> str:
         """Every menu command that has a shortcut, by menu, as the menus name them."""
@@ -869,6 +985,19 @@ class MainWindow(QMainWindow):
 
     def restore_state(self, settings: QSettings) -> None:
         if self.attached:
+            from app.ui.theme import THEMES
+
+            theme = str(settings.value("view/theme", "system"))
+            if theme in THEMES and theme != "system":
+                self.set_theme(theme)
+            try:
+                percent = int(str(settings.value("view/zoom", 100)))
+            except ValueError:
+                percent = 100
+            if percent != 100:
+                from app.ui.theme import apply_zoom
+
+                apply_zoom(percent)  # the nearest of the sizes there are
             try:
                 mode = SandboxMode.parse(str(settings.value("sandbox/mode", "real")))
             except ValueError:

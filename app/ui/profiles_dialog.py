@@ -34,6 +34,7 @@ from app.providers.base import setting_choices, setting_kind
 from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label, secret_names
 from app.service.sender import Sender
+from app.ui.theme import set_box
 from app.ui.workers import run_in_background
 
 __all__ = ["ProfilesDialog"]
@@ -89,6 +90,9 @@ class ProfilesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("profilesDialog")
         self.setWindowTitle("Profiles")
+        from app.ui.theme import stylesheet
+
+        self.setStyleSheet(stylesheet())  # its notice box, standing alone or in the window
         self.resize(760, 520)
         self._profiles = profiles
         self._sender = sender
@@ -135,7 +139,7 @@ class ProfilesDialog(QDialog):
         self.url_warning = QLabel()
         self.url_warning.setObjectName("profileUrlWarning")
         self.url_warning.setWordWrap(True)
-        self.url_warning.setStyleSheet("color: #c62828;")
+        self.url_warning.setProperty("tone", "error")
         self.url_warning.hide()
         form.addRow("", self.url_warning)
         form.addRow("Timeout", self.timeout)
@@ -212,8 +216,7 @@ class ProfilesDialog(QDialog):
     def _show_banner(self) -> None:
         store = self._sender.store
         self.banner.setText(store.notice)
-        colour = "#e8f5e9" if store.persistent else "#fff3e0"
-        self.banner.setStyleSheet(f"background:{colour}; padding:6px; border-radius:4px;")
+        set_box(self.banner, "safe" if store.persistent else "notice")
 
     def _show(self, item: QListWidgetItem | None) -> None:
         if item is None:

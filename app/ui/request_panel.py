@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import CartComposerError
 from app.ui.json_preview import JsonHighlighter, PreviewView
+from app.ui.theme import set_tone
 from app.ui.widgets import button
 
 if TYPE_CHECKING:
@@ -74,6 +75,10 @@ class RequestPanel(QWidget):
         head.addWidget(self.copy_json_button)
         head.addWidget(self.copy_curl_button)
         layout.addLayout(head)
+        from app.ui.find_bar import FindBar
+
+        self.find_bar = FindBar(self._searched)
+        layout.addWidget(self.find_bar)
         self.preview = PreviewView()
         self.raw_editor = QPlainTextEdit()
         self.raw_editor.setObjectName("rawEditor")
@@ -94,12 +99,13 @@ class RequestPanel(QWidget):
         self.stack.addWidget(self.preview)
         self.stack.addWidget(raw_page)
         layout.addWidget(self.stack, 1)
+        self._raw_seen = ""  # the raw editor's text when last set or typed
         self._raw_timer = QTimer(self)
         self._raw_timer.setSingleShot(True)
         self._raw_timer.setInterval(RAW_PAUSE_MS)
 
         self.raw_button.toggled.connect(self.set_raw_mode)
-        self.raw_editor.textChanged.connect(self._raw_timer.start)
+        self.raw_editor.textChanged.connect(self._on_raw_text_changed)
         self._raw_timer.timeout.connect(self.apply_raw)
         self.copy_json_button.clicked.connect(self.copy_json)
         self.copy_curl_button.clicked.connect(self.copy_curl)
@@ -129,6 +135,10 @@ class RequestPanel(QWidget):
         )
         self.preview.show_text(request_text(request))
 
+    def _searched(self) -> QPlainTextEdit:
+        """The pane Find searches: the raw editor in raw mode, else the preview."""
+        return self.raw_editor if self.raw_mode else self.preview
+
     # --- raw mode --------------------------------------------------------------------------
 
     @property
@@ -142,6 +152,7 @@ class RequestPanel(QWidget):
         if on:
             with QSignalBlocker(self.raw_editor):
                 self.raw_editor.setPlainText(self._session.body_text())
+            self._raw_seen = self.raw_editor.toPlainText()
             self._show_raw_status(None)
             self.stack.setCurrentIndex(1)
             self.raw_editor.setFocus()
@@ -164,6 +175,13 @@ class RequestPanel(QWidget):
         self._session.clear_raw()
         self.stack.setCurrentIndex(0)
 
+    def _on_raw_text_changed(self) -> None:
+        # Typed text only: a repaint of its colours (a theme change) signals a change too,
+        # and a hidden editor's text must not replace the cart.
+        if self.raw_mode and self.raw_editor.toPlainText() != self._raw_seen:
+            self._raw_seen = self.raw_editor.toPlainText()
+            self._raw_timer.start()
+
     def apply_raw(self) -> None:
         """Take the raw text now (it is taken by itself when typing pauses)."""
         self._raw_timer.stop()
@@ -175,10 +193,10 @@ class RequestPanel(QWidget):
     def _show_raw_status(self, error: str | None) -> None:
         if error:
             self.raw_status.setText(f"✖ {error}. Send asks before sending this text as is.")
-            self.raw_status.setStyleSheet("color: #c62828;")
+            set_tone(self.raw_status, "error")
         else:
             self.raw_status.setText("✔ Valid JSON: the form follows what you type here.")
-            self.raw_status.setStyleSheet("color: #2e7d32;")
+            set_tone(self.raw_status, "ok")
 
     def _follow_in_raw_editor(self, _: str) -> None:
         # Form edits show up in the raw text, unless the user is typing there.
@@ -192,6 +210,7 @@ class RequestPanel(QWidget):
             if text != self.raw_editor.toPlainText():
                 with QSignalBlocker(self.raw_editor):
                     self.raw_editor.setPlainText(text)
+                self._raw_seen = text
 
     # --- copying ---------------------------------------------------------------------------
 

@@ -85,3 +85,16 @@ def window(qtbot: QtBot, home: Path, asker: FakeAsker) -> Iterator[MainWindow]:
     yield created
     created.session.cancel()
     qtbot.waitUntil(lambda: not created.session.sending, timeout=10_000)
+
+
+@pytest.fixture(autouse=True)
+def _system_theme_after() -> Iterator[None]:
+    """The theme and text size are the application's: a test that changes them puts them
+    back, so the next test starts as a first start does."""
+    yield
+    from app.ui import theme
+
+    if theme.current_theme() != "system":
+        theme.apply_theme("system")
+    if theme.current_zoom() != 100:
+        theme.apply_zoom(100)

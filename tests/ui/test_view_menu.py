@@ -1,0 +1,118 @@
+"""The View menu: the window's pages, the theme (system, light, dark), the text size."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication, QPalette
+from pytestqt.qtbot import QtBot
+
+from app.ui import theme
+from app.ui.main_window import MainWindow
+
+
+def test_pages_are_reached_by_ctrl_and_their_number(qtbot: QtBot, window: MainWindow) -> None:
+    keys = [act.shortcut().toString() for act in window.page_actions]
+    assert keys == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4"]
+    window.page_actions[1].trigger()
+    assert window.pages.currentWidget() is window.history_view
+    window.page_actions[2].trigger()
+    assert window.pages.currentWidget() is window.journeys
+    window.page_actions[0].trigger()
+    assert window.pages.currentWidget() is window.composer_page
+    # The tabs carry no Alt mnemonics: Alt+C, Alt+H and Alt+B are the Cart, Help and Sandbox
+    # menus'.
+    titles = [window.pages.tabText(n) for n in range(window.pages.count())]
+    assert titles == ["Composer", "History", "Journeys", "Bulk"]
+
+
+def test_at_1280_by_800_the_history_page_shows_fifteen_rows(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.resize(1272, 768)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1272, 768))
+    window.page_actions[1].trigger()
+    qtbot.wait(10)
+    table = window.history_view.table
+    rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
+    assert rows >= 15, rows
+
+
+def test_dark_and_light_themes_repaint_everything_and_are_kept(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.settings is not None
+    system = QPalette(QGuiApplication.palette())
+    assert not theme.is_dark()  # offscreen Qt: a light system palette
+    window.theme_actions["dark"].trigger()
+    assert theme.is_dark() and window.theme_actions["dark"].isChecked()
+    assert window.settings.value("view/theme") == "dark"
+    base = window.preview.palette().color(QPalette.ColorRole.Base)
+    assert base.name() == "#1f1f22"
+    assert window.preview._highlighter.dark  # the JSON colours for a dark background
+    # A label that means an error reads in the dark theme's red, set by the stylesheet.
+    window.session.set_field("email", "not an email")
+    window.session.refresh_now()
+    error = window.form.editors["email"].error
+    qtbot.waitUntil(error.isVisible)
+    assert error.palette().color(QPalette.ColorRole.WindowText).name() == "#ef9a9a"
+    assert 'QLabel[tone="error"] { color: #ef9a9a; }' in window.styleSheet()
+    window.theme_actions["light"].trigger()
+    assert not theme.is_dark() and not window.preview._highlighter.dark
+    assert error.palette().color(QPalette.ColorRole.WindowText).name() == "#c62828"
+    window.theme_actions["system"].trigger()
+    assert QGuiApplication.palette() == system
+    assert window.settings.value("view/theme") == "system"
+
+
+def test_the_theme_and_text_size_come_back_on_the_next_start(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.settings is not None
+    window.settings.setValue("view/theme", "dark")
+    window.settings.setValue("view/zoom", "150")
+    window.restore_state(window.settings)
+    assert theme.current_theme() == "dark" and theme.current_zoom() == 150
+    window.settings.setValue("view/zoom", "a lot")  # a hand-edited file: the usual size
+    window.settings.setValue("view/theme", "sepia")
+    theme.apply_zoom(100)
+    window.restore_state(window.settings)
+    assert theme.current_zoom() == 100 and theme.current_theme() == "dark"
+
+
+def test_zoom_makes_the_text_larger_and_smaller_and_back(qtbot: QtBot, window: MainWindow) -> None:
+    label = window.form.editors["email"].editor()
+    usual = label.font().pointSizeF()
+    window.zoom_in_action.trigger()
+    window.zoom_in_action.trigger()
+    assert theme.current_zoom() == 125
+    assert label.font().pointSizeF() == round(usual * 1.25, 1)
+    assert window.preview.font().pointSizeF() > usual  # the fixed-width panes as well
+    assert window.statusBar().currentMessage() == "Text at 125%."
+    for _ in range(12):
+        window.zoom_out_action.trigger()
+    assert theme.current_zoom() == 80  # the smallest there is
+    window.zoom_reset_action.trigger()
+    assert theme.current_zoom() == 100 and label.font().pointSizeF() == usual
+
+
+def test_table_rows_grow_with_the_text(qtbot: QtBot, window: MainWindow) -> None:
+    tables = (window.items_table, window.history_view.table, window.journeys.steps)
+    before = [table.verticalHeader().defaultSectionSize() for table in tables]
+    theme.apply_zoom(150)
+    after = [table.verticalHeader().defaultSectionSize() for table in tables]
+    for table, was, now in zip(tables, before, after, strict=True):
+        assert now > was, table.objectName()
+        assert now >= table.fontMetrics().height() + 6  # a line of text, never cut
+
+
+def test_a_theme_change_leaves_the_cart_alone(qtbot: QtBot, window: MainWindow) -> None:
+    # Repainting the raw editor's colours signals "text changed": it once applied the hidden
+    # editor's empty text as the cart ("JSON: Line 1, column 1: Expecting value").
+    before = window.session.preview_text
+    window.theme_actions["dark"].trigger()
+    qtbot.wait(600)  # longer than the raw editor's pause before it applies what was typed
+    assert window.session.raw_error is None
+    assert window.session.preview_text == before
+    window.raw_button.click()  # raw mode: the same with the editor shown
+    window.theme_actions["light"].trigger()
+    qtbot.wait(600)
+    assert window.session.raw_error is None and window.session.preview_text == before
