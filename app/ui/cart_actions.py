@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
@@ -38,7 +39,10 @@ class CartActionsButton(QToolButton):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("cartActionsButton")
-        self.setText("Cart actions")
+        # A button that looks like one (the tool bar keeps it framed), with its menu's arrow,
+        # opened by Alt+A as well.
+        self.setText("Cart &actions")
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._session = session
         self._asker = asker

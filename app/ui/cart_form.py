@@ -34,6 +34,8 @@ __all__ = ["CartForm", "FieldEditor"]
 
 _NUMBER = QRegularExpression(NUMBER_PATTERN)
 _WHOLE = QRegularExpression(WHOLE_PATTERN)
+# What an empty list shows: the field is left out of the request.
+NOT_SENT = "not sent"
 _PLACEHOLDERS = {
     Kind.EMAIL: "name@example.com",
     Kind.URL: "https://…",
@@ -71,7 +73,14 @@ class FieldEditor(QWidget):
                 combo.addItems(([] if spec.required else [""]) + ["true", "false"])
             else:
                 combo.addItems(([] if spec.required else [""]) + list(spec.choices))
+            # An empty choice reads "not sent" (the field is left out of the request).
+            typed = combo.lineEdit()
+            if typed is not None:
+                typed.setPlaceholderText(NOT_SENT)
+            else:
+                combo.setPlaceholderText(NOT_SENT)
             combo.currentTextChanged.connect(self._emit)
+            combo.activated.connect(lambda _: self._show_placeholder())  # the blank again
             self.combo = combo
             row.addWidget(combo, 1)
         else:
@@ -123,6 +132,7 @@ class FieldEditor(QWidget):
                 if self.combo.findText(text) < 0:
                     self.combo.addItem(text)  # a pasted value outside the list stays visible
                 self.combo.setCurrentText(text)
+                self._show_placeholder()
             elif self.line is not None and self.line.text() != text:
                 self.line.setText(text)
 
@@ -138,7 +148,15 @@ class FieldEditor(QWidget):
         self.line.setText(utc_now())
         self._emit()
 
+    def _show_placeholder(self) -> None:
+        """A list's empty choice shows as "not sent" (no choice, to Qt), not as a blank."""
+        combo = self.combo
+        if combo is not None and not combo.isEditable() and combo.currentText() == "":
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(-1)
+
     def _emit(self, *_: object) -> None:
+        self._show_placeholder()
         self.edited.emit(self.spec.name, parse_value(self.spec.kind, self.text()))
 
 

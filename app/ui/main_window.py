@@ -678,7 +678,14 @@ class MainWindow(QMainWindow):
     def manage_profiles(self) -> None:
         from app.ui.profiles_dialog import ProfilesDialog
 
-        dialog = ProfilesDialog(self._profiles, self._sender, self)
+        session = self.session
+        dialog = ProfilesDialog(
+            self._profiles,
+            self._sender,
+            self,
+            only_provider=session.provider.key,
+            select=session.profile.name,
+        )
         dialog.exec()
         self.toolbar.fill_profiles()
 

@@ -86,8 +86,19 @@ def _on_change(widget: QWidget, slot: Callable[[], None]) -> None:
 
 
 class ProfilesDialog(QDialog):
-    def __init__(self, profiles: ProfileStore, sender: Sender, parent: QWidget | None = None):
+    def __init__(
+        self,
+        profiles: ProfileStore,
+        sender: Sender,
+        parent: QWidget | None = None,
+        *,
+        only_provider: str | None = None,
+        select: str | None = None,
+    ):
+        """``only_provider``: list only its profiles (the composer's provider; "All providers"
+        shows the rest), a new one being one of its; ``select``: the profile to show first."""
         super().__init__(parent)
+        self._only = only_provider
         self.setObjectName("profilesDialog")
         self.setWindowTitle("Profiles")
         from app.ui.theme import stylesheet
@@ -104,6 +115,11 @@ class ProfilesDialog(QDialog):
         self.list = QListWidget()
         self.list.setObjectName("profileList")
         self.list.setMaximumWidth(220)
+        self.all_providers = QCheckBox("All providers")
+        self.all_providers.setObjectName("allProviders")
+        self.all_providers.setToolTip("Every provider's profiles, not only the composer's")
+        self.all_providers.setChecked(only_provider is None)
+        self.all_providers.setVisible(only_provider is not None)
 
         self.name = QLineEdit()
         self.name.setObjectName("profileName")
@@ -174,7 +190,10 @@ class ProfilesDialog(QDialog):
         right.addWidget(self.status_label)
         right.addStretch(1)
         body = QHBoxLayout()
-        body.addWidget(self.list)
+        column = QVBoxLayout()
+        column.addWidget(self.list, 1)
+        column.addWidget(self.all_providers)
+        body.addLayout(column)
         body.addLayout(right, 1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -184,6 +203,7 @@ class ProfilesDialog(QDialog):
         layout.addWidget(close)
 
         self.list.currentItemChanged.connect(lambda item, _: self._show(item))
+        self.all_providers.toggled.connect(lambda _: self.reload(self.name.text()))
         self.reveal.toggled.connect(self._on_reveal)
         self.provider.currentIndexChanged.connect(lambda _: self._enable_fields())
         self.base_url.textChanged.connect(self._check_urls)
@@ -195,7 +215,7 @@ class ProfilesDialog(QDialog):
         self.save_button.clicked.connect(self.save_profile)
         self.test_button.clicked.connect(self.test_connection)
         self._show_banner()
-        self.reload()
+        self.reload(select)
 
     # --- list ------------------------------------------------------------------------------
 
@@ -206,12 +226,17 @@ class ProfilesDialog(QDialog):
         except CartComposerError as exc:
             self.status_label.setText(str(exc))
             profiles = list(BUILTIN_PROFILES.values())
+        if self._only is not None and not self.all_providers.isChecked():
+            profiles = [p for p in profiles if p.provider == self._only]
         for profile in profiles:
             item = QListWidgetItem(profile.display_name)
             item.setData(256, profile.name)
             self.list.addItem(item)
         names = [p.name for p in profiles]
-        self.list.setCurrentRow(names.index(select) if select in names else 0)
+        if names:
+            self.list.setCurrentRow(names.index(select) if select in names else 0)
+        else:
+            self.new_profile()
 
     def _show_banner(self) -> None:
         store = self._sender.store
@@ -307,6 +332,8 @@ class ProfilesDialog(QDialog):
         self.timeout.setValue(30)
         for field in self.secrets.values():
             field.setText("")
+        if self._only is not None:
+            self.provider.setCurrentIndex(self.provider.findData(self._only))
         self._enable_fields()
         self.name.setFocus()
 

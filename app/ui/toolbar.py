@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.providers import providers
 from app.ui.widgets import button
@@ -60,6 +68,8 @@ class CartToolbar(QToolBar):
         self.addWidget(self.sample_button)
         self.addWidget(self.new_id_button)
         self._cart_actions = self.addWidget(cart_actions)
+        if isinstance(cart_actions, QToolButton):
+            cart_actions.setAutoRaise(False)  # a tool bar makes its tool buttons flat
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(spacer)

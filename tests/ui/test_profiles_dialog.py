@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.profiles import ProfileStore
+from app.profiles import ProfileStore, new_profile
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
 from app.sandbox.runtime import EmbeddedSandbox, embedded_server
@@ -165,3 +165,32 @@ def test_each_provider_shows_its_own_settings_and_secrets(qtbot: QtBot, home: Pa
     assert isinstance(create, QCheckBox) and create.text() == "Create contact (createContact)"
     shown = {name for name, field in dialog.secrets.items() if field.isVisibleTo(dialog)}
     assert shown == {"bronto_client_id", "bronto_client_secret"}
+
+
+def test_from_the_window_the_dialog_lists_the_composers_provider_only(
+    qtbot: QtBot, home: Path
+) -> None:
+    profiles = ProfileStore()
+    profiles.add(new_profile("staging-klaviyo", "klaviyo"))
+    profiles.add(new_profile("staging-drip", "drip", account_id="123"))
+    dialog = ProfilesDialog(
+        profiles,
+        Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox()),
+        only_provider="klaviyo",
+        select="staging-klaviyo",
+    )
+    qtbot.addWidget(dialog)
+    listed = [dialog.list.item(n).text() for n in range(dialog.list.count())]
+    assert len(listed) == 2 and all("laviyo" in text for text in listed), listed
+    assert dialog.name.text() == "staging-klaviyo"  # the one asked for, shown first
+    # Only Klaviyo's settings and secrets are rows of the form.
+    form = dialog._form
+    shown = [name for name, field in dialog.secrets.items() if form.isRowVisible(field)]
+    assert shown == ["klaviyo_api_key"]
+    dialog.new_profile()
+    assert dialog.provider.currentData() == "klaviyo"  # a new one is the composer's kind
+    assert dialog.all_providers.isVisibleTo(dialog) and not dialog.all_providers.isChecked()
+    dialog.all_providers.setChecked(True)
+    assert dialog.list.count() > 2  # every provider's, the built-in ones too
+    everything = [dialog.list.item(n).text() for n in range(dialog.list.count())]
+    assert any("staging-drip" in text for text in everything), everything

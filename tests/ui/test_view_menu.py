@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 from pytestqt.qtbot import QtBot
 
@@ -116,3 +117,48 @@ def test_a_theme_change_leaves_the_cart_alone(qtbot: QtBot, window: MainWindow) 
     window.theme_actions["light"].trigger()
     qtbot.wait(600)
     assert window.session.raw_error is None and window.session.preview_text == before
+
+
+def test_an_empty_list_reads_not_sent(qtbot: QtBot, window: MainWindow) -> None:
+    from app.paths import sample_cart
+
+    editor = window.form.editors["initial_status"]  # Drip's: optional, empty in the sample
+    combo = editor.combo
+    assert combo is not None and not combo.isEditable()
+    assert combo.currentIndex() == -1 and combo.placeholderText() == "not sent"
+    combo.setCurrentIndex(combo.findText("active"))
+    assert window.session.value("initial_status") == "active"
+    combo.setCurrentIndex(0)  # the list's empty choice: left out, and shown so
+    assert combo.currentIndex() == -1 and editor.text() == ""
+    assert window.session.value("initial_status") is None
+    assert window.open_cart(sample_cart("klaviyo"))
+    # An editable list: its line says it.
+    currency = window.form.editors["data.attributes.value_currency"].combo
+    assert currency is not None and currency.lineEdit() is not None
+    assert currency.lineEdit().placeholderText() == "not sent"
+
+
+def test_the_cart_actions_button_looks_like_a_button_and_has_a_letter(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from app.paths import sample_cart
+
+    assert window.open_cart(sample_cart("bronto"))
+    button = window.cart_actions_button
+    qtbot.waitUntil(button.isVisible, timeout=2000)  # the tool bar lays it out
+    assert button.text() == "Cart &actions"
+    assert not button.autoRaise()  # framed, not flat like a tool bar's icons
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    shown: list[bool] = []
+
+    def close_menu() -> None:
+        shown.append(button.menu().isVisible())
+        button.menu().hide()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(200, close_menu)
+    qtbot.keyClick(window, "a", Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(shown), timeout=3000)
+    assert shown == [True]
