@@ -37,6 +37,13 @@ class StepEvent:
     at: float  # seconds since the run started
     status: int | None = None
     message: str = ""
+    # For the timeline's columns: what the answer means (a cart action's words for its
+    # status), what it says of the cart (status, phase, id), the history row it wrote, and
+    # how long a wait lasts at the run's speed (for a countdown).
+    meaning: str = ""
+    cart: str = ""
+    history_id: int | None = None
+    wait_seconds: float = 0.0
 
 
 class ScenarioRunner:
@@ -70,6 +77,9 @@ class ScenarioRunner:
         self.on_event = on_event or (lambda event: None)
         self.events: list[StepEvent] = []
         self.results: list[SendResult] = []
+        # The history rows the run wrote, in order (what its export holds).
+        self.history_ids: list[int] = []
+        self._row: int | None = None  # the current step's
         self.cancel_token = CancelToken()
         self._running = threading.Event()
         self._running.set()  # cleared while paused
@@ -115,11 +125,23 @@ class ScenarioRunner:
         return True
 
     def _emit(
-        self, index: int, step: Step, state: str, status: int | None = None, message: str = ""
+        self,
+        index: int,
+        step: Step,
+        state: str,
+        status: int | None = None,
+        message: str = "",
+        **more: Any,
     ) -> None:
-        event = StepEvent(index, step, state, time.monotonic() - self._started, status, message)
+        at = time.monotonic() - self._started
+        event = StepEvent(index, step, state, at, status, message, **more)
         self.events.append(event)
         self.on_event(event)
+
+    def _on_row(self, row: int) -> None:
+        self._row = row
+        if row not in self.history_ids:
+            self.history_ids.append(row)
 
     def _do(self, index: int, step: Step) -> bool:
         if step.kind == "note":
@@ -127,7 +149,9 @@ class ScenarioRunner:
             return True
         if step.kind == "wait":
             seconds = step.seconds / self.speed
-            self._emit(index, step, "waiting", message=f"waiting {seconds:.3g} s")
+            self._emit(
+                index, step, "waiting", message=f"waiting {seconds:.3g} s", wait_seconds=seconds
+            )
             try:
                 self.cancel_token.wait(seconds)
             except Cancelled:
@@ -135,26 +159,31 @@ class ScenarioRunner:
                 return False
             self._emit(index, step, "done")
             return True
+        self._row = None
         result = self._send(step) if step.kind == "send" else self._act(step)
         self.results.append(result)
+        row = self._row
         if result.status is None:
-            self._emit(index, step, "failed", message=result.message)
+            self._emit(index, step, "failed", message=result.message, history_id=row)
             return False
+        sent = self._document.provider if self._document is not None else step.kind
+        provider = get_provider(step.kind if step.acts else sent)
+        action = provider.action(str(step.values["action"])) if step.acts else None
+        found = provider.cart_state(result.status, result.body, action)
+        meaning = action.meanings.get(result.status, "") if action is not None else ""
+        said = ", ".join(
+            f"{k} {v}" for k, v in (("status", found.status), ("phase", found.phase)) if v
+        )
+        more = {"meaning": meaning, "cart": said, "history_id": row}
         expected = step.expect
         if expected is not None and result.status != expected:
             message = f"expected {expected}, got {result.status}: {result.message}"
-            self._emit(index, step, "failed", result.status, message)
+            self._emit(index, step, "failed", result.status, message, **more)
             return False
         message = result.message
         if step.acts:
-            provider = get_provider(step.kind)
-            action = provider.action(str(step.values["action"]))
-            found = provider.cart_state(result.status, result.body, action)
-            said = ", ".join(
-                f"{k} {v}" for k, v in (("status", found.status), ("phase", found.phase)) if v
-            )
             message += f" · cart {said}" if said else ""
-        self._emit(index, step, "done", result.status, message)
+        self._emit(index, step, "done", result.status, message, **more)
         return True
 
     # --- the steps -------------------------------------------------------------------------
@@ -226,6 +255,7 @@ class ScenarioRunner:
             self.overrides,
             "scenario",
             cancel=self.cancel_token,
+            on_row=self._on_row,
         )
         provider = get_provider(document.provider)
         created = provider.cart_id_after_send(result.status or 0, result.provider_id)
@@ -254,6 +284,7 @@ class ScenarioRunner:
             document=document,
             overrides=self.overrides,
             cancel=self.cancel_token,
+            on_row=self._on_row,
         )
         found = provider.cart_state(result.status or 0, result.body, action)
         if action.gone_on is not None and result.status == action.gone_on:

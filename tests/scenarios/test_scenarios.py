@@ -110,6 +110,21 @@ def test_the_bronto_journey_abandons_recovers_and_completes(
     assert done[-1].endswith("cart status COMPLETE, phase ORDER_COMPLETE")
     operations = [r.operation for r in reversed(history.query())]
     assert operations == ["add_cart", "abandon", "get", "fiddle", "update", "update", "get"]
+    # What the timeline shows of each step, beside the message: the history row it wrote,
+    # what the status means for the action, what the answer says of the cart.
+    finished = [e for e in runner.events if e.state == "done" and e.step.kind != "note"]
+    rows = [e.history_id for e in finished if e.step.kind != "wait"]
+    assert rows == runner.history_ids == [r.id for r in reversed(history.query())]
+    abandon = finished[2]
+    assert (abandon.step.values["action"], abandon.status) == ("abandon", 204)
+    assert abandon.meaning == (
+        "Abandoned: the cart is ABANDONED, which starts “Cart Is Abandoned” workflows."
+    )
+    get = finished[3]
+    assert get.cart == "status ABANDONED, phase SHOPPING"
+    assert finished[-1].cart == "status COMPLETE, phase ORDER_COMPLETE"
+    waits = [e for e in runner.events if e.state == "waiting"]
+    assert [round(e.wait_seconds * 100_000) for e in waits] == [600, 1800, 120]
 
 
 def test_cancelling_stops_between_steps_and_keeps_what_was_sent(
