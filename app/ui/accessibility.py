@@ -10,7 +10,7 @@ response view's parts by its title).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 __all__ = ["NAMES", "name_widgets", "named"]
 
@@ -43,9 +43,14 @@ NAMES: dict[str, tuple[str, str]] = {
     "historyRequest": ("History: request of the chosen entry", ""),
     "historyResponse": ("History: response of the chosen entry", ""),
     "scenarioSamples": ("Shipped scenarios", "Open one of the scenarios the app ships"),
-    "scenarioSteps": ("Scenario steps", "A step's kind and its settings as JSON"),
+    "scenarioSteps": ("Scenario steps", "Each step in words; the chosen one's form is below"),
+    "stepSetTable": ("Fields to set before the step", "A field's path and its value a row"),
+    "stepJsonButton": ("Edit the step as JSON", ""),
     "scenarioSpeed": ("Speed", "Waits are divided by this"),
-    "scenarioTimeline": ("Scenario timeline", "Each step as it runs"),
+    "scenarioTimeline": (
+        "Scenario timeline",
+        "Each step as it runs: time, step, status, what it means, the cart",
+    ),
     "bulkCount": ("Carts to send", ""),
     "bulkProvider": ("Bulk: provider", ""),
 }
@@ -65,3 +70,8 @@ def name_widgets(root: QWidget) -> None:
         found = NAMES.get(widget.objectName())
         if found is not None and not widget.accessibleName():
             named(widget, *found)
+    # A field with a label (a form's row): named as the label reads, without its "&".
+    for label in root.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is not None and not buddy.accessibleName() and label.text().strip():
+            buddy.setAccessibleName(label.text().replace("&", "").strip())

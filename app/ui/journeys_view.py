@@ -4,13 +4,16 @@ threads; what they report arrives here through queued signals."""
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -18,10 +21,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,10 +40,11 @@ from app.paths import resources_dir
 from app.profiles import ProfileStore
 from app.providers import providers
 from app.scenarios import Scenario, ScenarioError, ScenarioRunner, StepEvent, load_scenario
-from app.scenarios.model import SUFFIX, parse_scenario, step_kinds
+from app.scenarios.model import SUFFIX, Step, parse_scenario, step_kinds
 from app.service.bulk import BulkProgress, BulkRun, sample_carts
 from app.service.sender import Overrides, Sender
 from app.ui.focus import switch
+from app.ui.step_editor import StepEditor
 from app.ui.theme import set_tone
 from app.ui.widgets import rows_follow_font
 from app.ui.workers import run_with_progress
@@ -49,8 +54,14 @@ __all__ = ["JourneysView"]
 _MARK = {"done": "✔", "failed": "✖", "cancelled": "■", "waiting": "…", "started": "…"}
 
 
+# What each kind of step is called where it is added and listed.
+_KIND_TITLES = {"send": "Send the cart", "wait": "Wait", "note": "Note"}
+_TIMELINE = ("Time", "Step", "Status", "What it means", "Cart")
+
+
 class JourneysView(QWidget):
     history_written = Signal()  # a step or a bulk request added rows to the history
+    exported = Signal(int, str)  # a run's export: how many requests, to which file
 
     def __init__(
         self,
@@ -75,9 +86,18 @@ class JourneysView(QWidget):
         self.sandbox_mode: SandboxMode = REAL
         self.runner: ScenarioRunner | None = None
         self.bulk_run: BulkRun | None = None
+        self._steps: list[tuple[str, dict[str, Any]]] = []  # (kind, values) as edited
+        self.last_run: ScenarioRunner | None = None  # the finished run an export writes
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._scenario_box())
+        # The steps and the chosen one's form; beside them the run and its timeline.
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("journeysSplitter")
+        split.addWidget(self._scenario_box())
+        split.addWidget(self._run_box())
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split)
         # The bulk sender is a tab of its own (see ``bulk_panel``): side by side, the two would
         # make the window wider than a 1280-pixel screen.
         self.bulk_panel = self._bulk_box()
@@ -113,27 +133,57 @@ class JourneysView(QWidget):
         self.name.setObjectName("scenarioName")
         self.name.setWordWrap(True)
         column.addWidget(self.name)
+        # The steps, one line each in words; the chosen one's form below.
         self.steps = QTableWidget(0, 2)
         self.steps.setObjectName("scenarioSteps")
         self.steps.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.steps.setHorizontalHeaderLabels(["Step", "Settings (JSON)"])
+        self.steps.setHorizontalHeaderLabels(["Step", "What it does"])
+        self.steps.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.steps.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.steps.setWordWrap(False)
+        self.steps.verticalHeader().hide()  # the Step column numbers them
         rows_follow_font(self.steps, 8)
-        # Small minimums: the tab shares a 700-pixel-high window with the request preview.
-        self.steps.setMinimumHeight(48)
-        column.addWidget(self.steps, 2)
+        self.steps.setMinimumHeight(60)
+        column.addWidget(self.steps, 3)
         edit = QHBoxLayout()
-        for text, name, slot in (
-            ("Add step", "stepAdd", self.add_step),
-            ("Remove step", "stepRemove", self.remove_step),
+        self.add_button = QPushButton("Add step")
+        self.add_button.setObjectName("stepAdd")
+        adding = QMenu(self.add_button)
+        for kind in step_kinds():
+            adding.addAction(_KIND_TITLES.get(kind) or f"{providers()[kind].title} cart action")
+            adding.actions()[-1].triggered.connect(lambda _=False, k=kind: self.add_step(k))
+        self.add_button.setMenu(adding)
+        edit.addWidget(self.add_button)
+        for text, name, slot, tip in (
+            ("Remove", "stepRemove", self.remove_step, "Remove the chosen step"),
+            ("↑", "stepUp", lambda: self.move_step(-1), "Move the chosen step up"),
+            ("↓", "stepDown", lambda: self.move_step(+1), "Move the chosen step down"),
         ):
             button = QPushButton(text)
             button.setObjectName(name)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
             button.clicked.connect(slot)
+            if len(text) == 1:  # an arrow: as narrow as it reads
+                button.setFixedWidth(button.fontMetrics().horizontalAdvance("↑") + 28)
             edit.addWidget(button)
         edit.addStretch(1)
         column.addLayout(edit)
-        # Running is a row of its own, so the tab fits a 1024-pixel window beside the form.
+        self.step_editor = StepEditor(lambda: [p.name for p in self.profiles.all()])
+        self.step_editor.clear()
+        self.step_editor.changed.connect(self._on_step_edited)
+        column.addWidget(self.step_editor, 4)
+        self.steps.currentCellChanged.connect(lambda row, *_: self._show_step(row))
+        return box
+
+    def _run_box(self) -> QGroupBox:
+        box = QGroupBox("Run")
+        column = QVBoxLayout(box)
         edit = QHBoxLayout()
         edit.addWidget(QLabel("Speed x"))
         self.speed = QDoubleSpinBox()
@@ -152,14 +202,52 @@ class JourneysView(QWidget):
         self.stop_button = QPushButton("Cancel")
         self.stop_button.setObjectName("scenarioCancel")
         self.stop_button.clicked.connect(self.cancel_scenario)
+        self.export_button = QPushButton("Export run")
+        self.export_button.setObjectName("scenarioExport")
+        self.export_button.setToolTip("The run's requests and answers, as HAR 1.2 or JSON lines")
+        exporting = QMenu(self.export_button)
+        self.export_actions = {"har": exporting.addAction("HAR 1.2…")}
+        self.export_actions["jsonl"] = exporting.addAction("JSON lines…")
+        for kind, act in self.export_actions.items():
+            act.triggered.connect(lambda _=False, k=kind: self.export_dialog(k))
+        self.export_button.setMenu(exporting)
+        self.export_button.setEnabled(False)
         edit.addStretch(1)
-        for button in (self.run_button, self.pause_button, self.stop_button):
+        for button in (self.run_button, self.pause_button, self.stop_button, self.export_button):
             edit.addWidget(button)
         column.addLayout(edit)
-        self.timeline = QListWidget()
+        self.run_status = QLabel("Run the scenario to see each step's answer here.")
+        self.run_status.setObjectName("scenarioRunStatus")
+        self.run_status.setWordWrap(True)
+        column.addWidget(self.run_status)
+        self.timeline = QTableWidget(0, len(_TIMELINE))
         self.timeline.setObjectName("scenarioTimeline")
-        self.timeline.setMinimumHeight(48)
-        column.addWidget(self.timeline, 2)
+        self.timeline.setHorizontalHeaderLabels(list(_TIMELINE))
+        header = self.timeline.horizontalHeader()
+        for number, mode in enumerate(
+            (
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.ResizeToContents,
+            )
+        ):
+            header.setSectionResizeMode(number, mode)
+        self.timeline.setColumnWidth(1, 180)
+        self.timeline.verticalHeader().hide()
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline.setTabKeyNavigation(False)
+        # Long words wrap in their cell and the row grows: nothing is cut off.
+        self.timeline.setWordWrap(True)
+        self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)  # an id wraps, not "…"
+        self.timeline.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.timeline.setMinimumHeight(60)
+        column.addWidget(self.timeline, 1)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(100)
+        self._countdown.timeout.connect(self._tick)
+        self._waiting: tuple[int, float] | None = None  # (row, monotonic end) of a wait
         self._set_running(False)
         return box
 
@@ -220,47 +308,86 @@ class JourneysView(QWidget):
         self._title = scenario.name
         self._description = scenario.description
         self._sandbox = scenario.sandbox_mode
-        self.steps.setRowCount(0)
-        for step in scenario.steps:
-            self._add_row(step.kind, dict(step.values))
-        self.timeline.clear()
+        self._steps = [(step.kind, dict(step.values)) for step in scenario.steps]
+        self._fill_steps(select=0)
+        self.timeline.setRowCount(0)
+        self.run_status.setText("Run the scenario to see each step's answer here.")
+        set_tone(self.run_status, None)
+        self.last_run = None
+        self.export_button.setEnabled(False)
 
-    def _add_row(self, kind: str, values: dict[str, Any]) -> None:
-        row = self.steps.rowCount()
-        self.steps.insertRow(row)
-        choice = QComboBox()
-        choice.addItems(list(step_kinds()))
-        choice.setCurrentText(kind)
-        self.steps.setCellWidget(row, 0, choice)
-        self.steps.setItem(row, 1, QTableWidgetItem(jsonfmt.dumps(values, indent=None)))
+    def _fill_steps(self, select: int | None = None) -> None:
+        with QSignalBlocker(self.steps):
+            self.steps.setRowCount(0)
+            for number, (kind, values) in enumerate(self._steps):
+                self.steps.insertRow(number)
+                self._fill_step_row(number, kind, values)
+        if select is not None and self._steps:
+            self.steps.setCurrentCell(min(select, len(self._steps) - 1), 0)
+            self._show_step(self.steps.currentRow())
+        elif not self._steps:
+            self.step_editor.clear()
 
-    def add_step(self) -> None:
-        self._add_row("wait", {"minutes": 5})
+    def _fill_step_row(self, row: int, kind: str, values: dict[str, Any]) -> None:
+        title = _KIND_TITLES.get(kind) or (
+            f"{providers()[kind].title} action" if kind in providers() else kind
+        )
+        said = Step(kind, values).describe() if kind in step_kinds() else kind
+        for column, text in enumerate((f"{row + 1}. {title}", said)):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            self.steps.setItem(row, column, item)
+
+    def _show_step(self, row: int) -> None:
+        if 0 <= row < len(self._steps):
+            kind, values = self._steps[row]
+            self.step_editor.show_step(row + 1, kind, values)
+        else:
+            self.step_editor.clear()
+
+    def _on_step_edited(self) -> None:
+        row = self.steps.currentRow()
+        if 0 <= row < len(self._steps):
+            kind, values = self.step_editor.step()
+            self._steps[row] = (kind, values)
+            # A step still being typed may not read yet: its problem shows in the form.
+            with contextlib.suppress(CartComposerError, KeyError, TypeError, ValueError):
+                self._fill_step_row(row, kind, values)
+
+    def add_step(self, kind: str = "wait") -> None:
+        """A new step at the end, with what its kind needs to run, and its form shown."""
+        values: dict[str, Any]
+        if kind == "wait":
+            values = {"minutes": 5}
+        elif kind == "note":
+            values = {"text": ""}
+        elif kind == "send":
+            values = {} if self._steps else {"cart": f"{next(iter(providers()))}-example.cart.json"}
+        else:
+            values = {"action": providers()[kind].actions[0].key}
+        self._steps.append((kind, values))
+        self._fill_steps(select=len(self._steps) - 1)
+        self.step_editor.focus_first()
 
     def remove_step(self) -> None:
         row = self.steps.currentRow()
-        if row >= 0:
-            self.steps.removeRow(row)
+        if 0 <= row < len(self._steps):
+            del self._steps[row]
+            self._fill_steps(select=max(row - 1, 0))
+
+    def move_step(self, by: int) -> None:
+        row = self.steps.currentRow()
+        to = row + by
+        if 0 <= row < len(self._steps) and 0 <= to < len(self._steps):
+            self._steps[row], self._steps[to] = self._steps[to], self._steps[row]
+            self._fill_steps(select=to)
 
     def scenario(self) -> Scenario:
         """The steps as edited; ``ScenarioError`` names the step that is wrong."""
-        steps = []
-        for row in range(self.steps.rowCount()):
-            choice = self.steps.cellWidget(row, 0)
-            kind = choice.currentText() if isinstance(choice, QComboBox) else "note"
-            item = self.steps.item(row, 1)
-            text = item.text() if item is not None else ""
-            try:
-                values = jsonfmt.loads(text) if text.strip() else {}
-            except jsonfmt.JsonSyntaxError as exc:
-                raise ScenarioError(f"Step {row + 1}: the settings are not JSON ({exc}).") from None
-            if not isinstance(values, dict):
-                raise ScenarioError(f"Step {row + 1}: the settings must be a JSON object.")
-            steps.append({"do": kind, **values})
         data: dict[str, Any] = {
             "name": self._title,
             "description": self._description,
-            "steps": steps,
+            "steps": [{"do": kind, **values} for kind, values in self._steps],
         }
         if self._sandbox is not None:
             data["sandbox"] = self._sandbox.label
@@ -350,12 +477,17 @@ class JourneysView(QWidget):
         try:
             scenario = self.scenario()
         except ScenarioError as exc:
-            self.timeline.addItem(f"✖ {exc}")
+            self._say_run(f"✖ {exc}", "error")
+            self._select_step_named_in(str(exc))
             return False
-        self.timeline.clear()
-        self.timeline.addItem(
-            f"{scenario.name}: {len(scenario.steps)} steps, speed x{self.speed.value():g}"
+        self.timeline.setRowCount(0)
+        for step in scenario.steps:  # every step's row at once, filled in as it runs
+            self._timeline_row(step, "", "not yet", "")
+        self._say_run(
+            f"{scenario.name}: {len(scenario.steps)} steps at x{self.speed.value():g}…", None
         )
+        self.last_run = None
+        self.export_button.setEnabled(False)
         chosen = None if self.sandbox_mode == REAL else Overrides(sandbox_mode=self.sandbox_mode)
         runner = self.runner = ScenarioRunner(
             scenario,
@@ -374,52 +506,162 @@ class JourneysView(QWidget):
         run_with_progress(job, self._on_step, self._scenario_done, self._scenario_failed)
         return True
 
+    def _say_run(self, text: str, tone: str | None) -> None:
+        self.run_status.setText(text)
+        set_tone(self.run_status, tone)
+
+    def _select_step_named_in(self, message: str) -> None:
+        """Show the step a problem names ("…, step 6: …") in its form."""
+        found = re.search(r"step (\d+)", message)
+        if found and 0 < int(found.group(1)) <= len(self._steps):
+            self.steps.setCurrentCell(int(found.group(1)) - 1, 0)
+
+    def _timeline_row(self, step: Step, at: str, status: str, meaning: str) -> None:
+        row = self.timeline.rowCount()
+        self.timeline.insertRow(row)
+        what = step.describe()
+        for column, text in enumerate((at, f"{row + 1}. {what}", status, meaning, "")):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            self.timeline.setItem(row, column, item)
+
+    def timeline_text(self, row: int, column: str) -> str:
+        """A cell of the timeline by its column's name (Time, Step, Status, …)."""
+        item = self.timeline.item(row, _TIMELINE.index(column))
+        return item.text() if item is not None else ""
+
+    def _set_cell(self, row: int, column: str, text: str, tone: str | None = None) -> None:
+        item = self.timeline.item(row, _TIMELINE.index(column))
+        if item is None:
+            return
+        item.setText(text)
+        item.setToolTip(text)
+        if tone is not None:
+            from PySide6.QtGui import QBrush, QColor
+
+            from app.ui.theme import tone as colour
+
+            item.setForeground(QBrush(QColor(colour(tone))))
+
     def _on_step(self, event: object) -> None:
         assert isinstance(event, StepEvent)
-        if event.state == "started":
+        row = event.index
+        if row >= self.timeline.rowCount():
             return
         if event.status is not None:
             self.history_written.emit()
-        status = f" {event.status}" if event.status is not None else ""
-        what = event.message if event.state == "waiting" else event.step.describe()
-        tail = (
-            f" — {event.message}"
-            if event.message and event.state in ("done", "failed", "cancelled")
-            else ""
-        )
-        if event.step.kind == "note":
-            tail = ""
-        self.timeline.addItem(
-            f"{event.at:7.2f}s  {event.index + 1:>2}. {_MARK[event.state]}{status} {what}{tail}"
-        )
-        self.timeline.scrollToBottom()
+        if event.state == "started":
+            self._set_cell(row, "Time", f"{event.at:.2f} s")
+            self._set_cell(row, "Status", "…", "info")
+            first = self.timeline.item(row, 0)
+            if first is not None:
+                self.timeline.scrollToItem(first)
+            return
+        self._set_cell(row, "Time", f"{event.at:.2f} s")
+        if event.state == "waiting":
+            import time
+
+            self._waiting = (row, time.monotonic() + event.wait_seconds)
+            self._tick()
+            self._countdown.start()
+            return
+        if self._waiting is not None and self._waiting[0] == row:
+            self._waiting = None
+            self._countdown.stop()
+        tone = {"done": "ok", "failed": "error", "cancelled": "muted"}.get(event.state)
+        code = f" {event.status}" if event.status is not None else ""
+        self._set_cell(row, "Status", f"{_MARK[event.state]}{code}", tone)
+        if event.step.kind == "wait" and event.state == "done":
+            self._set_cell(row, "Status", "✔ waited", tone)
+        meaning = event.meaning or event.message
+        if event.step.kind in ("note", "wait") and event.state == "done":
+            meaning = ""
+        self._set_cell(row, "What it means", meaning)
+        self._set_cell(row, "Cart", event.cart)
+
+    def _tick(self) -> None:
+        """A wait's countdown, in its Status cell and above the timeline."""
+        import time
+
+        if self._waiting is None:
+            self._countdown.stop()
+            return
+        row, end = self._waiting
+        left = max(end - time.monotonic(), 0.0)
+        shown = f"{left:.1f} s" if left < 60 else f"{int(left // 60)} min {int(left % 60):02d} s"
+        self._set_cell(row, "Status", f"… {shown} left", "info")
+        self._say_run(f"Step {row + 1}: waiting, {shown} to go.", None)
 
     def _scenario_done(self, ok: object) -> None:
         runner, self.runner = self.runner, None
         self._set_running(False)
+        self._waiting = None
+        self._countdown.stop()
         done = sum(1 for e in runner.events if e.state == "done") if runner else 0
         total = len(runner.scenario.steps) if runner else 0
-        self.timeline.addItem(f"{'Finished' if ok else 'Stopped'}: {done} of {total} steps done.")
-        self.timeline.scrollToBottom()
+        self._say_run(
+            f"{'Finished' if ok else 'Stopped'}: {done} of {total} steps done.",
+            "ok" if ok else "warn",
+        )
+        self.last_run = runner
+        self.export_button.setEnabled(bool(runner and runner.history_ids and self.history))
 
     def _scenario_failed(self, error: BaseException) -> None:
         self.runner = None
         self._set_running(False)
-        self.timeline.addItem(f"✖ {error}")
+        self._waiting = None
+        self._countdown.stop()
+        self._say_run(f"✖ {error}", "error")
 
     def _pause(self, on: bool) -> None:
         if self.runner is None:
             return
         if on:
             self.runner.pause()
-            self.timeline.addItem("⏸ Paused after the current step.")
+            self._say_run("⏸ Paused after the current step.", None)
         else:
             self.runner.resume()
-            self.timeline.addItem("▶ Resumed.")
+            self._say_run("▶ Resumed.", None)
 
     def cancel_scenario(self) -> None:
         if self.runner is not None:
             self.runner.cancel()
+
+    # --- exporting a run ---------------------------------------------------------------------
+
+    def export_dialog(self, kind: str) -> None:
+        suffix = "har" if kind == "har" else "jsonl"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export the run", f"journey-run.{suffix}", f"*.{suffix}"
+        )
+        if name:
+            self.export_run(kind, Path(name))
+
+    def export_run(self, kind: str, path: Path) -> bool:
+        """The last run's requests and answers from the history, as HAR or JSON lines, on a
+        worker; ``exported`` says how many when it is written."""
+        from app.history.export import write_har, write_jsonl
+        from app.ui.workers import run_in_background
+
+        store, run = self.history, self.last_run
+        if store is None or run is None or not run.history_ids:
+            return False
+        ids = list(run.history_ids)
+
+        def job() -> int:
+            entries = [e for e in (store.get(i) for i in ids) if e is not None]
+            return write_har(entries, path) if kind == "har" else write_jsonl(entries, path)
+
+        def done(count: object) -> None:
+            self._say_run(f"Exported {count} requests to {path.name}.", "ok")
+            self.exported.emit(int(str(count)), str(path))
+
+        def failed(error: BaseException) -> None:
+            self._say_run(f"Export failed: {error}", "error")
+            self.exported.emit(0, "")
+
+        run_in_background(job, done, failed)
+        return True
 
     # --- bulk --------------------------------------------------------------------------------
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QSplitter, QWidget
 
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
@@ -315,6 +316,13 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(4, 4, 4, 0)
+        # While presenting: which profile the audience sees sending (View → Presenter mode).
+        self.presenter_banner = QLabel()
+        self.presenter_banner.setObjectName("presenterBanner")
+        self.presenter_banner.setProperty("box", "safe")
+        self.presenter_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.presenter_banner.hide()
+        central_layout.addWidget(self.presenter_banner)
         central_layout.addWidget(self.banner)
         central_layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
@@ -463,6 +471,13 @@ class MainWindow(QMainWindow):
             theme_menu.addAction(act)
             self.theme_actions[key] = act
         view_menu.addSeparator()
+        self.presenter_action = action("&Presenter mode", self.set_presenter, "Ctrl+Shift+P")
+        self.presenter_action.setCheckable(True)
+        self.presenter_action.setToolTip(
+            "Large text, the profile's name in a banner, secrets never shown: for demos"
+        )
+        view_menu.addAction(self.presenter_action)
+        view_menu.addSeparator()
         self.zoom_in_action = action(
             "Zoom &in", lambda: self.zoom(+1), QKeySequence.StandardKey.ZoomIn
         )
@@ -499,6 +514,36 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Text at {percent}%.", 3000)
         if self.settings is not None:
             self.settings.setValue("view/zoom", percent)
+
+    @property
+    def presenting(self) -> bool:
+        return self.attached and self.presenter_action.isChecked()
+
+    def set_presenter(self, on: bool) -> None:
+        """For a demo: the text at 150% (the size before comes back after), the profile in
+        a banner above everything, and no secret shown anywhere (the Profiles dialog's Show
+        secrets is off; the preview, history and exports mask them always)."""
+        from app.ui.theme import apply_zoom, current_zoom
+
+        if self.presenter_action.isChecked() != on:
+            self.presenter_action.setChecked(on)
+        if on:
+            self._zoom_before = current_zoom()
+            apply_zoom(max(150, self._zoom_before))
+        else:
+            apply_zoom(getattr(self, "_zoom_before", 100))
+        self._show_presenter_banner()
+
+    def _show_presenter_banner(self) -> None:
+        on = self.presenting
+        if on:
+            profile = self.session.profile
+            where = "the built-in sandbox" if profile.sandbox else "a real account"
+            self.presenter_banner.setText(
+                f"Presenting · <b>{escape(profile.display_name)}</b> · "
+                f"{escape(self.session.provider.title)}, {where}"
+            )
+        self.presenter_banner.setVisible(on)
 
     def _on_theme_changed(self) -> None:
         from app.ui.theme import stylesheet
@@ -640,6 +685,8 @@ class MainWindow(QMainWindow):
         self._on_remote_cart_changed()
 
     def _on_profile_changed(self, profile: Profile) -> None:
+        if self.presenting:
+            self._show_presenter_banner()
         if profile.sandbox:
             self._store_notice = ""
             self._show_banner()
@@ -675,17 +722,24 @@ class MainWindow(QMainWindow):
         self.banner.setText("\n".join(lines))
         self.banner.setVisible(bool(lines))
 
-    def manage_profiles(self) -> None:
+    def profiles_dialog(self) -> QWidget:
+        """The Profiles dialog for the composer's provider and profile (secrets never shown
+        while presenting)."""
         from app.ui.profiles_dialog import ProfilesDialog
 
         session = self.session
-        dialog = ProfilesDialog(
+        return ProfilesDialog(
             self._profiles,
             self._sender,
             self,
             only_provider=session.provider.key,
             select=session.profile.name,
+            presenting=self.presenting,
         )
+
+    def manage_profiles(self) -> None:
+        dialog = self.profiles_dialog()
+        assert isinstance(dialog, QDialog)
         dialog.exec()
         self.toolbar.fill_profiles()
 

@@ -94,6 +94,7 @@ class ProfilesDialog(QDialog):
         *,
         only_provider: str | None = None,
         select: str | None = None,
+        presenting: bool = False,
     ):
         """``only_provider``: list only its profiles (the composer's provider; "All providers"
         shows the rest), a new one being one of its; ``select``: the profile to show first."""
@@ -168,6 +169,9 @@ class ProfilesDialog(QDialog):
             form.addRow(secret_label(name), field)
         self.reveal = QCheckBox("Show secrets")
         self.reveal.setObjectName("revealSecrets")
+        if presenting:  # an audience is watching: secrets stay dots
+            self.reveal.setEnabled(False)
+            self.reveal.setToolTip("Hidden while presenting (View → Presenter mode)")
         form.addRow("", self.reveal)
 
         self.new_button = QPushButton("New")

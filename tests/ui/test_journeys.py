@@ -3,10 +3,12 @@ sandbox with a live timeline; bulk sample carts with progress; bad steps explain
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from app.domain import jsonfmt
 from app.domain.sandbox_marks import SandboxMode
 from app.scenarios import load_scenario
 from app.ui.main_window import MainWindow
@@ -26,10 +28,17 @@ def test_a_shipped_scenario_runs_from_the_window(qtbot: QtBot, window: MainWindo
     assert journeys.run_scenario()
     assert not journeys.run_button.isEnabled() and journeys.stop_button.isEnabled()
     qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=30_000)
-    lines = [journeys.timeline.item(i).text() for i in range(journeys.timeline.count())]
-    assert lines[-1] == "Finished: 10 of 10 steps done.", lines
-    assert any("✔ 204 Bronto: abandon" in line for line in lines)
-    assert any("cart status COMPLETE, phase ORDER_COMPLETE" in line for line in lines)
+    assert journeys.run_status.text() == "Finished: 10 of 10 steps done."
+    assert journeys.timeline.rowCount() == 10  # a row a step, in the order they ran
+    # Step 3, the abandon: its status, what the status means, in columns of their own.
+    assert journeys.timeline_text(2, "Step") == "3. Bronto: abandon"
+    assert journeys.timeline_text(2, "Status") == "✔ 204"
+    assert journeys.timeline_text(2, "What it means") == (
+        "Abandoned: the cart is ABANDONED, which starts “Cart Is Abandoned” workflows."
+    )
+    assert journeys.timeline_text(3, "Cart") == "status ABANDONED, phase SHOPPING"
+    assert journeys.timeline_text(9, "Cart") == "status COMPLETE, phase ORDER_COMPLETE"
+    assert journeys.timeline_text(1, "Status") == "✔ waited"
     history = window.session.history
     assert history is not None
     qtbot.waitUntil(lambda: window.history_view.model.rowCount() == 7, timeout=5_000)
@@ -47,13 +56,22 @@ def test_steps_are_edited_saved_and_checked(
     again = load_scenario(saved)
     assert [s.kind for s in again.steps] == ["send", "wait", "send", "wait", "note", "wait"]
     assert again.steps[-1].values == {"minutes": 5}
-    journeys.steps.item(5, 1).setText("{minutes: 5")
+    # For power users, a step as JSON; a problem shows next to the form and stops a run.
+    assert journeys.steps.currentRow() == 5  # the step just added, in its form
+    editor = journeys.step_editor
+    editor.json_button.setChecked(True)
+    assert jsonfmt.loads(editor.json_text.toPlainText()) == {"do": "wait", "minutes": 5}
+    editor.json_text.setPlainText('{"do": "wait", "minutes": -1}')
+    assert editor.problem.isVisibleTo(editor)
+    assert editor.problem.text() == "“minutes” must be a number of 0 or more."
+    journeys.steps.setCurrentCell(0, 0)
     assert not journeys.run_scenario()
-    assert (
-        journeys.timeline.item(journeys.timeline.count() - 1)
-        .text()
-        .startswith("✖ Step 6: the settings are not JSON")
+    assert journeys.run_status.text() == (
+        "✖ the scenario, step 6: “minutes” must be a number of 0 or more."
     )
+    assert journeys.steps.currentRow() == 5  # the step the problem names, shown
+    editor.json_text.setPlainText("{minutes: 5")
+    assert editor.problem.text().startswith("Not JSON yet:")
 
 
 def test_a_running_scenario_is_cancelled_between_steps(qtbot: QtBot, window: MainWindow) -> None:
@@ -62,16 +80,18 @@ def test_a_running_scenario_is_cancelled_between_steps(qtbot: QtBot, window: Mai
     journeys.speed.setValue(1)  # the 5-minute wait really waits
     assert journeys.run_scenario()
 
-    def waiting() -> bool:
-        return any(
-            "waiting" in journeys.timeline.item(i).text() for i in range(journeys.timeline.count())
-        )
-
-    qtbot.waitUntil(waiting, timeout=10_000)
+    # The wait counts down in its row and above the timeline.
+    qtbot.waitUntil(
+        lambda: journeys.timeline_text(1, "Status").startswith("… 4 min"), timeout=10_000
+    )
+    first = journeys.timeline_text(1, "Status")
+    assert journeys.run_status.text().startswith("Step 2: waiting, 4 min")
+    qtbot.waitUntil(lambda: journeys.timeline_text(1, "Status") != first, timeout=3_000)
     journeys.cancel_scenario()
     qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=5_000)
-    last = journeys.timeline.item(journeys.timeline.count() - 1).text()
-    assert last == "Stopped: 1 of 5 steps done."
+    assert journeys.run_status.text() == "Stopped: 1 of 5 steps done."
+    assert journeys.timeline_text(1, "Status") == "■"
+    assert journeys.timeline_text(2, "Status") == "not yet"
     history = window.session.history
     assert history is not None and len(history.query()) == 1
 
@@ -99,9 +119,7 @@ def test_the_sandbox_menu_applies_to_journeys_and_a_scenarios_own_mode_is_kept(
     journeys.speed.setValue(100_000)
     assert journeys.run_scenario()  # the scenario asks for Explain mode itself
     qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=15_000)
-    assert journeys.timeline.item(journeys.timeline.count() - 1).text() == (
-        "Finished: 1 of 1 steps done."
-    )
+    assert journeys.run_status.text() == "Finished: 1 of 1 steps done."
     saved = tmp_path / "saved.scenario.json"
     assert journeys.save(saved)
     assert load_scenario(saved).sandbox_mode == SandboxMode(explain=True)
@@ -110,5 +128,130 @@ def test_the_sandbox_menu_applies_to_journeys_and_a_scenarios_own_mode_is_kept(
     assert journeys.sandbox_mode == SandboxMode(strict=True)
     assert journeys.run_scenario()
     qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=15_000)
-    lines = [journeys.timeline.item(i).text() for i in range(journeys.timeline.count())]
-    assert any("expected 422, got 202" in line for line in lines), lines
+    said = journeys.timeline_text(0, "What it means")
+    assert said.startswith("expected 422, got 202"), said
+    assert journeys.timeline_text(0, "Status") == "✖ 202"
+
+
+def _saved(journeys: object, tmp_path: Path, name: str = "saved.scenario.json") -> dict:
+    path = tmp_path / name
+    assert journeys.save(path)  # type: ignore[attr-defined]
+    data = jsonfmt.loads(path.read_bytes())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_every_shipped_scenario_round_trips_through_the_step_forms(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from app.paths import resources_dir
+
+    journeys = window.journeys
+    for path in sorted((resources_dir() / "scenarios").glob("*.scenario.json")):
+        assert journeys.open_path(path)
+        original = jsonfmt.loads(path.read_bytes())
+        for row in range(journeys.steps.rowCount()):  # each step shown in its form
+            journeys.steps.setCurrentCell(row, 0)
+            assert journeys.step_editor.isEnabled()
+            assert not journeys.step_editor.problem.isVisibleTo(journeys.step_editor)
+        saved = _saved(journeys, tmp_path, path.name)
+        assert saved == original, path.name
+        # The same keys in the same order: a file a person wrote stays as they wrote it.
+        assert [list(step) for step in saved["steps"]] == [
+            list(step) for step in original["steps"]
+        ], path.name
+
+
+def test_the_step_forms_write_the_scenario_a_marketer_means(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    journeys = window.journeys
+    editor = journeys.step_editor
+    open_sample(window, "Bronto: abandon and recover")
+    # Step 1 in its form: the cart, a new id, the status it expects.
+    journeys.steps.setCurrentCell(0, 0)
+    assert editor.pages.currentIndex() == 0
+    assert editor.send_cart.currentText() == "bronto-example.cart.json"
+    assert editor.send_new_id.isChecked() and editor.send_expect.value() == 201
+    assert editor.send_event.currentIndex() == -1  # "as it is"
+    editor.send_expect.setValue(202)
+    # Step 7: Bronto's Update, with the phase it moves the cart to.
+    journeys.steps.setCurrentCell(6, 0)
+    assert editor.action_choice.currentData() == "update"
+    table = editor.action_set.table
+    assert (table.item(0, 0).text(), table.item(0, 1).text()) == ("phase", "PAYMENT")
+    editor.action_set.add_row()
+    table.item(1, 0).setText("grandTotal")
+    table.item(1, 1).setText("4.27")
+    assert journeys.steps.item(6, 1).text().endswith("grandTotal = 4.27")
+    # Step 2: a wait, in minutes.
+    journeys.steps.setCurrentCell(1, 0)
+    assert editor.wait_minutes.value() == 10
+    editor.wait_minutes.setValue(2.5)
+    assert journeys.steps.item(1, 1).text() == "wait 150 s"
+    # New steps from the Add menu: a note, and a Bronto action (its first action to begin).
+    journeys.add_step("note")
+    qtbot.keyClicks(editor.note_text, "The shopper opens the email.")  # typed, as a person does
+    journeys.add_step("bronto")
+    editor.action_choice.setCurrentIndex(editor.action_choice.findData("delete"))
+    saved = _saved(journeys, tmp_path)["steps"]
+    assert saved[0] == {
+        "do": "send",
+        "cart": "bronto-example.cart.json",
+        "new_cart_id": True,
+        "expect": 202,
+    }
+    assert saved[1] == {"do": "wait", "minutes": 2.5}
+    assert saved[6] == {
+        "do": "bronto",
+        "action": "update",
+        "set": {"phase": "PAYMENT", "grandTotal": Decimal("4.27")},  # exactly as typed
+        "expect": 200,
+    }
+    assert saved[-2:] == [
+        {"do": "note", "text": "The shopper opens the email."},
+        {"do": "bronto", "action": "delete"},
+    ]
+    # Typed values: text stays text, numbers and true/false are JSON; "5" in quotes is text.
+    from app.ui.step_editor import field_value, shown_value
+
+    assert [field_value(t) for t in ("PAYMENT", "5", '"5"', "true", "a b")] == [
+        "PAYMENT",
+        5,
+        "5",
+        True,
+        "a b",
+    ]
+    assert [shown_value(v) for v in ("PAYMENT", "5", 5, True)] == ["PAYMENT", '"5"', "5", "true"]
+    # Steps move and go.
+    journeys.steps.setCurrentCell(len(saved) - 1, 0)
+    journeys.move_step(-1)
+    journeys.remove_step()
+    kinds = [step["do"] for step in _saved(journeys, tmp_path)["steps"]]
+    assert kinds[-1] == "note" and len(kinds) == len(saved) - 1
+
+
+def test_a_finished_run_exports_its_requests(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    journeys = window.journeys
+    open_sample(window, "Mailchimp: abandoned cart")
+    journeys.speed.setValue(100_000)
+    assert not journeys.export_button.isEnabled()  # nothing run yet
+    assert journeys.run_scenario()
+    qtbot.waitUntil(lambda: journeys.run_button.isEnabled(), timeout=30_000)
+    assert journeys.export_button.isEnabled()
+    har = tmp_path / "run.har"
+    with qtbot.waitSignal(journeys.exported, timeout=10_000) as done:
+        assert journeys.export_run("har", har)
+    sent = [step for step in journeys.last_run.scenario.steps if step.kind not in ("wait", "note")]  # type: ignore[union-attr]
+    assert done.args == [len(sent), str(har)]
+    entries = jsonfmt.loads(har.read_bytes())["log"]["entries"]
+    methods = [entry["request"]["method"] for entry in entries]
+    assert methods == ["POST", "PATCH", "GET", "DELETE", "GET"]
+    assert [entry["response"]["status"] for entry in entries][-1] == 404
+    lines = tmp_path / "run.jsonl"
+    with qtbot.waitSignal(journeys.exported, timeout=10_000):
+        assert journeys.export_run("jsonl", lines)
+    assert len(lines.read_text().splitlines()) == len(sent)
+    assert journeys.run_status.text() == f"Exported {len(sent)} requests to run.jsonl."

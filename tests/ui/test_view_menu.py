@@ -162,3 +162,26 @@ def test_the_cart_actions_button_looks_like_a_button_and_has_a_letter(
     qtbot.keyClick(window, "a", Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(shown), timeout=3000)
     assert shown == [True]
+
+
+def test_presenter_mode_for_a_demo(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QCheckBox
+
+    window.presenter_action.trigger()
+    assert window.presenting and theme.current_zoom() == 150
+    banner = window.presenter_banner
+    assert banner.isVisible()
+    assert banner.text() == "Presenting · <b>Sandbox · Drip</b> · Drip, the built-in sandbox"
+    window.choose_provider("bronto")  # its profile too: the banner follows
+    assert "Sandbox · Bronto" in banner.text()
+    dialog = window.profiles_dialog()
+    reveal = dialog.findChild(QCheckBox, "revealSecrets")
+    assert reveal is not None and not reveal.isEnabled()  # no secret in plain sight
+    dialog.deleteLater()
+    window.presenter_action.trigger()
+    assert not window.presenting and theme.current_zoom() == 100  # the size before
+    assert not banner.isVisible()
+    dialog = window.profiles_dialog()
+    reveal = dialog.findChild(QCheckBox, "revealSecrets")
+    assert reveal is not None and reveal.isEnabled()
+    dialog.deleteLater()
