@@ -81,8 +81,13 @@ def request_text(request: OutgoingRequest) -> str:
 
 
 def empty_document(provider: str) -> CartDocument:
-    """A new cart: the required choices preset, everything else for the user to fill."""
-    return CartDocument(provider=provider, payload=dict(get_provider(provider).new_cart_values))
+    """A new cart: the required choices preset, everything else for the user to fill. The
+    presets are named by their paths (Klaviyo's ``data.attributes.metric…``): each is set where
+    its path says, not as a key with dots in it."""
+    payload: dict[str, Any] = {}
+    for path, value in get_provider(provider).new_cart_values.items():
+        set_in(payload, path, copy.deepcopy(value))
+    return CartDocument(provider=provider, payload=payload)
 
 
 @dataclasses.dataclass(frozen=True)

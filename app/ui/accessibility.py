@@ -19,6 +19,7 @@ NAMES: dict[str, tuple[str, str]] = {
     "providerSelector": ("Provider", "Which API the cart is for"),
     "profileSelector": ("Profile", "Where the cart is sent, with which secrets"),
     "pages": ("Pages", "The composer, the history, journeys and bulk sends"),
+    "cartTabs": ("Carts", "Each open cart in a tab of its own (Ctrl+Tab: the next)"),
     "bottomTabs": ("Answers", "The response, and the cart sent to several providers side by side"),
     "cartFormScroll": ("Cart form", "The cart's fields, by group"),
     "itemsTable": ("Line items", "One row an item; Enter or typing edits a cell"),

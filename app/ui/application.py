@@ -196,6 +196,9 @@ def run(
             return
         if screenshot is None:
             window.restore_state(settings)  # the splitters exist now
+            # The tabs left open last time (they take the first cart's place unless a file
+            # was asked for with --open).
+            window.restore_tabs(settings, replace_first=open_path is None)
         window.statusBar().showMessage("Ready", 3000)
         # Everything loaded so far lives as long as the app: keep it out of the garbage
         # collector's full passes, which otherwise re-scan it and pause every thread.

@@ -1,32 +1,32 @@
-"""The composer window: provider and profile, the cart form and line items on the left; the live
-request preview, the problems, and the response on the right."""
+"""The window: the cart tabs (each a composer of its own, app/ui/cart_tab.py), and beside
+them as pages of the window's whole height the history, journeys and bulk sends; the menus,
+which act on the current tab; the theme, the text size, presenter mode; what is kept for the
+next start (size, splitters, the open tabs)."""
 
 from __future__ import annotations
 
-import itertools
+import contextlib
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QWidget
 
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
-from app.ui.asking import Asker, DialogAsker, documents_folder
+from app.ui.asking import Asker, DialogAsker
 from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QModelIndex
     from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 
-    from app.domain.validation import Validation
     from app.history import HistoryEntry, HistoryStore
-    from app.profiles import Profile, ProfileStore
+    from app.profiles import ProfileStore
     from app.service.sender import Sender
-    from app.transport import SendResult
+    from app.ui.cart_tab import CartTab
     from app.ui.controller import ComposerController
 
 # The window paints its frame before the heavy half of the app is imported (pydantic models,
@@ -38,6 +38,62 @@ __all__ = ["MainWindow"]
 # What a first start leaves of the screen's height for a window manager's title bar and frame
 # (openbox's is 26 px; fit_to_screen corrects it once the real frame is known).
 _FRAME_ALLOWANCE = 32
+# How many tabs a next start reopens at most (a hand-edited window.ini is not trusted).
+_TABS_KEPT = 20
+
+# The current tab's parts, by the names the window has always given them (tests, the menus).
+_TAB_PARTS = frozenset(
+    {
+        "controller",
+        "session",
+        "request_panel",
+        "preview",
+        "raw_button",
+        "raw_editor",
+        "toolbar",
+        "provider_selector",
+        "profile_selector",
+        "sample_button",
+        "new_id_button",
+        "send_button",
+        "cancel_button",
+        "cart_actions_button",
+        "form",
+        "items",
+        "items_model",
+        "items_table",
+        "custom",
+        "problems",
+        "summary",
+        "summary_title",
+        "response",
+        "bottom_tabs",
+        "several_panel",
+        "cart_actions",
+    }
+)
+# What the current tab does when the window is asked (menus, shortcuts, tests).
+_TAB_COMMANDS = frozenset(
+    {
+        "send",
+        "send_as_update",
+        "send_to_several",
+        "undo",
+        "redo",
+        "add_item",
+        "apply_cart_totals",
+        "fill_sample",
+        "new_cart_id",
+        "focus_path",
+        "choose_provider",
+        "choose_profile",
+        "cart_name",
+        "new_cart",
+        "open_dropped",
+        "table_index",
+        "run_cart_action",
+    }
+)
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +104,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.asker: Asker = asker or DialogAsker(self)
         self.settings = settings
-        self.splitters: tuple[QSplitter, ...] = ()
         self.resize(self.first_size())
         self._fitted = False
         self.setWindowTitle("Cart Composer")
@@ -103,7 +158,29 @@ class MainWindow(QMainWindow):
 
     @property
     def attached(self) -> bool:
-        return hasattr(self, "controller")
+        return hasattr(self, "cart_tabs")
+
+    def __getattr__(self, name: str) -> Any:
+        # The current tab's parts and commands, as the window's own (see _TAB_PARTS).
+        if name in _TAB_PARTS or name in _TAB_COMMANDS:
+            tabs = self.__dict__.get("_tabs_list")
+            if not tabs:
+                raise AttributeError(name)
+            return getattr(self.tab, name)
+        raise AttributeError(name)
+
+    @property
+    def tab(self) -> CartTab:
+        """The cart tab in front."""
+        from app.ui.cart_tab import CartTab
+
+        current = self.cart_tabs.currentWidget()
+        assert isinstance(current, CartTab)
+        return current
+
+    @property
+    def tabs(self) -> list[CartTab]:
+        return list(self._tabs_list)
 
     def attach(
         self,
@@ -113,28 +190,22 @@ class MainWindow(QMainWindow):
         profiles: ProfileStore,
         history: HistoryStore | None,
     ) -> None:
-        """Build the composer around ``controller`` (once), with what the panels beside the
-        composer work with: the sender and the profiles (Journeys, Bulk, the Profiles dialog,
-        the secret store's notice) and the history (its tab)."""
+        """Build the window around a first cart's ``controller`` (once), with what the panels
+        beside the composer work with: the sender and the profiles (Journeys, Bulk, the
+        Profiles dialog, the secret store's notice, new tabs) and the history (its page)."""
         if self.attached:
             raise RuntimeError("the window already has a controller")
-        self.controller = controller
-        self.session = controller.session
         self._sender, self._profiles, self._history = sender, profiles, history
+        self._tabs_list: list[CartTab] = []
+        self._sandbox_mode = REAL
+        self._notice_profile = ""
         self.setAcceptDrops(True)
         from app.ui.theme import notifier, stylesheet
 
         self.setStyleSheet(stylesheet())
         notifier().changed.connect(self._on_theme_changed)
-        from app.ui.request_panel import RequestPanel
-
-        self.request_panel = RequestPanel(self.session, controller, self.asker, self._say)
-        # Its widgets by the names the window has always given them.
-        self.preview = self.request_panel.preview
-        self.raw_button = self.request_panel.raw_button
-        self.raw_editor = self.request_panel.raw_editor
-        self._build_toolbar()
-        self._build_body()
+        self._build_pages()
+        self.add_tab(controller)
         # Says, while it is not the default, how the built-in sandbox answers.
         self.sandbox_mode_label = QLabel("")
         self.sandbox_mode_label.setObjectName("sandboxModeLabel")
@@ -145,158 +216,52 @@ class MainWindow(QMainWindow):
         from app.ui.accessibility import name_widgets
 
         name_widgets(self)
-        self._connect()
-        self._on_document_replaced()
-        self._on_profile_changed(self.session.profile)
-        self._on_validation_changed(self.session.validation)
-        self._update_title()
+        self.cart_tabs.currentChanged.connect(self._on_current_tab)
+        self._on_current_tab()
         self.statusBar().showMessage("Ready")
 
     # --- building --------------------------------------------------------------------------
 
-    def _build_toolbar(self) -> None:
-        from app.ui.cart_actions import CartActionsButton
-        from app.ui.toolbar import CartToolbar
+    def _build_pages(self) -> None:
+        from PySide6.QtWidgets import QTabWidget, QToolButton, QVBoxLayout
 
-        self.cart_actions_button = CartActionsButton(
-            self.session,
-            self.asker,
-            show_request=self.request_panel.show_request,
-            restore_preview=self.request_panel.restore_preview,
-            say=self._say,
-        )
-        self._cart_state_text = ""
-        self.toolbar = CartToolbar(self.session, self.controller, self.cart_actions_button)
-        self.addToolBar(self.toolbar)
-        # Its widgets by the names the window has always given them.
-        bar = self.toolbar
-        self.provider_selector, self.profile_selector = bar.provider_selector, bar.profile_selector
-        self.sample_button, self.new_id_button = bar.sample_button, bar.new_id_button
-        self.send_button, self.cancel_button = bar.send_button, bar.cancel_button
-
-    def send_to_several(self) -> None:
-        """The cart to each provider ticked in the Side by side tab (all, until some are
-        unticked)."""
-        if self.session.sending:
-            return
-        chosen = self.several_panel.chosen()
-        if not chosen:
-            self.bottom_tabs.setCurrentWidget(self.several_panel)
-            self.statusBar().showMessage("Tick at least one provider to send to.", 8000)
-            return
-        self.session.send_to_several(chosen)
-
-    def _on_several_finished(self, result: object) -> None:
-        from app.service.session import SeveralResult
-
-        self._send_done()
-        assert isinstance(result, SeveralResult)
-        self.several_panel.show_result(result)
-        self.bottom_tabs.setCurrentWidget(self.several_panel)
-        count = len(result.answers)
-        self.statusBar().showMessage(f"Sent to {count} provider{'s' * (count != 1)}.", 8000)
-
-    @property
-    def cart_actions(self) -> dict[str, QAction]:
-        return self.cart_actions_button.actions_by_key
-
-    def run_cart_action(self, operation: str) -> None:
-        self.cart_actions_button.run(operation)
-
-    def _on_remote_cart_changed(self, cart_id: str = "") -> None:
-        provider = self.session.provider
-        self.cart_actions_button.refresh()
-        self.send_update_action.setEnabled(provider.update_values() is not None)
-
-    def _on_cart_state(self, state: object) -> None:
-        describe = getattr(state, "describe", None)
-        self._cart_state_text = describe() if callable(describe) else ""
-
-    def _build_body(self) -> None:
-        from PySide6.QtWidgets import (
-            QScrollArea,
-            QTabWidget,
-            QVBoxLayout,
-        )
-
-        from app.ui.cart_form import CartForm
-        from app.ui.custom_attributes import CustomAttributesEditor
         from app.ui.history_view import HistoryView
-        from app.ui.items_panel import ItemsPanel
-        from app.ui.problems_panel import ProblemsPanel
-        from app.ui.response_view import ResponseView
-
-        self.form = CartForm()
-        scroll = QScrollArea()
-        scroll.setObjectName("cartFormScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields themselves
-        scroll.setWidget(self.form)
-
-        self.items = ItemsPanel(self.controller)
-        # Its parts by the names the window has always given them.
-        self.items_model, self.items_table = self.items.model, self.items.table
-
-        self.custom = CustomAttributesEditor(self.controller)
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.setObjectName("leftSplitter")
-        left.addWidget(scroll)
-        left.addWidget(self.items)
-        left.addWidget(self.custom)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 2)
-
-        self.problems = ProblemsPanel(self.session, self.controller)
-        self.summary, self.summary_title = self.problems.list, self.problems.title
-
-        self.response = ResponseView()
-        self.history_view = HistoryView(
-            self._history,
-            curl_for=self.session.curl_for_entry,
-            current_request=self._current_request_text,
-        )
-        self.bottom_tabs = QTabWidget()
-        self.bottom_tabs.setObjectName("bottomTabs")
-        self.bottom_tabs.addTab(self.response, "Response")
-        from app.ui.several_panel import SeveralPanel
-
-        self.several_panel = SeveralPanel()
-        self.several_panel.send_requested.connect(self.send_to_several)
-        self.bottom_tabs.addTab(self.several_panel, "Side by side")
         from app.ui.journeys_view import JourneysView
 
+        # The carts, a tab each (its tab bar shows once there are two).
+        self.cart_tabs = QTabWidget()
+        self.cart_tabs.setObjectName("cartTabs")
+        self.cart_tabs.setDocumentMode(True)
+        self.cart_tabs.setTabsClosable(True)
+        self.cart_tabs.setMovable(True)
+        self.cart_tabs.setTabBarAutoHide(True)
+        self.cart_tabs.tabCloseRequested.connect(self.close_tab)
+        plus = QToolButton()
+        plus.setObjectName("newTabButton")
+        plus.setText("+")
+        plus.setToolTip("A new cart in a tab of its own (Ctrl+T)")
+        plus.setAccessibleName("New cart tab")
+        plus.clicked.connect(self.new_tab)
+        self.cart_tabs.setCornerWidget(plus, Qt.Corner.TopRightCorner)
+        self.history_view = HistoryView(
+            self._history,
+            curl_for=self._curl_for_entry,
+            current_request=self._current_request_text,
+        )
+        self.history_view.open_requested.connect(self.open_history_entry)
+        self.history_view.resend_requested.connect(self.resend_history_entry)
         self.journeys = JourneysView(self._sender, self._profiles, self._history)
         self.journeys.history_written.connect(self.history_view.refresh)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.setObjectName("rightSplitter")
-        right.addWidget(self.request_panel)
-        right.addWidget(self.problems)
-        right.addWidget(self.bottom_tabs)
-        right.setStretchFactor(0, 5)
-        right.setStretchFactor(1, 1)
-        right.setStretchFactor(2, 3)
-
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.setObjectName("mainSplitter")
-        main.addWidget(left)
-        main.addWidget(right)
-        main.setStretchFactor(0, 11)
-        main.setStretchFactor(1, 9)
-        # Stretch factors alone leave a fresh splitter's first pane tiny: give it real sizes.
-        main.setSizes([700, 580])
-        # In proportion: at 1280 x 800 the items table shows eight rows; the form scrolls.
-        left.setSizes([260, 320, 120])
-        right.setSizes([350, 90, 300])
         # The composer, and beside it (each the window's whole height) what is not one
         # cart's: the history, journeys, bulk.
         self.pages = QTabWidget()
         self.pages.setObjectName("pages")
         self.pages.setDocumentMode(True)
-        self.composer_page = main
+        self.composer_page = self.cart_tabs
         # Reached by Ctrl+1 to Ctrl+4 (View menu): Alt and a letter are the menus'.
         for number, (page, title) in enumerate(
             (
-                (main, "Composer"),
+                (self.cart_tabs, "Composer"),
                 (self.history_view, "History"),
                 (self.journeys, "Journeys"),
                 (self.journeys.bulk_panel, "Bulk"),
@@ -305,7 +270,6 @@ class MainWindow(QMainWindow):
         ):
             self.pages.addTab(page, title)
             self.pages.setTabToolTip(number - 1, f"{title} (Ctrl+{number})")
-        self.splitters = (main, left, right, self.history_view.splitter)
         self._notices: list[str] = []
         self._store_notice = ""
         self.banner = QLabel()
@@ -327,6 +291,128 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+    @property
+    def splitters(self) -> tuple[Any, ...]:
+        """The splitters a next start restores: the current tab's, History's, Journeys'."""
+        from PySide6.QtWidgets import QSplitter
+
+        if not self.attached:
+            return ()  # the frame only, before the composer is attached
+        journeys = self.journeys.findChild(QSplitter, "journeysSplitter")
+        own = (self.history_view.splitter, *([journeys] if journeys is not None else []))
+        return (*self.tab.splitters, *own) if self._tabs_list else own
+
+    # --- tabs ------------------------------------------------------------------------------
+
+    def add_tab(self, controller: ComposerController | None = None) -> CartTab:
+        """A cart tab around ``controller`` (a new one of the current tab's provider when
+        None), made current."""
+        from app.ui.cart_tab import CartTab
+        from app.ui.controller import ComposerController
+
+        if controller is None:
+            provider = self.tab.session.provider.key if self._tabs_list else None
+            controller = ComposerController(
+                self._profiles, self._sender, provider, history=self._history
+            )
+        tab = CartTab(controller, self.asker, self._say)
+        if self._sandbox_mode != REAL:
+            tab.session.set_sandbox_mode(self._sandbox_mode)
+        if self._tabs_list:  # sized as the tab in front is
+            for mine, theirs in zip(tab.splitters, self.tab.splitters, strict=True):
+                mine.setSizes(theirs.sizes())
+        self._tabs_list.append(tab)
+        tab.changed.connect(self._on_tab_changed)
+        tab.manage_requested.connect(self.manage_profiles)
+        tab.file_used.connect(self._remember_file)
+        controller.history_changed.connect(self._on_history_changed)
+        controller.notice.connect(self.show_notice)
+        controller.status.connect(self._show_status)
+        index = self.cart_tabs.addTab(tab, tab.title())
+        self.cart_tabs.setCurrentIndex(index)
+        from app.ui.accessibility import name_widgets
+
+        name_widgets(tab)
+        tab.chain_tab_order()
+        return tab
+
+    def new_tab(self) -> CartTab:
+        """Ctrl+T: an empty cart of the current provider, in a tab of its own."""
+        tab = self.add_tab()
+        self.show_page(self.composer_page)
+        self._say("A new cart in a tab of its own (Ctrl+W closes it).", 5000)
+        return tab
+
+    def close_tab(self, index: int | None = None) -> bool:
+        """Ctrl+W: the tab goes once its cart is saved or discarded; the last one is
+        replaced by an empty cart (the window always has one)."""
+        from app.ui.cart_tab import CartTab
+
+        index = self.cart_tabs.currentIndex() if index is None else index
+        tab = self.cart_tabs.widget(index)
+        if not isinstance(tab, CartTab):
+            return False
+        self.cart_tabs.setCurrentIndex(index)  # the question is about the cart in view
+        if tab.session.sending:
+            tab.session.cancel()
+        if not tab.may_discard():
+            return False
+        if len(self._tabs_list) == 1:
+            self.add_tab()
+        self._drop_tab(tab)
+        return True
+
+    def _drop_tab(self, tab: CartTab) -> None:
+        self.cart_tabs.removeTab(self.cart_tabs.indexOf(tab))
+        self._tabs_list.remove(tab)
+        tab.deleteLater()
+
+    def next_tab(self, step: int = 1) -> None:
+        """Ctrl+Tab / Ctrl+Shift+Tab: the next or previous cart tab, round."""
+        count = self.cart_tabs.count()
+        if count > 1:
+            self.cart_tabs.setCurrentIndex((self.cart_tabs.currentIndex() + step) % count)
+        self.show_page(self.composer_page)
+
+    def _on_tab_changed(self) -> None:
+        from app.ui.cart_tab import CartTab
+
+        tab = self.sender()
+        if isinstance(tab, CartTab):
+            index = self.cart_tabs.indexOf(tab)
+            if index >= 0:
+                self.cart_tabs.setTabText(index, tab.title())
+                self.cart_tabs.setTabToolTip(index, str(tab.session.path or tab.title()))
+            if tab is not self.tab:
+                return
+        self._refresh_for_tab()
+
+    def _on_current_tab(self, _index: int = 0) -> None:
+        if self._tabs_list:
+            self._refresh_for_tab()
+
+    def _refresh_for_tab(self) -> None:
+        """What the window shows of the current tab: title, Undo/Redo, Send/Cancel, Send as
+        update, the profile's notices."""
+        if not hasattr(self, "send_action"):
+            return  # the menus are not built yet
+        tab = self.tab
+        session = tab.session
+        self.setWindowTitle(f"{tab.title()} — Cart Composer")
+        undo, redo = session.undo_label, session.redo_label
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.undo_action.setEnabled(bool(undo))
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.redo_action.setEnabled(bool(redo))
+        self.send_action.setEnabled(not session.sending)
+        self.cancel_action.setEnabled(session.sending)
+        self.send_update_action.setEnabled(session.provider.update_values() is not None)
+        if session.profile.name != self._notice_profile:
+            self._notice_profile = session.profile.name
+            self._on_profile_changed()
+        elif self.presenting:
+            self._show_presenter_banner()
+
     def _build_menus(self) -> None:
         from PySide6.QtGui import QAction, QKeySequence
 
@@ -340,7 +426,23 @@ class MainWindow(QMainWindow):
             return act
 
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(action("&New", self.new_cart, QKeySequence.StandardKey.New))
+        file_menu.addAction(
+            action("&New", lambda: self.tab.new_cart(), QKeySequence.StandardKey.New)
+        )
+        self.new_tab_action = action("New &tab", self.new_tab, QKeySequence.StandardKey.AddTab)
+        self.close_tab_action = action("&Close tab", lambda: self.close_tab(), "Ctrl+W")
+        # Ctrl+W everywhere, and the platform's own as well (Ctrl+F4 on Linux and Windows).
+        closing = [
+            QKeySequence("Ctrl+W"),
+            *QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
+        ]
+        self.close_tab_action.setShortcuts(list(dict.fromkeys(closing)))
+        self.next_tab_action = action("Ne&xt tab", lambda: self.next_tab(1), "Ctrl+Tab")
+        self.previous_tab_action = action(
+            "Pre&vious tab", lambda: self.next_tab(-1), "Ctrl+Shift+Tab"
+        )
+        for act in (self.new_tab_action, self.close_tab_action):
+            file_menu.addAction(act)
         file_menu.addAction(action("&Open…", self.open_cart, QKeySequence.StandardKey.Open))
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
@@ -355,16 +457,15 @@ class MainWindow(QMainWindow):
             file_menu.actions()[-1], action("&Profiles…", self.manage_profiles, "Ctrl+,")
         )
         edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.undo_action = action("&Undo", lambda: self.tab.undo(), QKeySequence.StandardKey.Undo)
         self.undo_action.setObjectName("undoAction")
-        self.redo_action = action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.redo_action = action("&Redo", lambda: self.tab.redo(), QKeySequence.StandardKey.Redo)
         self.redo_action.setObjectName("redoAction")
         # Ctrl+Shift+Z everywhere, as well as the platform's own (Ctrl+Y on Windows).
         redo_keys = [QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
         self.redo_action.setShortcuts(list(dict.fromkeys(redo_keys)))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
-        self._on_undo_changed()
         edit_menu.addSeparator()
         # On whichever text field or pane has the keyboard (a field's own keys do the same).
         self.clipboard_actions: dict[str, QAction] = {}
@@ -380,32 +481,42 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(act)
             self.clipboard_actions[key] = act
         edit_menu.addSeparator()
-        bar = self.request_panel.find_bar
-        self.find_action = action("&Find in the request…", bar.open, QKeySequence.StandardKey.Find)
+        # The current tab's find bar (each tab has its own).
+        self.find_action = action(
+            "&Find in the request…",
+            lambda: self.tab.request_panel.find_bar.open(),
+            QKeySequence.StandardKey.Find,
+        )
         self.find_next_action = action(
-            "Find &next", lambda: bar.find_text(), QKeySequence.StandardKey.FindNext
+            "Find &next",
+            lambda: self.tab.request_panel.find_bar.find_text(),
+            QKeySequence.StandardKey.FindNext,
         )
         self.find_previous_action = action(
             "Find pre&vious",
-            lambda: bar.find_text(backward=True),
+            lambda: self.tab.request_panel.find_bar.find_text(backward=True),
             QKeySequence.StandardKey.FindPrevious,
         )
         for act in (self.find_action, self.find_next_action, self.find_previous_action):
             edit_menu.addAction(act)
         self._build_view_menu(action)
         cart_menu = self.menuBar().addMenu("&Cart")
-        cart_menu.addAction(action("&Fill with a sample cart", self.fill_sample))
-        cart_menu.addAction(action("New cart &id", self.new_cart_id))
-        cart_menu.addAction(action("Add &item", self.add_item, "Ctrl+I"))
+        cart_menu.addAction(action("&Fill with a sample cart", lambda: self.tab.fill_sample()))
+        cart_menu.addAction(action("New cart &id", lambda: self.tab.new_cart_id()))
+        cart_menu.addAction(action("Add &item", lambda: self.tab.add_item(), "Ctrl+I"))
         cart_menu.addSeparator()
-        self.send_action = action("&Send", self.send, "Ctrl+Return")
-        self.cancel_action = action("&Cancel sending", self.session.cancel, "Esc")
+        self.send_action = action("&Send", lambda: self.tab.send(), "Ctrl+Return")
+        self.cancel_action = action("&Cancel sending", lambda: self.tab.session.cancel(), "Esc")
         self.cancel_action.setEnabled(False)
         self.send_update_action = action(
-            "Send as an &update (same cart id, time now)", self.send_as_update, "Ctrl+Shift+Return"
+            "Send as an &update (same cart id, time now)",
+            lambda: self.tab.send_as_update(),
+            "Ctrl+Shift+Return",
         )
         self.send_update_action.setObjectName("sendAsUpdateAction")
-        self.send_several_action = action("Send to se&veral providers", self.send_to_several)
+        self.send_several_action = action(
+            "Send to se&veral providers", lambda: self.tab.send_to_several()
+        )
         self.send_several_action.setObjectName("sendSeveralAction")
         self.send_several_action.setToolTip("To each provider ticked in the Side by side tab")
         cart_menu.addAction(self.send_action)
@@ -457,6 +568,9 @@ class MainWindow(QMainWindow):
             )
             view_menu.addAction(act)
             self.page_actions.append(act)
+        view_menu.addSeparator()
+        view_menu.addAction(self.next_tab_action)
+        view_menu.addAction(self.previous_tab_action)
         view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
         theme_menu.setObjectName("themeMenu")
@@ -537,11 +651,11 @@ class MainWindow(QMainWindow):
     def _show_presenter_banner(self) -> None:
         on = self.presenting
         if on:
-            profile = self.session.profile
+            profile = self.tab.session.profile
             where = "the built-in sandbox" if profile.sandbox else "a real account"
             self.presenter_banner.setText(
                 f"Presenting · <b>{escape(profile.display_name)}</b> · "
-                f"{escape(self.session.provider.title)}, {where}"
+                f"{escape(self.tab.session.provider.title)}, {where}"
             )
         self.presenter_banner.setVisible(on)
 
@@ -612,82 +726,13 @@ class MainWindow(QMainWindow):
         strict = " ".join(f"{title}: {note}." for title, note in sandbox_mode_notes("strict"))
         self.strict_action.setToolTip(strict or "Strict mode refuses what a service lets through.")
 
-    def _connect(self) -> None:
-        c = self.controller
-        c.document_replaced.connect(self._on_document_replaced)
-        c.validation_changed.connect(self._on_validation_changed)
-        # Bound methods, never lambdas, for the controller's signals: Qt drops a connection to
-        # a method of a deleted window, while a lambda would still run and touch it.
-        c.dirty_changed.connect(self._update_title)
-        c.path_changed.connect(self._update_title)
-        c.profile_changed.connect(self._on_profile_changed)
-        c.send_started.connect(self._on_send_started)
-        c.send_finished.connect(self._on_send_finished)
-        c.send_failed.connect(self._on_send_failed)
-        self.form.field_edited.connect(self.session.set_field)
-        self.form.option_toggled.connect(self.session.set_option)
-        self.toolbar.provider_chosen.connect(self.choose_provider)
-        self.toolbar.profile_chosen.connect(self.choose_profile)
-        self.toolbar.manage_chosen.connect(self.manage_profiles)
-        self.sample_button.clicked.connect(self.fill_sample)
-        self.new_id_button.clicked.connect(self.new_cart_id)
-        self.send_button.clicked.connect(self.send)
-        self.items.apply_cart_button.clicked.connect(self.apply_cart_totals)
-        self.items_table.selectionModel().currentRowChanged.connect(
-            lambda current, _: self.custom.select_item(current.row())
-        )
-        self.problems.go_to.connect(self.focus_path)
-        self.response.problem_activated.connect(self.focus_path)
-        c.payload_replaced.connect(self._on_payload_replaced)
-        c.undo_changed.connect(self._on_undo_changed)
-        c.history_changed.connect(self._on_history_changed)
-        c.notice.connect(self.show_notice)
-        c.status.connect(self._show_status)
-        c.remote_cart_changed.connect(self._on_remote_cart_changed)
-        c.cart_state_changed.connect(self._on_cart_state)
-        c.several_finished.connect(self._on_several_finished)
-        self.history_view.open_requested.connect(self.open_history_entry)
-        self.history_view.resend_requested.connect(self.resend_history_entry)
+    # --- the window's notices and pages ----------------------------------------------------
 
-    # --- reacting to the controller --------------------------------------------------------
-
-    def _chain_tab_order(self) -> None:
-        """Tab follows the screen: the toolbar, the form's fields top to bottom, the line
-        items, custom attributes, the request preview, the problems, the answers. The form is
-        rebuilt per provider, and a widget made later would otherwise come last."""
-        from PySide6.QtWidgets import QComboBox
-
-        fields = [
-            widget
-            for widget in self.form.findChildren(QWidget)
-            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
-            and widget.window() is self  # not a combo's pop-up list
-            and not isinstance(widget.parentWidget(), QComboBox)  # an editable combo's line
-        ]
-        chain = [
-            self.toolbar.cancel_button,
-            *fields,
-            self.items.apply_line_button,
-            self.items.apply_cart_button,
-            self.items.add_button,
-        ]
-        for before, after in itertools.pairwise(chain):
-            QWidget.setTabOrder(before, after)
-
-    def _on_document_replaced(self) -> None:
-        session = self.session
-        self.response.mark_previous()  # an answer on screen is the previous cart's now
-        if self.form.provider_key != session.provider.key:
-            self.form.rebuild(session.provider)
-            self._chain_tab_order()
-        document = session.document()
-        self.form.fill(document.payload, document.options)
-        self._on_remote_cart_changed()
-
-    def _on_profile_changed(self, profile: Profile) -> None:
+    def _on_profile_changed(self) -> None:
+        """The current tab's profile changed (or another tab came in front): its notices."""
         if self.presenting:
             self._show_presenter_banner()
-        if profile.sandbox:
+        if self.tab.session.profile.sandbox:
             self._store_notice = ""
             self._show_banner()
             return
@@ -713,7 +758,7 @@ class MainWindow(QMainWindow):
     def _show_store_notice(self, store: object) -> None:
         persistent = getattr(store, "persistent", False)
         notice = getattr(store, "notice", "The secret store could not be opened.")
-        sandbox = self.session.profile.sandbox
+        sandbox = self.tab.session.profile.sandbox
         self._store_notice = "" if persistent or sandbox else notice
         self._show_banner()
 
@@ -727,7 +772,7 @@ class MainWindow(QMainWindow):
         while presenting)."""
         from app.ui.profiles_dialog import ProfilesDialog
 
-        session = self.session
+        session = self.tab.session
         return ProfilesDialog(
             self._profiles,
             self._sender,
@@ -741,13 +786,11 @@ class MainWindow(QMainWindow):
         dialog = self.profiles_dialog()
         assert isinstance(dialog, QDialog)
         dialog.exec()
-        self.toolbar.fill_profiles()
-
-    def _on_validation_changed(self, validation: Validation) -> None:
-        self.form.show_errors(validation)
+        for tab in self._tabs_list:
+            tab.toolbar.fill_profiles()
 
     def _current_request_text(self) -> str:
-        return self.session.preview_text
+        return self.tab.session.preview_text
 
     def show_page(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
@@ -758,238 +801,37 @@ class MainWindow(QMainWindow):
     def _say(self, text: str, ms: int = 0) -> None:
         self.statusBar().showMessage(text, ms)
 
-    def cart_name(self) -> str | None:
-        """The cart's name as the title shows it; None for a new, untitled cart."""
-        path, copy_of = self.session.path, self.session.copy_of
-        if path is not None:
-            return path.name
-        return f"{copy_of} (sample copy)" if copy_of else None  # Save asks where to
+    def _curl_for_entry(self, entry: HistoryEntry) -> str:
+        return self.tab.session.curl_for_entry(entry)
 
-    def _update_title(self, *_: object) -> None:
-        name = self.cart_name() or "Untitled cart"
-        mark = "*" if self.session.dirty else ""
-        self.setWindowTitle(f"{name}{mark} — Cart Composer")
-
-    def _on_send_started(self) -> None:
-        self.toolbar.set_sending(True)
-        self.send_action.setEnabled(False)
-        self.cancel_action.setEnabled(True)
-        url = self.session.preview_text.split("\n", 1)[0].partition(" ")[2]
-        self.response.show_sending(url)
-        self.statusBar().showMessage("Sending…")
-
-    def _send_done(self) -> None:
-        self.toolbar.set_sending(False)
-        self.send_action.setEnabled(True)
-        self.cancel_action.setEnabled(False)
-
-    def _on_send_finished(self, result: SendResult) -> None:
-        self._send_done()
-        self.response.show_result(result)
-        operation, self.cart_actions_button.pending = self.cart_actions_button.pending, None
-        meaning = ""
-        if operation is not None and result.status is not None:
-            said = operation.meanings.get(result.status, f"answered {result.status}.")
-            meaning = f"{operation.title}: {said}"
-        state, self._cart_state_text = self._cart_state_text, ""
-        if operation is not None or state:
-            self.response.show_cart(meaning, state)
-        self.bottom_tabs.setCurrentWidget(self.response)
-        self.statusBar().showMessage(result.message, 10000)
-
-    def _on_send_failed(self, message: str) -> None:
-        self._send_done()
-        self.response.show_failure(message)
-        self.statusBar().showMessage(message, 10000)
-
-    # --- user actions ----------------------------------------------------------------------
-
-    def send(self) -> None:
-        if self.session.sending:
-            return
-        if self.request_panel.raw_mode:
-            self.request_panel.apply_raw()
-        raw_error = self.session.raw_error
-        if raw_error:
-            if self.asker.send_as_is(raw_error):
-                self.session.send(as_is=True)
-            return
-        self.session.refresh_now()
-        missing = [i.message for i in self.session.validation.issues if i.code == "presence_error"]
-        if missing and not self.asker.send_incomplete(missing):
-            return
-        self.session.send()
-
-    def send_as_update(self) -> None:
-        """The cart again as an update, where the provider has one (Drip: "updated",
-        occurred_at now — a journey's next step)."""
-        if self.session.sending or self.session.provider.update_values() is None:
-            return
-        self.session.mark_as_update()
-        self.form.fill(self.session.document().payload, self.session.document().options)
-        self.send()
-
-    def undo(self) -> None:
-        label = self.session.undo_label
-        if self.session.undo():
-            self.statusBar().showMessage(f"Undid: {label}.", 5000)
-
-    def redo(self) -> None:
-        label = self.session.redo_label
-        if self.session.redo():
-            self.statusBar().showMessage(f"Redid: {label}.", 5000)
-
-    def _on_undo_changed(self) -> None:
-        undo, redo = self.session.undo_label, self.session.redo_label
-        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
-        self.undo_action.setEnabled(bool(undo))
-        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
-        self.redo_action.setEnabled(bool(redo))
-
-    def _on_payload_replaced(self) -> None:
-        document = self.session.document()
-        self.form.fill(document.payload, document.options)
-        self.items_model.refresh()
-
-    def add_item(self) -> None:
-        self.items.add_item()
-
-    def apply_cart_totals(self) -> None:
-        from app.domain import jsonfmt
-
-        suggested = self.session.apply_cart_totals()
-        if not suggested:
-            self.statusBar().showMessage("The items' amounts are incomplete: nothing to apply.")
-            return
-        self.form.fill(self.session.document().payload, self.session.document().options)
-        shown = ", ".join(f"{k} = {jsonfmt.format_decimal(v)}" for k, v in suggested.items())
-        self.statusBar().showMessage(f"Applied {shown}.", 8000)
-
-    def fill_sample(self) -> None:
-        # Undoable, so nothing typed is lost: no question first.
-        self.session.fill_sample()
-
-    def new_cart_id(self) -> None:
-        fresh = self.session.new_cart_id()
-        self.form.fill(self.session.document().payload, self.session.document().options)
-        self.statusBar().showMessage(f"New cart id: {fresh}", 5000)
-
-    def focus_path(self, path: str) -> None:
-        """Go to the field or cell a path names (``email``, ``items[2].price``,
-        ``customer.email_address``)."""
-        key = self.session.provider.items_key
-        if path.startswith(f"{key}["):
-            row_text, _, rest = path[len(key) + 1 :].partition("]")
-            if row_text.isdigit():
-                row = int(row_text)
-                name = rest.lstrip(".").split(".", 1)[0].split("[", 1)[0]
-                self.items.focus_cell(row, name)
-                return
-        # The longest field path the problem's path starts with (``customer.email_address``
-        # for ``customer.email_address``, ``email`` for ``email``).
-        field = path.split("[", 1)[0]
-        while field and not self.form.focus_field(field):
-            field = field.rpartition(".")[0]
-
-    def choose_provider(self, key: str) -> None:
-        """The cart as a ``key`` cart (the session keeps each provider's draft), and a status
-        line of what was carried across."""
-        from app.providers import get_provider
-
-        if key == self.session.provider.key:
-            return
-        notes = self.session.switch_provider(key)
-        carried = f"Switched to {get_provider(key).title}."
-        self.statusBar().showMessage(" ".join([carried, *notes]), 20000)
-
-    def choose_profile(self, name: str) -> None:
-        try:
-            self.session.set_profile(name)
-        except CartComposerError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-
-    # --- files -----------------------------------------------------------------------------
-
-    def _may_discard(self) -> bool:
-        if not self.session.dirty:
-            return True
-        answer = self.asker.save_changes(self.cart_name() or "this cart")
-        if answer == "save":
-            return self.save_cart()
-        return answer == "discard"
-
-    def new_cart(self) -> None:
-        from app.service.session import empty_document
-
-        if self._may_discard():
-            self.session.replace_document(empty_document(self.session.provider.key))
+    # --- files (the current tab's; the recent list is the window's) -------------------------
 
     def open_cart(self, path: Path | None = None) -> bool:
-
-        if not self._may_discard():
-            return False
-        path = path or self.asker.open_path()
-        if path is None:
-            return False
-        try:
-            notes = self.session.open(path)
-        except CartComposerError as exc:
-            self.asker.warn("Cannot open the cart", str(exc))
-            return False
-        self.recent.remember(path)
-        self.statusBar().showMessage(" ".join([f"Opened {path.name}.", *notes]), 10000)
-        return True
+        return self.tab.open_cart(path)
 
     def save_cart(self) -> bool:
-        if self.session.path is None:
-            return self.save_cart_as()
-        return self._save_to(self.session.path)
+        return self.tab.save_cart()
 
     def save_cart_as(self) -> bool:
-        name = self.session.copy_of or "untitled.cart.json"
-        suggested = str(self.session.path or documents_folder() / name)
-        path = self.asker.save_path(suggested)
-        return path is not None and self._save_to(path)
+        return self.tab.save_cart_as()
 
-    def _save_to(self, path: Path) -> bool:
-        try:
-            self.session.save(path)
-        except CartComposerError as exc:
-            self.asker.warn("Cannot save the cart", str(exc))
-            return False
-        self.recent.remember(path)
-        self.statusBar().showMessage(f"Saved {path}.", 5000)
-        return True
+    def _remember_file(self, path: object) -> None:
+        if isinstance(path, Path) and hasattr(self, "recent"):
+            self.recent.remember(path)
 
     # --- history ---------------------------------------------------------------------------
 
     def open_history_entry(self, entry: HistoryEntry) -> bool:
         """Put a sent cart back in the composer, with its provider, options and profile."""
-        from app.service.recording import entry_document
-
-        try:
-            document = entry_document(entry)
-        except CartComposerError as exc:
-            self.statusBar().showMessage(str(exc), 10000)
-            return False
-        if not self._may_discard():
-            return False
-        self.session.replace_document(document, saved=False)
-        try:
-            self.session.set_profile(entry.profile)
-            note = ""
-        except CartComposerError:
-            note = f" The profile {entry.profile} no longer exists; using the sandbox."
-        self.statusBar().showMessage(f"Opened history entry #{entry.id}.{note}", 8000)
-        self.show_page(self.composer_page)  # where it is now, and where its answer will be
-        return True
+        opened = self.tab.open_history_entry(entry)
+        if opened:
+            self.show_page(self.composer_page)  # where it is now, and where its answer will be
+        return opened
 
     def resend_history_entry(self, entry: HistoryEntry) -> None:
         if self.open_history_entry(entry):
-            self.bottom_tabs.setCurrentWidget(self.response)
-            self.send()
-
-    # --- recent files and drops ------------------------------------------------------------
+            self.tab.bottom_tabs.setCurrentWidget(self.tab.response)
+            self.tab.send()
 
     def recent_files(self) -> list[Path]:
         return self.recent.files()
@@ -1003,33 +845,7 @@ class MainWindow(QMainWindow):
         urls = event.mimeData().urls()
         if urls:
             event.acceptProposedAction()
-            self.open_dropped(Path(urls[0].toLocalFile()))
-
-    def open_dropped(self, path: Path) -> bool:
-        """A dropped ``.cart.json`` opens; a bare payload becomes the current provider's cart."""
-        from app.domain import jsonfmt
-        from app.files import FileReadError, read_bounded
-        from app.providers.document import CART_CAP, is_cart_document
-
-        try:
-            raw = read_bounded(path, CART_CAP, "cart file")
-            data = jsonfmt.loads(raw)
-        except (FileReadError, jsonfmt.JsonSyntaxError) as exc:
-            self.statusBar().showMessage(f"Cannot use {path.name}: {exc}", 10000)
-            return False
-        if is_cart_document(data):
-            return self.open_cart(path)
-        if not self._may_discard():
-            return False
-        error, notes = self.session.apply_raw(raw.decode("utf-8-sig", errors="replace"))
-        if error:
-            self.statusBar().showMessage(f"Cannot use {path.name}: {error}", 10000)
-            return False
-        title = self.session.provider.title
-        self.statusBar().showMessage(
-            " ".join([f"Loaded the payload from {path.name} as a {title} cart.", *notes]), 10000
-        )
-        return True
+            self.tab.open_dropped(Path(urls[0].toLocalFile()))
 
     # --- window state ----------------------------------------------------------------------
 
@@ -1037,7 +853,9 @@ class MainWindow(QMainWindow):
         mode = SandboxMode(
             explain=self.explain_action.isChecked(), strict=self.strict_action.isChecked()
         )
-        self.session.set_sandbox_mode(mode)
+        self._sandbox_mode = mode
+        for tab in self._tabs_list:
+            tab.session.set_sandbox_mode(mode)
         self.journeys.sandbox_mode = mode
         self.sandbox_mode_label.setText("" if mode == REAL else f"Sandbox: {mode.label}")
         self.sandbox_mode_label.setVisible(mode != REAL)
@@ -1068,30 +886,115 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        for splitter in self.splitters:
+        self._restore_splitters(self.splitters, settings)
+
+    @staticmethod
+    def _restore_splitters(splitters: tuple[Any, ...], settings: QSettings) -> None:
+        for splitter in splitters:
             state = settings.value(f"window/{splitter.objectName()}")
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
 
+    def tab_states(self) -> list[dict[str, str]]:
+        """What a next start reopens of each tab: its file (or the sample it is an unchanged
+        copy of), its provider and profile. An untitled cart is not kept: the unsaved
+        question came first."""
+        kept = []
+        for tab in self._tabs_list:
+            session = tab.session
+            state = {"provider": session.provider.key, "profile": session.profile.name}
+            if session.path is not None:
+                state["path"] = str(session.path)
+            elif session.copy_of and not session.dirty:
+                state["sample"] = session.copy_of
+            else:
+                continue
+            kept.append(state)
+        return kept
+
+    def restore_tabs(self, settings: QSettings, *, replace_first: bool = True) -> list[str]:
+        """The tabs the last session left open, reopened (the first start's cart gives way
+        to them when ``replace_first`` and it is unchanged); what could not be, said."""
+        import json
+
+        from app.paths import resources_dir
+
+        try:
+            saved = json.loads(str(settings.value("tabs/open", "[]")))
+        except ValueError:
+            saved = []
+        if not isinstance(saved, list):
+            saved = []
+        first = self._tabs_list[0] if self._tabs_list else None
+        problems: list[str] = []
+        reopened = 0
+        for state in saved[:_TABS_KEPT]:
+            if not isinstance(state, dict):
+                continue
+            path, sample = state.get("path"), state.get("sample")
+            if isinstance(path, str) and path:
+                target = Path(path)
+            elif isinstance(sample, str) and sample == Path(sample).name:
+                target = resources_dir() / "samples" / sample
+            else:
+                continue
+            if not target.is_file():
+                problems.append(f"{target.name} is gone, so its tab was not reopened.")
+                continue
+            tab = self.add_tab()
+            try:
+                tab.session.open(target)
+            except CartComposerError as exc:
+                problems.append(str(exc))
+                self._drop_tab(tab)
+                continue
+            reopened += 1
+            profile = state.get("profile")
+            if isinstance(profile, str):
+                # A profile gone since: the sandbox profile it opened with.
+                with contextlib.suppress(CartComposerError):
+                    tab.session.set_profile(profile)
+        if reopened and replace_first and first is not None and not first.session.dirty:
+            self._drop_tab(first)
+        try:
+            current = int(str(settings.value("tabs/current", 0)))
+        except ValueError:
+            current = 0
+        if reopened and 0 <= current < self.cart_tabs.count():
+            self.cart_tabs.setCurrentIndex(current)
+        if problems:
+            self._say(" ".join(problems), 15000)
+        return problems
+
     def save_state(self, settings: QSettings) -> None:
+        import json
+
         settings.setValue("window/geometry", self.saveGeometry())
         for splitter in self.splitters:
             settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+        if self.attached:
+            kept = self.tab_states()
+            settings.setValue("tabs/open", json.dumps(kept))
+            listed = [t for t in self._tabs_list if t.session.path or t.session.copy_of]
+            current = self.tab
+            settings.setValue("tabs/current", listed.index(current) if current in listed else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.attached:
             event.accept()
             return
-        if self.session.sending:
-            self.session.cancel()
-        if not self._may_discard():
-            event.ignore()
-            return
+        # Each cart with unsaved changes is asked about, in view.
+        for tab in list(self._tabs_list):
+            if tab.session.sending:
+                tab.session.cancel()
+            if tab.session.dirty:
+                self.cart_tabs.setCurrentWidget(tab)
+                self.show_page(self.composer_page)
+            if not tab.may_discard():
+                event.ignore()
+                return
         event.accept()
         # Hang up the sender's connections now, not when the garbage collector gets to them
         # (a socket collected before its client is closed warns, ResourceWarning); a send
         # after this opens a new client.
         self._sender.close()
-
-    def table_index(self, row: int, name: str) -> QModelIndex:
-        return self.items.index(row, name)

@@ -93,6 +93,7 @@ class CartToolbar(QToolBar):
         self.cancel_button.clicked.connect(session.cancel)
         controller.document_replaced.connect(self.show_cart)
         controller.profile_changed.connect(self.fill_profiles)
+        self.show_cart()  # the session's cart now (a new tab's was made before this bar)
 
     def show_cart(self) -> None:
         """The cart's provider selected, its profiles listed, its cart actions shown if any."""

@@ -87,6 +87,23 @@ def test_a_new_session_previews_an_empty_drip_cart(tmp_path: Path) -> None:
     assert not session.dirty
 
 
+def test_a_new_klaviyo_cart_has_its_presets_where_their_paths_say(tmp_path: Path) -> None:
+    # Klaviyo's presets are named by paths: a new cart (File → New, a new tab) once had them
+    # as top-level keys with dots in them ("data.type"), refused as unknown fields.
+    sender = Sender(MemorySecretStore(), environ={}, sandbox=EmbeddedSandbox())
+    session = ComposerSession(ProfileStore(tmp_path / "config"), sender, "klaviyo")
+    payload = session.payload_object()
+    assert list(payload) == ["data"]
+    assert payload["data"]["type"] == "event"
+    assert payload["data"]["attributes"]["metric"] == {
+        "data": {"type": "metric", "attributes": {"name": "Started Checkout"}}
+    }
+    assert payload["data"]["attributes"]["properties"] == {}
+    session.refresh_now()
+    unknown = [i for i in session.validation.issues if "not a field" in i.message]
+    assert unknown == []
+
+
 def test_an_edit_asks_for_a_rebuild_that_refresh_does(tmp_path: Path) -> None:
     events = Events()
     session = a_session(tmp_path, observer=events)
