@@ -57,6 +57,16 @@ NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+def announce(widget: QWidget, text: str) -> None:
+    """Have a screen reader say ``text`` (politely: after what it is saying now) about
+    ``widget``: an answer that came, the number of problems when it changes. The last one said
+    is kept as the widget's ``announced`` property."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    widget.setProperty("announced", text)
+    QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, text))
+
+
 def named(widget: QWidget, name: str, description: str = "") -> QWidget:
     """``widget`` with its accessible name (and description)."""
     widget.setAccessibleName(name)

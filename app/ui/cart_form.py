@@ -225,6 +225,7 @@ class CartForm(QWidget):
         groups = list(provider.form_groups)
         if rest:
             groups.append(("Cart" if not groups else "More fields", rest))
+        labels: list[QLabel] = []
         for title, names in groups:
             group = QGroupBox(title)
             form = QFormLayout(group)
@@ -236,7 +237,13 @@ class CartForm(QWidget):
                 label = _label(specs[name])
                 label.setBuddy(editor.editor())
                 form.addRow(label, editor)
+                labels.append(label)
             self._layout.addWidget(group)
+        # One label column for every group, so the editors line up down the form (each
+        # group's own layout would otherwise size its column to its own longest label).
+        widest = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(widest)
         if provider.options_model is not None:
             group = QGroupBox("Request options")
             column = QVBoxLayout(group)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from app.domain.errors import CartComposerError
+from app.ui.accessibility import announce
 from app.ui.asking import Asker, documents_folder
 
 if TYPE_CHECKING:
@@ -277,11 +278,13 @@ class CartTab(QWidget):
             self.response.show_cart(meaning, state)
         self.bottom_tabs.setCurrentWidget(self.response)
         self._say(result.message, 10000)
+        announce(self.response, f"Answer: {result.message}")
 
     def _on_send_failed(self, message: str) -> None:
         self._send_done()
         self.response.show_failure(message)
         self._say(message, 10000)
+        announce(self.response, f"Not sent: {message}")
 
     def send(self) -> None:
         if self.session.sending:

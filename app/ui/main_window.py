@@ -540,6 +540,8 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         self.shortcuts_action = action("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.about_action = action("&About Cart Composer", self.show_about)
+        self.guide_action = action("&Guide", self.show_guide)
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
@@ -694,6 +696,43 @@ class MainWindow(QMainWindow):
             )
         )
         self.asker.inform("Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def show_guide(self) -> None:
+        """The guide (resources/guide.md, as the README links it) in a window of its own,
+        beside the composer; read off the GUI thread."""
+        from app.files import read_bounded
+        from app.paths import resources_dir
+
+        def read() -> str:
+            return read_bounded(resources_dir() / "guide.md", 1024 * 1024, "guide").decode()
+
+        run_in_background(
+            read,
+            lambda text: self._show_guide(str(text)),
+            lambda exc: self._show_guide(f"The guide could not be read: {exc}"),
+            owner=self,
+        )
+
+    def _show_guide(self, text: str) -> None:
+        from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+        dialog = QDialog(self)
+        dialog.setObjectName("guideDialog")
+        dialog.setWindowTitle("Cart Composer guide")
+        area = self.screen().availableGeometry() if self.screen() else QRect(0, 0, 1280, 800)
+        dialog.resize(min(720, area.width() - 40), min(640, area.height() - 60))
+        browser = QTextBrowser()
+        browser.setObjectName("guideText")
+        browser.setAccessibleName("Cart Composer guide")
+        browser.setOpenExternalLinks(False)
+        browser.setMarkdown(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        dialog.show()
+        self.guide_dialog = dialog
 
     def about_text(self) -> str:
         import platform

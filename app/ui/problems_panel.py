@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from app.ui.accessibility import announce
+
 if TYPE_CHECKING:
     from app.domain.validation import Validation
     from app.service.session import ComposerSession
@@ -39,6 +41,7 @@ class ProblemsPanel(QWidget):
         self.list.itemClicked.connect(self._on_item)
         controller.validation_changed.connect(self.show_problems)
         controller.raw_changed.connect(self.show_problems)
+        self._said: int | None = None  # the number of problems a screen reader was told
         self.show_problems()
 
     def show_problems(self, *_: object) -> None:
@@ -55,10 +58,15 @@ class ProblemsPanel(QWidget):
         if self._session.checking:
             self.list.clear()
             self.title.setText("<b>Problems</b> — checking the line items…")
-        elif count:
+            return
+        if count:
             self.title.setText(f"<b>Problems</b> ({count}) — click one to go to it")
         else:
             self.title.setText("<b>Problems</b> — none: the cart follows the API's rules")
+        if count != self._said:
+            # Said to a screen reader when the number changes, not at every keystroke.
+            self._said = count
+            announce(self.list, f"{count} problem{'s' * (count != 1)}" if count else "No problems")
 
     def _add(self, text: str, path: str, tip: str | None = None) -> None:
         item = QListWidgetItem(text)

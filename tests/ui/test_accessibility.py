@@ -98,3 +98,25 @@ def test_tab_follows_the_screen_and_leaves_every_table(qtbot: QtBot, window: Mai
     after_items = visited[visited.index(window.items_table) + 1]
     assert after_items is not window.items_table  # Tab left the table
     assert window.raw_editor.tabChangesFocus()
+
+
+def test_problems_and_answers_are_announced_to_a_screen_reader(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # The sample cart is valid: "No problems" was said once; a broken email says one.
+    assert window.summary.property("announced") == "No problems"
+    window.session.set_field("email", None)
+    window.session.set_field("person_id", None)
+    window.session.set_field("visitor_uuid", None)
+    window.session.refresh_now()
+    qtbot.waitUntil(lambda: window.summary.property("announced") != "No problems", timeout=3000)
+    said = window.summary.property("announced")
+    assert said.endswith("problem") or said.endswith("problems"), said
+    window.session.set_field("email", "user@gmail.com")
+    window.session.refresh_now()
+    qtbot.waitUntil(lambda: window.summary.property("announced") == "No problems", timeout=3000)
+    window.new_cart_id()
+    with qtbot.waitSignal(window.controller.send_finished, timeout=15_000) as sent:
+        window.send()
+    assert window.response.property("announced") == f"Answer: {sent.args[0].message}"
+    assert sent.args[0].message.startswith("202")

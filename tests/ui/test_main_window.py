@@ -93,7 +93,7 @@ def test_at_1280_by_800_the_items_table_shows_eight_rows(qtbot: QtBot, window: M
     assert rows >= 8, rows
 
 
-def test_help_lists_the_shortcuts_and_says_the_versions(window: MainWindow) -> None:
+def test_help_lists_the_shortcuts_and_says_the_versions(qtbot: QtBot, window: MainWindow) -> None:
     import platform
 
     from PySide6.QtCore import qVersion
@@ -116,6 +116,16 @@ def test_help_lists_the_shortcuts_and_says_the_versions(window: MainWindow) -> N
         "inform Keyboard shortcuts",
         "inform About Cart Composer",
     ]
+    # The guide, in a window of its own (read off the GUI thread).
+    window.guide_action.trigger()
+    qtbot.waitUntil(lambda: getattr(window, "guide_dialog", None) is not None, timeout=5000)
+    from PySide6.QtWidgets import QTextBrowser
+
+    guide = window.guide_dialog.findChild(QTextBrowser, "guideText")
+    assert guide is not None
+    text = guide.toPlainText()
+    assert text.startswith("Cart Composer guide") and "Journeys" in text and "Ctrl+T" in text
+    window.guide_dialog.close()
     about = window.about_text()
     assert about.startswith(f"Cart Composer {__version__}")
     assert f"Qt {qVersion()}" in about and f"Python {platform.python_version()}" in about

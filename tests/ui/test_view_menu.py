@@ -185,3 +185,18 @@ def test_presenter_mode_for_a_demo(qtbot: QtBot, window: MainWindow) -> None:
     reveal = dialog.findChild(QCheckBox, "revealSecrets")
     assert reveal is not None and reveal.isEnabled()
     dialog.deleteLater()
+
+
+def test_the_form_editors_line_up_across_groups(qtbot: QtBot, window: MainWindow) -> None:
+    from app.paths import sample_cart
+    from app.providers import providers
+
+    for key in providers():
+        assert window.open_cart(sample_cart(key))
+        qtbot.wait(10)
+        lefts = {
+            editor.editor().mapTo(window.form, editor.editor().rect().topLeft()).x()
+            for editor in window.form.editors.values()
+            if editor.isVisibleTo(window.form)
+        }
+        assert len(lefts) == 1, (key, sorted(lefts))
