@@ -183,7 +183,9 @@ class HistoryView(QWidget):
         rows_follow_font(self.table, 6)
         self.table.horizontalHeader().setDefaultSectionSize(96)
         self.table.setColumnWidth(0, 140)
-        self._sized = False
+        self._sized = False  # a column sized by hand: no more sizing to the contents
+        self._sizing = False
+        self.table.horizontalHeader().sectionResized.connect(self._on_section_resized)
         # Small minimums: the tab shares a 700-pixel-high window with the request preview.
         self.table.setMinimumHeight(48)
 
@@ -382,10 +384,16 @@ class HistoryView(QWidget):
         self._fill(result[3])
         self.model.load(rows, filters)
         if rows and not self._sized:
-            # Columns as wide as what they hold (204 No Content, connection refused), once:
-            # after that they stay as the person left them.
-            self._sized = True
+            # Columns as wide as what they hold (204 No Content, connection refused), each
+            # time rows come, until the person sizes one: then they stay as left.
+            self._sizing = True
             self.table.resizeColumnsToContents()
+            self._sizing = False
+
+    def _on_section_resized(self, column: int, *_: object) -> None:
+        # The last column stretches with the table: only a hand on another one counts.
+        if not self._sizing and column != self.model.columnCount() - 1:
+            self._sized = True
 
     def _on_counted(self, result: object) -> None:
         assert isinstance(result, tuple)

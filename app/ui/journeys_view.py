@@ -95,8 +95,9 @@ class JourneysView(QWidget):
         split.setObjectName("journeysSplitter")
         split.addWidget(self._scenario_box())
         split.addWidget(self._run_box())
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([420, 600])
         layout.addWidget(split)
         # The bulk sender is a tab of its own (see ``bulk_panel``): side by side, the two would
         # make the window wider than a 1280-pixel screen.
@@ -189,6 +190,7 @@ class JourneysView(QWidget):
         self.speed = QDoubleSpinBox()
         self.speed.setObjectName("scenarioSpeed")
         self.speed.setRange(1, 100_000)
+        self.speed.setDecimals(1)
         self.speed.setValue(60)
         self.speed.setToolTip("Waits are divided by this: 60 makes a minute a second")
         edit.addWidget(self.speed)
@@ -230,11 +232,13 @@ class JourneysView(QWidget):
                 QHeaderView.ResizeMode.Interactive,
                 QHeaderView.ResizeMode.ResizeToContents,
                 QHeaderView.ResizeMode.Stretch,
-                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Interactive,
             )
         ):
             header.setSectionResizeMode(number, mode)
-        self.timeline.setColumnWidth(1, 180)
+        # What it means takes the room left; the step and the cart wrap in theirs.
+        self.timeline.setColumnWidth(1, 160)
+        self.timeline.setColumnWidth(4, 130)
         self.timeline.verticalHeader().hide()
         self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline.setTabKeyNavigation(False)

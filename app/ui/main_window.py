@@ -22,6 +22,7 @@ from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+    from PySide6.QtWidgets import QTabWidget
 
     from app.history import HistoryEntry, HistoryStore
     from app.profiles import ProfileStore
@@ -290,6 +291,25 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.banner)
         central_layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+        for tabs in (self.pages, self.cart_tabs):
+            tabs.currentChanged.connect(lambda _, tabs=tabs: self._size_by_current(tabs))
+        self._size_by_current(self.pages)
+
+    @staticmethod
+    def _size_by_current(tabs: QTabWidget) -> None:
+        """Only the page in view counts for the window's smallest size: a page out of view
+        keeps sizes measured with the text size it last had (a journey measured at 150% stayed
+        1,100 pixels wide back at 100%, and so would the window)."""
+        from PySide6.QtWidgets import QSizePolicy
+
+        current = tabs.currentWidget()
+        for index in range(tabs.count()):
+            page = tabs.widget(index)
+            if page is None:
+                continue
+            wanted = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            if page.sizePolicy().horizontalPolicy() != wanted:
+                page.setSizePolicy(wanted, wanted)
 
     @property
     def splitters(self) -> tuple[Any, ...]:
@@ -330,6 +350,7 @@ class MainWindow(QMainWindow):
         controller.status.connect(self._show_status)
         index = self.cart_tabs.addTab(tab, tab.title())
         self.cart_tabs.setCurrentIndex(index)
+        self._size_by_current(self.cart_tabs)
         from app.ui.accessibility import name_widgets
 
         name_widgets(tab)
@@ -635,20 +656,31 @@ class MainWindow(QMainWindow):
     def presenting(self) -> bool:
         return self.attached and self.presenter_action.isChecked()
 
-    def set_presenter(self, on: bool) -> None:
-        """For a demo: the text at 150% (the size before comes back after), the profile in
-        a banner above everything, and no secret shown anywhere (the Profiles dialog's Show
-        secrets is off; the preview, history and exports mask them always)."""
+    def set_presenter(self, on: bool, area: QRect | None = None) -> None:
+        """For a demo: the text as large as the screen has room for (150% on 1280 x 800,
+        110% on 1024 x 700; the size before comes back after), the profile in a banner above
+        everything, and no secret shown anywhere (the Profiles dialog's Show secrets is off;
+        the preview, history and exports mask them always)."""
         from app.ui.theme import apply_zoom, current_zoom
 
         if self.presenter_action.isChecked() != on:
             self.presenter_action.setChecked(on)
-        if on:
-            self._zoom_before = current_zoom()
-            apply_zoom(max(150, self._zoom_before))
-        else:
-            apply_zoom(getattr(self, "_zoom_before", 100))
         self._show_presenter_banner()
+        if not on:
+            apply_zoom(getattr(self, "_zoom_before", 100))
+            return
+        self._zoom_before = before = current_zoom()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = area or (screen.availableGeometry() if screen else QRect(0, 0, 1280, 800))
+        for percent in (150, 125, 110):
+            if percent <= before:
+                break
+            apply_zoom(percent)
+            hint = self.minimumSizeHint()
+            if hint.width() <= room.width() - 8 and hint.height() <= room.height() - 32:
+                break
+            apply_zoom(before)  # not even this fits: the text as it was
+        self.fit_to_screen()
 
     def _show_presenter_banner(self) -> None:
         on = self.presenting
@@ -665,8 +697,9 @@ class MainWindow(QMainWindow):
         from app.ui.theme import stylesheet
 
         sheet = stylesheet()
-        if sheet != self.styleSheet():
-            self.setStyleSheet(sheet)
+        if sheet == self.styleSheet():
+            return
+        self.setStyleSheet(sheet)
 
     def shortcuts_text(self) -> str:
         """Every menu command that has a shortcut, by menu, as the menus name them."""

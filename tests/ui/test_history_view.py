@@ -349,3 +349,39 @@ def test_a_header_click_sorts_every_row_in_the_store_and_filters_by_operation_an
     ]
     qtbot.waitUntil(lambda: view.count_label.text() == "1 entry", timeout=5000)
     assert column(COL_CART) == ["c-2"]
+
+
+def test_columns_fit_what_they_hold_until_a_person_sizes_one(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.ui.history_model import COL_PROFILE
+
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    fill(store, 2)
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    view.resize(1200, 600)
+    view.show()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+    narrow = view.table.columnWidth(COL_PROFILE)
+    row = store.record_pending(
+        method="POST",
+        url="http://127.0.0.1:1/x",
+        headers=[],
+        body=b"{}",
+        profile="staging-store-for-the-spring-campaign",
+        provider="drip",
+        operation="x",
+        source="test",
+        email=None,
+        cart_id=None,
+    )
+    store.complete(row, state="succeeded", elapsed_ms=1.0, status=202)
+    view.refresh()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    wide = view.table.columnWidth(COL_PROFILE)
+    needed = view.table.fontMetrics().horizontalAdvance("staging-store-for-the-spring-campaign")
+    assert wide > narrow and wide >= needed  # the new, longer profile is not cut
+    view.table.setColumnWidth(COL_PROFILE, 60)  # a person makes it narrow: it stays so
+    view.refresh()
+    qtbot.waitUntil(lambda: view.count_label.text() == "3 entries", timeout=5000)
+    qtbot.wait(50)
+    assert view.table.columnWidth(COL_PROFILE) == 60

@@ -165,10 +165,12 @@ def test_the_cart_actions_button_looks_like_a_button_and_has_a_letter(
 
 
 def test_presenter_mode_for_a_demo(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QCheckBox
 
-    window.presenter_action.trigger()
-    assert window.presenting and theme.current_zoom() == 150
+    window.set_presenter(True, QRect(0, 0, 1280, 800))
+    assert window.presenting and window.presenter_action.isChecked()
+    assert theme.current_zoom() == 150  # as large as a 1280 x 800 screen has room for
     banner = window.presenter_banner
     assert banner.isVisible()
     assert banner.text() == "Presenting · <b>Sandbox · Drip</b> · Drip, the built-in sandbox"
@@ -181,6 +183,13 @@ def test_presenter_mode_for_a_demo(qtbot: QtBot, window: MainWindow) -> None:
     window.presenter_action.trigger()
     assert not window.presenting and theme.current_zoom() == 100  # the size before
     assert not banner.isVisible()
+    # On a 1024 x 700 laptop, a size that still fits it.
+    window.set_presenter(True, QRect(0, 0, 1024, 700))
+    assert 100 < theme.current_zoom() < 150
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1016 and hint.height() <= 668, hint
+    window.set_presenter(False)
+    assert theme.current_zoom() == 100
     dialog = window.profiles_dialog()
     reveal = dialog.findChild(QCheckBox, "revealSecrets")
     assert reveal is not None and reveal.isEnabled()
@@ -200,3 +209,25 @@ def test_the_form_editors_line_up_across_groups(qtbot: QtBot, window: MainWindow
             if editor.isVisibleTo(window.form)
         }
         assert len(lefts) == 1, (key, sorted(lefts))
+
+
+def test_only_the_page_in_view_sets_the_windows_smallest_size(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # A page out of view may hold sizes measured at another text size (under X a journey's
+    # page measured at 150% stayed 1,100 pixels wide back at 100%): it must not widen the
+    # window. Here a page out of view is made that wide on purpose.
+    from PySide6.QtWidgets import QLabel
+
+    wide = QLabel("W" * 300)
+    window.journeys.bulk_panel.layout().addWidget(wide)
+    assert wide.minimumSizeHint().width() > 2000
+    window.show_page(window.composer_page)
+    qtbot.wait(10)
+    assert window.minimumSizeHint().width() <= 1016
+    window.show_page(window.journeys.bulk_panel)
+    qtbot.wait(10)
+    assert window.minimumSizeHint().width() > 2000  # in view, it counts
+    window.show_page(window.history_view)
+    qtbot.wait(10)
+    assert window.minimumSizeHint().width() <= 1016
