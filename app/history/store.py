@@ -48,7 +48,7 @@ __all__ = [
     "HistoryStore",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FILE_NAME = "history.sqlite3"
 # Request and response bodies are stored up to this size; the original size is kept beside.
 BODY_LIMIT = 2 * 1024 * 1024
@@ -123,7 +123,36 @@ _V4 = """
 ALTER TABLE requests ADD COLUMN owner TEXT;
 ALTER TABLE requests ADD COLUMN request_size INTEGER;
 """
-_MIGRATIONS = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+# Version 5: the few words a row's own columns hold (providers, profiles, operations,
+# statuses), kept by triggers, so that free text matching them ("bronto", "abandon", "404")
+# looks through a handful of words and then the indexes, not every row (a scan made a search
+# of 100,000 rows take 300 ms); and indexes for the filters and sorts by operation, status,
+# source and elapsed time.
+_V5 = """
+CREATE TABLE row_words (
+    kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO row_words SELECT DISTINCT 'provider', provider FROM requests;
+INSERT OR IGNORE INTO row_words SELECT DISTINCT 'profile', profile FROM requests;
+INSERT OR IGNORE INTO row_words SELECT DISTINCT 'operation', operation FROM requests;
+INSERT OR IGNORE INTO row_words SELECT DISTINCT 'status', CAST(status AS TEXT) FROM requests
+    WHERE status IS NOT NULL;
+CREATE TRIGGER row_words_insert AFTER INSERT ON requests BEGIN
+    INSERT OR IGNORE INTO row_words VALUES
+        ('provider', new.provider), ('profile', new.profile), ('operation', new.operation);
+    INSERT OR IGNORE INTO row_words SELECT 'status', CAST(new.status AS TEXT)
+        WHERE new.status IS NOT NULL;
+END;
+CREATE TRIGGER row_words_status AFTER UPDATE OF status ON requests
+    WHEN new.status IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO row_words VALUES ('status', CAST(new.status AS TEXT));
+END;
+CREATE INDEX requests_operation ON requests (operation, sent_at);
+CREATE INDEX requests_status ON requests (status, sent_at);
+CREATE INDEX requests_source ON requests (source, sent_at);
+CREATE INDEX requests_elapsed ON requests (elapsed_ms, sent_at);
+"""
+_MIGRATIONS = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 _INTERRUPTED = "The app stopped before the answer came; the cart may or may not have arrived."
 # The trigram index finds substrings of at least this many characters; shorter text is scanned.
 _TRIGRAM = 3
@@ -173,7 +202,7 @@ class HistoryFilter:
     sort: str = "time"
     ascending: bool = False
 
-    def where(self, *, fts: bool = True) -> tuple[str, list[Any]]:
+    def where(self, *, fts: bool = True, words: bool = True) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
         for column, value in (
@@ -195,27 +224,31 @@ class HistoryFilter:
         if self.text and len(self.text) >= _TRIGRAM and fts:
             # A phrase query on the trigram index: the text anywhere, case-insensitively.
             phrase = '"' + self.text.replace('"', '""') + '"'
+            row_words = _ROW_WORDS if words else _ROW_WORDS_SCAN
             clauses.append(
                 "(id IN (SELECT rowid FROM requests_text WHERE requests_text MATCH ?) "
-                f"OR {_ROW_WORDS})"
+                f"OR {row_words})"
             )
-            args += [phrase, *[f"%{self.text}%"] * _ROW_WORDS.count("?")]
+            args += [phrase, *[f"%{self.text}%"] * row_words.count("?")]
         elif self.text:
             like = f"%{self.text}%"
+            row_words = _ROW_WORDS if words else _ROW_WORDS_SCAN
             clauses.append(
                 "(email LIKE ? OR cart_id LIKE ? OR provider_id LIKE ? "
                 "OR CAST(request_body AS TEXT) LIKE ? OR CAST(response_body AS TEXT) LIKE ? "
-                f"OR {_ROW_WORDS})"
+                f"OR {row_words})"
             )
-            args += [like] * (5 + _ROW_WORDS.count("?"))
+            args += [like] * (5 + row_words.count("?"))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     def order(self) -> str:
-        """The ORDER BY clause: the chosen column, then the row's number the same way (so
-        that pages never repeat or skip a row among equal values)."""
+        """The ORDER BY clause: the chosen column, then time and the row's number the same
+        way (so that pages never repeat or skip a row among equal values; an index on the
+        column and time — every index ends with the row's number — then gives the order)."""
         way = "ASC" if self.ascending else "DESC"
         column = SORTS.get(self.sort, SORTS["time"])
-        return f" ORDER BY {column} {way}, id {way}"
+        then = "" if column == SORTS["time"] else f"sent_at {way}, "
+        return f" ORDER BY {column} {way}, {then}id {way}"
 
 
 # What the rows can be ordered by: the history table's columns, by name.
@@ -234,8 +267,18 @@ SORTS = {
 
 
 # What the text filter also matches besides the indexed text: the row's own words (LIKE is
-# case-insensitive for ASCII in SQLite; an operation matches with a space for its underscore).
+# case-insensitive for ASCII in SQLite; an operation matches with a space for its underscore),
+# found among the few words the history holds (schema 5's row_words), then by the indexes.
 _ROW_WORDS = (
+    "provider IN (SELECT value FROM row_words WHERE kind = 'provider' AND value LIKE ?) "
+    "OR profile IN (SELECT value FROM row_words WHERE kind = 'profile' AND value LIKE ?) "
+    "OR operation IN (SELECT value FROM row_words WHERE kind = 'operation' "
+    "AND (REPLACE(value, '_', ' ') LIKE ? OR value LIKE ?)) "
+    "OR status IN (SELECT CAST(value AS INTEGER) FROM row_words WHERE kind = 'status' "
+    "AND value LIKE ?)"
+)
+# The same on an older history opened for reading (no row_words): each row looked at.
+_ROW_WORDS_SCAN = (
     "provider LIKE ? OR profile LIKE ? OR REPLACE(operation, '_', ' ') LIKE ? "
     "OR operation LIKE ? OR CAST(status AS TEXT) LIKE ?"
 )
@@ -543,6 +586,7 @@ class HistoryStore:
                 raise sqlite3.DatabaseError("not a history (no schema)")
             self._columns = {str(r[1]) for r in db.execute("PRAGMA table_info(requests)")}
             self._fts = version >= 3
+            self._words = version >= 5
         except BaseException:
             db.close()
             raise
@@ -755,7 +799,9 @@ class HistoryStore:
         return ", ".join(n if n in have else f"{_DEFAULTS.get(n, 'NULL')} AS {n}" for n in names)
 
     def _where(self, filters: HistoryFilter | None) -> tuple[str, list[Any]]:
-        return (filters or HistoryFilter()).where(fts=getattr(self, "_fts", True))
+        return (filters or HistoryFilter()).where(
+            fts=getattr(self, "_fts", True), words=getattr(self, "_words", True)
+        )
 
     def count(self, filters: HistoryFilter | None = None) -> int:
         where, args = self._where(filters)

@@ -104,6 +104,9 @@ def main() -> None:
         "filter: outcome": HistoryFilter(outcome="http_error"),
         # One row matches in both stores (the index finds it; the scan used to read every body).
         "filter: text (an email, any body)": HistoryFilter(text="shopper777@"),
+        # A header click: a column without an index of its own, every row ordered.
+        "sort: elapsed, first page": HistoryFilter(sort="elapsed", ascending=True),
+        "sort: profile, first page": HistoryFilter(sort="profile"),
     }
     results: dict[tuple[str, str], list[float]] = {}
     for _ in range(args.runs):

@@ -175,9 +175,13 @@ def test_version_1_is_migrated_to_the_current_version(tmp_path: Path) -> None:
     (entry,) = store.query()
     assert entry.source == "unknown" and entry.request_headers == []
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"requests_provider", "requests_state", "requests_email"} <= indexes
+    assert {"requests_operation", "requests_status"} <= indexes
+    # The row's own words, for free text, from the rows the older history already had.
+    words = set(check.execute("SELECT kind, value FROM row_words").fetchall())
+    assert words == {("provider", "drip"), ("profile", "p"), ("operation", "cart_activity")}
     assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -390,3 +394,30 @@ def test_every_write_runs_on_the_stores_one_writer_thread(tmp_path: Path) -> Non
     assert {e.state for e in store.query(limit=200)} == {"succeeded"}
     store.close()
     assert "cart-composer-history-one-writer.sqlite3" not in {t.name for t in threading.enumerate()}
+
+
+def test_free_text_finds_a_rows_words_through_the_word_list_even_for_new_words(
+    tmp_path: Path,
+) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    first = pending(store)
+    store.complete(first, state="succeeded", elapsed_ms=1, status=202)
+    later = store.record_pending(
+        method="PUT",
+        url="http://h/carts/c/abandon",
+        headers=[],
+        body=b"{}",
+        profile="staging-bronto",
+        provider="bronto",
+        operation="abandon",
+        source="gui",
+        email=None,
+        cart_id=None,
+    )
+    store.complete(later, state="http_error", elapsed_ms=1, status=409)
+    # Words that came with the rows written since the history was made, kept by triggers.
+    assert [e.id for e in store.query(HistoryFilter(text="staging"))] == [later]
+    assert [e.id for e in store.query(HistoryFilter(text="409"))] == [later]
+    assert [e.id for e in store.query(HistoryFilter(text="aband"))] == [later]
+    assert [e.id for e in store.query(HistoryFilter(text="40"))] == [later]  # short: a scan
+    assert store.count(HistoryFilter(text="bronto")) == 1
