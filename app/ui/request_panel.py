@@ -6,6 +6,7 @@ and edit), the controller (to listen), the asker (leaving raw JSON that does not
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QSignalBlocker, QTimer
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import CartComposerError
 from app.ui.json_preview import JsonHighlighter, PreviewView
 from app.ui.theme import set_tone
-from app.ui.widgets import button
+from app.ui.widgets import FittingLabel, button
 
 if TYPE_CHECKING:
     from app.providers import OutgoingRequest
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["PREVIEW_TITLE", "RAW_PAUSE_MS", "RequestPanel"]
 
 PREVIEW_TITLE = "<b>Request</b> — exactly what Send puts on the wire"
+SHORT_TITLE = "<b>Request</b>"  # where the whole does not fit (its tooltip has it)
 RAW_PAUSE_MS = 200  # raw JSON is parsed once typing pauses this long
 
 
@@ -58,7 +60,7 @@ class RequestPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
-        self.title = QLabel(PREVIEW_TITLE)
+        self.title = FittingLabel(PREVIEW_TITLE, SHORT_TITLE)
         self.title.setObjectName("previewTitle")
         # Its text changes (a cart action's request): it must never widen the window.
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -118,8 +120,7 @@ class RequestPanel(QWidget):
 
     def show_preview(self, text: str) -> None:
         """The cart's request (again, after a cart action's was shown)."""
-        self.title.setText(PREVIEW_TITLE)
-        self.title.setToolTip("")
+        self.title.set_texts(PREVIEW_TITLE, SHORT_TITLE)
         self.preview.show_text(text)
 
     def restore_preview(self) -> None:
@@ -129,9 +130,10 @@ class RequestPanel(QWidget):
         """Another request than the cart's (a cart action's) before it leaves."""
         from app.service.session import request_text
 
-        self.title.setText(f"<b>Request</b> — {title}, as it goes out")
-        self.title.setToolTip(
-            "A cart action's request; an edit or Send shows the cart's own again."
+        self.title.set_texts(
+            f"<b>Request</b> — {escape(title, quote=False)}, as it goes out",
+            f"<b>Request</b> — {escape(title, quote=False)}",
+            "A cart action's request; an edit or Send shows the cart's own again.",
         )
         self.preview.show_text(request_text(request))
 

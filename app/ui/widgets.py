@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QPushButton, QTableView
+from PySide6.QtGui import QResizeEvent, QTextDocument
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
 
-__all__ = ["button", "rows_follow_font"]
+__all__ = ["FittingLabel", "button", "rows_follow_font"]
 
 
 def button(text: str, name: str, tip: str) -> QPushButton:
@@ -37,3 +38,40 @@ class _RowHeight(QObject):
 def rows_follow_font(table: QTableView, padding: int) -> None:
     """Rows one line of the table's font high (and ``padding``), now and after a zoom."""
     table.installEventFilter(_RowHeight(table, padding))
+
+
+class FittingLabel(QLabel):
+    """A one-line rich-text title that gives way to its short form where the whole does not
+    fit (a narrow window): the whole then reads in its tooltip."""
+
+    def __init__(self, text: str, short: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._whole, self._short, self._tip = text, short, ""
+        self.set_texts(text, short)
+
+    def set_texts(self, text: str, short: str, tip: str = "") -> None:
+        self._whole, self._short, self._tip = text, short, tip
+        self._fit()
+
+    def whole_width(self) -> float:
+        document = QTextDocument()
+        document.setDefaultFont(self.font())
+        document.setDocumentMargin(0)
+        document.setHtml(self._whole)
+        return document.idealWidth()
+
+    def _fit(self) -> None:
+        fits = self.whole_width() <= max(self.width(), 1)
+        shown = self._whole if fits else self._short
+        if self.text() != shown:
+            self.setText(shown)
+        if fits:
+            self.setToolTip(self._tip)
+        else:
+            plain = QTextDocument()
+            plain.setHtml(self._whole)
+            self.setToolTip("\n".join(part for part in (plain.toPlainText(), self._tip) if part))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()

@@ -231,3 +231,19 @@ def test_only_the_page_in_view_sets_the_windows_smallest_size(
     window.show_page(window.history_view)
     qtbot.wait(10)
     assert window.minimumSizeHint().width() <= 1016
+
+
+def test_the_request_title_gives_way_to_its_short_form_where_it_does_not_fit(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    title = window.request_panel.title
+    window.resize(1272, 768)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1272, 768))
+    qtbot.wait(10)
+    assert title.text() == "<b>Request</b> — exactly what Send puts on the wire"
+    assert title.toolTip() == ""
+    main = window.tab.splitters[0]
+    main.setSizes([900, 300])  # the request side narrow: the whole title would be cut
+    qtbot.waitUntil(lambda: title.text() == "<b>Request</b>", timeout=2000)
+    assert title.toolTip() == "Request — exactly what Send puts on the wire"
+    assert title.whole_width() > title.width()
