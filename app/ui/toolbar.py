@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QSizePolicy,
@@ -76,11 +77,16 @@ class CartToolbar(QToolBar):
         self.progress = QProgressBar()
         self.progress.setObjectName("sendProgress")
         self.progress.setRange(0, 0)
-        self.progress.setMaximumWidth(120)
-        # A toolbar's widget is shown and hidden through its action (QToolBar's documentation:
-        # the widget's own setVisible does not work there).
-        self._progress = self.addWidget(self.progress)
-        self._progress.setVisible(False)
+        # In a slot of its own that keeps its size whether the bar shows or not: showing it at
+        # each send used to lay out (and repaint) the whole composer under the tool bar.
+        slot = QWidget()
+        slot.setObjectName("sendProgressSlot")
+        slot.setFixedWidth(120)
+        row = QHBoxLayout(slot)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.progress)
+        self.progress.hide()
+        self.addWidget(slot)
         self.send_button = button("&Send", "sendButton", "Send the cart (Ctrl+Return)")
         self.send_button.setDefault(True)
         self.cancel_button = button("Cancel", "cancelButton", "Stop waiting for the answer (Esc)")
@@ -120,7 +126,7 @@ class CartToolbar(QToolBar):
             switch(self.cancel_button, self.send_button)
         else:
             switch(self.send_button, self.cancel_button)
-        self._progress.setVisible(sending)
+        self.progress.setVisible(sending)
 
     def _on_provider_activated(self, index: int) -> None:
         key = str(self.provider_selector.itemData(index))

@@ -43,8 +43,12 @@ def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
         asker=asker, sender=Sender(store, environ={}, sandbox=EmbeddedSandbox())
     )
     qtbot.addWidget(window)
-    window.show()
+    # Shown and painted before anything is measured: a window's first paint (60 ms here) is
+    # not a fault freezing it, and counted in the gaps below it made them fail on slow runs.
+    with qtbot.waitExposed(window):
+        window.show()
     window.session.set_profile("faulty")
+    qtbot.wait(100)
     return window
 
 

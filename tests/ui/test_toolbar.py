@@ -12,6 +12,7 @@ from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
 from app.ui.controller import ComposerController
+from app.ui.main_window import MainWindow
 from app.ui.toolbar import MANAGE, CartToolbar
 
 
@@ -74,3 +75,20 @@ def test_send_gives_way_to_cancel_while_sending(qtbot: QtBot, tmp_path: Path) ->
     assert toolbar.send_button.isEnabled() and not toolbar.cancel_button.isEnabled()
     # It used to keep spinning after the answer: hide() does nothing to a toolbar's widget.
     qtbot.waitUntil(lambda: not toolbar.progress.isVisible(), timeout=2000)
+
+
+def test_sending_does_not_lay_out_the_tool_bar_again(qtbot: QtBot, window: MainWindow) -> None:
+    # The busy indicator shows in a slot of a fixed size: before, showing it made the tool bar
+    # (inside the cart's tab) ask for a new layout, and the whole composer was laid out and
+    # painted again at each send's start and end.
+    bar = window.toolbar
+    qtbot.wait(10)
+    before = (bar.sizeHint(), window.send_button.geometry(), window.form.geometry())
+    bar.set_sending(True)
+    qtbot.wait(10)
+    assert bar.progress.isVisible()
+    assert (bar.sizeHint(), window.send_button.geometry(), window.form.geometry()) == before
+    bar.set_sending(False)
+    qtbot.wait(10)
+    assert not bar.progress.isVisible()
+    assert (bar.sizeHint(), window.send_button.geometry(), window.form.geometry()) == before
