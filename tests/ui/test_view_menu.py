@@ -226,11 +226,10 @@ def test_only_the_page_in_view_sets_the_windows_smallest_size(
     qtbot.wait(10)
     assert window.minimumSizeHint().width() <= 1016
     window.show_page(window.journeys.bulk_panel)
-    qtbot.wait(10)
-    assert window.minimumSizeHint().width() > 2000  # in view, it counts
+    # In view, it counts (once the layout has caught up).
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() > 2000, timeout=3000)
     window.show_page(window.history_view)
-    qtbot.wait(10)
-    assert window.minimumSizeHint().width() <= 1016
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() <= 1016, timeout=3000)
 
 
 def test_the_request_title_gives_way_to_its_short_form_where_it_does_not_fit(
@@ -239,11 +238,12 @@ def test_the_request_title_gives_way_to_its_short_form_where_it_does_not_fit(
     title = window.request_panel.title
     window.resize(1272, 768)
     qtbot.waitUntil(lambda: window.size().toTuple() == (1272, 768))
-    qtbot.wait(10)
+    main = window.tab.splitters[0]
+    main.setSizes([400, 870])  # the request side wide: the whole title fits
+    qtbot.waitUntil(lambda: title.width() >= title.whole_width(), timeout=2000)
     assert title.text() == "<b>Request</b> — exactly what Send puts on the wire"
     assert title.toolTip() == ""
-    main = window.tab.splitters[0]
-    main.setSizes([900, 300])  # the request side narrow: the whole title would be cut
+    main.setSizes([900, 370])  # the request side narrow: the whole title would be cut
     qtbot.waitUntil(lambda: title.text() == "<b>Request</b>", timeout=2000)
     assert title.toolTip() == "Request — exactly what Send puts on the wire"
     assert title.whole_width() > title.width()
