@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,8 @@ from app.providers import providers
 from app.providers.registry import provider_title
 from app.ui.compare import DARK, LIGHT, compare_html, entry_exchange, preview_exchange
 from app.ui.history_model import PAGE, HistoryTableModel, operation_words, source_text
-from app.ui.widgets import rows_follow_font
+from app.ui.theme import is_dark
+from app.ui.widgets import browser_dialog, rows_follow_font
 from app.ui.workers import run_in_background
 
 __all__ = ["HistoryView"]
@@ -58,17 +57,6 @@ def _operation_label(pair: str) -> str:
     """``bronto/abandon`` as the table says it: "Bronto: Abandon"."""
     provider, _, operation = pair.partition("/")
     return f"{provider_title(provider)}: {operation_words(provider, operation)}"
-
-
-def _dark(widget: QWidget) -> bool:
-    """Whether ``widget`` is painted light text on a dark base (a dark theme)."""
-    from PySide6.QtGui import QPalette
-
-    palette = widget.palette()
-    return (
-        palette.color(QPalette.ColorRole.Base).lightness()
-        < palette.color(QPalette.ColorRole.Text).lightness()
-    )
 
 
 class HistoryView(QWidget):
@@ -152,16 +140,16 @@ class HistoryView(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(letters)
-        for widget in (
+        # The lists that narrow the rows, in the order they stand.
+        self._lists = (
             self.provider,
             self.operation,
             self.source,
             self.profile,
             self.outcome,
             self.period,
-            self.date_from,
-            self.date_to,
-        ):
+        )
+        for widget in (*self._lists, self.date_from, self.date_to):
             filters.addWidget(widget)
         filters.addStretch(1)
 
@@ -260,14 +248,7 @@ class HistoryView(QWidget):
         self.search.textChanged.connect(self._search_timer.start)
         # A provider's operations are listed for it before its query starts.
         self.provider.currentIndexChanged.connect(lambda _: self._fill_operations())
-        for combo in (
-            self.provider,
-            self.operation,
-            self.source,
-            self.profile,
-            self.outcome,
-            self.period,
-        ):
+        for combo in self._lists:
             combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.period.currentIndexChanged.connect(lambda _: self._show_range())
         self.date_from.dateChanged.connect(lambda _: self.refresh())
@@ -455,23 +436,9 @@ class HistoryView(QWidget):
                 "Select two entries to compare, or one to compare with the cart."
             )
             return None
-        dialog = QDialog(self)
-        dialog.setObjectName("compareDialog")
-        dialog.setWindowTitle(title)
-        screen = self.screen().availableGeometry() if self.screen() else None
-        dialog.resize(
-            min(1000, screen.width() - 40) if screen else 1000,
-            min(640, screen.height() - 60) if screen else 640,
-        )
-        browser = QTextBrowser()
+        dialog, browser = browser_dialog(self, "compare", title, (1000, 640))
         browser.setObjectName("compareView")
-        browser.setAccessibleName(title)
-        browser.setHtml(compare_html(left, right, DARK if _dark(browser) else LIGHT))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(browser)
-        layout.addWidget(buttons)
+        browser.setHtml(compare_html(left, right, DARK if is_dark(browser.palette()) else LIGHT))
         dialog.show()
         return dialog
 

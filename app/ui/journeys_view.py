@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +47,7 @@ from app.service.sender import Overrides, Sender
 from app.ui.focus import switch
 from app.ui.step_editor import StepEditor
 from app.ui.theme import set_tone
+from app.ui.theme import tone as theme_tone
 from app.ui.widgets import rows_follow_font
 from app.ui.workers import run_with_progress
 
@@ -541,11 +543,7 @@ class JourneysView(QWidget):
         item.setText(text)
         item.setToolTip(text)
         if tone is not None:
-            from PySide6.QtGui import QBrush, QColor
-
-            from app.ui.theme import tone as colour
-
-            item.setForeground(QBrush(QColor(colour(tone))))
+            item.setForeground(QBrush(QColor(theme_tone(tone))))
 
     def _on_step(self, event: object) -> None:
         assert isinstance(event, StepEvent)

@@ -747,23 +747,12 @@ class MainWindow(QMainWindow):
         )
 
     def _show_guide(self, text: str) -> None:
-        from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout
+        from app.ui.widgets import browser_dialog
 
-        dialog = QDialog(self)
-        dialog.setObjectName("guideDialog")
-        dialog.setWindowTitle("Cart Composer guide")
-        area = self.screen().availableGeometry() if self.screen() else QRect(0, 0, 1280, 800)
-        dialog.resize(min(720, area.width() - 40), min(640, area.height() - 60))
-        browser = QTextBrowser()
+        dialog, browser = browser_dialog(self, "guide", "Cart Composer guide", (720, 640))
         browser.setObjectName("guideText")
-        browser.setAccessibleName("Cart Composer guide")
         browser.setOpenExternalLinks(False)
         browser.setMarkdown(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(browser)
-        layout.addWidget(buttons)
         dialog.show()
         self.guide_dialog = dialog
 

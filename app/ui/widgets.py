@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-__all__ = ["FittingLabel", "button", "rows_follow_font"]
+__all__ = ["FittingLabel", "browser_dialog", "button", "rows_follow_font"]
 
 
 def button(text: str, name: str, tip: str) -> QPushButton:
@@ -75,3 +84,27 @@ class FittingLabel(QLabel):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
+
+
+def browser_dialog(
+    parent: QWidget, name: str, title: str, size: tuple[int, int]
+) -> tuple[QDialog, QTextBrowser]:
+    """A window of its own holding a text browser and Close, at ``size`` or as much of the
+    parent's screen as there is; shown by the caller once filled."""
+    dialog = QDialog(parent)
+    dialog.setObjectName(f"{name}Dialog")
+    dialog.setWindowTitle(title)
+    width, height = size
+    screen = parent.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width, height = min(width, area.width() - 40), min(height, area.height() - 60)
+    dialog.resize(width, height)
+    browser = QTextBrowser()
+    browser.setAccessibleName(title)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    layout.addWidget(buttons)
+    return dialog, browser
