@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,6 +30,31 @@ if TYPE_CHECKING:
 __all__ = ["MANAGE", "CartToolbar"]
 
 MANAGE = "__manage_profiles__"  # the profile selector's last entry: open the Profiles dialog
+
+
+class _ProgressSlot(QWidget):
+    """Room for the busy bar, of a fixed width and height: showing or hiding the bar inside
+    asks nothing of the layouts above (a slot fixed in width only still passed its child's
+    show up to the window, laying out every page at each send's start and end). The height
+    follows the text size."""
+
+    def __init__(self, progress: QProgressBar) -> None:
+        super().__init__()
+        self.setObjectName("sendProgressSlot")
+        self._progress = progress
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(progress)
+        self._fit()
+
+    def _fit(self) -> None:
+        self._progress.ensurePolished()
+        self.setFixedSize(120, self._progress.sizeHint().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
 
 class CartToolbar(QToolBar):
@@ -79,14 +104,8 @@ class CartToolbar(QToolBar):
         self.progress.setRange(0, 0)
         # In a slot of its own that keeps its size whether the bar shows or not: showing it at
         # each send used to lay out (and repaint) the whole composer under the tool bar.
-        slot = QWidget()
-        slot.setObjectName("sendProgressSlot")
-        slot.setFixedWidth(120)
-        row = QHBoxLayout(slot)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.progress)
         self.progress.hide()
-        self.addWidget(slot)
+        self.addWidget(_ProgressSlot(self.progress))
         self.send_button = button("&Send", "sendButton", "Send the cart (Ctrl+Return)")
         self.send_button.setDefault(True)
         self.cancel_button = button("Cancel", "cancelButton", "Stop waiting for the answer (Esc)")
