@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TextIO
+
 from app.domain.errors import CartComposerError
 
 __all__ = [
@@ -13,6 +16,9 @@ __all__ = [
     "SANDBOX_PORT",
     "STANDALONE_SANDBOX",
     "CliError",
+    "is_stdio",
+    "read_text",
+    "write_output",
 ]
 
 EXIT_OK = 0
@@ -33,3 +39,55 @@ class CliError(CartComposerError):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+def is_stdio(path: Path | str | None) -> bool:
+    """Whether a file argument is ``-`` (standard input or output), the convention of the
+    tools people script with."""
+    return path is not None and str(path) == "-"
+
+
+def write_output(target: Path | None, text: str, out: TextIO) -> None:
+    """``text`` to ``target``, or to ``out`` when there is none or it is ``-``; a file is
+    written whole or not at all (a temporary file renamed over it)."""
+    import os
+    import tempfile
+
+    if target is None or is_stdio(target):
+        out.write(text)
+        return
+    folder = target.parent if str(target.parent) else Path(".")
+    temporary = ""
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, target)
+    except OSError as exc:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise CliError(f"{target} could not be written: {exc.strerror}.", EXIT_INVALID) from None
+
+
+def read_text(source: str, cap: int, what: str) -> str:
+    """The text of ``source`` (a path, or ``-`` for standard input), at most ``cap`` bytes."""
+    import sys
+
+    from app.files import FileReadError, read_bounded
+
+    if source == "-":
+        data = sys.stdin.buffer.read(cap + 1)
+        if len(data) > cap:
+            raise CliError(
+                f"Standard input holds more than {cap:,} bytes: not a {what}.", EXIT_INVALID
+            )
+    else:
+        try:
+            data = read_bounded(Path(source), cap, what)
+        except FileReadError as exc:
+            raise CliError(str(exc), EXIT_INVALID) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        place = "standard input" if source == "-" else source
+        raise CliError(f"{place} is not UTF-8 text (byte {exc.start}).", EXIT_INVALID) from None

@@ -7,6 +7,7 @@
     cart-composer curl CART            print a cURL command for it
     cart-composer send CART            send it and print the answer
     cart-composer bronto ACTION ...    Bronto cart actions: update, get, search, abandon, ...
+    cart-composer import FILE|-       make a cart file from a cURL command, HAR or Postman file
     cart-composer run SCENARIO         run a journey (.scenario.json) step by step
     cart-composer bulk N               send N sample carts (Drip in batches, Bronto one by one)
     cart-composer profiles ...         list, add, remove profiles; set their secrets
@@ -54,7 +55,7 @@ def _gui_arguments(gui: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import carts, history, profiles, scenarios
+    from app.cli import carts, history, importing, profiles, scenarios
     from app.providers import providers
 
     titles = " and ".join(p.title for p in providers().values())
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _gui_arguments(commands.add_parser("gui", help="open the window (the default)"))
     carts.add_arguments(commands)
+    importing.add_arguments(commands)
     scenarios.add_arguments(commands)
     scenarios.add_bulk_arguments(commands)
     profiles.add_arguments(commands)
@@ -228,6 +230,10 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.act(args, out, err)
     if args.command == "run":
         return scenarios.run(args, out, err)
+    if args.command == "import":
+        from app.cli import importing
+
+        return importing.run(args, out, err)
     if args.command == "bulk":
         return scenarios.bulk(args, out, err)
     if args.command == "profiles":

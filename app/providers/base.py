@@ -6,12 +6,13 @@ shows exactly what Send puts on the wire (with credentials masked).
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args, get_origin
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
@@ -257,6 +258,36 @@ class Provider(ABC):
     # The request options a cart carried in from another provider is sent with ("Send to
     # every provider"): Bronto creates the contact another provider would have added.
     carried_options: ClassVar[Mapping[str, Any]] = {}
+    # --- a request brought in (service/importing.py) -------------------------------------------
+    # The send's path under the base URL, with the settings it names in braces
+    # ("/v3/{account_id}/shopper_activity/cart"): what an imported request is known by.
+    request_path: ClassVar[str] = ""
+    # Request headers that carry a profile setting (a header name → the setting's).
+    header_settings: ClassVar[Mapping[str, str]] = {}
+    # The setting an OAuth2 token request's URL goes in, for a provider whose auth fetches one.
+    token_url_setting: ClassVar[str] = ""
+
+    def recognise(self, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+        """Whether ``method path`` is this provider's send: the part of the path before
+        ``request_path`` (the base URL's own) and the settings the path names; else None."""
+        if not self.request_path or method.upper() != "POST":
+            return None
+        pattern = "".join(
+            f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[a-z_]+\})", self.request_path)
+            if part
+        )
+        match = re.fullmatch(f"(?P<_prefix>(?:/[^/]+)*?){pattern}/?", path)
+        if match is None:
+            return None
+        named = {k: unquote(v) for k, v in match.groupdict().items() if k != "_prefix"}
+        return match.group("_prefix"), named
+
+    def auth_variants(self) -> tuple[tuple[dict[str, Any], AuthSpec], ...]:
+        """Each way this provider's profiles authenticate, with the settings that choose it
+        (an import matches the credentials it finds against them)."""
+        spec = self.auth({})
+        return (({}, spec),) if spec is not None else ()
 
     def to_common(self, payload: Mapping[str, Any]) -> tuple[dict[str, Any], list[str], list[str]]:
         """The payload as a common cart, the cart's keys left behind and the items' (each

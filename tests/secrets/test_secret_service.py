@@ -61,8 +61,11 @@ def test_a_cli_session_keeps_secrets_in_the_keyring_and_nowhere_else(tmp_path: P
     }
     codes = [step["code"] for step in steps.values()]
     # add, add, set-secret, set-secret, list, send, send, send --json, preview, curl, remove,
-    # then a Drip cart to a Bronto profile (refused before sending), then the probe.
-    assert codes == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0], steps
+    # then a Drip cart to a Bronto profile (refused before sending), an import with its
+    # secrets stored and its cart sent, twice (Drip, Bronto), then the probe.
+    assert codes == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0], [
+        (s["args"][:2], s["code"], s["stderr"][-300:]) for s in steps.values()
+    ]
     by_index = list(steps.values())
     assert "Stored the Drip API key for qa-drip (SecretService.Keyring)." in by_index[2]["stdout"]
     assert (
@@ -71,8 +74,14 @@ def test_a_cli_session_keeps_secrets_in_the_keyring_and_nowhere_else(tmp_path: P
     assert "client ID: set, client secret: set" in by_index[4]["stdout"]
     assert "202 Accepted" in by_index[5]["stdout"]
     assert "201 Created" in by_index[6]["stdout"]
-    assert by_index[12]["stdout"].split() == ["SecretService.Keyring", "True", "True", "True"]
-    assert [r.status for r in received] == [202, 200, 201, 202]
+    assert (
+        "Stored the Drip API key for qa-import (SecretService.Keyring)." in (by_index[12]["stderr"])
+    )
+    assert "202 Accepted" in by_index[13]["stdout"]
+    assert "Stored the Bronto client secret for qa-bronto-import" in by_index[14]["stderr"]
+    assert "201 Created" in by_index[15]["stdout"]
+    assert by_index[16]["stdout"].split() == ["SecretService.Keyring", "True", "True", "True"]
+    assert [r.status for r in received] == [202, 200, 201, 202, 202, 200, 201]
 
     encoded = base64.b64encode(f"{drip_sandbox.API_KEY}:".encode()).decode()
     for step in by_index:

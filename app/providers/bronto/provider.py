@@ -77,6 +77,8 @@ class BrontoProvider(Provider):
     carried_options: ClassVar[Mapping[str, Any]] = {"createContact": True}
     action_id_name = "cartId"
     send_title = "Add Cart"
+    request_path = "/carts"
+    token_url_setting = "token_url"
 
     def cart_id_after_send(self, status: int, provider_id: str | None) -> str | None:
         return provider_id if status == 201 and provider_id else None

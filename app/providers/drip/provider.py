@@ -134,6 +134,9 @@ class DripProvider(Provider):
     def auth(self, settings: Mapping[str, Any]) -> AuthSpec:
         return OAUTH_AUTH if settings.get("auth") == "oauth" else API_KEY_AUTH
 
+    def auth_variants(self) -> tuple[tuple[dict[str, Any], AuthSpec], ...]:
+        return (({"auth": "api_key"}, API_KEY_AUTH), ({"auth": "oauth"}, OAUTH_AUTH))
+
     title = "Drip"
     model = DripCart
     items_key = "items"
@@ -142,6 +145,7 @@ class DripProvider(Provider):
     common_cart: ClassVar[Mapping[str, str]] = {name: name for name in CART_FIELDS}
     common_item: ClassVar[Mapping[str, str]] = {name: name for name in ITEM_FIELDS}
     new_cart_values: ClassVar[Mapping[str, Any]] = {"action": "created"}
+    request_path = "/v3/{account_id}/shopper_activity/cart"
     send_operation = "cart_activity"
     batch_operation = "cart_activity_batch"
     batch_size = MAX_BATCH

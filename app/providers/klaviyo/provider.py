@@ -86,6 +86,8 @@ class KlaviyoProvider(Provider):
         "real": "its JSON:API errors, with a source pointer"
     }
     send_operation = "create_event"
+    request_path = "/api/events"
+    header_settings: ClassVar[Mapping[str, str]] = {"revision": "revision"}
     batch_operation = "bulk_create_events"
     batch_size = MAX_BULK_EVENTS
     # Bulk Create is tier M (§4.3): its 429 says when, in Retry-After.

@@ -168,6 +168,7 @@ class MailchimpProvider(Provider):
         "real": "its problem details (RFC 7807) with the fields' errors"
     }
     send_operation = "add_cart"
+    request_path = f"{API_VERSION}/ecommerce/stores/{{store_id}}/carts"
     send_title = "Add cart"
     actions = ACTIONS
     action_id_name = "cart id"
