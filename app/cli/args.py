@@ -197,7 +197,9 @@ def url(text: str) -> str:
 
 def output_file(text: str) -> Path:
     """A file to write: its folder exists and can be written, and it is not a folder itself.
-    Checked before anything is written (or read from the history)."""
+    Checked before anything is written (or read from the history). ``-`` is standard output."""
+    if text == "-":
+        return Path("-")
     path = Path(text).expanduser()
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():

@@ -12,6 +12,7 @@ from app.cli.args import (
     add_sandbox_mode,
     given,
     option_flag,
+    output_file,
     provider_fields,
     seconds,
     url,
@@ -24,6 +25,8 @@ from app.cli.common import (
     EXIT_SECRETS,
     STANDALONE_SANDBOX,
     CliError,
+    is_stdio,
+    write_output,
 )
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError, CartFileError
@@ -162,6 +165,27 @@ def add_arguments(commands: Commands) -> None:
     curl_cmd.add_argument(
         "--reveal-secrets", action="store_true", help="write the secrets into the command"
     )
+    curl_cmd.add_argument(
+        "--powershell",
+        action="store_true",
+        help="a PowerShell script (Invoke-RestMethod) instead of a POSIX shell's curl",
+    )
+
+    postman_cmd = commands.add_parser(
+        "postman",
+        help="write a Postman collection (v2.1) of carts, secrets as {{variables}}",
+    )
+    postman_cmd.add_argument(
+        "carts", nargs="+", type=Path, metavar="CART", help=".cart.json files (- : standard input)"
+    )
+    postman_cmd.add_argument(
+        "--provider", choices=provider_keys(), help="the API of bare payload files"
+    )
+    postman_cmd.add_argument("--profile", metavar="NAME", help="default: each cart's sandbox")
+    postman_cmd.add_argument(
+        "-o", "--output", type=output_file, metavar="FILE", help="write here (default: stdout)"
+    )
+    postman_cmd.add_argument("--name", default="Cart Composer carts", help="the collection's name")
 
     send_cmd = commands.add_parser("send", help="send a cart and print the answer")
     add_target_arguments(send_cmd)
@@ -246,10 +270,15 @@ def load_input(path: Path, provider: str | None) -> LoadedCart:
     from app.files import FileReadError, read_bounded
     from app.providers.document import CART_CAP
 
-    try:
-        data = read_bounded(path, CART_CAP, "cart file")
-    except FileReadError as exc:
-        raise CliError(str(exc), EXIT_INVALID) from None
+    if is_stdio(path):
+        from app.cli.common import read_text
+
+        data = read_text("-", CART_CAP, "cart file").encode("utf-8")
+    else:
+        try:
+            data = read_bounded(path, CART_CAP, "cart file")
+        except FileReadError as exc:
+            raise CliError(str(exc), EXIT_INVALID) from None
     try:
         raw = jsonfmt.loads(data)
     except jsonfmt.JsonSyntaxError as exc:
@@ -372,7 +401,48 @@ def curl(args: argparse.Namespace, out: TextIO) -> int:
             values = sender.secrets(profile)
             exports = " ".join(f"{secret_env(n)}={values[n]}" for n in needed)
             print(f"# The sandbox's public values: export {exports}", file=out)
-    out.write(curl_command(request, sender.auth_spec(profile, destination), secrets=secrets))
+    auth = sender.auth_spec(profile, destination)
+    if args.powershell:
+        from app.transport.powershell import powershell_command
+
+        out.write(powershell_command(request, auth, secrets=secrets))
+    else:
+        out.write(curl_command(request, auth, secrets=secrets))
+    return EXIT_OK
+
+
+def postman(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.cli.wiring import new_sender
+    from app.profiles import ProfileError, ProfileStore
+    from app.service.exports import postman_for_carts
+    from app.service.sender import Overrides
+
+    profiles = ProfileStore()
+    sender = new_sender()
+    carts: list[tuple[CartDocument, Profile, Overrides | None]] = []
+    for path in args.carts:
+        document = load_input(path, args.provider).document
+        try:
+            profile = profiles.get(args.profile or f"sandbox-{document.provider}")
+        except ProfileError as exc:
+            raise CliError(str(exc), EXIT_INVALID) from None
+        if profile.provider != document.provider:
+            raise CliError(
+                f"{path} is a {document.provider} cart; {profile.name} is a {profile.provider} "
+                "profile.",
+                EXIT_INVALID,
+            )
+        overrides = Overrides(base_url=STANDALONE_SANDBOX) if profile.sandbox else None
+        carts.append((document, profile, overrides))
+    try:
+        made = postman_for_carts(sender, carts, args.name)
+    except CartComposerError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    write_output(args.output, jsonfmt.dumps(made) + "\n", out)
+    if args.output is not None and str(args.output) != "-":
+        print(
+            f"Wrote {len(carts)} request(s) to {args.output} (Postman collection v2.1).", file=err
+        )
     return EXIT_OK
 
 

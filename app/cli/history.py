@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from app.cli.args import count, days, output_file, row_id
-from app.cli.common import EXIT_INVALID, EXIT_OK, CliError
+from app.cli.common import EXIT_INVALID, EXIT_OK, CliError, is_stdio, write_output
 from app.domain import jsonfmt
 from app.providers.registry import provider_keys
 
@@ -43,10 +43,22 @@ def add_arguments(commands: Commands) -> None:
     show = actions.add_parser("show", help="one entry: request and response in full")
     show.add_argument("id", type=row_id, metavar="ID")
     show.add_argument("--json", action="store_true", dest="show_json")
-    export = actions.add_parser("export", help="export entries as HAR 1.2 or JSON lines")
+    export = actions.add_parser(
+        "export", help="export entries as HAR 1.2, JSON lines or a Postman collection"
+    )
     target = export.add_mutually_exclusive_group(required=True)
-    target.add_argument("--har", type=output_file, metavar="FILE")
-    target.add_argument("--jsonl", type=output_file, metavar="FILE")
+    target.add_argument(
+        "--har", type=output_file, metavar="FILE", help="HAR 1.2, oldest first (- : stdout)"
+    )
+    target.add_argument(
+        "--jsonl", type=output_file, metavar="FILE", help="one JSON object a line (- : stdout)"
+    )
+    target.add_argument(
+        "--postman",
+        type=output_file,
+        metavar="FILE",
+        help="a Postman collection v2.1, secrets as {{variables}} (- : stdout)",
+    )
     _filters(export)
     clear = actions.add_parser("clear", help="delete the history (or only old entries)")
     clear.add_argument("--older-than", type=days, metavar="DAYS", help="only entries older than")
@@ -86,12 +98,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise CliError(str(exc), EXIT_INVALID) from None
     said_moved(store, err)
     try:
-        return _run(store, action, args, out)
+        return _run(store, action, args, out, err)
     finally:
         store.close()
 
 
-def _run(store: HistoryStore, action: str | None, args: argparse.Namespace, out: TextIO) -> int:
+def _run(
+    store: HistoryStore, action: str | None, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
     from app.history import HistoryFilter
 
     if action == "show":
@@ -115,19 +129,28 @@ def _run(store: HistoryStore, action: str | None, args: argparse.Namespace, out:
         provider=args.provider, profile=args.profile, outcome=args.outcome, text=args.search
     )
     if action == "export":
-        from app.history.export import write_har, write_jsonl
+        from app.history.export import har_text, jsonl_text
 
         ids = [e.id for e in store.query(filters, limit=args.limit)]
         entries = [entry for entry in (store.get(i) for i in ids) if entry is not None]
-        target = args.har or args.jsonl
-        try:
-            count = (write_har if args.har else write_jsonl)(entries, target)
-        except OSError as exc:
-            raise CliError(
-                f"{target} could not be written: {exc.strerror}.", EXIT_INVALID
-            ) from None
-        kind = "HAR 1.2" if args.har else "JSON lines"
-        print(f"Wrote {count} entries to {target} ({kind}).", file=out)
+        if args.postman:
+            from app.cli.wiring import new_sender
+            from app.profiles import ProfileStore
+            from app.service.exports import postman_for_entries
+
+            made = postman_for_entries(
+                new_sender(), ProfileStore(), entries, "Cart Composer history"
+            )
+            text, kind, target = jsonfmt.dumps(made) + "\n", "Postman collection v2.1", args.postman
+        elif args.har:
+            text, kind, target = har_text(entries), "HAR 1.2", args.har
+        else:
+            text, kind, target = jsonl_text(entries), "JSON lines", args.jsonl
+        write_output(target, text, out)
+        # On standard output the export is the output: the count goes to stderr.
+        said = err if is_stdio(target) else out
+        where = "standard output" if is_stdio(target) else target
+        print(f"Wrote {len(entries)} entries to {where} ({kind}).", file=said)
         return EXIT_OK
     rows = store.query(filters, limit=args.limit)
     if args.json:

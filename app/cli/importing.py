@@ -131,59 +131,25 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _store(imported: ImportedCart, name: str, err: TextIO) -> tuple[str | None, int]:
-    """Store the import's secrets in ``name``'s keyring entry, making the profile from the
-    import's URL and settings if it does not exist. The profile's name, or None and the exit
-    code when they could not be kept."""
-    from app.profiles import ProfileError, ProfileStore, new_profile
+    """Store the import's secrets in ``name``'s keyring entry (``service.importing.keep_secrets``):
+    the profile's name, or None and the exit code when they could not be kept."""
+    from app.profiles import ProfileStore
     from app.secrets import SecretStoreError, open_secret_store
-    from app.secrets.store import secret_label
+    from app.service.importing import CartImportError, keep_secrets
 
-    provider = imported.provider
-    profiles = ProfileStore()
-    try:
-        profile = next((p for p in profiles.all() if p.name == name), None)
-    except ProfileError as exc:
-        raise CliError(str(exc), EXIT_INVALID) from None
-    if profile is None:
-        try:
-            profile = new_profile(
-                name,
-                provider.key,
-                base_url=imported.base_url or None,
-                **_settings_for(provider.settings_model.model_fields, imported.settings),
-            )
-            profiles.add(profile)
-        except ProfileError as exc:
-            raise CliError(f"The profile {name} could not be made: {exc}", EXIT_INVALID) from None
-        print(f"Added profile {name} ({provider.key}, {profile.base_url}).", file=err)
-    elif profile.provider != provider.key:
-        raise CliError(
-            f"{name} is a {profile.provider} profile; the import is a {provider.key} cart.",
-            EXIT_INVALID,
-        )
-    if profile.sandbox:
-        raise CliError(
-            f"{name} uses the sandbox's fixed credentials; it keeps no secrets.", EXIT_INVALID
-        )
-    if not imported.secrets:
-        return profile.name, EXIT_OK
     store = open_secret_store()
-    if not store.persistent:
+    if imported.secrets and not store.persistent:
         print(f"{store.notice}\nThe secrets found were not stored.", file=err)
         return None, EXIT_SECRETS
-    for secret, value in imported.secrets.items():
-        try:
-            store.set(profile.name, secret, value)
-        except SecretStoreError as exc:
-            print(str(exc), file=err)
-            return None, EXIT_SECRETS
-        print(
-            f"Stored the {secret_label(secret)} for {profile.name} ({store.backend_name}).",
-            file=err,
-        )
+    try:
+        profile, made, stored = keep_secrets(imported, name, ProfileStore(), store)
+    except CartImportError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from None
+    except SecretStoreError as exc:
+        print(str(exc), file=err)
+        return None, EXIT_SECRETS
+    if made:
+        print(f"Added profile {name} ({profile.provider}, {profile.base_url}).", file=err)
+    for label in stored:
+        print(f"Stored the {label} for {profile.name} ({store.backend_name}).", file=err)
     return profile.name, EXIT_OK
-
-
-def _settings_for(fields: object, settings: dict[str, object]) -> dict[str, object]:
-    """The import's settings that are the provider's (an unknown one would be refused)."""
-    return {k: v for k, v in settings.items() if isinstance(fields, dict) and k in fields}

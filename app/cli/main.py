@@ -224,6 +224,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.preview(args, out)
     if args.command == "curl":
         return carts.curl(args, out)
+    if args.command == "postman":
+        return carts.postman(args, out, err)
     if args.command == "send":
         return carts.send(args, out, err)
     if getattr(args, "action_provider", None) == args.command:

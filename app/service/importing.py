@@ -20,7 +20,7 @@ import binascii
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from app.domain import jsonfmt
@@ -33,12 +33,17 @@ from app.providers.auth import AuthSpec, BasicAuth, ClientCredentials, HeaderAut
 from app.secrets.store import secret_label
 from app.transport.captured import CapturedRequest, ImportFormatError, parse_captured
 
+if TYPE_CHECKING:
+    from app.profiles import Profile, ProfileStore
+    from app.secrets import SecretStore
+
 __all__ = [
     "CartImportError",
     "ImportedCart",
     "cart_requests",
     "import_cart",
     "import_text",
+    "keep_secrets",
 ]
 
 # A shell variable ($NAME, ${NAME}) or a Postman one ({{name}}) where a secret would be.
@@ -353,3 +358,38 @@ def _without(value: Any, secrets: list[str]) -> tuple[Any, int]:
             count += n
         return out, count
     return value, 0
+
+
+def keep_secrets(
+    imported: ImportedCart, name: str, profiles: ProfileStore, store: SecretStore
+) -> tuple[Profile, bool, list[str]]:
+    """Store the import's secrets in profile ``name``'s keyring entry, making the profile
+    from the import's base URL and settings when there is none: the profile, whether it was
+    made, and the labels of the secrets stored. ``CartImportError`` when the profile is
+    another provider's or a sandbox's; ``SecretStoreError`` from the store as it comes."""
+    from app.profiles import ProfileError, new_profile
+
+    provider = imported.provider
+    profile = next((p for p in profiles.all() if p.name == name), None)
+    made = profile is None
+    if profile is None:
+        fields = provider.settings_model.model_fields
+        settings = {k: v for k, v in imported.settings.items() if k in fields}
+        try:
+            profile = new_profile(
+                name, provider.key, base_url=imported.base_url or None, **settings
+            )
+            profiles.add(profile)
+        except ProfileError as exc:
+            raise CartImportError(f"The profile {name} could not be made: {exc}") from None
+    elif profile.provider != provider.key:
+        raise CartImportError(
+            f"{name} is a {profile.provider} profile; the import is a {provider.key} cart."
+        )
+    if profile.sandbox:
+        raise CartImportError(f"{name} uses the sandbox's fixed credentials; it keeps no secrets.")
+    stored = []
+    for secret, value in imported.secrets.items():
+        store.set(profile.name, secret, value)
+        stored.append(secret_label(secret))
+    return profile, made, stored

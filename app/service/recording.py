@@ -208,7 +208,7 @@ def finish(history: HistoryStore, row_id: int, result: SendResult) -> None:
         row_id,
         state=outcome(result),
         elapsed_ms=round(result.elapsed * 1000, 1),
-        headers=result.request.headers,
+        headers=result.sent_headers or result.request.headers,
         body=mask_secrets_in(result.request.body),
         status=result.status,
         reason=result.reason or None,

@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
@@ -44,6 +44,9 @@ from app.providers.render import CartRenderer, Rendered
 from app.providers.schema import field_spec_at
 from app.service import UndoHistory, recording
 from app.service.sender import Overrides, Sender
+
+if TYPE_CHECKING:
+    from app.service.importing import ImportedCart
 from app.transport import CancelToken, SendResult
 
 __all__ = [
@@ -302,13 +305,14 @@ class ComposerSession:
         # A pasted payload may hold something else there: it is sent as is, not edited here.
         return items if isinstance(items, list) else []
 
-    def profiles(self) -> list[Profile]:
+    def profiles(self, provider: str | None = None) -> list[Profile]:
+        """The profiles of ``provider`` (the cart's when None)."""
         try:
             every = self._profiles.all()
         except ProfileError as exc:
             self._notify("notice", str(exc))
             every = list(BUILTIN_PROFILES.values())
-        return [p for p in every if p.provider == self._provider.key]
+        return [p for p in every if p.provider == (provider or self._provider.key)]
 
     # --- editing ---------------------------------------------------------------------------
 
@@ -475,6 +479,26 @@ class ComposerSession:
         self._replace(document, path, saved=saved, copy_of=copy_of)
         self._undo.reset(self._snapshot())
         self._notify("undo_changed")
+
+    def take_import(self, imported: ImportedCart, keep_in: str | None = None) -> list[str]:
+        """An imported request's cart in the composer (undoable when it is this provider's),
+        and, with ``keep_in``, its secrets in that profile's keyring entry (the profile made
+        from the request when there is none) and that profile chosen. What to say of it."""
+        from app.service.importing import keep_secrets
+
+        said = []
+        profile = None
+        if keep_in:
+            store = self._sender.store
+            profile, made, stored = keep_secrets(imported, keep_in, self._profiles, store)
+            if made:
+                said.append(f"Made the profile {profile.name} ({profile.base_url}).")
+            if stored:
+                said.append(f"Stored the {' and '.join(stored)} for {profile.name}.")
+        self.replace_document(imported.document, saved=False, undoable="Import")
+        if profile is not None:
+            self.set_profile(profile.name)
+        return said
 
     def switch_provider(self, key: str) -> list[str]:
         """The cart as a ``key`` cart, and notes on what was carried. Each provider keeps its
@@ -704,29 +728,25 @@ class ComposerSession:
         return curl_command(request, self._sender.auth_spec(self._profile, destination))
 
     def curl_for_entry(self, entry: HistoryEntry) -> str:
-        """A cURL command for a history entry, with the auth of the profile it was sent with
-        (the provider's production defaults when that profile is gone); a sandbox profile's
-        token endpoint is found next to the address the entry went to."""
-        from urllib.parse import urlsplit
-
-        from app.profiles import BUILTIN_PROFILES, new_profile
+        """A cURL command for a history entry, with the auth it was sent with
+        (``exports.entry_auth``)."""
+        from app.service.exports import entry_auth, entry_request
         from app.transport.curl import curl_command
 
-        request = OutgoingRequest(
-            entry.method, entry.url, entry.request_body, tuple(entry.request_headers)
-        )
-        try:
-            profile = self._profiles.get(entry.profile)
-        except ProfileError:
-            profile = new_profile("gone", entry.provider)
-        if profile.provider != entry.provider:
-            profile = new_profile("gone", entry.provider)
-        overrides = None
-        if profile.name in BUILTIN_PROFILES:
-            parts = urlsplit(entry.url)
-            overrides = Overrides(base_url=f"{parts.scheme}://{parts.netloc}")
-        destination = self._sender.destination(profile, overrides)
-        return curl_command(request, self._sender.auth_spec(profile, destination))
+        return curl_command(entry_request(entry), entry_auth(self._sender, self._profiles, entry))
+
+    def postman_for_entries(self, entries: list[HistoryEntry]) -> dict[str, Any]:
+        """A Postman collection (v2.1) of history entries, secrets as ``{{variables}}``."""
+        from app.service.exports import postman_for_entries
+
+        return postman_for_entries(self._sender, self._profiles, entries, "Cart Composer history")
+
+    def postman_for_cart(self) -> dict[str, Any]:
+        """A Postman collection (v2.1) of the cart as Send would make it."""
+        from app.service.exports import postman_for_carts
+
+        carts = [(self.document(), self._profile, self._overrides)]
+        return postman_for_carts(self._sender, carts, "Cart Composer cart")
 
     def _render_preview(self, rendered: Rendered) -> str:
         # The request around the body (URL, headers) comes from the profile and the options;

@@ -1,6 +1,11 @@
 """A cURL command that makes the same request Send makes. Secrets appear as ``$CART_COMPOSER_*``
 variable references unless the user asks to reveal them; the auth options come from the
-provider's declared auth (``providers/auth.py``), so every provider gets its own."""
+provider's declared auth (``providers/auth.py``), so every provider gets its own.
+
+The body is one single-quoted ``--data-raw`` word (a ``'`` in it written ``'\\''``), which is
+what Insomnia's, Postman's and curlconverter's cURL importers read whole — a here-document was
+read by some of them as its first two characters. The snippet needs only curl and a POSIX
+shell: an OAuth2 token is read from its JSON with ``sed``, not a scripting language."""
 
 from __future__ import annotations
 
@@ -12,13 +17,27 @@ from app.providers.auth import AuthSpec, BasicAuth, ClientCredentials, HeaderAut
 from app.providers.base import OutgoingRequest
 from app.providers.registry import secret_env
 
-__all__ = ["HEREDOC_END", "curl_command"]
+__all__ = ["TRANSPORT_HEADERS", "curl_command", "single_quoted"]
 
-HEREDOC_END = "CART_JSON"
+# Headers the HTTP client writes for itself (a history entry keeps them as they went on the
+# wire): curl, Postman and PowerShell write their own, so an export leaves them out.
+TRANSPORT_HEADERS = frozenset(
+    {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
+)
 
 
 def _env(name: str) -> str:
     return "$" + secret_env(name)
+
+
+def single_quoted(text: str) -> str:
+    """``text`` as one shell word in single quotes, whatever it holds (``'`` as ``'\\''``)."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+# The token out of an OAuth2 token answer (``{"access_token": "…", …}``, on one line or
+# pretty-printed), with POSIX sed: no jq or python on the user's machine is assumed.
+_TOKEN_SED = 'sed -n \'s/.*"access_token"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*/\\1/p\''
 
 
 def _quoted(word: str) -> str:
@@ -60,11 +79,11 @@ def curl_command(
             "  --data-urlencode grant_type=client_credentials \\",
             f"  --data-urlencode client_id={secret(auth.client_id)} \\",
             f"  --data-urlencode client_secret={secret(auth.client_secret)} \\",
-            "  | python3 -c 'import json, sys; print(json.load(sys.stdin)[\"access_token\"])')",
+            f"  | {_TOKEN_SED})",
         ]
     parts = [f"curl -sS -X {request.method} {shlex.quote(request.url)}"]
     for name, value in request.wire_headers():
-        if not is_secret_header(name):
+        if not is_secret_header(name) and name.lower() not in TRANSPORT_HEADERS:
             parts.append(f"-H {shlex.quote(f'{name}: {value}')}")
     if isinstance(auth, ClientCredentials):
         parts.append(f'-H "{auth.header}: Bearer $TOKEN"')
@@ -78,9 +97,6 @@ def curl_command(
     elif isinstance(auth, BasicAuth):
         parts.append(f"-u {basic(auth)}")
     if request.body:
-        parts.append(f"--data-binary @- <<'{HEREDOC_END}'")
+        parts.append(f"--data-raw {single_quoted(request.body_text)}")
     lines.append(" \\\n  ".join(parts))
-    if request.body:
-        lines.append(request.body_text)
-        lines.append(HEREDOC_END)
     return "\n".join(lines) + "\n"

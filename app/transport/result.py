@@ -41,6 +41,9 @@ class SendResult:
     status: int | None = None
     reason: str = ""
     headers: tuple[tuple[str, str], ...] = ()
+    # The request's headers as they went on the wire (the client's own and Host and
+    # Content-Length included), credentials masked; empty until a request was made.
+    sent_headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     body_size: int = 0
     elapsed: float = 0.0

@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from app import __version__
-from app.domain.redaction import is_secret_header
+from app.domain.redaction import is_secret_header, mask_header_value
 from app.logs import mask_secrets, register_secret
 from app.providers.base import OutgoingRequest, Provider
 from app.transport.auth import ProviderAuth
@@ -107,9 +107,17 @@ def send_request(
         result.attempts = attempt
         try:
             cancel.check()
+            wired = wire_request(client, request)
+            result.sent_headers = tuple(  # raw: the names as written, not lower-cased
+                (
+                    name.decode("ascii"),
+                    mask_header_value(name.decode("ascii"), value.decode("latin-1")),
+                )
+                for name, value in wired.headers.raw
+            )
             answer = exchange(
                 client,
-                wire_request(client, request),
+                wired,
                 cap=BODY_CAP,
                 deadline=limit,
                 cancel=cancel,
