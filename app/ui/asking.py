@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 __all__ = ["FILE_FILTER", "Asker", "DialogAsker", "ScriptedAsker", "documents_folder"]
 
 FILE_FILTER = "Cart files (*.cart.json);;JSON files (*.json);;All files (*)"
+IMPORT_FILTER = (
+    "Requests (*.har *.json *.sh *.curl *.txt);;HAR files (*.har);;"
+    "Postman collections (*.json);;cURL commands (*.sh *.curl *.txt);;All files (*)"
+)
 
 
 class Asker(Protocol):
@@ -33,6 +37,13 @@ class Asker(Protocol):
     def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool: ...
     def warn(self, title: str, message: str) -> None: ...
     def inform(self, title: str, message: str) -> None: ...  # Help's texts
+    def import_path(self) -> Path | None: ...  # a cURL, HAR or Postman file
+    # Which of several requests (their labels): its index, or None.
+    def pick_request(self, labels: Sequence[str]) -> int | None: ...
+    # The secrets an import found (their labels): the profile to keep them in, or None.
+    def keep_secrets(
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+    ) -> str | None: ...
 
 
 class DialogAsker:
@@ -121,6 +132,45 @@ class DialogAsker:
         name, _ = QFileDialog.getOpenFileName(self._parent, "Open a cart", "", FILE_FILTER)
         return Path(name) if name else None
 
+    def import_path(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(
+            self._parent, "Import a request (cURL, HAR, Postman)", "", IMPORT_FILTER
+        )
+        return Path(name) if name else None
+
+    def pick_request(self, labels: Sequence[str]) -> int | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getItem(
+            self._parent,
+            "Import which request?",
+            f"The file holds {len(labels)} cart requests. Import:",
+            list(labels),
+            0,
+            False,
+        )
+        return list(labels).index(text) if ok and text in labels else None
+
+    def keep_secrets(
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+    ) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        what = " and ".join(found)
+        text, ok = QInputDialog.getItem(
+            self._parent,
+            "Keep the secrets?",
+            f"The import holds the {what}. They are not put in the cart.\n"
+            "Store them in the system keyring for this profile (a new name makes one from "
+            "the request's URL), or Cancel to leave them out:",
+            [suggested, *[p for p in profiles if p != suggested]],
+            0,
+            True,
+        )
+        return text.strip() or None if ok else None
+
     def save_path(self, suggested: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -183,6 +233,17 @@ class ScriptedAsker:
 
     def inform(self, title: str, message: str) -> None:
         return  # nobody watches: nothing to tell
+
+    def import_path(self) -> Path | None:
+        return None
+
+    def pick_request(self, labels: Sequence[str]) -> int | None:
+        return None
+
+    def keep_secrets(
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+    ) -> str | None:
+        return None  # nothing is stored that nobody chose to
 
 
 def documents_folder() -> Path:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from app.domain.validation import Validation
     from app.history import HistoryEntry
+    from app.providers import Provider
     from app.transport import SendResult
     from app.ui.controller import ComposerController
 
@@ -486,18 +487,93 @@ class CartTab(QWidget):
         self._say(f"Opened history entry #{entry.id}.{note}", 8000)
         return True
 
+    def import_file(self, path: Path | None = None) -> bool:
+        """File → Import…: a cURL command, a HAR file or a Postman collection as this cart."""
+        from app.files import FileReadError, read_bounded
+        from app.transport.captured import MAX_IMPORT_BYTES
+
+        path = path or self.asker.import_path()
+        if path is None:
+            return False
+        try:
+            text = read_bounded(path, MAX_IMPORT_BYTES, "file").decode("utf-8-sig", "replace")
+        except FileReadError as exc:
+            self.asker.warn("Cannot import", str(exc))
+            return False
+        return self.import_text(text, path.name)
+
+    def import_text(self, text: str, source: str) -> bool:
+        """The cart request in ``text`` (pasted, dropped or read) in the composer: a pick of
+        several, the secrets offered for a profile's keyring entry, what was left out said."""
+        from app.service.importing import (
+            CartImportError,
+            cart_requests,
+            import_cart,
+        )
+        from app.transport.captured import ImportFormatError, parse_captured
+
+        try:
+            everything = parse_captured(text)
+            listed = [r for r in everything if not r.helper]
+            # The cart requests, or every request when none is one a provider has.
+            carts: list[tuple[int, Provider | None]] = list(cart_requests(listed))
+            carts = carts or [(i, None) for i in range(len(listed))]
+            index = carts[0][0]
+            if len(carts) > 1:
+                labels = [f"{listed[i].label} ({p.title if p else '?'})" for i, p in carts]
+                picked = self.asker.pick_request(labels)
+                if picked is None:
+                    return False
+                index = carts[picked][0]
+            imported = import_cart(listed[index], everything)
+        except (ImportFormatError, CartImportError) as exc:
+            self.asker.warn(f"Cannot import {source}", str(exc))
+            return False
+        if not self.may_discard():
+            return False
+        keep_in = None
+        if imported.secrets:
+            from app.secrets.store import secret_label
+
+            key = imported.provider.key
+            mine = [p.name for p in self.session.profiles(key) if not p.sandbox]
+            keep_in = self.asker.keep_secrets(
+                [secret_label(n) for n in imported.secrets], mine, f"imported-{key}"
+            )
+        try:
+            said = self.session.take_import(imported, keep_in)
+        except CartComposerError as exc:
+            self.asker.warn("Cannot keep the secrets", str(exc))
+            said = ["The secrets were not kept."]
+            self.session.take_import(imported)
+        left = "; ".join(w for w in imported.left_out if not keep_in or "keyring" not in w)
+        words = [f"Imported a {imported.provider.title} cart from {source}.", *said]
+        if left:
+            words.append(f"Left out: {left}.")
+        self._say(" ".join(words), 15000)
+        return True
+
     def open_dropped(self, path: Path) -> bool:
-        """A dropped ``.cart.json`` opens; a bare payload becomes the current provider's cart."""
+        """A dropped ``.cart.json`` opens; a bare payload becomes the current provider's cart;
+        a cURL command, a HAR file or a Postman collection is imported."""
         from app.domain import jsonfmt
         from app.files import FileReadError, read_bounded
         from app.providers.document import CART_CAP, is_cart_document
 
         try:
             raw = read_bounded(path, CART_CAP, "cart file")
-            data = jsonfmt.loads(raw)
-        except (FileReadError, jsonfmt.JsonSyntaxError) as exc:
+        except FileReadError as exc:
             self._say(f"Cannot use {path.name}: {exc}", 10000)
             return False
+        try:
+            data = jsonfmt.loads(raw)
+        except jsonfmt.JsonSyntaxError as exc:
+            if raw.lstrip()[:5].lower() == b"curl ":
+                return self.import_text(raw.decode("utf-8-sig", "replace"), path.name)
+            self._say(f"Cannot use {path.name}: {exc}", 10000)
+            return False
+        if isinstance(data, dict) and ("log" in data or {"info", "item"} <= set(data)):
+            return self.import_text(raw.decode("utf-8-sig", "replace"), path.name)
         if is_cart_document(data):
             return self.open_cart(path)
         if not self.may_discard():

@@ -470,6 +470,9 @@ class MainWindow(QMainWindow):
         from app.ui.recent_files import RecentFiles
 
         self.recent = RecentFiles(self.settings, self.recent_menu, self.open_cart)
+        self.import_action = action("&Import a request…", self.import_request, "Ctrl+Shift+I")
+        self.import_action.setStatusTip("A cURL command, a HAR file or a Postman collection")
+        file_menu.addAction(self.import_action)
         file_menu.addAction(action("&Save", self.save_cart, QKeySequence.StandardKey.Save))
         file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
         file_menu.addSeparator()
@@ -501,6 +504,11 @@ class MainWindow(QMainWindow):
             act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             edit_menu.addAction(act)
             self.clipboard_actions[key] = act
+        self.paste_request_action = action(
+            "Paste a request as the &cart", self.paste_request, "Ctrl+Shift+V"
+        )
+        self.paste_request_action.setStatusTip("A cURL command copied from a browser or docs")
+        edit_menu.addAction(self.paste_request_action)
         edit_menu.addSeparator()
         # The current tab's find bar (each tab has its own).
         self.find_action = action(
@@ -872,6 +880,26 @@ class MainWindow(QMainWindow):
 
     def save_cart(self) -> bool:
         return self.tab.save_cart()
+
+    def import_request(self) -> bool:
+        opened = self.tab.import_file()
+        if opened:
+            self.show_page(self.composer_page)
+        return opened
+
+    def paste_request(self) -> bool:
+        """Edit → Paste a request as the cart: the clipboard's cURL command (or HAR, or
+        Postman collection) imported into the cart in front."""
+        from PySide6.QtGui import QGuiApplication
+
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            self.tab.asker.warn("Nothing to paste", "The clipboard holds no text.")
+            return False
+        opened = self.tab.import_text(text, "the clipboard")
+        if opened:
+            self.show_page(self.composer_page)
+        return opened
 
     def save_cart_as(self) -> bool:
         return self.tab.save_cart_as()

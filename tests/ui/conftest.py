@@ -22,6 +22,9 @@ class FakeAsker:
         self.cart_id_answer: str | None = None
         self.discard_raw = True
         self.delete_answer = True
+        self.import_answer: Path | None = None
+        self.pick_answer: int | None = 0
+        self.keep_answer: str | None = None
         self.warnings: list[str] = []
         self.asked: list[str] = []
 
@@ -63,6 +66,20 @@ class FakeAsker:
     def inform(self, title: str, message: str) -> None:
         self.asked.append(f"inform {title}")
         self.told = message
+
+    def import_path(self) -> Path | None:
+        self.asked.append("import_path")
+        return self.import_answer
+
+    def pick_request(self, labels: Sequence[str]) -> int | None:
+        self.asked.append(f"pick_request {' | '.join(labels)}")
+        return self.pick_answer
+
+    def keep_secrets(
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+    ) -> str | None:
+        self.asked.append(f"keep_secrets {', '.join(found)} [{', '.join(profiles)}] {suggested}")
+        return self.keep_answer
 
 
 @pytest.fixture
