@@ -171,6 +171,17 @@ def add_arguments(commands: Commands) -> None:
         help="a PowerShell script (Invoke-RestMethod) instead of a POSIX shell's curl",
     )
 
+    schema_cmd = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a provider's payload (what the app accepts)",
+        description="A JSON Schema (2020-12) generated from the provider's models: money as "
+        "numbers, optional fields absent rather than null. Rules between fields are validate's.",
+    )
+    schema_cmd.add_argument("provider", choices=provider_keys(), metavar="PROVIDER")
+    schema_cmd.add_argument(
+        "-o", "--output", type=output_file, metavar="FILE", help="write here (default: stdout)"
+    )
+
     postman_cmd = commands.add_parser(
         "postman",
         help="write a Postman collection (v2.1) of carts, secrets as {{variables}}",
@@ -408,6 +419,13 @@ def curl(args: argparse.Namespace, out: TextIO) -> int:
         out.write(powershell_command(request, auth, secrets=secrets))
     else:
         out.write(curl_command(request, auth, secrets=secrets))
+    return EXIT_OK
+
+
+def schema(args: argparse.Namespace, out: TextIO) -> int:
+    from app.providers.json_schema import provider_schema
+
+    write_output(args.output, jsonfmt.dumps(provider_schema(args.provider)) + "\n", out)
     return EXIT_OK
 
 

@@ -226,6 +226,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.curl(args, out)
     if args.command == "postman":
         return carts.postman(args, out, err)
+    if args.command == "schema":
+        return carts.schema(args, out)
     if args.command == "send":
         return carts.send(args, out, err)
     if getattr(args, "action_provider", None) == args.command:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QWidget
 
 from app.domain.errors import CartComposerError
 from app.domain.sandbox_marks import REAL, SandboxMode
-from app.ui.asking import Asker, DialogAsker
+from app.ui.asking import Asker, DialogAsker, documents_folder
 from app.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -473,6 +473,9 @@ class MainWindow(QMainWindow):
         self.import_action = action("&Import a request…", self.import_request, "Ctrl+Shift+I")
         self.import_action.setStatusTip("A cURL command, a HAR file or a Postman collection")
         file_menu.addAction(self.import_action)
+        self.schema_action = action("Export the payload's JSON &Schema…", self.export_schema)
+        self.schema_action.setStatusTip("What the app accepts as this provider's payload")
+        file_menu.addAction(self.schema_action)
         file_menu.addAction(action("&Save", self.save_cart, QKeySequence.StandardKey.Save))
         file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
         file_menu.addSeparator()
@@ -886,6 +889,25 @@ class MainWindow(QMainWindow):
         if opened:
             self.show_page(self.composer_page)
         return opened
+
+    def export_schema(self) -> Path | None:
+        """File → Export the payload's JSON Schema…: the cart's provider's, to a chosen file."""
+        from app.domain import jsonfmt
+        from app.providers.json_schema import provider_schema
+
+        key = self.session.provider.key
+        path = self.tab.asker.save_path(str(documents_folder() / f"{key}.schema.json"))
+        if path is None:
+            return None
+        try:
+            path.write_text(jsonfmt.dumps(provider_schema(key)) + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.tab.asker.warn("Cannot export the schema", f"{path}: {exc.strerror}.")
+            return None
+        self.statusBar().showMessage(
+            f"Saved the {self.session.provider.title} schema to {path}.", 8000
+        )
+        return path
 
     def paste_request(self) -> bool:
         """Edit → Paste a request as the cart: the clipboard's cURL command (or HAR, or

@@ -152,3 +152,17 @@ def test_the_powershell_export_sends_the_exact_body_and_reads_secrets_from_the_e
     bronto = cli(home, "curl", str(sample_cart("bronto")), "--powershell").stdout
     assert "client_secret = $env:CART_COMPOSER_BRONTO_CLIENT_SECRET" in bronto
     assert "'Authorization' = \"Bearer $token\"" in bronto
+
+
+def test_schema_writes_each_providers_schema_to_standard_output_or_a_file(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    printed = cli(home, "schema", "mailchimp")
+    assert printed.returncode == 0, printed.stderr
+    schema = json.loads(printed.stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"] == "Mailchimp add_cart payload"
+    out = tmp_path / "m.json"
+    assert cli(home, "schema", "mailchimp", "-o", str(out)).returncode == 0
+    assert json.loads(out.read_text()) == schema
+    wrong = cli(home, "schema", "shopify")
+    assert wrong.returncode == 2 and "invalid choice: 'shopify'" in wrong.stderr

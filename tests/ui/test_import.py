@@ -167,3 +167,16 @@ def test_a_dropped_curl_file_is_imported(shown: MainWindow, tmp_path: Path) -> N
     assert shown.tab.open_dropped(dropped)
     assert shown.session.provider.key == "drip"
     assert shown.session.document().payload == DRIP_PAYLOAD
+
+
+def test_the_payloads_json_schema_is_exported_to_a_chosen_file(
+    shown: MainWindow, asker: FakeAsker, tmp_path: Path
+) -> None:
+    asker.save_answer_path = tmp_path / "drip.schema.json"
+    shown.schema_action.trigger()
+    schema = json.loads(asker.save_answer_path.read_text())
+    assert schema["title"] == "Drip cart_activity payload"
+    assert schema["properties"]["grand_total"]["type"] == "number"
+    assert shown.statusBar().currentMessage() == (
+        f"Saved the Drip schema to {asker.save_answer_path}."
+    )
