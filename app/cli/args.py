@@ -172,6 +172,15 @@ def sandbox_mode_help() -> str:
     )
 
 
+def add_seed(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seed",
+        type=count(0, 2**63 - 1, "a seed"),
+        metavar="N",
+        help="sample carts from this seed: the same N gives the same ids, emails and items",
+    )
+
+
 def add_sandbox_mode(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sandbox",

@@ -148,12 +148,27 @@ def target_overrides(
 
 def add_arguments(commands: Commands) -> None:
     validate_cmd = commands.add_parser("validate", help="check cart files against the API rules")
-    validate_cmd.add_argument("carts", nargs="+", type=Path, metavar="CART")
-    validate_cmd.add_argument("--provider", choices=provider_keys())
+    validate_cmd.add_argument(
+        "carts",
+        nargs="+",
+        type=Path,
+        metavar="CART",
+        help=".cart.json files or bare payloads (-: stdin)",
+    )
+    validate_cmd.add_argument(
+        "--provider", choices=provider_keys(), help="the API of bare payload files"
+    )
+    validate_cmd.add_argument(
+        "--json", action="store_true", help="a JSON list: each cart's problems, warnings, notes"
+    )
 
     payload_cmd = commands.add_parser("payload", help="print the exact JSON body of a cart")
-    payload_cmd.add_argument("cart", type=Path, metavar="CART")
-    payload_cmd.add_argument("--provider", choices=provider_keys())
+    payload_cmd.add_argument(
+        "cart", type=Path, metavar="CART", help=".cart.json file or bare payload (-: stdin)"
+    )
+    payload_cmd.add_argument(
+        "--provider", choices=provider_keys(), help="the API of a bare payload file"
+    )
 
     preview_cmd = commands.add_parser(
         "preview", help="print the exact request Send would make (secrets masked)"
@@ -177,7 +192,9 @@ def add_arguments(commands: Commands) -> None:
         description="A JSON Schema (2020-12) generated from the provider's models: money as "
         "numbers, optional fields absent rather than null. Rules between fields are validate's.",
     )
-    schema_cmd.add_argument("provider", choices=provider_keys(), metavar="PROVIDER")
+    schema_cmd.add_argument(
+        "provider", choices=provider_keys(), metavar="PROVIDER", help=", ".join(provider_keys())
+    )
     schema_cmd.add_argument(
         "-o", "--output", type=output_file, metavar="FILE", help="write here (default: stdout)"
     )
@@ -244,7 +261,7 @@ def add_action_command(commands: Commands, provider: Provider) -> None:
         description=" ".join(parts),
     )
     command.set_defaults(action_provider=provider.key)
-    command.add_argument("action", choices=keys)
+    command.add_argument("action", choices=keys, help=", ".join(keys))
     command.add_argument(
         "cart", nargs="?", type=Path, metavar="CART", help=".cart.json (sent, or searched by)"
     )
@@ -257,13 +274,20 @@ def add_action_command(commands: Commands, provider: Provider) -> None:
             metavar="ID",
             help=f"{keyed[field].key}: the cart's {field}",
         )
-    command.add_argument("--profile", default=f"sandbox-{provider.key}", metavar="NAME")
+    command.add_argument(
+        "--profile",
+        default=f"sandbox-{provider.key}",
+        metavar="NAME",
+        help=f"default: sandbox-{provider.key}",
+    )
     command.add_argument(
         "--base-url", type=url, metavar="URL", help="override the profile's base URL"
     )
     add_setting_overrides(command)
     add_option_flags(command)
-    command.add_argument("--timeout", type=seconds, metavar="S")
+    command.add_argument(
+        "--timeout", type=seconds, metavar="S", help="seconds to wait for an answer (at most 600)"
+    )
     add_sandbox_mode(command)
     command.add_argument("--json", action="store_true", help="print the full result as JSON")
     command.add_argument(
@@ -318,7 +342,40 @@ def load_input(path: Path, provider: str | None) -> LoadedCart:
 # --- validate, payload --------------------------------------------------------------------------
 
 
-def validate(paths: Sequence[Path], provider: str | None, out: TextIO, err: TextIO) -> int:
+def _validate_json(paths: Sequence[Path], provider: str | None, out: TextIO) -> int:
+    """``validate --json``: one object a cart, in order; a file that cannot be read is one too
+    (``"error"``), so a script sees every cart's outcome in one parse."""
+    status = EXIT_OK
+    report = []
+    for path in paths:
+        try:
+            loaded = load_input(path, provider)
+        except CliError as exc:
+            report.append({"cart": str(path), "valid": False, "error": str(exc)})
+            status = EXIT_INVALID
+            continue
+        result = get_provider(loaded.document.provider).validate(loaded.document.payload)
+        report.append(
+            {
+                "cart": str(path),
+                "provider": loaded.document.provider,
+                "valid": result.ok,
+                "problems": [{"path": p, "message": m} for p, m in result.errors.items()],
+                "warnings": [{"path": p, "message": m} for p, m in result.warnings.items()],
+                "notes": [{"path": n.path, "message": n.message} for n in loaded.notes],
+            }
+        )
+        if not result.ok:
+            status = max(status, 1)
+    out.write(jsonfmt.dumps(report) + "\n")
+    return status
+
+
+def validate(
+    paths: Sequence[Path], provider: str | None, out: TextIO, err: TextIO, *, as_json: bool = False
+) -> int:
+    if as_json:
+        return _validate_json(paths, provider, out)
     status = EXIT_OK
     for path in paths:
         try:

@@ -26,11 +26,11 @@ def _filters(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="at most N rows (up to 100,000)",
     )
-    parser.add_argument("--provider", choices=provider_keys())
-    parser.add_argument("--profile", metavar="NAME")
+    parser.add_argument("--provider", choices=provider_keys(), help="only this API's entries")
+    parser.add_argument("--profile", metavar="NAME", help="only this profile's entries")
+    outcomes = ("pending", "succeeded", "http_error", "network_error", "cancelled", "interrupted")
     parser.add_argument(
-        "--outcome",
-        choices=("pending", "succeeded", "http_error", "network_error", "cancelled", "interrupted"),
+        "--outcome", choices=outcomes, help="only entries that ended so: " + ", ".join(outcomes)
     )
     parser.add_argument("--search", metavar="TEXT", help="email, cart id, request id or body text")
 
@@ -41,8 +41,10 @@ def add_arguments(commands: Commands) -> None:
     history.add_argument("--json", action="store_true", help="JSON lines instead of a table")
     actions = history.add_subparsers(dest="history_action", metavar="ACTION")
     show = actions.add_parser("show", help="one entry: request and response in full")
-    show.add_argument("id", type=row_id, metavar="ID")
-    show.add_argument("--json", action="store_true", dest="show_json")
+    show.add_argument("id", type=row_id, metavar="ID", help="the entry's number (history lists it)")
+    show.add_argument(
+        "--json", action="store_true", dest="show_json", help="the entry as one JSON object"
+    )
     export = actions.add_parser(
         "export", help="export entries as HAR 1.2, JSON lines or a Postman collection"
     )

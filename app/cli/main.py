@@ -7,6 +7,7 @@
     cart-composer curl CART            print a cURL command for it
     cart-composer send CART            send it and print the answer
     cart-composer bronto ACTION ...    Bronto cart actions: update, get, search, abandon, ...
+    cart-composer completion SHELL     print a tab-completion script (bash, zsh, fish, ...)
     cart-composer import FILE|-       make a cart file from a cURL command, HAR or Postman file
     cart-composer run SCENARIO         run a journey (.scenario.json) step by step
     cart-composer bulk N               send N sample carts (Drip in batches, Bronto one by one)
@@ -30,6 +31,7 @@ from typing import TextIO
 from app import __version__
 from app.cli.args import (
     Parser,
+    add_seed,
     count,
     port,
     sandbox_mode,
@@ -52,10 +54,11 @@ def _gui_arguments(gui: argparse.ArgumentParser) -> None:
     )
     gui.add_argument("--open", type=Path, metavar="FILE", help="open this cart file")
     gui.add_argument("--profile", metavar="NAME", help="select this profile")
+    add_seed(gui)
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import carts, history, importing, profiles, scenarios
+    from app.cli import carts, completion, history, importing, profiles, scenarios
     from app.providers import providers
 
     titles = " and ".join(p.title for p in providers().values())
@@ -71,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     _gui_arguments(commands.add_parser("gui", help="open the window (the default)"))
     carts.add_arguments(commands)
     importing.add_arguments(commands)
+    completion.add_arguments(commands)
     scenarios.add_arguments(commands)
     scenarios.add_bulk_arguments(commands)
     profiles.add_arguments(commands)
@@ -199,6 +203,10 @@ def _xcb_problem() -> str | None:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if getattr(args, "seed", None) is not None:
+        from app.providers.samples import seed_samples
+
+        seed_samples(args.seed)
     if args.command in (None, "gui"):
         problem = display_problem()
         if problem is not None:
@@ -217,7 +225,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.cli import carts, history, profiles, scenarios
 
     if args.command == "validate":
-        return carts.validate(args.carts, args.provider, out, err)
+        return carts.validate(args.carts, args.provider, out, err, as_json=args.json)
     if args.command == "payload":
         return carts.payload(args.cart, args.provider, out)
     if args.command == "preview":
@@ -228,6 +236,10 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return carts.postman(args, out, err)
     if args.command == "schema":
         return carts.schema(args, out)
+    if args.command == "completion":
+        from app.cli import completion
+
+        return completion.run(args, _parser(), out)
     if args.command == "send":
         return carts.send(args, out, err)
     if getattr(args, "action_provider", None) == args.command:

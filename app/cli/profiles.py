@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 from app.cli.args import given, option_flag, provider_fields, seconds, url
 from app.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SECRETS, CliError
+from app.domain import jsonfmt
 from app.domain.errors import TargetError
 from app.providers.registry import provider_keys
 
@@ -38,11 +39,21 @@ def add_arguments(commands: Commands) -> None:
     profiles = commands.add_parser("profiles", help="list, add, remove profiles; set secrets")
     actions = profiles.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    actions.add_parser("list", help="all profiles, and where secrets are kept")
+    listing = actions.add_parser("list", help="all profiles, and where secrets are kept")
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help="a JSON object: the profiles (each secret set, missing or from the environment) "
+        "and the keyring",
+    )
 
     add = actions.add_parser("add", help="add a profile (no secrets: see set-secret)")
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--provider", choices=provider_keys(), required=True)
+    add.add_argument(
+        "name", metavar="NAME", help="the profile's name: lower-case letters, digits, . _ -"
+    )
+    add.add_argument(
+        "--provider", choices=provider_keys(), required=True, help="the API the profile sends to"
+    )
     add.add_argument("--title", help="the name shown in the window")
     add.add_argument("--base-url", type=url, metavar="URL", help="default: the vendor's API")
     add_setting_arguments(add)
@@ -50,12 +61,12 @@ def add_arguments(commands: Commands) -> None:
     add.add_argument("--replace", action="store_true", help="overwrite a profile of that name")
 
     remove = actions.add_parser("remove", help="remove a profile and its stored secrets")
-    remove.add_argument("name", metavar="NAME")
+    remove.add_argument("name", metavar="NAME", help="the profile to remove, with its secrets")
 
     secret = actions.add_parser(
         "set-secret", help="store a profile's secrets in the keyring (prompted, or from stdin)"
     )
-    secret.add_argument("name", metavar="NAME")
+    secret.add_argument("name", metavar="NAME", help="the profile whose secrets to set")
     secret.add_argument(
         "--which",
         choices=_which_choices(),
@@ -120,7 +131,7 @@ def settings_given(args: argparse.Namespace, provider_key: str) -> dict[str, obj
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.action == "list":
-        return _list(out)
+        return _list(out, as_json=args.json)
     if args.action == "add":
         return _add(args, out, err)
     if args.action == "remove":
@@ -128,28 +139,44 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _set_secret(args, out, err)
 
 
-def _list(out: TextIO) -> int:
+def _list(out: TextIO, *, as_json: bool = False) -> int:
     from app.profiles import ProfileStore
     from app.secrets import open_secret_store
     from app.secrets.store import secret_env, secret_label
 
     store = open_secret_store()
     rows = [("NAME", "PROVIDER", "BASE URL", "SETTINGS", "SECRETS")]
+    listed: list[dict[str, object]] = []
     for profile in ProfileStore().all():
         if profile.sandbox:
             rows.append((profile.name, profile.provider, "(embedded sandbox)", "", "built in"))
+            listed.append({"name": profile.name, "provider": profile.provider, "sandbox": True})
             continue
         states = []
+        secrets: dict[str, str] = {}
         for name in profile.secret_names():
             label = secret_label(name).split(" ", 1)[1]
             if os.environ.get(secret_env(name)):
                 states.append(f"{label}: from ${secret_env(name)}")
+                secrets[name] = "environment"
             else:
                 try:
                     stored = store.get(profile.name, name) is not None
                 except Exception:  # a locked keyring: say so, do not stop listing
                     stored = False
                 states.append(f"{label}: {'set' if stored else 'missing'}")
+                secrets[name] = "set" if stored else "missing"
+        listed.append(
+            {
+                "name": profile.name,
+                "provider": profile.provider,
+                "sandbox": False,
+                "title": profile.title,
+                "base_url": profile.base_url,
+                "settings": dict(profile.settings),
+                "secrets": secrets,
+            }
+        )
         rows.append(
             (
                 profile.name,
@@ -159,6 +186,10 @@ def _list(out: TextIO) -> int:
                 ", ".join(states),
             )
         )
+    if as_json:
+        keyring = {"persistent": store.persistent, "backend": store.backend_name}
+        out.write(jsonfmt.dumps({"profiles": listed, "keyring": keyring}) + "\n")
+        return EXIT_OK
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from app.cli.args import Commands
 
-from app.cli.args import add_sandbox_mode, count, given, speed, url
+from app.cli.args import add_sandbox_mode, add_seed, count, given, speed, url
 from app.cli.carts import add_setting_overrides, target_overrides
 from app.cli.common import (
     EXIT_HTTP,
@@ -21,7 +21,10 @@ from app.cli.common import (
     EXIT_OK,
     EXIT_SECRETS,
     CliError,
+    is_stdio,
+    read_text,
 )
+from app.domain import jsonfmt
 from app.domain.errors import CartComposerError
 from app.providers.registry import get_provider, provider_keys
 
@@ -40,7 +43,7 @@ def add_arguments(commands: Commands) -> None:
         "scenario",
         type=Path,
         metavar="SCENARIO",
-        help="a .scenario.json file (see resources/scenarios)",
+        help="a .scenario.json file (see resources/scenarios), or - for standard input",
     )
     run_cmd.add_argument("--profile", metavar="NAME", help="send every step to this profile")
     run_cmd.add_argument(
@@ -55,6 +58,10 @@ def add_arguments(commands: Commands) -> None:
     )
     add_setting_overrides(run_cmd)
     add_sandbox_mode(run_cmd)
+    add_seed(run_cmd)
+    run_cmd.add_argument(
+        "--json", action="store_true", help="a JSON line per step as it ends, then the outcome"
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -63,7 +70,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.profiles import ProfileStore
     from app.scenarios import ScenarioRunner, StepEvent, load_scenario
 
-    scenario = load_scenario(args.scenario)
+    if is_stdio(args.scenario):  # its carts are found from where the command runs
+        from app.scenarios.model import SCENARIO_CAP, parse_scenario
+
+        text = read_text("-", SCENARIO_CAP, "scenario file")
+        try:
+            raw = jsonfmt.loads(text)
+        except jsonfmt.JsonSyntaxError as exc:
+            raise CliError(
+                f"The scenario on standard input is not valid JSON: {exc}.", EXIT_INVALID
+            ) from None
+        try:
+            scenario = parse_scenario(raw, Path.cwd(), "the scenario on standard input")
+        except CartComposerError as exc:
+            raise CliError(str(exc), EXIT_INVALID) from None
+    else:
+        scenario = load_scenario(args.scenario)
     history = open_history(err)
     overrides = None
     if args.base_url or given(args, "setting_") or args.sandbox_mode:
@@ -73,6 +95,20 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def show(event: StepEvent) -> None:
         if event.state == "started":
             return  # the step's line comes when it is done (or failed)
+        if args.json:
+            if event.state != "waiting":
+                line = {
+                    "step": event.index + 1,
+                    "kind": event.step.kind,
+                    "what": event.step.describe(),
+                    "state": event.state,
+                    "status": event.status,
+                    "at": round(event.at, 3),
+                    "message": event.message,
+                    "history_id": event.history_id,
+                }
+                print(jsonfmt.dumps(line, indent=None), file=out, flush=True)
+            return
         stamp = f"{event.at:8.2f}s"
         status = f" {event.status}" if event.status is not None else ""
         words = {"started": "…", "waiting": "…", "done": "✔", "failed": "✖", "cancelled": "■"}
@@ -96,7 +132,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         overrides=overrides,
         on_event=show,
     )
-    print(f"{scenario.name} ({len(scenario.steps)} steps, speed x{args.speed:g})", file=out)
+    if not args.json:
+        print(f"{scenario.name} ({len(scenario.steps)} steps, speed x{args.speed:g})", file=out)
     # Ctrl-C (and SIGTERM) cancel between steps or during a wait, and the timeline says so.
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     if threading.current_thread() is threading.main_thread():
@@ -113,9 +150,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if history is not None:
             history.close()
     done = sum(1 for e in runner.events if e.state == "done")
-    print(
-        f"{'Finished' if ok else 'Stopped'}: {done} of {len(scenario.steps)} steps done.", file=out
-    )
+    if args.json:
+        outcome = {"scenario": scenario.name, "finished": ok, "done": done}
+        print(jsonfmt.dumps({**outcome, "steps": len(scenario.steps)}, indent=None), file=out)
+    else:
+        print(
+            f"{'Finished' if ok else 'Stopped'}: {done} of {len(scenario.steps)} steps done.",
+            file=out,
+        )
     if ok:
         return EXIT_OK
     last = runner.events[-1] if runner.events else None
@@ -148,7 +190,12 @@ def add_bulk_arguments(commands: Commands) -> None:
         metavar="N",
         help="how many carts (up to 100,000)",
     )
-    bulk_cmd.add_argument("--provider", choices=provider_keys(), default=provider_keys()[0])
+    bulk_cmd.add_argument(
+        "--provider",
+        choices=provider_keys(),
+        default=provider_keys()[0],
+        help=f"the API (default {provider_keys()[0]})",
+    )
     bulk_cmd.add_argument("--profile", metavar="NAME", help="default: the provider's sandbox")
     bulk_cmd.add_argument(
         "--in-flight",
@@ -162,6 +209,10 @@ def add_bulk_arguments(commands: Commands) -> None:
     )
     add_setting_overrides(bulk_cmd)
     add_sandbox_mode(bulk_cmd)
+    add_seed(bulk_cmd)
+    bulk_cmd.add_argument(
+        "--json", action="store_true", help="print the outcome as one JSON object, no progress"
+    )
 
 
 def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -184,7 +235,7 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # A line per batch request, or per hundred carts sent one by one.
         step = get_provider(args.provider).batch_size or 100
         crossed = progress.sent // step > last[0] // step or progress.sent == progress.total
-        if crossed and progress.sent != last[0]:
+        if crossed and progress.sent != last[0] and not args.json:
             print(
                 f"  {progress.sent:>7,} sent · {progress.accepted:,} accepted · "
                 f"{progress.failed:,} failed",
@@ -203,7 +254,8 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         in_flight=args.in_flight,
         on_progress=show,
     )
-    print(f"Sending {args.count:,} sample {args.provider} carts to {profile.name}…", file=out)
+    if not args.json:
+        print(f"Sending {args.count:,} sample {args.provider} carts to {profile.name}…", file=out)
     previous = signal.getsignal(signal.SIGINT)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, lambda *_: run.cancel())
@@ -219,7 +271,21 @@ def bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             signal.signal(signal.SIGINT, previous)
         if history is not None:
             history.close()
-    print(progress.summary(), file=out)
+    if args.json:
+        outcome = {
+            "provider": args.provider,
+            "profile": profile.name,
+            "total": progress.total,
+            "sent": progress.sent,
+            "accepted": progress.accepted,
+            "failed": progress.failed,
+            "requests": progress.requests,
+            "seconds": round(progress.elapsed, 3),
+            "stopped": progress.stopped or None,
+        }
+        print(jsonfmt.dumps(outcome), file=out)
+    else:
+        print(progress.summary(), file=out)
     if progress.accepted == progress.total:
         return EXIT_OK
     return EXIT_HTTP if progress.requests else EXIT_NETWORK

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +12,7 @@ from app.paths import resources_dir
 from app.providers.document import CartDocument
 from app.providers.registry import get_provider
 
-__all__ = ["load_catalog", "new_cart_id", "sample_document"]
+__all__ = ["load_catalog", "new_cart_id", "sample_document", "seed_samples", "shared_rng"]
 
 
 def load_catalog() -> dict[str, Any]:
@@ -22,9 +21,24 @@ def load_catalog() -> dict[str, Any]:
     return data
 
 
-def new_cart_id() -> str:
+# Where every sample comes from unless a caller brings its own: seeded by ``seed_samples``
+# (``--seed N``), the same seed gives the same ids, emails and items, run after run.
+_SHARED = random.Random()
+
+
+def seed_samples(seed: int | None) -> None:
+    """Samples from now on from ``seed`` (None: unpredictable again, from the OS)."""
+    _SHARED.seed(seed)
+
+
+def shared_rng() -> random.Random:
+    """The samples' own generator (seeded by ``seed_samples``)."""
+    return _SHARED
+
+
+def new_cart_id(rng: random.Random | None = None) -> str:
     """A fresh, readable cart id, unique enough for re-sends: ``cc-5f3a9e1b``."""
-    return f"cc-{secrets.token_hex(4)}"
+    return f"cc-{(rng or _SHARED).getrandbits(32):08x}"
 
 
 def utc_now() -> str:
@@ -34,10 +48,10 @@ def utc_now() -> str:
 
 def sample_document(provider: str, rng: random.Random | None = None) -> CartDocument:
     """A cart of 2-4 catalog products with their URLs, a unique id and the current time."""
-    rng = rng or random.Random()
+    rng = rng or _SHARED
     catalog = load_catalog()
     base = catalog["base_url"]
-    cart_id = new_cart_id()
+    cart_id = new_cart_id(rng)
     picks = rng.sample(catalog["products"], rng.randint(2, 4))
     lines = []
     for product in picks:
@@ -45,7 +59,7 @@ def sample_document(provider: str, rng: random.Random | None = None) -> CartDocu
         price = Decimal(product["price"])
         lines.append((product, quantity, price, price * quantity))
     subtotal = sum((line[3] for line in lines), Decimal("0"))
-    shopper = f"shopper.{secrets.token_hex(3)}@example.com"
+    shopper = f"shopper.{rng.getrandbits(24):06x}@example.com"
     common = {
         "email": shopper,
         "cart_id": cart_id,

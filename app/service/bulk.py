@@ -6,7 +6,6 @@ cancel, and every request a history row."""
 from __future__ import annotations
 
 import random
-import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -27,8 +26,12 @@ __all__ = ["BulkProgress", "BulkRun", "sample_carts"]
 
 
 def sample_carts(provider: str, count: int, rng: random.Random | None = None) -> list[CartDocument]:
-    """``count`` sample carts whose cart ids and shopper emails are all different."""
-    run = secrets.token_hex(3)
+    """``count`` sample carts whose cart ids and shopper emails are all different (the same
+    each time for the same seed: ``samples.seed_samples``)."""
+    from app.providers.samples import shared_rng
+
+    rng = rng or shared_rng()
+    run = f"{rng.getrandbits(24):06x}"
     out = []
     for index in range(count):
         document = sample_document(provider, rng)
