@@ -5,6 +5,7 @@ the cart — and what was left out said. Round trips: cart → cURL → import �
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +166,29 @@ def test_several_carts_need_an_entry_and_money_stays_as_typed() -> None:
     assert import_text(f"{one}\n{two}", entry=2).provider.key == "klaviyo"
     with pytest.raises(CartImportError, match="There is no request 3"):
         import_text(f"{one}\n{two}", entry=3)
+
+
+def test_brontos_documented_request_as_a_curl_command() -> None:
+    # Bronto documents no cURL: its URI line and its Java client's token request, written as
+    # the two commands a person would type, with the body of its Java example.
+    reference = Path(__file__).parents[3] / "shared" / "reference" / "bronto-add-cart.md"
+    uri = next(
+        line.removeprefix("POST: ")
+        for line in reference.read_text().splitlines()
+        if line.startswith("POST: https://rest.bronto.com/carts")
+    )
+    url = uri.replace("createContact={boolean}", "createContact=true").replace("{boolean}", "false")
+    golden = Path(__file__).parents[1] / "golden" / "bronto-java-example.expected.json"
+    body = golden.read_text().replace("'", "'\\''")
+    text = (
+        "curl -X POST https://auth.bronto.com/oauth2/token \\\n"
+        "  -d grant_type=client_credentials -d client_id=CLIENT -d client_secret=SECRET\n"
+        f"curl -X POST '{url}' -H 'Authorization: Bearer ACCESS_TOKEN' \\\n"
+        f"  -H 'Content-Type: application/json' --data-raw '{body}'\n"
+    )
+    imported = import_text(text)
+    assert imported.provider.key == "bronto"
+    assert imported.document.options == {"createContact": True, "ignoreInvalidTid": False}
+    assert imported.document.payload == jsonfmt.loads(golden.read_text())
+    assert imported.secrets == {"bronto_client_id": "CLIENT", "bronto_client_secret": "SECRET"}
+    assert imported.settings == {"token_url": "https://auth.bronto.com/oauth2/token"}
