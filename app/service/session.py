@@ -727,6 +727,14 @@ class ComposerSession:
         destination = self._sender.destination(self._profile, self._overrides)
         return curl_command(request, self._sender.auth_spec(self._profile, destination))
 
+    def powershell_text(self) -> str:
+        """The cart's request as a PowerShell script, secrets from ``$env:CART_COMPOSER_*``."""
+        from app.transport.powershell import powershell_command
+
+        request = self.preview_request()
+        destination = self._sender.destination(self._profile, self._overrides)
+        return powershell_command(request, self._sender.auth_spec(self._profile, destination))
+
     def curl_for_entry(self, entry: HistoryEntry) -> str:
         """A cURL command for a history entry, with the auth it was sent with
         (``exports.entry_auth``)."""

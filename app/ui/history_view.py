@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QFontDatabase, QGuiApplication
@@ -71,12 +72,15 @@ class HistoryView(QWidget):
         *,
         curl_for: Callable[[HistoryEntry], str] | None = None,
         current_request: Callable[[], str] | None = None,
+        postman_for: Callable[[list[HistoryEntry]], dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
         self.store = store
         # How an entry becomes a cURL command (the window knows the profiles and their auth).
         self._curl_for = curl_for
+        # ... and entries a Postman collection, their secrets as {{variables}}.
+        self._postman_for = postman_for
         # The composer's request as its preview shows it, to compare an entry with.
         self._current_request = current_request
         self.model = HistoryTableModel(store)
@@ -221,6 +225,7 @@ class HistoryView(QWidget):
         self.export_actions = {
             "har": export_menu.addAction("HAR 1.2…"),
             "jsonl": export_menu.addAction("JSON lines…"),
+            "postman": export_menu.addAction("Postman collection…"),
         }
         self.buttons["export"].setMenu(export_menu)
         actions.addSpacing(8)
@@ -261,6 +266,7 @@ class HistoryView(QWidget):
         self.buttons["delete"].clicked.connect(self.delete_selected)
         self.export_actions["har"].triggered.connect(lambda: self.export("har"))
         self.export_actions["jsonl"].triggered.connect(lambda: self.export("jsonl"))
+        self.export_actions["postman"].triggered.connect(lambda: self.export("postman"))
         self.buttons["clear"].clicked.connect(self.clear)
         self.setEnabled(store is not None)
         self.refresh()
@@ -461,7 +467,7 @@ class HistoryView(QWidget):
         ids = [entry.id for entry in listed if entry is not None]
         filters = self.current_filter()
         if path is None:
-            suffix = "har" if kind == "har" else "jsonl"
+            suffix = {"har": "har", "jsonl": "jsonl", "postman": "postman_collection.json"}[kind]
             name, _ = QFileDialog.getSaveFileName(
                 self, "Export history", f"cart-composer-history.{suffix}"
             )
@@ -473,6 +479,10 @@ class HistoryView(QWidget):
         def job() -> int:
             chosen = ids or [x.id for x in store.query(filters, limit=100_000)]
             entries = [e for e in (store.get(i) for i in chosen) if e is not None]
+            if kind == "postman" and self._postman_for is not None:
+                made = self._postman_for(sorted(entries, key=lambda e: (e.sent_at, e.id)))
+                target.write_text(jsonfmt.dumps(made) + "\n", encoding="utf-8")
+                return len(entries)
             return write_har(entries, target) if kind == "har" else write_jsonl(entries, target)
 
         def done(count: object) -> None:

@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
             self._history,
             curl_for=self._curl_for_entry,
             current_request=self._current_request_text,
+            postman_for=lambda entries: self.tab.session.postman_for_entries(entries),
         )
         self.history_view.open_requested.connect(self.open_history_entry)
         self.history_view.resend_requested.connect(self.resend_history_entry)
@@ -536,6 +537,11 @@ class MainWindow(QMainWindow):
         cart_menu.addAction(action("&Fill with a sample cart", lambda: self.tab.fill_sample()))
         cart_menu.addAction(action("New cart &id", lambda: self.tab.new_cart_id()))
         cart_menu.addAction(action("Add &item", lambda: self.tab.add_item(), "Ctrl+I"))
+        self.copy_powershell_action = action("Copy as &PowerShell", self.copy_powershell)
+        self.copy_powershell_action.setStatusTip("Invoke-RestMethod; secrets from $env: variables")
+        self.postman_action = action("Export as a &Postman collection…", self.export_postman)
+        cart_menu.addAction(self.copy_powershell_action)
+        cart_menu.addAction(self.postman_action)
         cart_menu.addSeparator()
         self.send_action = action("&Send", lambda: self.tab.send(), "Ctrl+Return")
         self.cancel_action = action("&Cancel sending", lambda: self.tab.session.cancel(), "Esc")
@@ -907,6 +913,42 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Saved the {self.session.provider.title} schema to {path}.", 8000
         )
+        return path
+
+    def copy_powershell(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        try:
+            script = self.session.powershell_text()
+        except CartComposerError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        QGuiApplication.clipboard().setText(script)
+        self.statusBar().showMessage(
+            "Copied a PowerShell script; it reads secrets from $env:CART_COMPOSER_* variables.",
+            6000,
+        )
+
+    def export_postman(self) -> Path | None:
+        """Cart → Export as a Postman collection…: the cart as Send makes it, secrets as
+        {{variables}}."""
+        from app.domain import jsonfmt
+
+        try:
+            made = self.session.postman_for_cart()
+        except CartComposerError as exc:
+            self.tab.asker.warn("Cannot export the cart", str(exc))
+            return None
+        suggested = documents_folder() / "cart.postman_collection.json"
+        path = self.tab.asker.save_path(str(suggested))
+        if path is None:
+            return None
+        try:
+            path.write_text(jsonfmt.dumps(made) + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.tab.asker.warn("Cannot export the cart", f"{path}: {exc.strerror}.")
+            return None
+        self.statusBar().showMessage(f"Saved a Postman collection of the cart to {path}.", 8000)
         return path
 
     def paste_request(self) -> bool:

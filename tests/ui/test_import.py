@@ -180,3 +180,37 @@ def test_the_payloads_json_schema_is_exported_to_a_chosen_file(
     assert shown.statusBar().currentMessage() == (
         f"Saved the Drip schema to {asker.save_answer_path}."
     )
+
+
+def test_the_cart_as_powershell_and_as_a_postman_collection(
+    shown: MainWindow, asker: FakeAsker, tmp_path: Path
+) -> None:
+    shown.copy_powershell_action.trigger()
+    script = QGuiApplication.clipboard().text()
+    assert script.startswith("$ErrorActionPreference = 'Stop'\n")
+    assert "Invoke-RestMethod -Method POST" in script
+    assert "$env:CART_COMPOSER_DRIP_API_KEY" in script
+    asker.save_answer_path = tmp_path / "cart.postman_collection.json"
+    shown.postman_action.trigger()
+    collection = json.loads(asker.save_answer_path.read_text())
+    (item,) = collection["item"]
+    assert item["name"] == "Drip Send · 456445746"
+    assert item["request"]["auth"]["basic"][0]["value"] == "{{drip_api_key}}"
+    assert collection["variable"] == [{"key": "drip_api_key", "value": "", "type": "secret"}]
+
+
+def test_history_entries_export_as_a_postman_collection_that_imports_back(
+    qtbot: QtBot, shown: MainWindow, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(shown.controller.send_finished, timeout=15_000):
+        shown.send()
+    view = shown.history_view
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    target = tmp_path / "sent.postman_collection.json"
+    with qtbot.waitSignal(view.exported, timeout=10_000) as done:
+        assert view.export("postman", target)
+    assert done.args == [1, str(target)]
+    from app.service.importing import import_text
+
+    back = import_text(target.read_text())
+    assert back.document == shown.session.document()
