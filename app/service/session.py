@@ -480,6 +480,12 @@ class ComposerSession:
         self._undo.reset(self._snapshot())
         self._notify("undo_changed")
 
+    def secrets_place(self) -> str:
+        """Where a secret stored now is kept, in words."""
+        if self._sender.store.persistent:
+            return "the system keyring"
+        return "this session's memory (there is no keyring to keep them)"
+
     def take_import(self, imported: ImportedCart, keep_in: str | None = None) -> list[str]:
         """An imported request's cart in the composer (undoable when it is this provider's),
         and, with ``keep_in``, its secrets in that profile's keyring entry (the profile made
@@ -494,7 +500,8 @@ class ComposerSession:
             if made:
                 said.append(f"Made the profile {profile.name} ({profile.base_url}).")
             if stored:
-                said.append(f"Stored the {' and '.join(stored)} for {profile.name}.")
+                where = self.secrets_place()
+                said.append(f"Stored the {' and '.join(stored)} for {profile.name} in {where}.")
         self.replace_document(imported.document, saved=False, undoable="Import")
         if profile is not None:
             self.set_profile(profile.name)

@@ -42,7 +42,7 @@ class Asker(Protocol):
     def pick_request(self, labels: Sequence[str]) -> int | None: ...
     # The secrets an import found (their labels): the profile to keep them in, or None.
     def keep_secrets(
-        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str, where: str
     ) -> str | None: ...
 
 
@@ -154,7 +154,7 @@ class DialogAsker:
         return list(labels).index(text) if ok and text in labels else None
 
     def keep_secrets(
-        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str, where: str
     ) -> str | None:
         from PySide6.QtWidgets import QInputDialog
 
@@ -162,9 +162,9 @@ class DialogAsker:
         text, ok = QInputDialog.getItem(
             self._parent,
             "Keep the secrets?",
-            f"The import holds the {what}. They are not put in the cart.\n"
-            "Store them in the system keyring for this profile (a new name makes one from "
-            "the request's URL), or Cancel to leave them out:",
+            f"The import holds the {what}; the cart never does.\n\n"
+            f"Keep them in {where} for this profile — a new name makes\n"
+            "a profile from the request's URL — or Cancel to leave them out:",
             [suggested, *[p for p in profiles if p != suggested]],
             0,
             True,
@@ -241,7 +241,7 @@ class ScriptedAsker:
         return None
 
     def keep_secrets(
-        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str, where: str
     ) -> str | None:
         return None  # nothing is stored that nobody chose to
 

@@ -538,7 +538,10 @@ class CartTab(QWidget):
             key = imported.provider.key
             mine = [p.name for p in self.session.profiles(key) if not p.sandbox]
             keep_in = self.asker.keep_secrets(
-                [secret_label(n) for n in imported.secrets], mine, f"imported-{key}"
+                [secret_label(n) for n in imported.secrets],
+                mine,
+                f"imported-{key}",
+                self.session.secrets_place(),
             )
         try:
             said = self.session.take_import(imported, keep_in)
@@ -546,7 +549,12 @@ class CartTab(QWidget):
             self.asker.warn("Cannot keep the secrets", str(exc))
             said = ["The secrets were not kept."]
             self.session.take_import(imported)
-        left = "; ".join(w for w in imported.left_out if not keep_in or "keyring" not in w)
+        offered = "(offered for a profile's keyring entry)"
+        left = "; ".join(
+            w.replace(offered, "(not kept)")
+            for w in imported.left_out
+            if not (keep_in and offered in w)  # kept: said above
+        )
         words = [f"Imported a {imported.provider.title} cart from {source}.", *said]
         if left:
             words.append(f"Left out: {left}.")

@@ -471,14 +471,15 @@ class MainWindow(QMainWindow):
         from app.ui.recent_files import RecentFiles
 
         self.recent = RecentFiles(self.settings, self.recent_menu, self.open_cart)
+        file_menu.addAction(action("&Save", self.save_cart, QKeySequence.StandardKey.Save))
+        file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
+        file_menu.addSeparator()
         self.import_action = action("&Import a request…", self.import_request, "Ctrl+Shift+I")
         self.import_action.setStatusTip("A cURL command, a HAR file or a Postman collection")
         file_menu.addAction(self.import_action)
         self.schema_action = action("Export the payload's JSON &Schema…", self.export_schema)
         self.schema_action.setStatusTip("What the app accepts as this provider's payload")
         file_menu.addAction(self.schema_action)
-        file_menu.addAction(action("&Save", self.save_cart, QKeySequence.StandardKey.Save))
-        file_menu.addAction(action("Save &As…", self.save_cart_as, QKeySequence.StandardKey.SaveAs))
         file_menu.addSeparator()
         file_menu.addAction(action("&Quit", self.close, QKeySequence.StandardKey.Quit))
         file_menu.insertAction(

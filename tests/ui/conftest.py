@@ -76,9 +76,11 @@ class FakeAsker:
         return self.pick_answer
 
     def keep_secrets(
-        self, found: Sequence[str], profiles: Sequence[str], suggested: str
+        self, found: Sequence[str], profiles: Sequence[str], suggested: str, where: str
     ) -> str | None:
-        self.asked.append(f"keep_secrets {', '.join(found)} [{', '.join(profiles)}] {suggested}")
+        self.asked.append(
+            f"keep_secrets {', '.join(found)} [{', '.join(profiles)}] {suggested} in {where}"
+        )
         return self.keep_answer
 
 

@@ -74,7 +74,9 @@ def test_file_import_keeps_the_secret_in_the_profile_and_sends_without_it_on_dis
     shown.import_action.trigger()
     assert asker.asked[-2:] == [
         "import_path",
-        "keep_secrets Drip API key [] imported-drip",  # no Drip profile of the user's yet
+        # No Drip profile of the user's yet; the test's store is memory, and says so.
+        "keep_secrets Drip API key [] imported-drip in this session's memory (there is no "
+        "keyring to keep them)",
     ]
     assert shown.session.provider.key == "drip"
     assert shown.session.document().payload == DRIP_PAYLOAD
@@ -82,7 +84,7 @@ def test_file_import_keeps_the_secret_in_the_profile_and_sends_without_it_on_dis
     assert store.get("qa-imported", "drip_api_key") == drip_sandbox.API_KEY
     message = shown.statusBar().currentMessage()
     assert message.startswith("Imported a Drip cart from from-chrome.sh. Made the profile ")
-    assert "Stored the Drip API key for qa-imported." in message
+    assert "Stored the Drip API key for qa-imported in this session's memory" in message
     assert message.endswith("Left out: headers the app does not send: origin.")
     # It sends, with the key from the store, to the address the request named.
     with qtbot.waitSignal(shown.controller.send_finished, timeout=15_000) as sent:
@@ -109,7 +111,7 @@ def test_a_paste_without_keeping_the_secret_leaves_it_out_and_says_so(
     assert shown.session.document().payload == DRIP_PAYLOAD
     assert shown.toolbar.profile_selector.currentData() == "sandbox-drip"  # where it was
     assert store.get("sandbox-drip", "drip_api_key") is None
-    assert "Left out: the Drip API key (offered for a profile's keyring entry)" in (
+    assert "Left out: the Drip API key (not kept); headers the app does not send: " in (
         shown.statusBar().currentMessage()
     )
     assert "real-key-1" not in shown.request_panel.preview.toPlainText()
