@@ -193,7 +193,14 @@ class RequestPanel(QWidget):
             self._say(" ".join(notes), 10000)
 
     def _show_raw_status(self, error: str | None) -> None:
-        if error:
+        if error and self.raw_editor.toPlainText().lstrip()[:5].lower() == "curl ":
+            # A cURL command pasted where the body goes: say where it is taken whole.
+            self.raw_status.setText(
+                "✖ This is a cURL command, not the JSON body: Edit → Paste a request as the "
+                "cart (Ctrl+Shift+V) imports it, body, URL and all."
+            )
+            set_tone(self.raw_status, "error")
+        elif error:
             self.raw_status.setText(f"✖ {error}. Send asks before sending this text as is.")
             set_tone(self.raw_status, "error")
         else:

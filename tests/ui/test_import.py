@@ -216,3 +216,15 @@ def test_history_entries_export_as_a_postman_collection_that_imports_back(
 
     back = import_text(target.read_text())
     assert back.document == shown.session.document()
+
+
+def test_a_curl_command_in_the_raw_editor_says_where_it_is_imported(
+    qtbot: QtBot, shown: MainWindow
+) -> None:
+    shown.raw_button.click()
+    shown.raw_editor.setPlainText(curl_for("https://api.getdrip.com", "k"))
+    shown.request_panel.apply_raw()
+    assert shown.request_panel.raw_status.text() == (
+        "✖ This is a cURL command, not the JSON body: Edit → Paste a request as the cart "
+        "(Ctrl+Shift+V) imports it, body, URL and all."
+    )
