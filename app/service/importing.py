@@ -296,7 +296,11 @@ def _secrets(
                 matched.add(spec.header.lower())
                 break
         if isinstance(spec, ClientCredentials):
-            if request.header(spec.header):
+            header_value = request.header(spec.header) or ""
+            if "$(" in header_value:  # our own export's form: the token fetched inline
+                words.append(f"the token command in {spec.header} (the app fetches its own)")
+                matched.add(spec.header.lower())
+            elif header_value:
                 words.append(
                     f"the access token in {spec.header} ({spec.service} tokens expire; the app "
                     "fetches its own with the profile's client id and secret)"

@@ -12,10 +12,11 @@ names it, rather than a guess at whether it takes a value.
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -201,14 +202,43 @@ _FLAGS = {
     "--netrc": "",
 }
 
+_SUBST = re.compile(r"__SUBST_(\d+)__")
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\?([A-Za-z_][A-Za-z0-9_]*))")
 
 
-def _shell_text(text: str) -> tuple[str, list[str]]:
-    """``text`` with line continuations joined and each here-document taken out (its place
-    marked by a word the parser reads as that document), and the documents' texts."""
+def _substitution_end(text: str, start: int) -> int:
+    """The index of the ``)`` that closes the command substitution whose ``$(`` ends just
+    before ``start`` (quotes and nested parentheses inside it respected)."""
+    depth, quote, i = 1, "", start
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c == "\\":
+            i += 1
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ImportFormatError("A command substitution $( is opened and never closed.")
+
+
+def _shell_text(text: str) -> tuple[str, list[str], list[str]]:
+    """``text`` with line continuations joined, each here-document taken out (its place
+    marked by a word the parser reads as that document) and each command substitution
+    ``$(…)`` too (a token fetched inline: its place marked, its text kept whole — shlex
+    cannot nest quotes inside one); the documents' and the substitutions' texts."""
     out: list[str] = []
     documents: list[str] = []
+    substitutions: list[str] = []
     pending: list[tuple[str, bool]] = []  # here-documents whose text starts on the next line
     quote = ""
     i = 0
@@ -227,6 +257,12 @@ def _shell_text(text: str) -> tuple[str, list[str]]:
         elif c == "\\":
             out.append(text[i : i + 2])
             i += 2
+            continue
+        elif c == "$" and text[i + 1 : i + 2] == "(" and text[i + 2 : i + 3] != "(":
+            end = _substitution_end(text, i + 2)
+            out.append(f"__SUBST_{len(substitutions)}__")
+            substitutions.append(text[i + 2 : end])
+            i = end + 1
             continue
         elif quote == '"':
             out.append(c)
@@ -267,7 +303,7 @@ def _shell_text(text: str) -> tuple[str, list[str]]:
         raise ImportFormatError(f"A {quote} quote is opened and never closed.")
     if pending:
         raise ImportFormatError(f"The here-document ending with {pending[0][0]} has no text.")
-    return "".join(out), documents
+    return "".join(out), documents, substitutions
 
 
 def _commands(text: str) -> list[list[str]]:
@@ -295,9 +331,18 @@ def parse_curl(
     it, such a file is an error."""
     if len(text) > MAX_IMPORT_BYTES:
         raise ImportFormatError("The text is too long to be a cURL command.")
-    joined, documents = _shell_text(text)
+    joined, documents, substitutions = _shell_text(text)
     found: list[CapturedRequest] = []
+    helpers: list[CapturedRequest] = []
+    for inner in substitutions:  # TOKEN=$(curl …), "Bearer $(curl …)": a token request
+        with contextlib.suppress(ImportFormatError):
+            helpers += [replace(r, helper=True) for r in parse_curl(inner, read_file=read_file)]
+
+    def restored(word: str) -> str:  # a word keeps its substitution as written
+        return _SUBST.sub(lambda m: f"$({substitutions[int(m.group(1))]})", word)
+
     for words in _commands(joined):
+        words = [restored(w) for w in words]
         while words and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]):
             words = words[1:]  # TOKEN=… before the command, or the command's environment
         if words and words[0].rsplit("/", 1)[-1] in ("curl", "curl.exe"):
@@ -308,7 +353,7 @@ def parse_curl(
         raise ImportFormatError(
             f"The text is not a cURL command, a HAR file or a Postman collection ({what})."
         )
-    return found
+    return helpers + found
 
 
 def _curl(

@@ -5,7 +5,9 @@ provider's declared auth (``providers/auth.py``), so every provider gets its own
 The body is one single-quoted ``--data-raw`` word (a ``'`` in it written ``'\\''``), which is
 what Insomnia's, Postman's and curlconverter's cURL importers read whole — a here-document was
 read by some of them as its first two characters. The snippet needs only curl and a POSIX
-shell: an OAuth2 token is read from its JSON with ``sed``, not a scripting language."""
+shell: an OAuth2 token is fetched inside the request's own header (``"Bearer $(curl … | sed
+…)"``), read from its JSON with ``sed``, not a scripting language — one command, so importers
+that take a single curl command read it whole."""
 
 from __future__ import annotations
 
@@ -73,20 +75,23 @@ def curl_command(
         words = [_env(p.name) if isinstance(p, SecretRef) else _quoted(p) for p in spec.pair()]
         return '"' + ":".join(words) + '"'
 
-    if isinstance(auth, ClientCredentials):
-        lines += [
-            f"TOKEN=$(curl -sS -X POST {shlex.quote(auth.token_url)} \\",
-            "  --data-urlencode grant_type=client_credentials \\",
-            f"  --data-urlencode client_id={secret(auth.client_id)} \\",
-            f"  --data-urlencode client_secret={secret(auth.client_secret)} \\",
-            f"  | {_TOKEN_SED})",
-        ]
     parts = [f"curl -sS -X {request.method} {shlex.quote(request.url)}"]
     for name, value in request.wire_headers():
         if not is_secret_header(name) and name.lower() not in TRANSPORT_HEADERS:
             parts.append(f"-H {shlex.quote(f'{name}: {value}')}")
     if isinstance(auth, ClientCredentials):
-        parts.append(f'-H "{auth.header}: Bearer $TOKEN"')
+        # The token is fetched inside the header (form-encoded, as Send does): one command,
+        # which importers that read a single curl command (curlconverter) take whole.
+        fetch = " \\\n    ".join(
+            [
+                f"curl -sS -X POST {shlex.quote(auth.token_url)}",
+                "--data-urlencode grant_type=client_credentials",
+                f"--data-urlencode client_id={secret(auth.client_id)}",
+                f"--data-urlencode client_secret={secret(auth.client_secret)}",
+                f"| {_TOKEN_SED}",
+            ]
+        )
+        parts.append(f'-H "{auth.header}: Bearer $({fetch})"')
     elif isinstance(auth, HeaderAuth):
         word = f"{auth.scheme} " if auth.scheme else ""
         if reveal:

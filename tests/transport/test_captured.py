@@ -217,3 +217,28 @@ def test_a_postman_collection_with_folders_variables_and_auth() -> None:
         ("Content-Type", "application/json"),
         ("Authorization", "Basic " + base64.b64encode(b"{{drip_api_key}}:").decode()),
     )
+
+
+def test_a_token_fetched_inside_the_header_nested_quotes_and_all() -> None:
+    # The export's Bronto form: one command, the token request in a command substitution
+    # whose own double quotes shlex alone would take for the end of the header's.
+    text = (
+        "curl -sS -X POST 'https://rest.bronto.com/carts?createContact=true' \\\n"
+        '  -H "Authorization: Bearer $(curl -sS -X POST https://auth.bronto.com/oauth2/token \\\n'
+        "    --data-urlencode grant_type=client_credentials \\\n"
+        '    --data-urlencode client_id="the id" \\\n'
+        "    --data-urlencode client_secret='s3cr\"t' \\\n"
+        "    | sed -n 's/x/y/p')\" \\\n"
+        '  --data-raw \'{"customerCartId": "c-1"}\'\n'
+    )
+    token, cart = parse_curl(text)
+    assert token.helper and not cart.helper
+    assert token.form() == {
+        "grant_type": "client_credentials",
+        "client_id": "the id",
+        "client_secret": 's3cr"t',
+    }
+    assert (cart.header("Authorization") or "").startswith("Bearer $(curl -sS -X POST https://auth")
+    assert cart.body == b'{"customerCartId": "c-1"}'
+    with pytest.raises(ImportFormatError, match=r"substitution \$\( is opened and never closed"):
+        parse_curl('curl https://x.example -H "A: $(curl https://y.example"')
