@@ -324,7 +324,7 @@ def _commands(text: str) -> list[list[str]]:
 
 
 def parse_curl(
-    text: str, *, read_file: Callable[[str], bytes] | None = None
+    text: str, *, read_file: Callable[[str], bytes] | None = None, _depth: int = 0
 ) -> list[CapturedRequest]:
     """The requests of the ``curl`` commands in a shell snippet (a token request and the
     request that uses it, say). ``read_file`` reads ``-d @file`` (a bounded read); without
@@ -334,9 +334,11 @@ def parse_curl(
     joined, documents, substitutions = _shell_text(text)
     found: list[CapturedRequest] = []
     helpers: list[CapturedRequest] = []
-    for inner in substitutions:  # TOKEN=$(curl …), "Bearer $(curl …)": a token request
+    for inner in substitutions if _depth < 3 else ():  # deeper nesting is no token request
+        # TOKEN=$(curl …), "Bearer $(curl …)": a token request, read beside the one it is for
         with contextlib.suppress(ImportFormatError):
-            helpers += [replace(r, helper=True) for r in parse_curl(inner, read_file=read_file)]
+            inside = parse_curl(inner, read_file=read_file, _depth=_depth + 1)
+            helpers += [replace(r, helper=True) for r in inside]
 
     def restored(word: str) -> str:  # a word keeps its substitution as written
         return _SUBST.sub(lambda m: f"$({substitutions[int(m.group(1))]})", word)

@@ -242,3 +242,11 @@ def test_a_token_fetched_inside_the_header_nested_quotes_and_all() -> None:
     assert cart.body == b'{"customerCartId": "c-1"}'
     with pytest.raises(ImportFormatError, match=r"substitution \$\( is opened and never closed"):
         parse_curl('curl https://x.example -H "A: $(curl https://y.example"')
+
+
+def test_deeply_nested_substitutions_are_bounded_not_a_crash() -> None:
+    nested = "x"
+    for _ in range(2000):
+        nested = f"$(echo {nested})"
+    (request,) = parse_curl(f"curl https://x.example -H 'A: b' --data-raw '{{}}' -e \"{nested}\"")
+    assert request.body == b"{}" and request.header("Referer") is not None
