@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-__all__ = ["FittingLabel", "browser_dialog", "button", "rows_follow_font"]
+__all__ = [
+    "FittingLabel",
+    "Insulated",
+    "browser_dialog",
+    "button",
+    "fix_to_content",
+    "rows_follow_font",
+]
 
 
 def button(text: str, name: str, tip: str) -> QPushButton:
@@ -108,3 +116,57 @@ def browser_dialog(
     layout.addWidget(browser)
     layout.addWidget(buttons)
     return dialog, browser
+
+
+def fix_to_content(widget: QWidget, minimum_width: int = 0) -> None:
+    """``widget`` fixed at the size its content needs (at least ``minimum_width`` wide). A
+    widget fixed in both width and height does not lay out the window again when its text or
+    style changes (Qt's updateGeometry stops there); the size is set again only when the new
+    content needs another, which is the one change that lays out its neighbours."""
+    widget.ensurePolished()
+    hint = widget.sizeHint()
+    size = QSize(max(hint.width(), minimum_width), hint.height())
+    if widget.minimumSize() != size or widget.maximumSize() != size:
+        widget.setFixedSize(size)
+
+
+class Insulated(QWidget):
+    """A row whose child's changes do not lay out the window again: a label's new text asks
+    every layout up to the window for a new layout (Qt's updateGeometry), unless the label is
+    fixed in width and height. Inside this row it is, sized to the row; the row's own height
+    changes only when the child's text needs more or fewer lines (``refit`` after a change)."""
+
+    def __init__(self, child: QWidget) -> None:
+        super().__init__()
+        self.child = child
+        child.setParent(self)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.refit()
+
+    def _needed(self) -> int:
+        child = self.child
+        child.ensurePolished()
+        if child.hasHeightForWidth():
+            return max(child.heightForWidth(max(self.width(), 1)), child.minimumSizeHint().height())
+        return child.sizeHint().height()
+
+    def refit(self) -> None:
+        height = self._needed()
+        if self.minimumHeight() != height or self.maximumHeight() != height:
+            self.setFixedHeight(height)
+        self.child.setFixedSize(self.width(), height)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.child.sizeHint().width(), self.maximumHeight())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.maximumHeight())  # a long text wraps, never widens the window
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.refit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.refit()

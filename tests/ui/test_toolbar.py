@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.profiles import ProfileStore, new_profile
+from app.providers import OutgoingRequest
 from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
+from app.transport import SendResult
 from app.ui.controller import ComposerController
 from app.ui.main_window import MainWindow
 from app.ui.toolbar import MANAGE, CartToolbar
@@ -128,3 +130,34 @@ def test_the_progress_slot_follows_the_text_size(qtbot: QtBot, window: MainWindo
     small = slot.height()
     theme.apply_zoom(150)
     qtbot.waitUntil(lambda: slot.height() == bar.progress.sizeHint().height() > small)
+
+
+def test_the_answers_badge_and_summary_do_not_lay_out_the_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # They change at each send's start and end; each change used to lay out and repaint the
+    # whole window (17 ms each here). Fixed to their content, they ask nothing above them.
+    view = window.response
+    chain: list[QWidget] = [view]
+    while (parent := chain[-1].parentWidget()) is not None:
+        chain.append(parent)
+    requests = _LayoutRequests(chain)
+
+    def quiet() -> bool:
+        requests.seen.clear()
+        qtbot.wait(100)
+        return not requests.seen
+
+    qtbot.waitUntil(quiet, timeout=5000)
+    view.show_sending("http://127.0.0.1:9/v3/1/shopper_activity/cart")
+    qtbot.wait(50)
+    after_start = list(requests.seen)
+    request = OutgoingRequest("POST", "http://127.0.0.1:9/v3/1/shopper_activity/cart", b"{}", ())
+    answer = SendResult(request, status=202, reason="Accepted", body=b"{}", body_size=2)
+    view.show_result(answer)
+    qtbot.wait(50)
+    assert (after_start, requests.seen) == ([], [])
+    assert view.badge.text() == "202" and view.summary.text().startswith("Accepted · ")
+    # A message that needs more lines still gets them (one new layout, then).
+    view.show_failure("A long explanation of what went wrong, " * 8)
+    qtbot.waitUntil(lambda: view.summary.height() > 2 * view.badge.height(), timeout=2000)
