@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
@@ -128,6 +128,19 @@ def fix_to_content(widget: QWidget, minimum_width: int = 0) -> None:
     size = QSize(max(hint.width(), minimum_width), hint.height())
     if widget.minimumSize() != size or widget.maximumSize() != size:
         widget.setFixedSize(size)
+    if widget.findChild(_Refit, options=Qt.FindChildOption.FindDirectChildrenOnly) is None:
+        widget.installEventFilter(_Refit(widget, minimum_width))  # and after a zoom
+
+
+class _Refit(QObject):
+    def __init__(self, widget: QWidget, minimum_width: int) -> None:
+        super().__init__(widget)
+        self._minimum_width = minimum_width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FontChange and isinstance(watched, QWidget):
+            fix_to_content(watched, self._minimum_width)
+        return False
 
 
 class Insulated(QWidget):

@@ -161,3 +161,12 @@ def test_the_answers_badge_and_summary_do_not_lay_out_the_window(
     # A message that needs more lines still gets them (one new layout, then).
     view.show_failure("A long explanation of what went wrong, " * 8)
     qtbot.waitUntil(lambda: view.summary.height() > 2 * view.badge.height(), timeout=2000)
+
+
+def test_the_badge_follows_the_text_size(qtbot: QtBot, window: MainWindow) -> None:
+    from app.ui import theme
+
+    badge = window.response.badge
+    small = badge.height()
+    theme.apply_zoom(150)
+    qtbot.waitUntil(lambda: badge.height() == badge.sizeHint().height() > small, timeout=3000)
