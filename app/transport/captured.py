@@ -203,6 +203,7 @@ _FLAGS = {
 }
 
 _SUBST = re.compile(r"__SUBST_(\d+)__")
+_HEREDOC_WORD = re.compile(r"__HEREDOC_(\d+)__")
 _HEREDOC = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\?([A-Za-z_][A-Za-z0-9_]*))")
 
 
@@ -368,14 +369,10 @@ def _curl(
     url = ""
     headers: list[tuple[str, str]] = []
     data: list[bytes] = []
-    notes: list[str] = []
     get = False
     user: str | None = None
-    words = list(words)
-    stdin = iter(documents)
-
-    def heredoc(word: str) -> str:
-        return word if not re.fullmatch(r"__HEREDOC_\d+__", word) else ""
+    # This command's own here-documents, in order: what its ``@-`` reads.
+    stdin = iter(documents[int(m.group(1))] for w in words if (m := _HEREDOC_WORD.fullmatch(w)))
 
     def load(value: str, *, binary: bool) -> bytes:
         if not value.startswith("@"):
@@ -403,7 +400,7 @@ def _curl(
     while i < len(words):
         word = words[i]
         i += 1
-        if not heredoc(word):
+        if _HEREDOC_WORD.fullmatch(word):
             continue  # a here-document's place: its text was read by ``@-``
         if not word.startswith("-") or word == "-":
             if url:
@@ -489,9 +486,7 @@ def _curl(
         pair = user if ":" in user else user + ":"
         token = base64.b64encode(pair.encode("utf-8")).decode("ascii")
         headers.append(("Authorization", f"Basic {token}"))
-    return CapturedRequest(
-        method, url, tuple(headers), body, f"curl command {number}", tuple(notes)
-    )
+    return CapturedRequest(method, url, tuple(headers), body, f"curl command {number}")
 
 
 def _urlencoded(value: str, load: Callable[..., bytes]) -> str:

@@ -250,3 +250,13 @@ def test_deeply_nested_substitutions_are_bounded_not_a_crash() -> None:
         nested = f"$(echo {nested})"
     (request,) = parse_curl(f"curl https://x.example -H 'A: b' --data-raw '{{}}' -e \"{nested}\"")
     assert request.body == b"{}" and request.header("Referer") is not None
+
+
+def test_each_command_reads_its_own_here_document() -> None:
+    text = (
+        'curl https://a.example/one -d @- <<ONE\n{"n": 1}\nONE\n'
+        "curl https://a.example/two -d @- <<'TWO'\n{\"n\": 2}\nTWO\n"
+    )
+    first, second = parse_curl(text)
+    assert (first.url, first.body) == ("https://a.example/one", b'{"n": 1}')
+    assert (second.url, second.body) == ("https://a.example/two", b'{"n": 2}')
