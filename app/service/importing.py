@@ -29,9 +29,10 @@ from app.domain.redaction import MASK, is_secret_header
 from app.domain.rules import spoken_choices
 from app.domain.validation import Issue
 from app.providers import CartDocument, Provider, get_provider, loads_cart, providers
-from app.providers.auth import AuthSpec, BasicAuth, ClientCredentials, HeaderAuth, SecretRef
+from app.providers.auth import BasicAuth, ClientCredentials, HeaderAuth, SecretRef
 from app.secrets.store import secret_label
 from app.transport.captured import CapturedRequest, ImportFormatError, parse_captured
+from app.transport.curl import TRANSPORT_HEADERS
 
 if TYPE_CHECKING:
     from app.profiles import Profile, ProfileStore
@@ -81,7 +82,7 @@ class ImportedCart:
             "settings": self.settings,
             "secrets": sorted(self.secrets),
             "left_out": list(self.left_out),
-            "notes": [str(n) for n in self.notes],
+            "notes": [{"path": n.path, "message": n.message} for n in self.notes],
         }
 
 
@@ -160,9 +161,9 @@ def import_text(
                 f"(1 to {len(requests)})."
             )
         return import_cart(requests[entry - 1], everything, provider=provider)
-    carts = cart_requests(requests)
     if len(requests) == 1:  # the one there is, whatever it is: what is wrong with it is said
         return import_cart(requests[0], everything, provider=provider)
+    carts = cart_requests(requests)
     if len(carts) == 1:
         return import_cart(requests[carts[0][0]], everything, provider=provider)
     if len(carts) > 1:
@@ -222,7 +223,8 @@ def import_cart(
     secrets, auth_settings, secret_words = _secrets(chosen, request, others)
     settings.update(auth_settings)
     left += secret_words
-    sent_by_app = {"content-type", "accept", "user-agent", "content-length", "host"}
+    # The client's own (a HAR of this app's history lists them) and what the provider sends.
+    sent_by_app = TRANSPORT_HEADERS | {"content-type", "accept", "user-agent"}
     sent_by_app |= {h.lower() for h in chosen.header_settings}
     extra = [
         n for n, _ in request.headers if n.lower() not in sent_by_app and not is_secret_header(n)
@@ -265,7 +267,7 @@ def _secrets(
     for settings, spec in provider.auth_variants():
         if spec.header.lower() in matched:  # masked: its scheme still says which way it was
             said = (request.header(spec.header) or "").partition(" ")[0].lower()
-            if said == _scheme(spec).lower():
+            if said == spec.placeholder()[1].partition(" ")[0].lower():  # its scheme word
                 chosen = settings
                 break
             continue
@@ -289,7 +291,7 @@ def _secrets(
             break
         if isinstance(spec, HeaderAuth):
             value = (request.header(spec.header) or "").strip()
-            lead = f"{spec.scheme} " if spec.scheme else ""
+            lead = spec.header_value({})  # the scheme word and its space, if it has one
             if value and value.lower().startswith(lead.lower()) and value[len(lead) :].strip():
                 found[spec.secret] = value[len(lead) :].strip()
                 chosen = settings
@@ -335,15 +337,6 @@ def _secrets(
             matched.add(header.lower())
             words.append(f"the {header} header, a credential {provider.title} does not take")
     return found, chosen, words
-
-
-def _scheme(spec: AuthSpec) -> str:
-    """The first word of the header ``spec`` sends (``Basic``, ``Bearer``, ``Klaviyo-API-Key``)."""
-    if isinstance(spec, BasicAuth):
-        return "Basic"
-    if isinstance(spec, HeaderAuth):
-        return spec.scheme
-    return "Bearer"
 
 
 def _without(value: Any, secrets: list[str]) -> tuple[Any, int]:

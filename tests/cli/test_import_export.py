@@ -166,3 +166,15 @@ def test_schema_writes_each_providers_schema_to_standard_output_or_a_file(tmp_pa
     assert json.loads(out.read_text()) == schema
     wrong = cli(home, "schema", "shopify")
     assert wrong.returncode == 2 and "invalid choice: 'shopify'" in wrong.stderr
+
+
+def test_import_json_notes_say_the_path_and_the_words(tmp_path: Path) -> None:
+    doc = Path(__file__).parents[1] / "golden" / "drip-doc-example.curl.sh"
+    done = cli(tmp_path / "home", "import", str(doc), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["notes"] == [
+        {
+            "path": "items[0].discount",
+            "message": "Renamed “discount” to “discounts”, the name the API reads today.",
+        }
+    ]

@@ -119,3 +119,5 @@ def test_a_cart_through_the_har_export_and_the_import_is_the_same_cart(
         assert "the Authorization header, masked where it came from (no secret in it)" in (
             imported.left_out
         )
+        # The client's own headers (Host, Connection, Accept-Encoding…) are the app's too.
+        assert not [w for w in imported.left_out if w.startswith("headers the app does not")]
