@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -342,61 +342,62 @@ def load_input(path: Path, provider: str | None) -> LoadedCart:
 # --- validate, payload --------------------------------------------------------------------------
 
 
-def _validate_json(paths: Sequence[Path], provider: str | None, out: TextIO) -> int:
-    """``validate --json``: one object a cart, in order; a file that cannot be read is one too
-    (``"error"``), so a script sees every cart's outcome in one parse."""
-    status = EXIT_OK
-    report = []
+def _checked(
+    paths: Sequence[Path], provider: str | None
+) -> Iterator[tuple[Path, LoadedCart | CliError, Validation | None]]:
+    """Each cart as loaded and checked, or the error that kept it from being loaded."""
     for path in paths:
         try:
             loaded = load_input(path, provider)
         except CliError as exc:
-            report.append({"cart": str(path), "valid": False, "error": str(exc)})
-            status = EXIT_INVALID
+            yield path, exc, None
             continue
-        result = get_provider(loaded.document.provider).validate(loaded.document.payload)
-        report.append(
-            {
-                "cart": str(path),
-                "provider": loaded.document.provider,
-                "valid": result.ok,
-                "problems": [{"path": p, "message": m} for p, m in result.errors.items()],
-                "warnings": [{"path": p, "message": m} for p, m in result.warnings.items()],
-                "notes": [{"path": n.path, "message": n.message} for n in loaded.notes],
-            }
-        )
-        if not result.ok:
-            status = max(status, 1)
-    out.write(jsonfmt.dumps(report) + "\n")
-    return status
+        yield path, loaded, get_provider(loaded.document.provider).validate(loaded.document.payload)
 
 
 def validate(
     paths: Sequence[Path], provider: str | None, out: TextIO, err: TextIO, *, as_json: bool = False
 ) -> int:
-    if as_json:
-        return _validate_json(paths, provider, out)
+    """Every problem of each cart, in words (or ``--json``: one object a cart, in order; a
+    file that cannot be read is one too, ``"error"``, so a script sees every outcome in one
+    parse). Exit 1 when a cart has problems, 2 when one could not be read."""
     status = EXIT_OK
-    for path in paths:
-        try:
-            loaded = load_input(path, provider)
-        except CliError as exc:
-            print(exc, file=err)
+    report: list[dict[str, object]] = []
+    for path, loaded, result in _checked(paths, provider):
+        if isinstance(loaded, CliError) or result is None:
             status = EXIT_INVALID
+            if as_json:
+                report.append({"cart": str(path), "valid": False, "error": str(loaded)})
+            else:
+                print(loaded, file=err)
+            continue
+        if not result.ok:
+            status = max(status, 1)
+        if as_json:
+            report.append(
+                {
+                    "cart": str(path),
+                    "provider": loaded.document.provider,
+                    "valid": result.ok,
+                    "problems": [{"path": p, "message": m} for p, m in result.errors.items()],
+                    "warnings": [{"path": p, "message": m} for p, m in result.warnings.items()],
+                    "notes": [{"path": n.path, "message": n.message} for n in loaded.notes],
+                }
+            )
             continue
         for note in loaded.notes:
             print(f"{path}: note: {note.path}: {note.message}", file=out)
-        result = get_provider(loaded.document.provider).validate(loaded.document.payload)
         for where, message in result.warnings.items():
             print(f"{path}: warning: {where}: {message}", file=out)
         if result.ok:
             print(f"{path}: valid", file=out)
             continue
-        status = max(status, 1)
         count = len(result.errors)
         print(f"{path}: {count} problem{'s' if count != 1 else ''}", file=out)
         for where, message in result.errors.items():
             print(f"  {where or '(cart)'}: {message}", file=out)
+    if as_json:
+        out.write(jsonfmt.dumps(report) + "\n")
     return status
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -50,8 +52,7 @@ def is_stdio(path: Path | str | None) -> bool:
 def write_output(target: Path | None, text: str, out: TextIO) -> None:
     """``text`` to ``target``, or to ``out`` when there is none or it is ``-``; a file is
     written whole or not at all (a temporary file renamed over it)."""
-    import os
-    import tempfile
+    import tempfile  # only when a file is written: not at every command's start
 
     if target is None or is_stdio(target):
         out.write(text)
@@ -71,8 +72,6 @@ def write_output(target: Path | None, text: str, out: TextIO) -> None:
 
 def read_text(source: str, cap: int, what: str) -> str:
     """The text of ``source`` (a path, or ``-`` for standard input), at most ``cap`` bytes."""
-    import sys
-
     from app.files import FileReadError, read_bounded
 
     if source == "-":

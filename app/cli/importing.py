@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from app.cli.args import count
 from app.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SECRETS, CliError, read_text
 from app.domain import jsonfmt
 from app.providers.registry import provider_keys
@@ -34,7 +35,7 @@ def add_arguments(commands: Commands) -> None:
     )
     parser.add_argument(
         "--entry",
-        type=_entry,
+        type=count(1, 1_000_000, "a request number"),
         metavar="N",
         help="which request of a HAR file, collection or snippet (1 = the first)",
     )
@@ -54,16 +55,6 @@ def add_arguments(commands: Commands) -> None:
     parser.add_argument(
         "--json", action="store_true", help="report as JSON on standard output (see README)"
     )
-
-
-def _entry(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("the first request is 1")
-    return value
 
 
 def _read_body_file(name: str) -> bytes:

@@ -108,13 +108,9 @@ def send_request(
         try:
             cancel.check()
             wired = wire_request(client, request)
-            result.sent_headers = tuple(  # raw: the names as written, not lower-cased
-                (
-                    name.decode("ascii"),
-                    mask_header_value(name.decode("ascii"), value.decode("latin-1")),
-                )
-                for name, value in wired.headers.raw
-            )
+            raw = ((n.decode("ascii"), v.decode("latin-1")) for n, v in wired.headers.raw)
+            # Raw: the names as written, not lower-cased; credentials masked.
+            result.sent_headers = tuple((n, mask_header_value(n, v)) for n, v in raw)
             answer = exchange(
                 client,
                 wired,
