@@ -899,21 +899,30 @@ class MainWindow(QMainWindow):
 
     def export_schema(self) -> Path | None:
         """File → Export the payload's JSON Schema…: the cart's provider's, to a chosen file."""
-        from app.domain import jsonfmt
         from app.providers.json_schema import provider_schema
 
         key = self.session.provider.key
-        path = self.tab.asker.save_path(str(documents_folder() / f"{key}.schema.json"))
+        return self._save_json(
+            provider_schema(key),
+            f"{key}.schema.json",
+            "the schema",
+            f"the {self.session.provider.title} schema",
+        )
+
+    def _save_json(self, data: object, suggested: str, what: str, said: str) -> Path | None:
+        """``data`` as a JSON file the person chooses (``suggested`` in their documents);
+        the status says ``said`` went there, a warning says why it could not."""
+        from app.domain import jsonfmt
+
+        path = self.tab.asker.save_path(str(documents_folder() / suggested))
         if path is None:
             return None
         try:
-            path.write_text(jsonfmt.dumps(provider_schema(key)) + "\n", encoding="utf-8")
+            path.write_text(jsonfmt.dumps(data) + "\n", encoding="utf-8")
         except OSError as exc:
-            self.tab.asker.warn("Cannot export the schema", f"{path}: {exc.strerror}.")
+            self.tab.asker.warn(f"Cannot export {what}", f"{path}: {exc.strerror}.")
             return None
-        self.statusBar().showMessage(
-            f"Saved the {self.session.provider.title} schema to {path}.", 8000
-        )
+        self.statusBar().showMessage(f"Saved {said} to {path}.", 8000)
         return path
 
     def copy_powershell(self) -> None:
@@ -933,24 +942,14 @@ class MainWindow(QMainWindow):
     def export_postman(self) -> Path | None:
         """Cart → Export as a Postman collection…: the cart as Send makes it, secrets as
         {{variables}}."""
-        from app.domain import jsonfmt
-
         try:
             made = self.session.postman_for_cart()
         except CartComposerError as exc:
             self.tab.asker.warn("Cannot export the cart", str(exc))
             return None
-        suggested = documents_folder() / "cart.postman_collection.json"
-        path = self.tab.asker.save_path(str(suggested))
-        if path is None:
-            return None
-        try:
-            path.write_text(jsonfmt.dumps(made) + "\n", encoding="utf-8")
-        except OSError as exc:
-            self.tab.asker.warn("Cannot export the cart", f"{path}: {exc.strerror}.")
-            return None
-        self.statusBar().showMessage(f"Saved a Postman collection of the cart to {path}.", 8000)
-        return path
+        return self._save_json(
+            made, "cart.postman_collection.json", "the cart", "a Postman collection of the cart"
+        )
 
     def paste_request(self) -> bool:
         """Edit → Paste a request as the cart: the clipboard's cURL command (or HAR, or
