@@ -45,6 +45,8 @@ def ticks() -> Iterator[Ticks]:
     beat.timer.stop()
 
 
+# Measures pauses of the GUI thread: never beside another such test (pyproject: "timing").
+@pytest.mark.xdist_group("timing")
 @settings(
     max_examples=3,
     deadline=None,

@@ -285,6 +285,8 @@ def test_cancel_during_a_slow_send_returns_at_once(qtbot: QtBot, window: MainWin
     assert window.send_button.isEnabled()
 
 
+# Measures pauses of the GUI thread: never beside another such test (pyproject: "timing").
+@pytest.mark.xdist_group("timing")
 def test_the_gui_thread_keeps_ticking_during_a_slow_send(qtbot: QtBot, window: MainWindow) -> None:
     embedded_server().sandbox.add_fault(Fault(latency_ms=1000, path_prefix="/v3/"))
     # As the app does after start-up (application.run), what exists now is frozen out of the

@@ -52,6 +52,8 @@ def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
     return window
 
 
+# Measures pauses of the GUI thread: never beside another such test (pyproject: "timing").
+@pytest.mark.xdist_group("timing")
 @pytest.mark.parametrize(
     ("fault", "kind", "status", "words"),
     [

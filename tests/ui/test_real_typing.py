@@ -61,6 +61,8 @@ def display(tmp_path: Path) -> Iterator[str]:
                     process.wait(5)
 
 
+# Types with real key delays: never beside another timing test (pyproject: "timing").
+@pytest.mark.xdist_group("timing")
 @pytest.mark.parametrize("delay_ms", ["30", "100"])
 def test_cells_typed_after_a_tab_keep_every_key(
     display: str, tmp_path: Path, delay_ms: str
