@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from datetime import UTC, datetime
@@ -15,7 +16,10 @@ from app.providers.registry import get_provider
 __all__ = ["load_catalog", "new_cart_id", "sample_document", "seed_samples", "shared_rng"]
 
 
+@functools.cache
 def load_catalog() -> dict[str, Any]:
+    """The sample catalog, read once per process (bulk makes thousands of carts from it):
+    shared, so read it and never change it."""
     data = json.loads((resources_dir() / "catalog.json").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data

@@ -133,8 +133,8 @@ class BulkRun:
                 planned,
                 batch[0],
                 operation,
-                lambda b=batch: self.sender.send_batch(  # type: ignore[misc]
-                    b, self.profile, self.overrides, cancel=self.cancel_token
+                lambda b=batch, p=planned: self.sender.send_batch(  # type: ignore[misc]
+                    b, self.profile, self.overrides, cancel=self.cancel_token, planned=p
                 ),
             )
             self.progress.requests += 1

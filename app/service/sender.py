@@ -394,12 +394,14 @@ class Sender:
         overrides: Overrides | None = None,
         *,
         cancel: CancelToken | None = None,
+        planned: OutgoingRequest | None = None,
     ) -> SendResult:
         """The provider's batch endpoint: many carts in one request (Drip: up to 1,000,
-        202 ``request_ids``)."""
+        202 ``request_ids``). ``planned``: that request as ``preview_batch`` built it just now
+        (bulk writes a batch's megabytes once, for its history row and the wire)."""
         primed = self.prime(profile, overrides)
         destination = self.destination(profile, overrides)
-        request = self.preview_batch(documents, profile, overrides)
+        request = planned or self.preview_batch(documents, profile, overrides)
         return self._send(request, profile, destination, cancel=cancel, secrets=primed)
 
     def preview_batch(
