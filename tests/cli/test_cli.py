@@ -22,6 +22,17 @@ def test_version() -> None:
     assert done.stdout.strip() == "cart-composer 0.1.0"
 
 
+def test_version_is_said_before_the_providers_and_their_libraries_load() -> None:
+    code = (
+        "import sys; from app.cli.main import main; rc = main(['--version']); "
+        "print(sorted(m for m in ('pydantic', 'httpx', 'keyring', 'sqlite3', 'app.providers', "
+        "'app.logs') if m in sys.modules)); raise SystemExit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["cart-composer 0.1.0", "[]"]
+
+
 def test_validate_a_valid_cart() -> None:
     done = run("validate", str(sample_cart("drip")), str(sample_cart("bronto")))
     assert done.returncode == 0, done.stderr
