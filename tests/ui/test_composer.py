@@ -19,6 +19,7 @@ from app.domain.sandbox_marks import REAL, SandboxMode
 from app.providers import dumps_cart, load_cart
 from app.sandbox import Fault
 from app.sandbox.runtime import embedded_server
+from app.transport.network import shared_ssl_context
 from app.ui.application import create_main_window
 from app.ui.main_window import MainWindow
 from tests.conftest import golden_text
@@ -289,6 +290,10 @@ def test_cancel_during_a_slow_send_returns_at_once(qtbot: QtBot, window: MainWin
 @pytest.mark.xdist_group("timing")
 def test_the_gui_thread_keeps_ticking_during_a_slow_send(qtbot: QtBot, window: MainWindow) -> None:
     embedded_server().sandbox.add_fault(Fault(latency_ms=1000, path_prefix="/v3/"))
+    # As the app does a second after start-up (application._warm_tls): the TLS trust store is
+    # parsed once per process, holding the GIL for tens of milliseconds. On two workers this
+    # could be the first test of its worker to need it, and that pause was counted (102 ms).
+    shared_ssl_context()
     # As the app does after start-up (application.run), what exists now is frozen out of the
     # garbage collector's full passes: late in a run, a pass over every earlier test's objects
     # (started on the send's worker, holding the GIL) paused this loop for 131 ms on CI.

@@ -19,6 +19,7 @@ from app.sandbox import Fault, SandboxServer
 from app.sandbox.runtime import EmbeddedSandbox
 from app.secrets import MemorySecretStore
 from app.service.sender import Sender
+from app.transport.network import shared_ssl_context
 from app.ui.application import create_main_window
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import FakeAsker
@@ -111,6 +112,10 @@ def test_each_fault_is_reported_recorded_and_never_freezes_the_window(
     elif isinstance(fault, Fault):
         server.sandbox.add_fault(fault)
     window = window_for(qtbot, base, asker)
+    # As the app does a second after start-up (application._warm_tls): the TLS trust store is
+    # parsed once per process, holding the GIL for tens of milliseconds. On two workers this
+    # could be the first test of its worker to need it, and that pause was counted (102 ms).
+    shared_ssl_context()
     # As the app does after start-up (application.run), what exists now is frozen out of the
     # garbage collector's full passes: earlier tests' objects must not pause this one's loop.
     gc.collect()
