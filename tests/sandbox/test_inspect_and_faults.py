@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -196,6 +197,23 @@ def test_the_log_keeps_the_newest_requests_only(
                 headers={"Authorization": drip_basic()},
             )
     assert [r.id for r in sandbox.requests()] == [3, 4, 5]
+
+
+def test_drip_keeps_the_newest_accepted_carts_only() -> None:
+    from app.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    limit = drip_sandbox.ACCEPTED_LIMIT
+    with httpx.Client(transport=sandbox.transport(), base_url="http://sandbox") as client:
+        for n in range(limit + 3):
+            cart = {**json.loads(EXAMPLE), "cart_id": str(n)}
+            client.post(
+                f"/v3/{drip_sandbox.ACCOUNT_ID}/shopper_activity/cart",
+                content=json.dumps(cart),
+                headers={"Authorization": drip_basic()},
+            )
+    accepted = sandbox.emulators["drip"].accepted
+    assert [a["cart_id"] for a in accepted] == [str(n) for n in range(3, limit + 3)]
 
 
 def test_the_log_keeps_a_bounded_share_of_each_body_and_of_all_of_them(
