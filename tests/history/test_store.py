@@ -113,6 +113,66 @@ def test_free_text_finds_any_substring_in_the_searched_fields(tmp_path: Path) ->
     assert found("cafe") == [] and found("example.com") == [a]
 
 
+def _index_matches_the_rows(path: Path) -> None:
+    """FTS5's own check that the free-text index holds exactly what the rows do."""
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO requests_text (requests_text, rank) VALUES ('integrity-check', 1)")
+    db.close()
+
+
+def test_a_send_is_indexed_for_free_text_once_when_it_ends(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path)
+    row = pending(store, body=b'{"items": [{"name": "Teal teapot"}]}')
+
+    def indexed() -> int:
+        db = sqlite3.connect(path)
+        try:
+            sql = "SELECT count(*) FROM requests_text_docsize WHERE id = ?"
+            return int(db.execute(sql, (row,)).fetchone()[0])
+        finally:
+            db.close()
+
+    def found(text: str) -> list[int]:
+        return [e.id for e in store.query(HistoryFilter(text=text))]
+
+    # In flight: not in the index (its body is tokenized once, below), yet found.
+    assert indexed() == 0
+    assert found("teapot") == [row] and found("c-1") == [row]
+    store.complete(
+        row, state="succeeded", elapsed_ms=1, status=202, response_body=b'{"request_id": "r-77"}'
+    )
+    assert indexed() == 1
+    assert found("teapot") == [row] and found("r-77") == [row]
+    _index_matches_the_rows(path)
+    store.delete([row])
+    assert found("teapot") == [] and indexed() == 0
+    _index_matches_the_rows(path)
+
+
+def test_a_version_5_history_with_a_send_in_flight_migrates_to_a_consistent_index(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    for version in range(1, 6):
+        db.executescript(_MIGRATIONS[version] + f"PRAGMA user_version={version};")
+    for state, email in (("succeeded", "done@example.com"), ("pending", "flight@example.com")):
+        db.execute(
+            "INSERT INTO requests (sent_at, state, profile, provider, operation, method, url, "
+            "request_headers, request_body, email) VALUES ('2026-01-01T00:00:00.000Z', ?, 'p', "
+            "'drip', 'cart_activity', 'POST', 'http://x', '[]', x'7b7d', ?)",
+            (state, email),
+        )
+    db.commit()
+    db.close()
+    store = HistoryStore(path)  # migrates; the row in flight is interrupted (its app is gone)
+    assert [e.state for e in store.query(HistoryFilter(text="flight@"))] == ["interrupted"]
+    assert [e.state for e in store.query(HistoryFilter(text="done@"))] == ["succeeded"]
+    assert len(store.query(HistoryFilter(text="example.com"))) == 2
+    _index_matches_the_rows(path)
+
+
 def test_version_2_rows_are_searchable_after_the_migration(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     db = sqlite3.connect(path)
@@ -175,7 +235,7 @@ def test_version_1_is_migrated_to_the_current_version(tmp_path: Path) -> None:
     (entry,) = store.query()
     assert entry.source == "unknown" and entry.request_headers == []
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     indexes = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"requests_provider", "requests_state", "requests_email"} <= indexes
     assert {"requests_operation", "requests_status"} <= indexes
