@@ -7,6 +7,7 @@ are refused like the fail backend, because "secrets never touch disk" is the pro
 
 from __future__ import annotations
 
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -195,12 +196,56 @@ def _unusable(backend: Any) -> str | None:
     return None
 
 
+# The backends keyring itself ships for one platform only, by entry point name: elsewhere they
+# are never viable, and loading them costs (on Linux the macOS one looks for its libraries by
+# running the compiler: ~85 ms of a command's start).
+_OTHER_PLATFORMS = {"macOS": "darwin", "Windows": "win32"}
+
+
+def detect_backend() -> Any:
+    """The backend keyring would choose: the one PYTHON_KEYRING_BACKEND or keyringrc.cfg names,
+    else the viable backend of highest priority. Unlike ``keyring.get_keyring()`` it does not
+    load the backends keyring ships for other platforms, nor its chainer (which loads every
+    backend to learn whether it has two to chain); other distributions' backends load as
+    keyring loads them."""
+    from importlib.metadata import entry_points
+
+    import keyring.core
+    from keyring.backend import KeyringBackend, by_priority
+    from keyring.backends import fail
+
+    named = keyring.core.load_env() or keyring.core.load_config()
+    if named is not None:
+        return named
+    for point in entry_points(group="keyring.backends"):
+        ours = point.value.startswith("keyring.backends.")  # keyring's own
+        if ours and (
+            point.name == "chainer"
+            or _OTHER_PLATFORMS.get(point.name, sys.platform) != sys.platform
+        ):
+            continue
+        try:
+            start = point.load()
+            if callable(start):
+                start()
+        except Exception:  # as keyring does: a broken plug-in is skipped
+            continue
+    candidates = []
+    for kind in KeyringBackend.get_viable_backends():
+        if kind.__module__ == "keyring.backends.chainer":
+            continue
+        try:
+            candidates.append(kind())
+        except TypeError:  # one that needs arguments cannot be the default (as in keyring)
+            continue
+    return max(candidates, default=fail.Keyring(), key=by_priority)  # type: ignore[no-untyped-call]
+
+
 def open_secret_store(backend: Any = None) -> SecretStore:
     """The OS keyring if a usable one answers, else a memory store whose notice says why."""
-    import keyring
     from keyring.errors import KeyringError
 
-    chosen = backend if backend is not None else keyring.get_keyring()
+    chosen = backend if backend is not None else detect_backend()
     reason = _unusable(chosen)
     if reason is not None:
         return MemorySecretStore(reason)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from keyring.backends import fail
 
@@ -78,3 +83,48 @@ def test_environment_variables_override_the_store() -> None:
         "bronto_client_id": "from-store",
         "bronto_client_secret": "secret-from-env",
     }
+
+
+# In a fresh process: the backend the app picks, the modules of backends loaded by then, and
+# the backend keyring's own detection picks after that.
+_CHOSEN = """
+import sys
+from app.secrets.store import detect_backend, open_secret_store
+open_secret_store()
+ours = detect_backend()
+loaded = sorted(m for m in sys.modules if m.startswith("keyring.backends."))
+import keyring
+theirs = keyring.get_keyring()
+for backend in (ours, theirs):
+    print(type(backend).__module__ + "." + type(backend).__name__)
+print(" ".join(loaded))
+"""
+
+
+def _chosen(env: dict[str, str]) -> list[str]:
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", _CHOSEN],
+        env={**os.environ, **env},
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's backends")
+def test_the_backend_is_found_without_loading_other_platforms_backends() -> None:
+    ours, keyrings, loaded = _chosen({"DBUS_SESSION_BUS_ADDRESS": ""})
+    assert ours == keyrings  # the backend keyring's own detection picks
+    assert "keyring.backends.SecretService" in loaded.split()  # this platform's were asked
+    for other in ("macOS", "Windows", "chainer"):
+        assert not [m for m in loaded.split() if m.startswith(f"keyring.backends.{other}")]
+
+
+def test_a_backend_named_in_the_environment_is_the_one_used() -> None:
+    backend = "tests.secrets.memkeyring.MemoryKeyring"
+    ours, keyrings, _ = _chosen({"PYTHON_KEYRING_BACKEND": backend})
+    assert ours == keyrings == backend
