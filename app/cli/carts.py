@@ -41,13 +41,13 @@ from app.providers import (
 )
 from app.providers.document import is_cart_document
 from app.providers.registry import provider_keys
-from app.transport.result import ErrorKind, SendResult
 
 if TYPE_CHECKING:
     from app.cli.args import Commands
     from app.domain.validation import Validation
     from app.profiles import Profile
     from app.service.sender import Overrides, Sender
+    from app.transport.result import SendResult
 
 __all__ = [
     "act",
@@ -646,6 +646,10 @@ def _refused(path: Path, checked: Validation, err: TextIO) -> bool:
 
 
 def _print_result(result: SendResult, profile: str, out: TextIO, err: TextIO) -> None:
+    # The transport (and httpx) load only for the commands that send: validate, payload,
+    # schema and the like never need them (~100-170 ms of their start).
+    from app.transport.result import ErrorKind
+
     print(f"{result.request.method} {result.request.url}  (profile {profile})", file=out)
     for note in result.notes:
         print(f"  note: {note}", file=out)
@@ -668,6 +672,8 @@ def _print_result(result: SendResult, profile: str, out: TextIO, err: TextIO) ->
 
 
 def _exit_code(result: SendResult) -> int:
+    from app.transport.result import ErrorKind
+
     if result.ok:
         return EXIT_OK
     if result.error_kind in (ErrorKind.HTTP_STATUS, ErrorKind.AUTH):

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.paths import sample_cart
 from tests.conftest import golden_text
 
@@ -31,6 +33,19 @@ def test_version_is_said_before_the_providers_and_their_libraries_load() -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["cart-composer 0.1.0", "[]"]
+
+
+@pytest.mark.parametrize("command", ["validate", "payload"])
+def test_checking_a_cart_loads_no_http_client_keyring_or_history(command: str) -> None:
+    code = (
+        "import sys; from app.cli.main import main; "
+        f"rc = main([{command!r}, {str(sample_cart('drip'))!r}]); "
+        "print(sorted(m for m in ('httpx', 'httpcore', 'keyring', 'sqlite3', 'app.transport', "
+        "'app.service.sender') if m in sys.modules), file=sys.stderr); raise SystemExit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "[]"
 
 
 def test_validate_a_valid_cart() -> None:
