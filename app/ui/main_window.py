@@ -402,7 +402,9 @@ class MainWindow(QMainWindow):
         tab = self.sender()
         if isinstance(tab, CartTab):
             index = self.cart_tabs.indexOf(tab)
-            if index >= 0:
+            if index >= 0 and self.cart_tabs.tabText(index) != tab.title():
+                # Only a change: setting a tab's text lays the tab bar out again, and with it
+                # the whole window repainted on every keystroke.
                 self.cart_tabs.setTabText(index, tab.title())
                 self.cart_tabs.setTabToolTip(index, str(tab.session.path or tab.title()))
             if tab is not self.tab:
