@@ -9,6 +9,7 @@ here, between reads, and by the caller's thread, which stops waiting when it pas
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -143,7 +144,7 @@ def exchange(
         finally:
             finished.set()
 
-    threading.Thread(target=work, name="cart-composer-http", daemon=True).start()
+    _on_helper(work)
     while not finished.wait(0.02):
         cancel.check()
         if time.monotonic() > deadline.at + _GRACE:
@@ -153,6 +154,38 @@ def exchange(
     if failure:
         raise failure[0]
     return outcome[0]
+
+
+# Helper threads wait for the next exchange rather than each send starting one (~0.3 ms of a
+# loopback send here). One more starts whenever none is waiting: an abandoned read keeps its
+# thread until httpx's timeout or the cap ends it. Daemons, so such a read never holds up the
+# app's exit; at most _KEEP wait.
+_KEEP = 4
+_jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+_waiting = 0
+_waiting_lock = threading.Lock()
+
+
+def _on_helper(job: Callable[[], None]) -> None:
+    """Run ``job`` (which must not raise) on a helper thread."""
+    global _waiting
+    with _waiting_lock:
+        start = _waiting == 0
+        if not start:
+            _waiting -= 1
+    _jobs.put(job)
+    if start:
+        threading.Thread(target=_helper, name="cart-composer-http", daemon=True).start()
+
+
+def _helper() -> None:
+    global _waiting
+    while True:
+        _jobs.get()()
+        with _waiting_lock:
+            if _waiting >= _KEEP:
+                return
+            _waiting += 1
 
 
 def _read(

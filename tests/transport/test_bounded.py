@@ -225,3 +225,30 @@ def test_the_token_and_its_request_share_one_deadline(sandbox: SandboxServer) ->
     )
     assert result.error_kind is ErrorKind.TIMEOUT
     assert time.monotonic() - started < 1.2 + 0.6
+
+
+def test_sends_one_after_another_reuse_a_helper_thread(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each exchange runs on a helper thread (so a cancel returns at once); they wait for the
+    next one instead of starting a thread a send, and a send still gets its answer."""
+    import threading
+
+    from app.transport import exchange as module
+
+    started: list[str] = []
+
+    class Counted(threading.Thread):
+        def start(self) -> None:
+            started.append(self.name)
+            super().start()
+
+    monkeypatch.setattr(module.threading, "Thread", Counted)
+    with make_client() as client:
+        for _ in range(20):
+            request = client.build_request("GET", sandbox.url + "/")
+            answer = exchange(client, request, cap=1 << 20, deadline=Deadline.after(10))
+            assert answer.response.status_code == 200
+    # (The sandbox's own threads are counted too; only the helpers are asked about.)
+    helpers = [name for name in started if name == "cart-composer-http"]
+    assert len(helpers) <= 1  # none when a helper from an earlier test is waiting
