@@ -198,7 +198,7 @@ def _unusable(backend: Any) -> str | None:
 
 # The backends keyring itself ships for one platform only, by entry point name: elsewhere they
 # are never viable, and loading them costs (on Linux the macOS one looks for its libraries by
-# running the compiler: ~85 ms of a command's start).
+# running the compiler: ~50 ms of a command's start).
 _OTHER_PLATFORMS = {"macOS": "darwin", "Windows": "win32"}
 
 
