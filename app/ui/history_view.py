@@ -85,6 +85,9 @@ class HistoryView(QWidget):
         self._current_request = current_request
         self.model = HistoryTableModel(store)
         self._generation = 0
+        # The rows of the latest query are in; a count that arrives before them waits for them.
+        self._rows_in = False
+        self._early_count: int | None = None
 
         self.provider = QComboBox()
         self.provider.setObjectName("historyProvider")
@@ -348,6 +351,7 @@ class HistoryView(QWidget):
         self.count_label.setText("Searching…")
         self._generation += 1
         generation = self._generation
+        self._rows_in, self._early_count = False, None
 
         # Everything the store is asked runs here, off the GUI thread: a send's worker may be
         # writing a large body (and indexing it) at this moment, and the store takes one call
@@ -370,6 +374,9 @@ class HistoryView(QWidget):
             return  # an older query finished after a newer one started
         self._fill(result[3])
         self.model.load(rows, filters)
+        self._rows_in = True
+        if self._early_count is not None:
+            self._show_count(self._early_count)
         if rows and not self._sized:
             # Columns as wide as what they hold (204 No Content, connection refused), each
             # time rows come, until the person sizes one: then they stay as left.
@@ -385,8 +392,17 @@ class HistoryView(QWidget):
     def _on_counted(self, result: object) -> None:
         assert isinstance(result, tuple)
         total: int = result[0]
-        if result[1] == self._generation:
-            self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
+        if result[1] != self._generation:
+            return
+        if self._rows_in:
+            self._show_count(total)
+        else:
+            # The count (a scan) usually comes after the rows; when it comes first, it waits, so
+            # that "6 entries" never shows beside the rows of the query before.
+            self._early_count = total
+
+    def _show_count(self, total: int) -> None:
+        self.count_label.setText(f"{total} entr{'y' if total == 1 else 'ies'}")
 
     def _on_failed(self, error: BaseException) -> None:
         self.count_label.setText(f"Search failed: {error}")

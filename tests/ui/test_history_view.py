@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
@@ -154,6 +156,37 @@ def test_a_send_appears_at_the_top_and_reopens_in_the_composer(
     assert session.profile.name == "sandbox-bronto"
     assert session.value("customerCartId") == "history-1"
     assert session.option("createContact") is True
+
+
+def test_a_count_that_comes_before_the_rows_waits_for_them(qtbot: QtBot, tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    fill(store, 6)
+    view = HistoryView(store)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.count_label.text() == "6 entries", timeout=5000)
+    gate, counted = threading.Event(), threading.Event()
+    query, count = store.query, store.count
+
+    def held_query(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)  # this query's rows come only when the test lets them
+        return query(*args, **kwargs)
+
+    def noted_count(*args: Any, **kwargs: Any) -> int:
+        try:
+            return count(*args, **kwargs)
+        finally:
+            counted.set()
+
+    store.query = held_query  # type: ignore[method-assign]
+    store.count = noted_count  # type: ignore[method-assign]
+    view.profile.setCurrentIndex(view.profile.findData("sandbox-bronto"))  # a new query
+    assert counted.wait(10)
+    qtbot.wait(200)  # the count's answer has reached the GUI thread by now
+    # The table still shows the six rows of the query before: no "3 entries" beside them.
+    assert view.count_label.text() == "Searching…" and view.model.rowCount() == 6
+    gate.set()
+    qtbot.waitUntil(lambda: view.count_label.text() == "3 entries", timeout=5000)
+    assert view.model.rowCount() == 3
 
 
 def test_profile_and_date_range_filters(qtbot: QtBot, tmp_path: Path) -> None:
