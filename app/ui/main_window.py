@@ -402,11 +402,13 @@ class MainWindow(QMainWindow):
         tab = self.sender()
         if isinstance(tab, CartTab):
             index = self.cart_tabs.indexOf(tab)
-            if index >= 0 and self.cart_tabs.tabText(index) != tab.title():
-                # Only a change: setting a tab's text lays the tab bar out again, and with it
-                # the whole window repainted on every keystroke.
-                self.cart_tabs.setTabText(index, tab.title())
-                self.cart_tabs.setTabToolTip(index, str(tab.session.path or tab.title()))
+            if index >= 0:
+                title = tab.title()
+                if self.cart_tabs.tabText(index) != title:
+                    # Only a change: setting a tab's text lays the tab bar out again, and with
+                    # it the whole window repainted on every keystroke.
+                    self.cart_tabs.setTabText(index, title)
+                self.cart_tabs.setTabToolTip(index, str(tab.session.path or title))
             if tab is not self.tab:
                 return
         self._refresh_for_tab()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.main_window import MainWindow
+from tests.ui.conftest import FakeAsker
 
 
 class _Paints(QObject):
@@ -50,3 +52,16 @@ def test_a_price_typed_does_not_repaint_the_whole_window(qtbot: QtBot, window: M
     assert paints.seen["mainToolbar"] == 0
     assert paints.seen["sendButton"] == 0
     assert paints.seen["mainWindow"] == 0
+
+
+def test_the_tab_tooltip_follows_a_save_to_the_same_name_elsewhere(
+    window: MainWindow, asker: FakeAsker, tmp_path: Path
+) -> None:
+    # The title (the file's name) stays the same, so the tab's text is not set again; its
+    # tooltip, the file's full path, still changes.
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        asker.save_answer_path = tmp_path / folder / "mine.cart.json"
+        assert window.save_cart_as()
+        index = window.cart_tabs.indexOf(window.tab)
+        assert window.cart_tabs.tabToolTip(index) == str(tmp_path / folder / "mine.cart.json")
