@@ -112,7 +112,6 @@ class FieldEditor(QWidget):
         self.error.setWordWrap(True)
         self.error.setProperty("tone", "error")
         self.error.hide()
-        self._shown_error: str | None = None
         column.addWidget(self.error)
         self.setToolTip(spec.description)
 
@@ -140,10 +139,8 @@ class FieldEditor(QWidget):
     def set_error(self, message: str | None) -> None:
         # Every check calls this for every field; only a change is shown. Re-polishing an
         # editor has Qt work out its style sheet again: ~1.5 ms an edit over the form's fields.
-        message = message or None
-        if message == self._shown_error:
+        if (message or "") == self.error.text():
             return
-        self._shown_error = message
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
         self.editor().setProperty("invalid", bool(message))
