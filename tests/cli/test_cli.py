@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -24,28 +25,31 @@ def test_version() -> None:
     assert done.stdout.strip() == "cart-composer 0.1.0"
 
 
-def test_version_is_said_before_the_providers_and_their_libraries_load() -> None:
+def loaded_by(args: list[str], watched: tuple[str, ...]) -> tuple[str, list[str]]:
+    """``main(args)`` in a fresh interpreter, which must succeed: its standard output, and
+    which of the ``watched`` modules it loaded (said on standard error's last line)."""
     code = (
-        "import sys; from app.cli.main import main; rc = main(['--version']); "
-        "print(sorted(m for m in ('pydantic', 'httpx', 'keyring', 'sqlite3', 'app.providers', "
-        "'app.logs') if m in sys.modules)); raise SystemExit(rc)"
+        f"import sys; from app.cli.main import main; rc = main({args!r}); "
+        f"print(sorted(m for m in {watched!r} if m in sys.modules), file=sys.stderr); "
+        "raise SystemExit(rc)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["cart-composer 0.1.0", "[]"]
+    return done.stdout, ast.literal_eval(done.stderr.splitlines()[-1])
+
+
+def test_version_is_said_before_the_providers_and_their_libraries_load() -> None:
+    watched = ("pydantic", "httpx", "keyring", "sqlite3", "app.providers", "app.logs")
+    out, loaded = loaded_by(["--version"], watched)
+    assert out.splitlines() == ["cart-composer 0.1.0"]
+    assert loaded == []
 
 
 @pytest.mark.parametrize("command", ["validate", "payload"])
 def test_checking_a_cart_loads_no_http_client_keyring_or_history(command: str) -> None:
-    code = (
-        "import sys; from app.cli.main import main; "
-        f"rc = main([{command!r}, {str(sample_cart('drip'))!r}]); "
-        "print(sorted(m for m in ('httpx', 'httpcore', 'keyring', 'sqlite3', 'app.transport', "
-        "'app.service.sender') if m in sys.modules), file=sys.stderr); raise SystemExit(rc)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines()[-1] == "[]"
+    watched = ("httpx", "httpcore", "keyring", "sqlite3", "app.transport", "app.service.sender")
+    _, loaded = loaded_by([command, str(sample_cart("drip"))], watched)
+    assert loaded == []
 
 
 def test_validate_a_valid_cart() -> None:

@@ -61,12 +61,18 @@ def test_the_model_is_lazy_and_passes_qtmodeltester(qtmodeltester: object, tmp_p
     assert model.data(model.index(0, COL_CART)) == "c-449"  # newest first
 
 
-def test_filters_run_off_the_gui_thread_and_narrow_the_rows(qtbot: QtBot, tmp_path: Path) -> None:
+def shown(qtbot: QtBot, tmp_path: Path, count: int) -> tuple[HistoryStore, HistoryView]:
+    """A history of ``count`` rows (``fill``) and its view, once the view shows them all."""
     store = HistoryStore(tmp_path / "h.sqlite3")
-    fill(store, 30)
+    fill(store, count)
     view = HistoryView(store)
     qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.count_label.text() == "30 entries", timeout=5000)
+    qtbot.waitUntil(lambda: view.count_label.text() == f"{count} entries", timeout=5000)
+    return store, view
+
+
+def test_filters_run_off_the_gui_thread_and_narrow_the_rows(qtbot: QtBot, tmp_path: Path) -> None:
+    _, view = shown(qtbot, tmp_path, 30)
     view.provider.setCurrentIndex(view.provider.findData("bronto"))
     qtbot.waitUntil(lambda: view.count_label.text() == "15 entries", timeout=5000)
     view.outcome.setCurrentIndex(view.outcome.findData("http_error"))
@@ -159,11 +165,7 @@ def test_a_send_appears_at_the_top_and_reopens_in_the_composer(
 
 
 def test_a_count_that_comes_before_the_rows_waits_for_them(qtbot: QtBot, tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path / "h.sqlite3")
-    fill(store, 6)
-    view = HistoryView(store)
-    qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.count_label.text() == "6 entries", timeout=5000)
+    store, view = shown(qtbot, tmp_path, 6)
     gate, counted = threading.Event(), threading.Event()
     query, count = store.query, store.count
 
@@ -190,11 +192,7 @@ def test_a_count_that_comes_before_the_rows_waits_for_them(qtbot: QtBot, tmp_pat
 
 
 def test_profile_and_date_range_filters(qtbot: QtBot, tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path / "h.sqlite3")
-    fill(store, 6)
-    view = HistoryView(store)
-    qtbot.addWidget(view)
-    qtbot.waitUntil(lambda: view.count_label.text() == "6 entries", timeout=5000)
+    _, view = shown(qtbot, tmp_path, 6)
     assert [view.profile.itemData(i) for i in range(view.profile.count())] == [
         None,
         "sandbox-bronto",
