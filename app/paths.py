@@ -1,23 +1,44 @@
-"""Where the app's files live: bundled resources, the config folder (profiles), the data folder
+"""Where the app's files live: its own resources, the config folder (profiles), the data folder
 (history). ``CART_COMPOSER_HOME`` puts config and data in one folder (tests, scripted use)."""
 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["HOME_ENV", "config_dir", "data_dir", "is_bundled", "resources_dir", "sample_cart"]
+from app.domain.errors import MissingResource
+
+__all__ = [
+    "HOME_ENV",
+    "config_dir",
+    "data_dir",
+    "is_bundled",
+    "log_dir",
+    "resource",
+    "resources_dir",
+    "sample_cart",
+]
 
 HOME_ENV = "CART_COMPOSER_HOME"
-_PACKAGE = Path(__file__).resolve().parent
 _APP_NAME = "cart-composer"
 
 
 def resources_dir() -> Path:
-    """``resources/``: inside the package when installed from a wheel, at the repo top in a
-    source checkout or an editable install."""
-    installed = _PACKAGE / "resources"
-    return installed if installed.is_dir() else _PACKAGE.parent / "resources"
+    """``app/resources``: the sample carts, the scenarios, the catalog and the guide, found
+    through the package's own resource reader, so a wheel, an editable install and a
+    PyInstaller bundle find them the same way. Every one of those keeps them as real files
+    (a zipped install would not: the app is not run from a zip)."""
+    return Path(str(files("app") / "resources"))
+
+
+def resource(*parts: str) -> Path:
+    """One of the app's own files, which must be there: ``MissingResource`` names it if not
+    (an installation that lost it, a bundle built without it)."""
+    path = resources_dir().joinpath(*parts)
+    if not path.exists():
+        raise MissingResource(path)
+    return path
 
 
 def is_bundled(path: Path) -> bool:
@@ -30,8 +51,8 @@ def is_bundled(path: Path) -> bool:
 
 
 def sample_cart(provider: str) -> Path:
-    """The bundled example cart for ``provider`` (the vendor document's own example)."""
-    return resources_dir() / "samples" / f"{provider}-example.cart.json"
+    """The shipped example cart for ``provider`` (the vendor document's own example)."""
+    return resource("samples", f"{provider}-example.cart.json")
 
 
 def _home() -> Path | None:
@@ -47,6 +68,18 @@ def config_dir() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path(_APP_NAME, appauthor=False)
+
+
+def log_dir() -> Path:
+    """Where the optional log goes: the platform's place for an app's logs
+    (``~/.local/state/cart-composer/log`` on Linux, ``~/Library/Logs/cart-composer`` on macOS,
+    ``%LOCALAPPDATA%\\cart-composer\\Logs`` on Windows)."""
+    home = _home()
+    if home is not None:
+        return home
+    from platformdirs import user_log_path
+
+    return user_log_path(_APP_NAME, appauthor=False)
 
 
 def data_dir() -> Path:

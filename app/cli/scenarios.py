@@ -43,7 +43,7 @@ def add_arguments(commands: Commands) -> None:
         "scenario",
         type=Path,
         metavar="SCENARIO",
-        help="a .scenario.json file (see resources/scenarios), or - for standard input",
+        help="a .scenario.json file (shipped: app/resources/scenarios), or - for standard input",
     )
     run_cmd.add_argument("--profile", metavar="NAME", help="send every step to this profile")
     run_cmd.add_argument(

@@ -7,6 +7,7 @@
      ├── SecretStoreError   the keyring refused, or a secret is missing (secrets/store.py)
      │    └── SecretValueError  a secret an HTTP header cannot carry (domain/secret_text.py)
      ├── UnknownProvider    a provider key no installed provider has (also a ValueError)
+     ├── MissingResource    one of the app's own files is not in this installation
      └── UnknownAction      a cart action the provider does not declare (also a ValueError)
 
 Secrets never appear in a message: nothing here is ever given one.
@@ -17,6 +18,7 @@ from __future__ import annotations
 __all__ = [
     "CartComposerError",
     "CartFileError",
+    "MissingResource",
     "PayloadError",
     "SecretStoreError",
     "SecretValueError",
@@ -52,6 +54,18 @@ class UnknownProvider(CartComposerError, ValueError):
 
         super().__init__(f"Unknown provider “{shown}”: use {spoken_choices(known)}.")
         self.key = key
+
+
+class MissingResource(CartComposerError):
+    """One of the app's own files (``app/resources/…``) is not where the installation keeps
+    it: the message names it, so a broken install or bundle says what it lacks."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"This installation of Cart Composer lacks one of its own files: {path}. "
+            "Reinstall it (or rebuild the bundle with its resources)."
+        )
+        self.path = path
 
 
 class UnknownAction(CartComposerError, ValueError):

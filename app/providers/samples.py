@@ -1,4 +1,4 @@
-"""Realistic sample carts for demos and QA, built from the catalog in ``resources/``."""
+"""Realistic sample carts for demos and QA, built from the catalog in ``app/resources/``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from app.paths import resources_dir
+from app.paths import resource
 from app.providers.document import CartDocument
 from app.providers.registry import get_provider
 
@@ -20,7 +20,7 @@ __all__ = ["load_catalog", "new_cart_id", "sample_document", "seed_samples", "sh
 def load_catalog() -> dict[str, Any]:
     """The sample catalog, read once per process (bulk makes thousands of carts from it):
     shared, so read it and never change it."""
-    data = json.loads((resources_dir() / "catalog.json").read_text(encoding="utf-8"))
+    data = json.loads(resource("catalog.json").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 

@@ -115,6 +115,19 @@ def _warm_tls(window: MainWindow) -> None:
     run_in_background(shared_ssl_context, lambda _: None, lambda _: None, owner=window)
 
 
+def _said(exc: BaseException) -> str:
+    """A start-up failure in words that name what is wrong: the app's own errors say it
+    already; a missing or unreadable file (a dependency's data left out of a bundle) is named
+    by its path; anything else is shown with its type."""
+    from app.domain.errors import CartComposerError
+
+    if isinstance(exc, CartComposerError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or type(exc).__name__}: {exc.filename}"
+    return repr(exc)
+
+
 class _AtFirstPaint(QObject):
     """Calls ``then`` once, just after the watched widget's first paint."""
 
@@ -189,7 +202,7 @@ def run(
         try:
             attach_composer(window, open_path, profile)
         except Exception as exc:  # a bad --open or --profile: say so, do not hang
-            fail(f"Cannot start: {exc}")
+            fail(f"Cannot start: {_said(exc)}")
             return
         if scripted is not None and scripted.warnings:
             fail("No screenshot taken.")  # the warning itself is on stderr already
@@ -224,7 +237,7 @@ def run(
         app.exit(0 if ok else 1)
 
     def start_loading() -> None:
-        run_in_background(preload, loaded, lambda exc: fail(f"Cannot start: {exc!r}"))
+        run_in_background(preload, loaded, lambda exc: fail(f"Cannot start: {_said(exc)}"))
 
     if quit_after and quit_after != "ready":
         window.installEventFilter(_QuitAtFirstPaint(app))

@@ -753,13 +753,13 @@ class MainWindow(QMainWindow):
         self.asker.inform("Keyboard shortcuts", f"<table>{rows}</table>")
 
     def show_guide(self) -> None:
-        """The guide (resources/guide.md, as the README links it) in a window of its own,
+        """The guide (app/resources/guide.md, as the README links it) in a window of its own,
         beside the composer; read off the GUI thread."""
         from app.files import read_bounded
-        from app.paths import resources_dir
+        from app.paths import resource
 
         def read() -> str:
-            return read_bounded(resources_dir() / "guide.md", 1024 * 1024, "guide").decode()
+            return read_bounded(resource("guide.md"), 1024 * 1024, "guide").decode()
 
         run_in_background(
             read,

@@ -10,9 +10,9 @@ Resource`` with ``errors[{field, message}]``), the store's catalogue (400 ``Bad 
 product or variant it has not), then the answer. Every error is an RFC 7807 problem detail as
 ``application/problem+json; charset=utf-8`` with ``X-Request-Id``.
 
-The store's catalogue is the sample catalogue (``resources/catalog.json``, each product under its
-id and under its SKU) and the two products of the reference's example cart: each product with
-its variant, and its own id as a variant too
+The store's catalogue is the sample catalogue (``app/resources/catalog.json``, each product
+under its id and under its SKU) and the two products of the reference's example cart: each
+product with its variant, and its own id as a variant too
 (Mailchimp for WooCommerce gives a product without variants one of the same id). Where the
 sources are silent the sandbox guesses and says so
 (``X-Sandbox-Assumption``): the answer to a cart id the store already has (400, by analogy with
