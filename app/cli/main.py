@@ -15,7 +15,8 @@
     cart-composer history ...          what was sent: list, show, export (HAR), clear
     cart-composer sandbox [--port N]   run the Drip/Bronto emulator on 127.0.0.1 until Ctrl-C
 
-Only ``gui`` imports Qt.
+Only ``gui`` imports Qt. ``cart-composer-gui`` (a gui-script: no console window on Windows)
+opens the window the same way.
 """
 
 from __future__ import annotations
@@ -221,6 +222,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             screenshot=getattr(args, "screenshot", None),
             open_path=getattr(args, "open", None),
             profile=getattr(args, "profile", None),
+            console=getattr(args, "console", True),
         )
     from app.cli import carts, history, profiles, scenarios
 
@@ -261,7 +263,21 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     raise AssertionError(f"unknown command {args.command}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def gui_main() -> int:
+    """``cart-composer-gui``: the window, for a start with no console (the Windows gui-script,
+    the desktop file, the bundle's launcher). There, standard output and error may be absent
+    (``pythonw`` gives None): they go to the null device so no message fails to be written, and
+    a start that fails is said in a message box as well."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    arguments = sys.argv[1:]
+    if arguments[:1] != ["gui"]:
+        arguments = ["gui", *arguments]
+    return main(arguments, console=False)
+
+
+def main(argv: Sequence[str] | None = None, *, console: bool = True) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments == ["--version"]:
         # Said before anything else loads: the full parser imports every provider (~0.4 s).
@@ -282,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _gui_arguments(gui)
         args = gui.parse_args(arguments[1:])
         args.command = "gui"
+        args.console = console
     else:
         args = _parser().parse_args(arguments)
     try:

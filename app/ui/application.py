@@ -174,8 +174,14 @@ def _settings() -> QSettings:
 
 
 def run(
-    screenshot: Path | None = None, open_path: Path | None = None, profile: str | None = None
+    screenshot: Path | None = None,
+    open_path: Path | None = None,
+    profile: str | None = None,
+    *,
+    console: bool = True,
 ) -> int:
+    """The window, until it is closed. Without a ``console`` (``cart-composer-gui``) a start
+    that fails is said in a message box too, since nobody reads standard error there."""
     from app.ui.workers import run_in_background
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -196,6 +202,10 @@ def run(
     def fail(message: str) -> None:
         print(message, file=sys.stderr)
         status["code"] = 2
+        if not console and scripted is None:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(window, "Cart Composer", message)
         app.exit(2)
 
     def loaded(_: object) -> None:

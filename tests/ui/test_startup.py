@@ -92,3 +92,49 @@ def test_gui_with_an_unknown_profile_says_so_and_exits(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "Cannot start:" in done.stderr and "nope" in done.stderr
+
+
+def test_the_gui_script_runs_with_no_standard_streams(tmp_path: Path) -> None:
+    """``cart-composer-gui`` under pythonw has no stdout or stderr: the window still starts
+    (and its arguments need no ``gui`` in front)."""
+    shot = tmp_path / "shot.png"
+    code = (
+        "import sys\n"
+        "sys.stdout = sys.stderr = None\n"
+        f"sys.argv = ['cart-composer-gui', '--screenshot', {str(shot)!r}]\n"
+        "from app.cli.main import gui_main\n"
+        "raise SystemExit(gui_main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert shot.stat().st_size > 10_000
+
+
+def test_without_a_console_a_failed_start_is_said_in_a_message_box(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from app.ui import application\n"
+        "qt = QApplication([])\n"
+        "def look():\n"
+        "    box = QApplication.activeModalWidget()\n"
+        "    if box is None:\n"
+        "        QTimer.singleShot(20, look)\n"
+        "        return\n"
+        "    print('box:', box.windowTitle(), '|', box.text(), flush=True)\n"
+        "    box.accept()\n"
+        "QTimer.singleShot(20, look)\n"
+        "raise SystemExit(application.run(profile='nope', console=False))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(tmp_path), timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    shown = done.stdout.strip()
+    assert shown.startswith("box: Cart Composer | Cannot start:"), done.stdout
+    assert "nope" in shown
+    assert shown.partition(" | ")[2] in done.stderr  # and said on standard error as well
