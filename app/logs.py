@@ -1,7 +1,8 @@
 """The app's log: off unless asked for, never holding a secret.
 
 ``CART_COMPOSER_LOG=debug`` (or info, warning) writes to standard error and to
-``cart-composer.log`` in the data folder. Messages are written so that they carry no secret (the
+``cart-composer.log`` in the platform's log folder (``app.paths.log_dir``), rotated at 2 MiB with
+three older files kept. Messages are written so that they carry no secret (the
 request's headers are logged masked); as a second line of defence every secret the app reads
 from the store or the environment, and every token it obtains, is registered here and replaced
 by the mask in any record that would still contain it.
@@ -28,6 +29,9 @@ __all__ = [
 
 ENV_LEVEL = "CART_COMPOSER_LOG"
 LOG_FILE = "cart-composer.log"
+# A debug log of a long session stays a few megabytes: the newest file and three before it.
+LOG_MAX_BYTES = 2 * 1024 * 1024
+LOG_BACKUPS = 3
 
 log = logging.getLogger("cart_composer")
 
@@ -84,13 +88,24 @@ def configure(level: str | None = None) -> logging.Handler | None:
     numeric = logging.getLevelName(name)
     if not isinstance(numeric, int):
         raise ValueError(f"{ENV_LEVEL}={name.lower()}: use debug, info, warning or error.")
-    from app.files import private_dir, private_file
-    from app.paths import data_dir
+    import io
+    from logging.handlers import RotatingFileHandler  # here: it loads socket, pickle, queue
+    from pathlib import Path
 
-    folder = private_dir(data_dir())
-    # The user's alone (0600), and never written through a symlink put in its place.
-    handler: logging.Handler = logging.FileHandler(
-        private_file(folder / LOG_FILE), encoding="utf-8"
+    from app.files import private_dir, private_file
+    from app.paths import log_dir
+
+    class PrivateRotatingFile(RotatingFileHandler):
+        """A rotating log whose every file, the first and each one begun at a rollover, is
+        the user's alone (0600) and never written through a symlink put in its place."""
+
+        def _open(self) -> io.TextIOWrapper:
+            private_file(Path(self.baseFilename))
+            return super()._open()
+
+    folder = private_dir(log_dir())
+    handler: logging.Handler = PrivateRotatingFile(
+        folder / LOG_FILE, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     for target in (handler, logging.StreamHandler()):
