@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QThreadPool, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.ui.asking import Asker, ScriptedAsker
@@ -115,6 +116,22 @@ def _warm_tls(window: MainWindow) -> None:
     run_in_background(shared_ssl_context, lambda _: None, lambda _: None, owner=window)
 
 
+# The AppStream id and the desktop file's name (resources/packaging/): reverse-DNS, as both
+# specifications ask, and never to change once published.
+DESKTOP_ID = "org.cartcomposer.CartComposer"
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every size it is drawn (app/resources/icons, rendered from its SVG):
+    the window's title bar, the task switcher, the dock."""
+    from app.paths import resource
+
+    icon = QIcon()
+    for path in sorted(resource("icons").glob("cart-composer-*.png")):
+        icon.addFile(str(path))
+    return icon
+
+
 def _said(exc: BaseException) -> str:
     """A start-up failure in words that name what is wrong: the app's own errors say it
     already; a missing or unreadable file (a dependency's data left out of a bundle) is named
@@ -188,6 +205,10 @@ def run(
     assert isinstance(app, QApplication)
     app.setApplicationName("Cart Composer")
     app.setOrganizationName("Cart Composer")
+    # The desktop file's name (without .desktop): a Wayland compositor matches the window to
+    # it, and so to its icon.
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(app_icon())
     settings = _settings()
     # With --screenshot nobody is there to answer a question: every one gets its safe answer
     # at once, and a warning (a cart that cannot be opened) ends the run with exit 2.
