@@ -73,3 +73,5 @@ def test_the_desktop_entry_and_metainfo_name_the_apps_id() -> None:
     import app
 
     assert re.search(rf'<release version="{re.escape(app.__version__)}" date="', metainfo)
+    spec = (PACKAGING / "cart-composer.spec").read_text(encoding="utf-8")
+    assert f'DESKTOP_ID = "{DESKTOP_ID}"' in spec
