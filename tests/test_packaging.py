@@ -20,6 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "resources" / "packaging" / "requirements-lock.txt"
 
 
+def _canonical(name: str) -> str:
+    """A distribution name as the packaging specs compare them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _pins() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     listed = list(project["dependencies"])
@@ -29,13 +34,13 @@ def _pins() -> dict[str, str]:
     for requirement in listed:
         name, _, version = requirement.partition("==")
         assert version, f"{requirement}: every dependency is pinned exactly"
-        pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+        pins[_canonical(name)] = version
     return pins
 
 
 def _locked() -> dict[str, str]:
     found = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ ;\\\n]+)", LOCK.read_text(), re.M)
-    return {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in found}
+    return {_canonical(name): version for name, version in found}
 
 
 def test_the_lock_holds_every_pin_at_its_version() -> None:
