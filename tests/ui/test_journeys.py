@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain import jsonfmt
@@ -103,6 +104,32 @@ def test_bulk_from_the_window(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: journeys.bulk_button.isEnabled(), timeout=30_000)
     assert journeys.bulk_progress.value() == 25
     assert journeys.bulk_status.text().startswith("25 carts: 25 accepted, 0 failed, 1 request in ")
+
+
+def test_the_bulk_line_reads_as_a_sentence_and_its_labels_lead_to_their_boxes(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    journeys = window.journeys
+    window.show()
+    window.activateWindow()
+    window.show_page(journeys.bulk_panel)
+    qtbot.waitExposed(window)
+    # Carts [100] to [Drip (batches of 1,000)] [Send] [Cancel], on one line, left to right.
+    line = [journeys.bulk_count, journeys.bulk_provider, journeys.bulk_button, journeys.bulk_cancel]
+    lefts = [w.mapTo(journeys.bulk_panel, w.rect().topLeft()).x() for w in line]
+    tops = {w.mapTo(journeys.bulk_panel, w.rect().center()).y() for w in line}
+    assert lefts == sorted(lefts) and max(tops) - min(tops) <= 2
+    # The provider's box is as wide as its longest choice, not the whole page.
+    assert journeys.bulk_provider.width() < journeys.bulk_panel.width() // 2
+    longest = max(
+        journeys.bulk_provider.fontMetrics().horizontalAdvance(journeys.bulk_provider.itemText(i))
+        for i in range(journeys.bulk_provider.count())
+    )
+    assert journeys.bulk_provider.width() > longest
+    for keys, box in (("Alt+T", journeys.bulk_provider), ("Alt+A", journeys.bulk_count)):
+        qtbot.keyClick(window, keys[-1], Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(box.hasFocus, timeout=5_000)
+    assert journeys.bulk_count.accessibleName() == "Carts to send"
 
 
 def test_the_sandbox_menu_applies_to_journeys_and_a_scenarios_own_mode_is_kept(
