@@ -21,6 +21,7 @@ from app import __version__
 from app.domain import jsonfmt
 from app.domain.errors import PayloadError, TargetError, UnknownAction
 from app.domain.redaction import mask_header_value
+from app.domain.urls import host_problem
 from app.domain.validation import Issue, Validation, format_path
 from app.providers import schema
 from app.providers.actions import CartAction, CartState
@@ -45,6 +46,8 @@ __all__ = [
 ]
 
 USER_AGENT = f"CartComposer/{__version__}"
+# A part of a default base URL's host that the provider fills in from a setting ("<dc>").
+_PLACEHOLDER = re.compile(r"<[a-z_]+>")
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,26 @@ class Target:
                 raise TargetError(
                     f"The base URL “{self.base_url}” has a port out of range: ports are 1 to 65535."
                 ) from None
+            if "ipv6" in str(exc).lower():
+                raise TargetError(
+                    f"The base URL “{self.base_url}” has a malformed IPv6 address: write it in "
+                    "square brackets, like http://[::1]:8080."
+                ) from None
             host = None
             parts = None
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
             raise TargetError(
                 f"The base URL “{self.base_url}” must be a full address starting with "
                 f"http:// or https://, like {example}."
+            )
+        # A name no lookup can take (an empty part, a space, one IDNA cannot write) is said
+        # here, beside the field, rather than as a failed send (the resolver raises on some).
+        # A part the provider fills in ("<dc>" of Mailchimp's, from the key) stands for one.
+        problem = host_problem(_PLACEHOLDER.sub("x", host))
+        if problem is not None:
+            raise TargetError(
+                f"The host of the base URL “{self.base_url}” {problem}. A base URL looks "
+                f"like {example}."
             )
         if parts.query or parts.fragment:
             raise TargetError(

@@ -105,7 +105,12 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        stream = self._backend.connect_tcp(host, port, bounded, local_address, socket_options)
+        try:
+            stream = self._backend.connect_tcp(host, port, bounded, local_address, socket_options)
+        except UnicodeError as exc:
+            # The resolver encodes the name with IDNA first and raises on one it cannot ("a..b",
+            # a part over 63 characters): a lookup that failed, not a crash of the send.
+            raise httpcore.ConnectError(f"the host name cannot be looked up: {exc}") from exc
         return _DeadlineStream(stream)
 
     def connect_unix_socket(

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from app.domain import jsonfmt
+from app.domain.urls import host_problem
 from app.logs import mask_secrets
 from app.providers.base import OutgoingRequest
 
@@ -141,6 +142,9 @@ def _classify(exc: Exception, url: str, timeout: float) -> tuple[ErrorKind, str]
     host = parts.hostname or url
     where = f"{host}:{parts.port}" if parts.port else host
     causes = _chain(exc)
+    if any(isinstance(c, UnicodeError) for c in causes) or isinstance(exc, httpx.InvalidURL):
+        reason = host_problem(host) or "is not a name a lookup can take"
+        return ErrorKind.DNS, f"Could not look up the host {host}: it {reason}. Check the URL."
     if any(isinstance(c, socket.gaierror) for c in causes):
         return ErrorKind.DNS, f"Could not find the host {host} (DNS lookup failed). Check the URL."
     if any(isinstance(c, ConnectionRefusedError) for c in causes) or (

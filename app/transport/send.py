@@ -127,7 +127,8 @@ def send_request(
             else:
                 message = "Cancelled before an answer came; the cart may or may not have arrived."
             return _finish(result, started, ErrorKind.CANCELLED, message)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            # InvalidURL: httpx refuses the host (IDNA) before anything leaves.
             if cancel.cancelled:
                 message = "Cancelled; the cart may or may not have arrived."
                 return _finish(result, started, ErrorKind.CANCELLED, message)

@@ -41,6 +41,12 @@ def cli(
         ["send", DRIP, "--timeout", "0"],
         ["send", DRIP, "--base-url", "http://127.0.0.1:99999"],
         ["send", DRIP, "--base-url", "ftp://example.com"],
+        # Hosts no lookup can take (the resolver raised UnicodeError on the first two).
+        ["send", DRIP, "--base-url", "http://a..b"],
+        ["send", DRIP, "--base-url", f"https://{'x' * 64}.com"],
+        ["send", DRIP, "--base-url", "http://exa mple.com"],
+        ["send", DRIP, "--base-url", "http://[::1"],
+        ["profiles", "add", "x", "--provider", "drip", "--base-url", "http://shop..example"],
         ["bronto", "get", "--cart-id", "x", "--timeout", "nan"],
         ["history", "--limit", "99999999999999999999"],
         ["history", "show", "9" * 30],

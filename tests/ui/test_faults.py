@@ -53,6 +53,25 @@ def window_for(qtbot: QtBot, base_url: str, asker: FakeAsker) -> MainWindow:
     return window
 
 
+def test_a_host_no_lookup_can_take_is_said_before_sending_and_nothing_is_recorded(
+    qtbot: QtBot, home: Path, asker: FakeAsker
+) -> None:
+    # A profile saved before hosts were checked. Before: the preview showed the URL, and Send
+    # said "Sending failed unexpectedly: UnicodeError: encoding with 'idna' codec failed".
+    window = window_for(qtbot, "http://a..b", asker)
+    said = (
+        "The host of the base URL “http://a..b” has an empty part between two dots. A base URL "
+        "looks like https://api.getdrip.com."
+    )
+    qtbot.waitUntil(lambda: said in window.preview.toPlainText(), timeout=5_000)
+    assert window.preview.toPlainText().startswith("# No request can be built yet:")
+    window.send()
+    qtbot.waitUntil(lambda: window.response.badge.text() == "Not sent", timeout=5_000)
+    assert window.response.summary.text() == said
+    history = window.session.history
+    assert history is not None and history.query() == []
+
+
 # Measures pauses of the GUI thread: never beside another such test (pyproject: "timing").
 @pytest.mark.xdist_group("timing")
 @pytest.mark.parametrize(

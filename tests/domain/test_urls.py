@@ -1,0 +1,71 @@
+"""A base URL's host is checked before anything is sent: a name no lookup can take is said in
+words (beside the field, in the preview, on stderr) rather than failing in the resolver."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.errors import TargetError
+from app.domain.urls import host_problem
+from app.paths import sample_cart
+from app.providers import Target, build_request, load_cart
+
+LONG = "x" * 64
+
+
+@pytest.mark.parametrize(
+    ("host", "problem"),
+    [
+        ("a..b", "has an empty part between two dots"),
+        (".example.com", "has an empty part between two dots"),
+        ("exa mple.com", "has a space or an invisible character"),
+        ("ab\u200b.com", "has a space or an invisible character"),
+        ("ex%ample.com", "has “%”, which a host name cannot have"),
+        ("shop!.com", "has “!”, which a host name cannot have"),
+        (f"{LONG}.com", "has a part longer than 63 characters between dots"),
+        (".".join(["a" * 63] * 4), "is longer than 253 characters"),
+        ("☃.com", "is not an international name IDNA can write in ASCII"),
+        (".", "has no name"),
+    ],
+)
+def test_a_name_no_lookup_can_take_is_said_in_words(host: str, problem: str) -> None:
+    assert host_problem(host) == problem
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "api.getdrip.com",
+        "example.com.",  # fully qualified
+        "localhost",
+        "127.0.0.1",
+        "::1",
+        "shop_api.internal",  # Docker's service names have underscores; resolvers take them
+        "例え.jp",  # an international name: IDNA writes it as xn--r8jz45g.jp
+        "a" * 63 + ".com",
+    ],
+)
+def test_names_and_addresses_a_lookup_takes_pass(host: str) -> None:
+    assert host_problem(host) is None
+
+
+@pytest.mark.parametrize(
+    ("base", "said"),
+    [
+        (
+            "http://a..b",
+            "The host of the base URL “http://a..b” has an empty part between two dots. "
+            "A base URL looks like https://api.getdrip.com.",
+        ),
+        (
+            "http://[::1",
+            "The base URL “http://[::1” has a malformed IPv6 address: write it in square "
+            "brackets, like http://[::1]:8080.",
+        ),
+    ],
+)
+def test_the_target_says_what_is_wrong_with_the_host(base: str, said: str) -> None:
+    document = load_cart(sample_cart("drip")).document
+    with pytest.raises(TargetError) as caught:
+        build_request(document, Target(base, {"account_id": "5"}))
+    assert str(caught.value) == said
