@@ -214,8 +214,6 @@ def _settings_shown(profile: Profile) -> str:
 
 def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app.profiles import ProfileError, ProfileStore, new_profile
-    from app.providers import Target
-    from app.providers.registry import get_provider
 
     settings = settings_given(args, args.provider)
     try:
@@ -230,9 +228,7 @@ def _add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ProfileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     try:
-        Target(profile.base_url).checked_base(get_provider(profile.provider).default_base_url)
-        for address in get_provider(profile.provider).setting_urls(profile.settings):
-            Target(address).checked_base()
+        profile.check_urls()
     except TargetError as exc:
         raise CliError(str(exc), EXIT_INVALID) from None
     try:

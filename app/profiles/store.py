@@ -32,6 +32,7 @@ from app.domain.errors import CartComposerError
 from app.domain.urls import plain_http_warning
 from app.files import FileReadError, private_dir, read_bounded
 from app.paths import config_dir
+from app.providers.base import Target
 from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label
 
@@ -143,6 +144,17 @@ class Profile(BaseModel):
         urls = [base_url or self.base_url, *provider.setting_urls(settings or self.settings)]
         found = (plain_http_warning(url, labels) for url in dict.fromkeys(urls) if url)
         return [warning for warning in found if warning]
+
+    def check_urls(self) -> None:
+        """``TargetError`` for the first of this profile's addresses — its base URL, then each
+        URL among its settings (Bronto's token endpoint) — that no request could be made to,
+        saying what to fix. A sandbox profile's are the sandbox's own."""
+        if self.sandbox:
+            return
+        provider = get_provider(self.provider)
+        Target(self.base_url).checked_base(provider.default_base_url)
+        for address in provider.setting_urls(self.settings):
+            Target(address).checked_base()
 
     def options(self) -> dict[str, Any]:
         """The request options this profile sets by default (the cart's own options win)."""

@@ -297,15 +297,24 @@ class ProfilesDialog(QDialog):
         self._check_urls()
 
     def _check_urls(self, *_: object) -> None:
-        """Warn while the URL is typed, not after the secret went out in clear."""
-        warnings: list[str] = []
+        """Say while the URL is typed, beside it, what no request could be sent to ("✖ The host
+        of the base URL … has an empty part between two dots") and which secret would go out
+        in clear ("⚠ … plain http://"), not after Send."""
+        lines: list[str] = []
         if self.name.text() not in BUILTIN_PROFILES:
             try:
-                warnings = self.draft(name="draft").cleartext_warnings()
+                profile = self.draft(name="draft")
             except CartComposerError:
-                warnings = []  # a field still being typed: its own error comes on Save
-        self.url_warning.setText("⚠ " + "\n⚠ ".join(warnings) if warnings else "")
-        self.url_warning.setVisible(bool(warnings))
+                profile = None  # another field still being typed: its own error comes on Save
+            if profile is not None:
+                try:
+                    profile.check_urls()
+                except CartComposerError as exc:
+                    lines.append(f"✖ {exc}")
+                else:
+                    lines.extend(f"⚠ {warning}" for warning in profile.cleartext_warnings())
+        self.url_warning.setText("\n".join(lines))
+        self.url_warning.setVisible(bool(lines))
 
     def setting_widget(self, name: str) -> QWidget:
         """The editor of the current provider's setting ``name``."""
@@ -359,6 +368,7 @@ class ProfilesDialog(QDialog):
     def save_profile(self) -> bool:
         try:
             profile = self.draft()
+            profile.check_urls()  # a profile no request could be sent to is not kept
             self._profiles.add(profile, replace=True)
             for name, value in self._draft_secrets(profile).items():
                 if value:

@@ -137,6 +137,30 @@ def test_a_plain_http_url_to_another_machine_is_warned_about_while_typed(
     assert not dialog.url_warning.isVisibleTo(dialog)
 
 
+def test_a_host_no_lookup_can_take_is_said_beside_the_url_and_not_saved(
+    qtbot: QtBot, home: Path
+) -> None:
+    dialog, _, profiles = make_dialog(qtbot)
+    dialog.new_profile()
+    dialog.name.setText("typo")
+    dialog.provider.setCurrentIndex(dialog.provider.findData("drip"))
+    dialog.setting_widget("account_id").setText("5")
+    dialog.base_url.setText("https://api..getdrip.com")
+    assert dialog.url_warning.isVisibleTo(dialog)
+    said = (
+        "✖ The host of the base URL “https://api..getdrip.com” has an empty part between two "
+        "dots. A base URL looks like https://api.getdrip.com."
+    )
+    assert dialog.url_warning.text() == said
+    assert not dialog.save_profile()
+    assert dialog.status_label.text() == said
+    assert "typo" not in [p.name for p in profiles.all()]
+    dialog.base_url.setText("https://api.getdrip.com")
+    assert not dialog.url_warning.isVisibleTo(dialog)
+    assert dialog.save_profile()
+    assert profiles.get("typo").base_url == "https://api.getdrip.com"
+
+
 def test_each_provider_shows_its_own_settings_and_secrets(qtbot: QtBot, home: Path) -> None:
     dialog, _, profiles = make_dialog(qtbot)
     dialog.new_profile()
