@@ -364,7 +364,7 @@ def keep_secrets(
     from the import's base URL and settings when there is none: the profile, whether it was
     made, and the labels of the secrets stored. ``CartImportError`` when the profile is
     another provider's or a sandbox's; ``SecretStoreError`` from the store as it comes."""
-    from app.profiles import ProfileError, new_profile
+    from app.profiles import new_profile
 
     provider = imported.provider
     profile = next((p for p in profiles.all() if p.name == name), None)
@@ -376,8 +376,9 @@ def keep_secrets(
             profile = new_profile(
                 name, provider.key, base_url=imported.base_url or None, **settings
             )
+            profile.check_urls()  # a request to http://a..b makes no profile
             profiles.add(profile)
-        except ProfileError as exc:
+        except CartComposerError as exc:  # ProfileError, TargetError
             raise CartImportError(f"The profile {name} could not be made: {exc}") from None
     elif profile.provider != provider.key:
         raise CartImportError(

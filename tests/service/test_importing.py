@@ -12,9 +12,11 @@ import pytest
 
 from app.domain import jsonfmt
 from app.paths import sample_cart
+from app.profiles import ProfileStore
 from app.providers import Target, get_provider, load_cart, provider_keys
 from app.providers.document import dumps_cart
-from app.service.importing import CartImportError, import_text
+from app.secrets import MemorySecretStore
+from app.service.importing import CartImportError, import_text, keep_secrets
 from app.transport.curl import curl_command
 
 SECRETS = {
@@ -76,6 +78,30 @@ def test_the_settings_and_base_url_a_request_names() -> None:
     bronto = import_text(exported("bronto", reveal=True)[0])
     assert bronto.document.options == load_cart(sample_cart("bronto")).document.options
     assert bronto.document.options["ignoreInvalidTid"] is True  # from the URL's query
+
+
+def test_a_request_to_a_host_no_lookup_can_take_makes_no_profile(tmp_path: Path) -> None:
+    text = exported("drip", reveal=True)[0].replace(
+        "https://api.getdrip.com", "https://api..getdrip.com"
+    )
+    imported = import_text(text)
+    assert imported.base_url == "https://api..getdrip.com"  # the cart itself is imported
+    profiles = ProfileStore(tmp_path)
+    store = MemorySecretStore()
+    with pytest.raises(CartImportError) as caught:
+        keep_secrets(imported, "from-curl", profiles, store)
+    assert str(caught.value) == (
+        "The profile from-curl could not be made: The host of the base URL "
+        "“https://api..getdrip.com” has an empty part between two dots. A base URL looks like "
+        "https://api.getdrip.com."
+    )
+    assert [p.name for p in profiles.all() if not p.sandbox] == []
+    assert store.get("from-curl", "drip_api_key") is None
+    # The same request to its real host makes the profile and keeps its key.
+    profile, made, stored = keep_secrets(
+        import_text(text.replace("api..getdrip", "api.getdrip")), "from-curl", profiles, store
+    )
+    assert (profile.base_url, made, stored) == ("https://api.getdrip.com", True, ["Drip API key"])
 
 
 def test_a_bearer_token_chooses_drips_oauth_and_browser_headers_are_said() -> None:
