@@ -177,7 +177,14 @@ def _run(
     for row in table:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
     if len(table) == 1:
-        print("(nothing sent yet)", file=out)
+        # An empty answer to a search is not an empty history: say which it is.
+        total = store.count() if filters != HistoryFilter() else 0
+        if total == 1:
+            print("(the one entry in the history does not match)", file=out)
+        elif total:
+            print(f"(none of the {total:,} entries in the history match)", file=out)
+        else:
+            print("(nothing sent yet)", file=out)
     return EXIT_OK
 
 

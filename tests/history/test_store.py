@@ -375,6 +375,21 @@ def test_a_cli_send_leaves_one_completed_row_and_no_secret_in_the_file(tmp_path:
     assert exported.stdout.strip() == f"Wrote 1 entries to {tmp_path / 'h.har'} (HAR 1.2)."
 
 
+def test_a_search_that_finds_nothing_is_not_told_as_an_empty_history(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = HistoryStore(home / "history.sqlite3")
+    for cart in ("c-1", "c-2"):
+        pending(store, cart_id=cart)
+    store.close()
+    assert cli(home, "history", "--search", "c-2").stdout.count("sandbox-drip") == 1
+    nothing = cli(home, "history", "--search", "no-such-cart")
+    assert nothing.stdout.splitlines()[1:] == ["(none of the 2 entries in the history match)"]
+    other = cli(home, "history", "--provider", "bronto")
+    assert other.stdout.splitlines()[1:] == ["(none of the 2 entries in the history match)"]
+    fresh = cli(tmp_path / "fresh", "history", "--search", "no-such-cart")
+    assert fresh.stdout.splitlines()[1:] == ["(nothing sent yet)"]
+
+
 def wait_for_pending(path: Path, seconds: float = 20) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
