@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from app.history import HistoryStore
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
 from app.providers import CartDocument, get_provider, load_cart
-from app.providers.paths import get_at, set_in
+from app.providers.paths import get_at, parts, set_in
 from app.providers.samples import new_cart_id
 from app.scenarios.model import Scenario, ScenarioError, Step
 from app.service import recording
@@ -44,6 +44,18 @@ class StepEvent:
     cart: str = ""
     history_id: int | None = None
     wait_seconds: float = 0.0
+
+
+def _list_on_the_way(payload: Mapping[str, Any], path: str) -> str | None:
+    """The path, up to a list that ``path`` would go through ("items" of "items.0.price"), or
+    None when every step of it before the last is an object or is not there yet."""
+    value: Any = payload
+    names = parts(path)
+    for depth, name in enumerate(names[:-1], start=1):
+        value = value.get(name) if isinstance(value, Mapping) else None
+        if isinstance(value, list):
+            return ".".join(names[:depth])
+    return None
 
 
 class ScenarioRunner:
@@ -222,6 +234,14 @@ class ScenarioRunner:
             if isinstance(url, str) and "/cart" in url:
                 set_in(payload, provider.cart_url_field, url.rsplit("/", 1)[0] + "/" + fresh)
         for key, value in dict(step.values.get("set", {})).items():
+            listed = _list_on_the_way(payload, key)
+            if listed is not None:
+                # A path names objects' fields; "items.0.price" would have replaced the items
+                # with an object {"0": {"price": …}} and sent that.
+                raise ScenarioError(
+                    f"“set” {key}: {listed} is a list, which a path does not reach into. Set "
+                    f"the whole list instead (“{listed}”: [ … ]), or edit the cart file."
+                )
             set_in(payload, key, value)  # a field by its path, as the form names it
         if "remove_item" in step.values:
             items = list(get_at(payload, provider.items_key) or [])

@@ -175,6 +175,35 @@ def test_an_unexpected_status_stops_the_run(
     assert last.message.startswith("expected 201, got 409: 409 Conflict")
 
 
+def test_a_set_whose_path_goes_into_a_list_is_refused_before_sending(
+    server: SandboxServer, history: HistoryStore, tmp_path: Path
+) -> None:
+    # Before: "items.0.price" made the items an object {"0": {"price": 1}}, and Drip's answer
+    # (400 Bad Request) was the first a person heard of it.
+    path = tmp_path / "price.scenario.json"
+    path.write_text(
+        '{"name": "price", "steps": [{"do": "send", "cart": "drip-example.cart.json", '
+        '"set": {"grand_total": 1, "items.0.price": 1}}]}'
+    )
+    runner = runner_for(path, server, history, speed=100_000)
+    assert not runner.run()
+    last = runner.events[-1]
+    assert (last.state, last.index) == ("failed", 0)
+    assert last.message == (
+        "“set” items.0.price: items is a list, which a path does not reach into. Set the whole "
+        "list instead (“items”: [ … ]), or edit the cart file."
+    )
+    assert server.sandbox.requests() == [] and history.query() == []
+    # A whole list, and a field of an object, are still set.
+    path.write_text(
+        '{"name": "price", "steps": [{"do": "send", "cart": "drip-example.cart.json", '
+        '"set": {"items": [], "grand_total": 1}, "expect": 202}]}'
+    )
+    assert runner_for(path, server, history, speed=100_000).run()
+    (sent,) = server.sandbox.emulators["drip"].accepted
+    assert (sent["items"], sent["grand_total"]) == ([], 1)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
