@@ -46,6 +46,21 @@ class StepEvent:
     wait_seconds: float = 0.0
 
 
+def _set_fields(payload: dict[str, Any], values: Mapping[str, Any]) -> None:
+    """A step's ``set``: each value at its path in ``payload``, as the form names the fields
+    ("grand_total", "customer.email_address"). ``ScenarioError`` for a path through a list."""
+    for key, value in values.items():
+        listed = _list_on_the_way(payload, key)
+        if listed is not None:
+            # A path names objects' fields; "items.0.price" would have replaced the items with
+            # an object {"0": {"price": …}} and sent that.
+            raise ScenarioError(
+                f"“set” {key}: {listed} is a list, which a path does not reach into. Set the "
+                f"whole list instead (“{listed}”: [ … ]), or edit the cart file."
+            )
+        set_in(payload, key, value)
+
+
 def _list_on_the_way(payload: Mapping[str, Any], path: str) -> str | None:
     """The path, up to a list that ``path`` would go through ("items" of "items.0.price"), or
     None when every step of it before the last is an object or is not there yet."""
@@ -233,16 +248,7 @@ class ScenarioRunner:
             url = get_at(payload, provider.cart_url_field)
             if isinstance(url, str) and "/cart" in url:
                 set_in(payload, provider.cart_url_field, url.rsplit("/", 1)[0] + "/" + fresh)
-        for key, value in dict(step.values.get("set", {})).items():
-            listed = _list_on_the_way(payload, key)
-            if listed is not None:
-                # A path names objects' fields; "items.0.price" would have replaced the items
-                # with an object {"0": {"price": …}} and sent that.
-                raise ScenarioError(
-                    f"“set” {key}: {listed} is a list, which a path does not reach into. Set "
-                    f"the whole list instead (“{listed}”: [ … ]), or edit the cart file."
-                )
-            set_in(payload, key, value)  # a field by its path, as the form names it
+        _set_fields(payload, dict(step.values.get("set", {})))
         if "remove_item" in step.values:
             items = list(get_at(payload, provider.items_key) or [])
             index = int(step.values["remove_item"])
@@ -291,7 +297,8 @@ class ScenarioRunner:
         if document is None or document.provider != provider.key:
             document = CartDocument(provider=provider.key)
         if step.values.get("set"):  # e.g. an Update that moves the cart to another phase
-            payload = {**document.payload, **dict(step.values["set"])}
+            payload = dict(document.payload)
+            _set_fields(payload, dict(step.values["set"]))
             document = self._document = document.model_copy(update={"payload": payload})
         profile = self._profile(step, provider.key)
         result = recording.operate_recorded(

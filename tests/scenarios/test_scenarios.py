@@ -202,6 +202,20 @@ def test_a_set_whose_path_goes_into_a_list_is_refused_before_sending(
     assert runner_for(path, server, history, speed=100_000).run()
     (sent,) = server.sandbox.emulators["drip"].accepted
     assert (sent["items"], sent["grand_total"]) == ([], 1)
+    # A cart action's set reads paths the same way (before: a dotted key was sent as a key of
+    # that name), and refuses the same.
+    path.write_text(
+        '{"name": "update", "steps": [{"do": "send", "cart": "bronto-example.cart.json", '
+        '"new_cart_id": true, "expect": 201}, {"do": "bronto", "action": "update", "set": '
+        '{"phase": "PAYMENT"}, "expect": 200}, {"do": "bronto", '
+        '"action": "update", "set": {"lineItems.0.quantity": 2}}]}'
+    )
+    runner = runner_for(path, server, history, speed=100_000)
+    assert not runner.run()
+    assert jsonfmt.loads(server.sandbox.requests()[-1].body)["phase"] == "PAYMENT"
+    last = runner.events[-1]
+    assert (last.state, last.index) == ("failed", 2)
+    assert last.message.startswith("“set” lineItems.0.quantity: lineItems is a list")
 
 
 @pytest.mark.parametrize(
