@@ -4,6 +4,7 @@ and any future front end share it."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -46,9 +47,10 @@ def parse_value(kind: Kind, text: str) -> Any:
             return text
         return number if number.is_finite() else text
     if kind is Kind.INTEGER:
+        # ASCII digits with one optional minus, as the editors' pattern lets one type: "²" and
+        # "--5" pass str.isdigit() after a strip but not int().
         stripped = text.strip()
-        digits = stripped.lstrip("-")
-        return int(stripped) if digits.isdigit() else text
+        return int(stripped) if re.fullmatch(r"-?[0-9]+", stripped) else text
     if kind is Kind.BOOL and text.strip() in ("true", "false"):
         return text.strip() == "true"
     if kind is Kind.TEXT_LIST:

@@ -21,6 +21,10 @@ from app.domain.fieldtypes import Kind
         (Kind.MONEY, "NaN", "NaN"),
         (Kind.INTEGER, "-3", -3),
         (Kind.INTEGER, "2.5", "2.5"),
+        (Kind.INTEGER, " 7 ", 7),
+        (Kind.INTEGER, "²", "²"),  # kept as text, where int() raised ValueError
+        (Kind.INTEGER, "--5", "--5"),
+        (Kind.INTEGER, "-", "-"),
         (Kind.TEXT_LIST, "shoes, , books ", ["shoes", "books"]),
         (Kind.TEXT, "  ", None),
         (Kind.TEXT, "as typed ", "as typed "),
