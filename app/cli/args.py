@@ -191,17 +191,25 @@ def add_sandbox_mode(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def url(text: str) -> str:
-    """An absolute http(s) URL with a host and a port in range (no query or fragment): the
-    check every base URL gets (``Target.checked_base``), made before anything happens."""
-    from app.domain.errors import TargetError
-    from app.providers.base import Target
+def url_of(what: str = "base URL", example: str = "") -> Callable[[str], str]:
+    """A check of an absolute http(s) URL with a host a lookup can take and a port in range (no
+    query or fragment): the one every base URL gets (``Target.checked_base``), made before
+    anything happens; ``what`` and ``example`` are its words ("token URL")."""
 
-    try:
-        Target(text).checked_base()
-    except TargetError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return text.strip()
+    def check(text: str) -> str:
+        from app.domain.errors import TargetError
+        from app.providers.base import Target
+
+        try:
+            Target(text).checked_base(example, what)
+        except TargetError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return text.strip()
+
+    return check
+
+
+url = url_of()
 
 
 def output_file(text: str) -> Path:

@@ -16,6 +16,7 @@ from app.cli.args import (
     provider_fields,
     seconds,
     url,
+    url_of,
 )
 from app.cli.common import (
     EXIT_HTTP,
@@ -81,7 +82,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 def add_setting_overrides(parser: argparse.ArgumentParser) -> None:
     """``--auth-url`` and ``--account-id``: the profile settings a send may override (a URL
     setting, and an id a path names), for every provider that has them."""
-    from app.providers.base import setting_kind
+    from app.providers.base import setting_kind, url_words
 
     for name, (info, owners) in provider_fields(lambda p: p.settings_model.model_fields).items():
         if name not in _OVERRIDABLE:
@@ -90,7 +91,7 @@ def add_setting_overrides(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             flag,
             dest=f"setting_{name}",
-            type=url if setting_kind(info) == "url" else str,
+            type=url_of(*url_words(info, name)) if setting_kind(info) == "url" else str,
             metavar=metavar,
             help=f"override the profile's {(info.title or name).lower()} ({' and '.join(owners)})",
         )

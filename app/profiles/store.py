@@ -28,11 +28,11 @@ from pydantic import (
 )
 
 from app.domain import jsonfmt
-from app.domain.errors import CartComposerError
+from app.domain.errors import CartComposerError, TargetError
 from app.domain.urls import plain_http_warning
 from app.files import FileReadError, private_dir, read_bounded
 from app.paths import config_dir
-from app.providers.base import Target
+from app.providers.base import Target, url_words
 from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label
 
@@ -145,16 +145,30 @@ class Profile(BaseModel):
         found = (plain_http_warning(url, labels) for url in dict.fromkeys(urls) if url)
         return [warning for warning in found if warning]
 
-    def check_urls(self) -> None:
-        """``TargetError`` for the first of this profile's addresses — its base URL, then each
-        URL among its settings (Bronto's token endpoint) — that no request could be made to,
-        saying what to fix. A sandbox profile's are the sandbox's own."""
+    def url_problems(self) -> list[tuple[str, str]]:
+        """(field, what to fix) for each of this profile's addresses — its ``base_url``, then
+        each URL setting by name (Bronto's ``token_url``) — that no request could be made to.
+        A sandbox profile's are the sandbox's own: none."""
         if self.sandbox:
-            return
+            return []
         provider = get_provider(self.provider)
-        Target(self.base_url).checked_base(provider.default_base_url)
-        for address in provider.setting_urls(self.settings):
-            Target(address).checked_base()
+        fields = provider.settings_model.model_fields
+        addresses = [("base_url", self.base_url, (provider.default_base_url, "base URL"))]
+        for name, url in provider.url_settings(self.settings):
+            what, example = url_words(fields[name], name)
+            addresses.append((name, url, (example, what)))
+        problems = []
+        for field, address, (example, what) in addresses:
+            try:
+                Target(address).checked_base(example, what)
+            except TargetError as exc:
+                problems.append((field, str(exc)))
+        return problems
+
+    def check_urls(self) -> None:
+        """``TargetError`` for the first of ``url_problems``, saying what to fix."""
+        for _, problem in self.url_problems()[:1]:
+            raise TargetError(problem)
 
     def options(self) -> dict[str, Any]:
         """The request options this profile sets by default (the cart's own options win)."""

@@ -86,9 +86,10 @@ class Target:
         value = self.settings.get(name)
         return "" if value is None else str(value)
 
-    def checked_base(self, example: str = "") -> str:
+    def checked_base(self, example: str = "", what: str = "base URL") -> str:
         """The base URL without a trailing slash, or ``TargetError`` saying what to fix (with
-        ``example`` of one: the provider's own API, where it is known)."""
+        ``example`` of one: the provider's own API, where it is known). ``what`` is what a
+        person calls the address ("token URL" for a URL setting checked the same way)."""
         example = example or "https://api.example.com"
         base = self.base_url.strip()
         try:
@@ -99,18 +100,18 @@ class Target:
         except ValueError as exc:
             if "port" in str(exc).lower():
                 raise TargetError(
-                    f"The base URL “{self.base_url}” has a port out of range: ports are 1 to 65535."
+                    f"The {what} “{self.base_url}” has a port out of range: ports are 1 to 65535."
                 ) from None
             if "ipv6" in str(exc).lower():
                 raise TargetError(
-                    f"The base URL “{self.base_url}” has a malformed IPv6 address: write it in "
+                    f"The {what} “{self.base_url}” has a malformed IPv6 address: write it in "
                     "square brackets, like http://[::1]:8080."
                 ) from None
             host = None
             parts = None
         if parts is None or parts.scheme.lower() not in ("http", "https") or not host:
             raise TargetError(
-                f"The base URL “{self.base_url}” must be a full address starting with "
+                f"The {what} “{self.base_url}” must be a full address starting with "
                 f"http:// or https://, like {example}."
             )
         # A name no lookup can take (an empty part, a space, one IDNA cannot write) is said
@@ -119,13 +120,11 @@ class Target:
         problem = host_problem(_PLACEHOLDER.sub("x", host))
         if problem is not None:
             raise TargetError(
-                f"The host of the base URL “{self.base_url}” {problem}. A base URL looks "
-                f"like {example}."
+                f"The host of the {what} “{self.base_url}” {problem}. A {what} looks like "
+                f"{example}."
             )
         if parts.query or parts.fragment:
-            raise TargetError(
-                f"The base URL “{self.base_url}” must not have a ?query or #fragment."
-            )
+            raise TargetError(f"The {what} “{self.base_url}” must not have a ?query or #fragment.")
         return base.rstrip("/")
 
 
@@ -195,6 +194,14 @@ def setting_kind(info: FieldInfo) -> str:
     if get_origin(info.annotation) is Literal:
         return "choice"
     return "url" if setting_marks(info).get("url") else "text"
+
+
+def url_words(info: FieldInfo, name: str = "") -> tuple[str, str]:
+    """What a person calls a URL setting in a sentence ("token URL") and an example of one
+    (its default), for ``Target.checked_base``'s words."""
+    title = info.title or name.replace("_", " ")
+    example = info.default if isinstance(info.default, str) and info.default else ""
+    return title[:1].lower() + title[1:], example
 
 
 def setting_choices(info: FieldInfo) -> list[tuple[str, str]]:
@@ -424,9 +431,13 @@ class Provider(ABC):
 
     def setting_urls(self, settings: Mapping[str, Any]) -> list[str]:
         """The URLs among a profile's settings (a token endpoint): secrets travel to them."""
+        return [url for _, url in self.url_settings(settings)]
+
+    def url_settings(self, settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(name, URL) of each URL setting that is set (Bronto's ``token_url``)."""
         fields = self.settings_model.model_fields
         return [
-            str(settings[name])
+            (name, str(settings[name]))
             for name, info in fields.items()
             if setting_kind(info) == "url" and settings.get(name)
         ]

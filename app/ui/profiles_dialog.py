@@ -301,20 +301,27 @@ class ProfilesDialog(QDialog):
         of the base URL … has an empty part between two dots") and which secret would go out
         in clear ("⚠ … plain http://"), not after Send."""
         lines: list[str] = []
+        wrong: set[str] = set()
         if self.name.text() not in BUILTIN_PROFILES:
             try:
                 profile = self.draft(name="draft")
             except CartComposerError:
                 profile = None  # another field still being typed: its own error comes on Save
             if profile is not None:
-                try:
-                    profile.check_urls()
-                except CartComposerError as exc:
-                    lines.append(f"✖ {exc}")
-                else:
-                    lines.extend(f"⚠ {warning}" for warning in profile.cleartext_warnings())
+                problems = profile.url_problems()
+                wrong = {field for field, _ in problems}
+                lines = [f"✖ {problem}" for _, problem in problems]
+                if not problems:
+                    lines = [f"⚠ {warning}" for warning in profile.cleartext_warnings()]
         self.url_warning.setText("\n".join(lines))
         self.url_warning.setVisible(bool(lines))
+        # The editor each ✖ is about gets the form's red border.
+        editors = {"base_url": self.base_url, **self.settings[str(self.provider.currentData())]}
+        for field, editor in editors.items():
+            if editor.property("invalid") != (field in wrong):
+                editor.setProperty("invalid", field in wrong)
+                editor.style().unpolish(editor)
+                editor.style().polish(editor)
 
     def setting_widget(self, name: str) -> QWidget:
         """The editor of the current provider's setting ``name``."""

@@ -47,6 +47,8 @@ def cli(
         ["send", DRIP, "--base-url", "http://exa mple.com"],
         ["send", DRIP, "--base-url", "http://[::1"],
         ["profiles", "add", "x", "--provider", "drip", "--base-url", "http://shop..example"],
+        ["profiles", "add", "x", "--provider", "bronto", "--token-url", "http://auth..example/t"],
+        ["send", DRIP, "--auth-url", "ftp://auth.example"],
         ["bronto", "get", "--cart-id", "x", "--timeout", "nan"],
         ["history", "--limit", "99999999999999999999"],
         ["history", "show", "9" * 30],
@@ -168,3 +170,15 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert done.stderr == ""  # it was a BrokenPipeError traceback
     assert done.stdout.strip() == "141"
+
+
+def test_a_url_setting_is_called_by_its_name_with_its_own_example(tmp_path: Path) -> None:
+    done = cli(
+        tmp_path / "home", "profiles", "add", "x", "--provider", "bronto", "--token-url", "ftp://a"
+    )
+    assert done.returncode == 2
+    assert done.stderr.decode().strip() == (
+        "cart-composer profiles add: --token-url: The token URL “ftp://a” must be a full address "
+        "starting with http:// or https://, like https://auth.bronto.com/oauth2/token. (see "
+        "cart-composer profiles add --help)"
+    )

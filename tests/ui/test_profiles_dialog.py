@@ -152,13 +152,28 @@ def test_a_host_no_lookup_can_take_is_said_beside_the_url_and_not_saved(
         "dots. A base URL looks like https://api.getdrip.com."
     )
     assert dialog.url_warning.text() == said
+    assert dialog.base_url.property("invalid") is True  # the form's red border
     assert not dialog.save_profile()
     assert dialog.status_label.text() == said
     assert "typo" not in [p.name for p in profiles.all()]
     dialog.base_url.setText("https://api.getdrip.com")
     assert not dialog.url_warning.isVisibleTo(dialog)
+    assert dialog.base_url.property("invalid") is False
     assert dialog.save_profile()
     assert profiles.get("typo").base_url == "https://api.getdrip.com"
+    # A URL setting is marked itself, the base URL not.
+    dialog.new_profile()
+    dialog.name.setText("bronto-typo")
+    dialog.provider.setCurrentIndex(dialog.provider.findData("bronto"))
+    token = dialog.setting_widget("token_url")
+    assert isinstance(token, QLineEdit)
+    token.setText("https://auth bronto.com/oauth2/token")
+    assert dialog.url_warning.text() == (
+        "✖ The host of the token URL “https://auth bronto.com/oauth2/token” has a space or an "
+        "invisible character. A token URL looks like https://auth.bronto.com/oauth2/token."
+    )
+    assert token.property("invalid") is True
+    assert dialog.base_url.property("invalid") is False
 
 
 def test_each_provider_shows_its_own_settings_and_secrets(qtbot: QtBot, home: Path) -> None:
