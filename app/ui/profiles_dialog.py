@@ -12,6 +12,8 @@ from typing import Any
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -74,6 +76,18 @@ def _setting_value(widget: QWidget) -> Any:
     if isinstance(widget, QLineEdit):
         return widget.text().strip() or None
     return None
+
+
+def _on_user_edit(widget: QWidget, slot: Callable[[], None]) -> None:
+    """``slot`` when a person changes ``widget`` (not when the dialog fills it in)."""
+    if isinstance(widget, QAbstractButton):
+        widget.clicked.connect(lambda *_: slot())
+    elif isinstance(widget, QComboBox):
+        widget.activated.connect(lambda *_: slot())
+    elif isinstance(widget, QLineEdit):
+        widget.textEdited.connect(lambda *_: slot())
+    elif isinstance(widget, QAbstractSpinBox):
+        widget.editingFinished.connect(slot)
 
 
 def _on_change(widget: QWidget, slot: Callable[[], None]) -> None:
@@ -218,6 +232,12 @@ class ProfilesDialog(QDialog):
         self.delete_button.clicked.connect(self.delete_profile)
         self.save_button.clicked.connect(self.save_profile)
         self.test_button.clicked.connect(self.test_connection)
+        # What Save or Test connection said is about the fields as they were: a person's next
+        # edit takes it away ("✖ The host … has an empty part" once the URL is fixed).
+        editable = [self.name, self.title, self.provider, self.base_url, self.timeout]
+        editable += [w for widgets in self.settings.values() for w in widgets.values()]
+        for widget in [*editable, *self.secrets.values()]:
+            _on_user_edit(widget, lambda: self.status_label.setText(""))
         self._show_banner()
         self.reload(select)
 
@@ -266,15 +286,17 @@ class ProfilesDialog(QDialog):
         for name, widget in self.settings[profile.provider].items():
             _show_setting(widget, shown.get(name))
         self.timeout.setValue(profile.timeout)
+        self.status_label.setText("")
         for name, field in self.secrets.items():
             value = None
             if not profile.sandbox and name in profile.secret_names():
                 try:
                     value = self._sender.store.get(profile.name, name)
                 except CartComposerError as exc:
-                    self.status_label.setText(str(exc))
+                    # Said, and kept: it was cleared right after, so a locked keyring showed
+                    # empty secrets and no word why.
+                    self.status_label.setText(f"✖ {exc}")
             field.setText(value or "")
-        self.status_label.setText("")
         self._enable_fields()
 
     def _enable_fields(self) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from app.domain.errors import SecretStoreError
 from app.profiles import ProfileStore, new_profile
 from app.providers.bronto import emulator as bronto_sandbox
 from app.providers.drip import emulator as drip_sandbox
@@ -156,6 +158,9 @@ def test_a_host_no_lookup_can_take_is_said_beside_the_url_and_not_saved(
     assert not dialog.save_profile()
     assert dialog.status_label.text() == said
     assert "typo" not in [p.name for p in profiles.all()]
+    # The refusal is about the URL as it was: the next keystroke takes it away.
+    qtbot.keyClick(dialog.base_url, Qt.Key.Key_Backspace)
+    assert dialog.status_label.text() == ""
     dialog.base_url.setText("https://api.getdrip.com")
     assert not dialog.url_warning.isVisibleTo(dialog)
     assert dialog.base_url.property("invalid") is False
@@ -174,6 +179,25 @@ def test_a_host_no_lookup_can_take_is_said_beside_the_url_and_not_saved(
     )
     assert token.property("invalid") is True
     assert dialog.base_url.property("invalid") is False
+
+
+def test_a_secret_the_keyring_cannot_read_is_said_when_its_profile_is_shown(
+    qtbot: QtBot, home: Path
+) -> None:
+    class Locked(MemorySecretStore):
+        def get(self, profile: str, name: str) -> str | None:
+            raise SecretStoreError(f"The keyring could not read {name} of {profile}: locked.")
+
+    profiles = ProfileStore()
+    profiles.add(new_profile("shop", "drip", account_id="5"))
+    dialog = ProfilesDialog(profiles, Sender(Locked(), environ={}, sandbox=EmbeddedSandbox()))
+    qtbot.addWidget(dialog)
+    dialog.reload("shop")
+    # Before: set, then cleared a line later; the secret showed empty and nothing said why.
+    assert (
+        dialog.status_label.text() == "✖ The keyring could not read drip_api_key of shop: locked."
+    )
+    assert dialog.secrets["drip_api_key"].text() == ""
 
 
 def test_each_provider_shows_its_own_settings_and_secrets(qtbot: QtBot, home: Path) -> None:
