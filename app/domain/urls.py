@@ -26,9 +26,9 @@ def is_loopback(host: str | None) -> bool:
 
 def host_problem(host: str) -> str | None:
     """What makes ``host`` (a URL's host, without brackets or port) a name no lookup can take,
-    said of the host ("has an empty part between two dots"), or None when it can be looked up. An IP
-    address is fine; a name is held to what the system resolver and httpx accept: parts of 1 to
-    63 characters, 253 in all, and an international name that IDNA can write in ASCII."""
+    said of the host ("has an empty part between two dots"), or None when it can be looked up.
+    An IP address is fine; a name is held to what the system resolver and httpx accept: parts of
+    1 to 63 characters, 253 in all, and an international name that IDNA can write in ASCII."""
     try:
         ipaddress.ip_address(host)
         return None

@@ -153,12 +153,12 @@ class Profile(BaseModel):
             return []
         provider = get_provider(self.provider)
         fields = provider.settings_model.model_fields
-        addresses = [("base_url", self.base_url, (provider.default_base_url, "base URL"))]
+        # (field, address, what a person calls it, an example of one)
+        addresses = [("base_url", self.base_url, "base URL", provider.default_base_url)]
         for name, url in provider.url_settings(self.settings):
-            what, example = url_words(fields[name], name)
-            addresses.append((name, url, (example, what)))
+            addresses.append((name, url, *url_words(fields[name], name)))
         problems = []
-        for field, address, (example, what) in addresses:
+        for field, address, what, example in addresses:
             try:
                 Target(address).checked_base(example, what)
             except TargetError as exc:

@@ -29,6 +29,7 @@ from app.providers import Provider
 from app.providers.paths import get_at
 from app.providers.samples import utc_now
 from app.providers.schema import FieldSpec, field_spec_at, form_paths
+from app.ui.theme import set_invalid
 
 __all__ = ["CartForm", "FieldEditor"]
 
@@ -143,9 +144,7 @@ class FieldEditor(QWidget):
             return
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
-        self.editor().setProperty("invalid", bool(message))
-        self.editor().style().unpolish(self.editor())
-        self.editor().style().polish(self.editor())
+        set_invalid(self.editor(), bool(message))
 
     def _set_now(self) -> None:
         assert self.line is not None

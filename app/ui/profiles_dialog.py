@@ -36,7 +36,7 @@ from app.providers.base import setting_choices, setting_kind
 from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label, secret_names
 from app.service.sender import Sender
-from app.ui.theme import set_box
+from app.ui.theme import set_box, set_invalid
 from app.ui.workers import run_in_background
 
 __all__ = ["ProfilesDialog"]
@@ -340,10 +340,7 @@ class ProfilesDialog(QDialog):
         # The editor each ✖ is about gets the form's red border.
         editors = {"base_url": self.base_url, **self.settings[str(self.provider.currentData())]}
         for field, editor in editors.items():
-            if editor.property("invalid") != (field in wrong):
-                editor.setProperty("invalid", field in wrong)
-                editor.style().unpolish(editor)
-                editor.style().polish(editor)
+            set_invalid(editor, field in wrong)
 
     def setting_widget(self, name: str) -> QWidget:
         """The editor of the current provider's setting ``name``."""

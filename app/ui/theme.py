@@ -100,20 +100,29 @@ def tone(name: str, dark: bool | None = None) -> str:
     return dark_colour if (is_dark() if dark is None else dark) else light_colour
 
 
-def set_tone(widget: QWidget, name: str | None) -> None:
-    """Colour a label's text by what it means; the stylesheet keeps it right in any theme."""
-    widget.setProperty("tone", name or "")
+def _restyle(widget: QWidget, name: str, value: object) -> None:
+    """Set the property the stylesheet selects on, and have Qt work its style out again."""
+    widget.setProperty(name, value)
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def set_tone(widget: QWidget, name: str | None) -> None:
+    """Colour a label's text by what it means; the stylesheet keeps it right in any theme."""
+    _restyle(widget, "tone", name or "")
 
 
 def set_box(widget: QWidget, kind: str) -> None:
     """A label as a box: ``notice`` (something to know) or ``safe`` (all is well)."""
-    widget.setProperty("box", kind)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
+    _restyle(widget, "box", kind)
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    """An editor's red border (what it holds is wrong), or none. Only a change restyles: the
+    Profiles dialog asks for each URL editor at every keystroke."""
+    if widget.property("invalid") is not invalid:
+        _restyle(widget, "invalid", invalid)
 
 
 def stylesheet(dark: bool | None = None) -> str:
