@@ -128,10 +128,11 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"The sandbox could not listen on 127.0.0.1:{args.port}: {exc.strerror}.", file=err)
         return EXIT_INVALID
     print(f"Cart Composer sandbox listening on {url}  (Ctrl-C stops it)", file=out)
-    print(f"  Mode:   {config.mode.label}", file=out)
-    for provider in providers().values():
-        if not provider.has_emulator:
-            continue
+    emulated = [p for p in providers().values() if p.has_emulator]
+    # One column for what follows the labels, however long a provider's title ("Mailchimp:").
+    width = max(len("Mode:"), *(len(p.title) + 1 for p in emulated)) + 1
+    print(f"  {'Mode:':<{width}}{config.mode.label}", file=out)
+    for provider in emulated:
         fields = provider.settings_model.model_fields
         urls = provider.setting_urls(provider.sandbox_settings(url))
         parts = [
@@ -140,7 +141,7 @@ def _sandbox(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if value not in urls
         ]
         parts += [f"{secret_label(n)} {v}" for n, v in provider.sandbox_secrets().items()]
-        print(f"  {provider.title + ':':<8}{', '.join(parts)}", file=out)
+        print(f"  {provider.title + ':':<{width}}{', '.join(parts)}", file=out)
     print(f"  Requests received: {url}/_sandbox/requests", file=out, flush=True)
     stopped = threading.Event()
     # Ctrl-C and SIGTERM both stop it cleanly. SIGINT is set explicitly because a shell starts

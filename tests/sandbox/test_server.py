@@ -98,7 +98,16 @@ def test_the_cli_sandbox_prints_its_url_answers_curl_and_stops_on_ctrl_c() -> No
         first = process.stdout.readline()
         assert first.startswith("Cart Composer sandbox listening on http://127.0.0.1:")
         url = first.split(" on ", 1)[1].split()[0]
-        assert process.stdout.readline() == "  Mode:   explain\n"
+        # Each provider's line says its settings and secrets in one column after the labels.
+        lines = [process.stdout.readline() for _ in range(5)]
+        assert lines[0] == "  Mode:      explain\n"
+        assert [line[:13] for line in lines[1:]] == [
+            "  Drip:      ",
+            "  Bronto:    ",
+            "  Klaviyo:   ",
+            "  Mailchimp: ",
+        ]
+        assert lines[4][13:].startswith("store id sandbox-store, Mailchimp API key ")
         done = subprocess.run(
             [
                 "curl",
