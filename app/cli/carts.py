@@ -31,6 +31,7 @@ from app.cli.common import (
 )
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError, CartFileError
+from app.domain.rules import spoken_list
 from app.providers import (
     CartDocument,
     LoadedCart,
@@ -82,7 +83,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 def add_setting_overrides(parser: argparse.ArgumentParser) -> None:
     """``--auth-url`` and ``--account-id``: the profile settings a send may override (a URL
     setting, and an id a path names), for every provider that has them."""
-    from app.providers.base import setting_kind, url_words
+    from app.providers.base import setting_kind, setting_words
 
     for name, (info, owners) in provider_fields(lambda p: p.settings_model.model_fields).items():
         if name not in _OVERRIDABLE:
@@ -91,9 +92,9 @@ def add_setting_overrides(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             flag,
             dest=f"setting_{name}",
-            type=url_of(*url_words(info, name)) if setting_kind(info) == "url" else str,
+            type=url_of(*setting_words(info, name)) if setting_kind(info) == "url" else str,
             metavar=metavar,
-            help=f"override the profile's {(info.title or name).lower()} ({' and '.join(owners)})",
+            help=f"override the profile's {setting_words(info, name)[0]} ({spoken_list(owners)})",
         )
 
 

@@ -60,9 +60,10 @@ def _gui_arguments(gui: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     from app.cli import carts, completion, history, importing, profiles, scenarios
+    from app.domain.rules import spoken_list
     from app.providers import providers
 
-    titles = " and ".join(p.title for p in providers().values())
+    titles = spoken_list(p.title for p in providers().values())
     parser = Parser(
         prog="cart-composer",
         description=f"Compose, preview and send shopping-cart events to {titles}.",
@@ -84,8 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     emulated = [p for p in providers().values() if p.has_emulator]
     sandbox = commands.add_parser(
         "sandbox",
-        help=f"run the {' and '.join(p.title for p in emulated)} emulator on 127.0.0.1 "
-        "(Ctrl-C stops it)",
+        help=f"run the {spoken_list(p.title for p in emulated)} "
+        f"emulator{'s' if len(emulated) > 1 else ''} on 127.0.0.1 (Ctrl-C stops it)",
     )
     sandbox.add_argument(
         "--port", type=port, default=SANDBOX_PORT, help="port to listen on; 0 = any free"

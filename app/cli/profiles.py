@@ -77,7 +77,7 @@ def add_arguments(commands: Commands) -> None:
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per provider setting (``Provider.settings_model``), for every provider, with
     the old spellings (``legacy_settings``) as aliases; each is stored as ``setting_<name>``."""
-    from app.providers.base import setting_choices, setting_kind, url_words
+    from app.providers.base import setting_choices, setting_kind, setting_words
     from app.providers.registry import providers
 
     aliases: dict[str, list[str]] = {}
@@ -96,7 +96,7 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
             choices = [value.replace("_", "-") for value, _ in setting_choices(info)]
             parser.add_argument(*names, dest=dest, choices=choices, help=about)
         else:
-            kind_type = url_of(*url_words(info, name)) if kind == "url" else str
+            kind_type = url_of(*setting_words(info, name)) if kind == "url" else str
             metavar = "URL" if kind == "url" else name.rsplit("_", 1)[-1].upper()
             parser.add_argument(*names, dest=dest, type=kind_type, metavar=metavar, help=about)
 

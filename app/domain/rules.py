@@ -36,6 +36,7 @@ __all__ = [
     "positive_number",
     "required_text",
     "spoken_choices",
+    "spoken_list",
     "starts_with",
     "text",
     "text_list",
@@ -323,7 +324,13 @@ def starts_with(prefix: str, why: str) -> Callable[[Any], Any]:
 
 def spoken_choices(choices: Iterable[str]) -> str:
     """ "created or updated", "A, B or C": the choices as a sentence says them."""
-    allowed = [str(choice) for choice in choices]
-    if len(allowed) <= 2:
-        return " or ".join(allowed)
-    return ", ".join(allowed[:-1]) + " or " + allowed[-1]
+    return spoken_list(choices, "or")
+
+
+def spoken_list(items: Iterable[str], word: str = "and") -> str:
+    """ "Drip and Bronto", "Drip, Bronto, Klaviyo and Mailchimp": a list as a sentence says
+    it, joined by ``word``."""
+    said = [str(item) for item in items]
+    if len(said) <= 2:
+        return f" {word} ".join(said)
+    return ", ".join(said[:-1]) + f" {word} " + said[-1]

@@ -32,7 +32,7 @@ from app.domain.errors import CartComposerError, TargetError
 from app.domain.urls import plain_http_warning
 from app.files import FileReadError, private_dir, read_bounded
 from app.paths import config_dir
-from app.providers.base import Target, url_words
+from app.providers.base import Target, setting_words
 from app.providers.registry import get_provider, providers
 from app.secrets.store import secret_label
 
@@ -156,7 +156,7 @@ class Profile(BaseModel):
         # (field, address, what a person calls it, an example of one)
         addresses = [("base_url", self.base_url, "base URL", provider.default_base_url)]
         for name, url in provider.url_settings(self.settings):
-            addresses.append((name, url, *url_words(fields[name], name)))
+            addresses.append((name, url, *setting_words(fields[name], name)))
         problems = []
         for field, address, what, example in addresses:
             try:

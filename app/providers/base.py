@@ -196,9 +196,9 @@ def setting_kind(info: FieldInfo) -> str:
     return "url" if setting_marks(info).get("url") else "text"
 
 
-def url_words(info: FieldInfo, name: str = "") -> tuple[str, str]:
-    """What a person calls a URL setting in a sentence ("token URL") and an example of one
-    (its default), for ``Target.checked_base``'s words."""
+def setting_words(info: FieldInfo, name: str = "") -> tuple[str, str]:
+    """What a person calls a setting in a sentence ("token URL", "account ID") and an example
+    of one (its default, "" if it has none): for ``Target.checked_base``'s words and help."""
     title = info.title or name.replace("_", " ")
     example = info.default if isinstance(info.default, str) and info.default else ""
     return title[:1].lower() + title[1:], example

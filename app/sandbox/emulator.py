@@ -25,6 +25,7 @@ import httpx
 
 from app.domain import jsonfmt
 from app.domain.redaction import MASK, mask_header_value
+from app.domain.rules import spoken_list
 from app.providers.emulation import (
     ANSWER_ID,
     NOTES,
@@ -346,7 +347,7 @@ class Sandbox:
         return json_response(201, {"faults": [f.to_json() for f in self.faults()]})
 
     def _info(self, mode: SandboxMode) -> dict[str, Any]:
-        titles = " and ".join(self.emulators) or "nothing"
+        titles = spoken_list(self.emulators) or "nothing"
         control = [
             "GET /_sandbox/requests",
             "DELETE /_sandbox/requests",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import _parser
+from app.domain.rules import spoken_list
 from app.paths import resources_dir, sample_cart
 from app.providers.samples import sample_document, seed_samples
 from app.service.bulk import sample_carts
@@ -37,6 +38,23 @@ def test_every_command_and_option_has_help() -> None:
 
     walk(_parser(), "cart-composer")
     assert missing == []
+
+
+def test_help_says_its_lists_as_a_sentence_would() -> None:
+    # Before: "to Drip and Bronto and Klaviyo and Mailchimp", "the profile's token url".
+    parser = _parser()
+    assert parser.description == (
+        "Compose, preview and send shopping-cart events to Drip, Bronto, Klaviyo and Mailchimp."
+    )
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in commands._choices_actions}
+    assert helps["sandbox"] == (
+        "run the Drip, Bronto, Klaviyo and Mailchimp emulators on 127.0.0.1 (Ctrl-C stops it)"
+    )
+    send = {a.dest: a.help for a in commands.choices["send"]._actions}
+    assert send["setting_token_url"] == "override the profile's token URL (Bronto)"
+    assert send["setting_account_id"] == "override the profile's account ID (Drip)"
+    assert spoken_list(["a"]) == "a" and spoken_list(["a", "b"], "or") == "a or b"
 
 
 def test_bash_completion_completes_commands_and_choices(tmp_path: Path) -> None:
