@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 
 from app.domain.errors import CartComposerError
+from app.domain.sizes import size_text
 
 __all__ = ["FileReadError", "private_dir", "private_file", "read_bounded"]
 
@@ -89,8 +90,8 @@ def read_bounded(path: Path, cap: int, what: str = "file") -> bytes:
             raise FileReadError(f"{path} is {kind}, not a {what}: give a regular file.")
         if info.st_size > cap:
             raise FileReadError(
-                f"{path} is {_size(info.st_size)}, larger than the {_size(cap)} a {what} may "
-                "be: this is not a file for Cart Composer."
+                f"{path} is {size_text(info.st_size)}, larger than the {size_text(cap)} a "
+                f"{what} may be: this is not a file for Cart Composer."
             )
         chunks: list[bytes] = []
         total = 0
@@ -102,7 +103,7 @@ def read_bounded(path: Path, cap: int, what: str = "file") -> bytes:
             total += len(chunk)
             if total > cap:
                 raise FileReadError(
-                    f"{path} is larger than the {_size(cap)} a {what} may be: this is not a "
+                    f"{path} is larger than the {size_text(cap)} a {what} may be: this is not a "
                     "file for Cart Composer."
                 )
     except OSError as exc:
@@ -110,11 +111,3 @@ def read_bounded(path: Path, cap: int, what: str = "file") -> bytes:
     finally:
         os.close(descriptor)
     return b"".join(chunks)
-
-
-def _size(count: int) -> str:
-    if count >= 1 << 30:
-        return f"{count / (1 << 30):.1f} GB"
-    if count >= 1 << 20:
-        return f"{count / (1 << 20):.0f} MB"
-    return f"{count / 1024:.0f} KB"

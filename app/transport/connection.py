@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import httpx
 
 from app.domain.errors import CartComposerError
+from app.domain.sizes import size_text
 from app.providers.auth import AuthSpec, ClientCredentials
 from app.providers.base import Provider, Target
 from app.transport.auth import auth_for
-from app.transport.exchange import CancelToken, Deadline, exchange, megabytes
+from app.transport.exchange import CancelToken, Deadline, exchange
 from app.transport.oauth import OAuthTokens, TokenError
 from app.transport.result import classify
 from app.transport.send import make_client, wire_request
@@ -90,7 +91,7 @@ def check_connection(
         return ConnectionCheck(
             False,
             f"The answer to {request.method} {request.url} was larger than "
-            f"{megabytes(ANSWER_CAP)}: this is not {provider.title}'s API. Check the profile's "
+            f"{size_text(ANSWER_CAP)}: this is not {provider.title}'s API. Check the profile's "
             "base URL.",
         )
     response = answer.response

@@ -20,7 +20,7 @@ import httpx
 from app.transport.network import socket_deadline
 from app.transport.result import SlowAnswer
 
-__all__ = ["Answer", "CancelToken", "Cancelled", "Deadline", "exchange", "megabytes"]
+__all__ = ["Answer", "CancelToken", "Cancelled", "Deadline", "exchange"]
 
 # How long past the deadline the caller waits for the helper thread's own timeout to fire
 # before it stops waiting (and reports the timeout) itself.
@@ -110,10 +110,6 @@ class Answer:
     def size_known(self) -> bool:
         """Whether ``size`` is the body's real size (from Content-Length) or only a floor."""
         return not self.cut or _declared_length(self.response) == self.size
-
-
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
 def exchange(

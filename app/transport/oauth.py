@@ -14,8 +14,9 @@ import httpx
 from app.domain import jsonfmt
 from app.domain.errors import CartComposerError, SecretValueError
 from app.domain.secret_text import TOKEN_ENDPOINT, check_secret
+from app.domain.sizes import size_text
 from app.logs import log, register_secret
-from app.transport.exchange import Answer, CancelToken, Deadline, exchange, megabytes
+from app.transport.exchange import Answer, CancelToken, Deadline, exchange
 from app.transport.result import ErrorKind, classify
 
 __all__ = ["TOKEN_CAP", "OAuthTokens", "TokenError"]
@@ -152,7 +153,7 @@ def _read_token(answer: Answer, token_url: str, service: str) -> tuple[str, str 
     if answer.cut:
         raise TokenError(
             ErrorKind.INVALID_RESPONSE,
-            f"The token answer from {token_url} was larger than {megabytes(TOKEN_CAP)}: this is "
+            f"The token answer from {token_url} was larger than {size_text(TOKEN_CAP)}: this is "
             f"not {service}'s token endpoint. Check the profile's token URL.",
         )
     if response.status_code != 200:

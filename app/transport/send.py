@@ -17,10 +17,11 @@ import httpx
 
 from app import __version__
 from app.domain.redaction import is_secret_header, mask_header_value
+from app.domain.sizes import size_text
 from app.logs import mask_secrets, register_secret
 from app.providers.base import OutgoingRequest, Provider
 from app.transport.auth import ProviderAuth
-from app.transport.exchange import Answer, Cancelled, CancelToken, Deadline, exchange, megabytes
+from app.transport.exchange import Answer, Cancelled, CancelToken, Deadline, exchange
 from app.transport.network import Route, route_for
 from app.transport.oauth import TokenError
 from app.transport.result import BODY_CAP, ErrorKind, SendResult, classify
@@ -209,8 +210,8 @@ def _fill(result: SendResult, answer: Answer, provider: Provider) -> None:
     if answer.cut and 200 <= response.status_code < 300:
         # A success whose body cannot be read whole: the provider's id cannot be trusted.
         result.error_kind = ErrorKind.INVALID_RESPONSE
-        kept = megabytes(BODY_CAP)
-        how_big = megabytes(answer.size) if answer.size_known else f"more than {kept}"
+        kept = size_text(BODY_CAP)
+        how_big = size_text(answer.size) if answer.size_known else f"more than {kept}"
         result.message = (
             f"The server answered {response.status_code} with a body of {how_big}, more than "
             f"the {kept} kept; the start of it is shown."

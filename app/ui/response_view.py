@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import jsonfmt
+from app.domain.sizes import size_text
 from app.transport import ErrorKind, SendResult
 from app.ui.json_preview import JsonHighlighter
 from app.ui.widgets import Insulated, fix_to_content
@@ -49,14 +50,6 @@ def _badge_colour(result: SendResult) -> str:
     return "#c62828"
 
 
-def _size(count: int) -> str:
-    if count < 1024:
-        return f"{count} B"
-    if count < 1024 * 1024:
-        return f"{count / 1024:.1f} KB"
-    return f"{count / 1024 / 1024:.1f} MB"
-
-
 # The pane shows at most this much of a body (the history keeps up to 2 MB), with lines folded
 # at FOLD characters: laying out megabytes, or one line of 64 KB (60 ms), holds up the window.
 DISPLAY_LIMIT = 64 * 1024
@@ -68,7 +61,8 @@ def body_text(body: bytes, size: int) -> str:
     folded; a note at the end says what was left out or folded."""
     whole = len(body) <= DISPLAY_LIMIT and size <= len(body)
     text = jsonfmt.pretty(body) if whole else body[:DISPLAY_LIMIT].decode("utf-8", "replace")
-    notes = [] if whole else [f"the first {_size(min(len(body), DISPLAY_LIMIT))} of {_size(size)}"]
+    shown = min(len(body), DISPLAY_LIMIT)
+    notes = [] if whole else [f"the first {size_text(shown)} of {size_text(size)}"]
     lines = text.split("\n")
     if any(len(line) > FOLD for line in lines):
         text = "\n".join(
@@ -205,7 +199,7 @@ class ResponseView(QWidget):
             self._say(f"{result.message} {hint}".strip() + f"  ({elapsed})")
         else:
             self._set_badge(str(result.status), _badge_colour(result))
-            size = _size(result.body_size)
+            size = size_text(result.body_size)
             cut = " (cut for display)" if result.truncated else ""
             ident = f" · {result.provider_id}" if result.provider_id else ""
             self._say(f"{result.reason}{ident} · {elapsed} · {size}{cut}")
