@@ -174,6 +174,43 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# Python's words for a JSON syntax error (3.11 to 3.14), and what they mean to someone editing
+# a cart by hand: "Extra data" and "Expecting property name enclosed in double quotes" (the
+# trailing comma everyone types) say what the parser wanted, not what to fix.
+_PLAIN = (
+    (
+        "Expecting value",
+        'a value is expected here: a "text", a number, true, false, null, a [list] or an {object}',
+    ),
+    ("Extra data", "there is more text after the end of the JSON"),
+    ("Expecting ',' delimiter", "a comma is missing between two values"),
+    ("Expecting ':' delimiter", "a colon is missing between a key and its value"),
+    (
+        "Expecting property name",
+        'a key in double quotes is expected here (a comma before "}" leaves one out)',
+    ),
+    (
+        "Illegal trailing comma before end of object",
+        'a comma before "}" leaves out a key: remove the comma',
+    ),
+    (
+        "Illegal trailing comma before end of array",
+        'a comma before "]" leaves out a value: remove the comma',
+    ),
+    ("Unterminated string", "a text in quotes is never closed"),
+    (
+        "Invalid control character",
+        r"a text in quotes has a line break or tab typed into it: write \n or \t",
+    ),
+    ("Invalid \\uXXXX escape", r"a \u escape needs four hexadecimal digits"),
+    ("Invalid \\escape", r"a backslash starts no escape JSON has: write \\ for a backslash"),
+)
+
+
+def _plain(message: str) -> str:
+    return next((words for start, words in _PLAIN if message.startswith(start)), message)
+
+
 def loads(text: str | bytes) -> Any:
     """Parse JSON with numbers kept exact (Decimal for fractions, int for whole numbers).
 
@@ -192,7 +229,9 @@ def loads(text: str | bytes) -> Any:
             object_pairs_hook=_no_duplicate_keys,
         )
     except json.JSONDecodeError as exc:
-        raise JsonSyntaxError(exc.msg, exc.lineno, exc.colno) from None
+        if not text.strip():
+            raise JsonSyntaxError("there is no JSON: the text is empty") from None
+        raise JsonSyntaxError(_plain(exc.msg), exc.lineno, exc.colno) from None
     except RecursionError:
         raise JsonSyntaxError("the JSON is nested too deeply") from None
     except ValueError as exc:

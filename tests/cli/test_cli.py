@@ -89,7 +89,8 @@ def test_validate_a_file_that_is_not_json_exits_2(tmp_path: Path) -> None:
     done = run("validate", str(cart))
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        f"{cart}: The cart file is not valid JSON: Expecting value (line 2, column 18)."
+        f"{cart}: The cart file is not valid JSON: a value is expected here: a "
+        '"text", a number, true, false, null, a [list] or an {object} (line 2, column 18).'
     )
 
 

@@ -90,8 +90,34 @@ def test_loads_keeps_fractions_exact_and_integers_whole() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"a": 1,}', "Expecting property name enclosed in double quotes (line 1, column 9)"),
-        ('{\n  "a": tru\n}', "Expecting value (line 2, column 8)"),
+        # Python's words ("Expecting property name enclosed in double quotes", "Expecting
+        # value", "Extra data") say what the parser wanted; these say what to fix.
+        (
+            '{"a": 1,}',
+            'a key in double quotes is expected here (a comma before "}" leaves one out) '
+            "(line 1, column 9)",
+        ),
+        (
+            '{\n  "a": tru\n}',
+            'a value is expected here: a "text", a number, true, false, null, a [list] or an '
+            "{object} (line 2, column 8)",
+        ),
+        ("[1 2]", "a comma is missing between two values (line 1, column 4)"),
+        ('{"a" 1}', "a colon is missing between a key and its value (line 1, column 6)"),
+        ("{} x", "there is more text after the end of the JSON (line 1, column 4)"),
+        ('"abc', "a text in quotes is never closed (line 1, column 1)"),
+        (
+            '"a\tb"',
+            r"a text in quotes has a line break or tab typed into it: write \n or \t "
+            "(line 1, column 3)",
+        ),
+        (
+            r'"\q"',
+            r"a backslash starts no escape JSON has: write \\ for a backslash (line 1, "
+            "column 2)",
+        ),
+        (r'"\u12"', r"a \u escape needs four hexadecimal digits (line 1, column 3)"),
+        (" \n", "there is no JSON: the text is empty"),
         ('{"a": NaN}', "NaN is not allowed in JSON"),
         ('{"a": 1, "a": 2}', "the key “a” appears twice in one object"),
         ("[" * 100_000, "the JSON is nested too deeply"),
@@ -108,7 +134,19 @@ def test_loads_reports_line_and_column_separately() -> None:
     with pytest.raises(jsonfmt.JsonSyntaxError) as caught:
         jsonfmt.loads('{\n  "a": tru\n}')
     assert (caught.value.line, caught.value.column) == (2, 8)
-    assert caught.value.reason == "Expecting value"
+    assert caught.value.reason.startswith("a value is expected here")
+
+
+def test_the_newer_pythons_words_for_a_trailing_comma_are_said_plainly_too() -> None:
+    # Python 3.13 says "Illegal trailing comma before end of object/array" where 3.11 says
+    # "Expecting property name…" / "Expecting value"; this machine's Python has only one.
+    assert jsonfmt._plain("Illegal trailing comma before end of object") == (
+        'a comma before "}" leaves out a key: remove the comma'
+    )
+    assert jsonfmt._plain("Illegal trailing comma before end of array") == (
+        'a comma before "]" leaves out a value: remove the comma'
+    )
+    assert jsonfmt._plain("Something new") == "Something new"
 
 
 def test_raw_json_is_shifted_to_where_it_is_placed_or_copied_as_is() -> None:

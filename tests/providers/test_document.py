@@ -78,8 +78,8 @@ def test_bronto_has_no_legacy_keys_to_rename() -> None:
     [
         (
             '{"provider": "drip",\n "payload": {,}}',
-            "The cart file is not valid JSON: Expecting property name enclosed in double quotes "
-            "(line 2, column 14).",
+            "The cart file is not valid JSON: a key in double quotes is expected here (a comma "
+            'before "}" leaves one out) (line 2, column 14).',
         ),
         ("[]", 'The cart file must hold a JSON object like {"provider": "drip", "payload": {…}}.'),
         (

@@ -243,7 +243,11 @@ def test_an_unknown_contact_needs_create_contact(door: Door) -> None:
             "lineItems[0].quantity: Line item 1: Quantity is required.; lineItems[0].totalPrice: "
             "Line item 1: Line total is required.",
         ),
-        (b"not json", "The request body is not valid JSON: Expecting value (line 1, column 1)"),
+        (
+            b"not json",
+            'The request body is not valid JSON: a value is expected here: a "text", a number, '
+            "true, false, null, a [list] or an {object} (line 1, column 1)",
+        ),
         (b"[]", "The request body must be a JSON object (a Cart)"),
     ],
 )

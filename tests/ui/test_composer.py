@@ -471,7 +471,10 @@ def test_invalid_raw_json_shows_line_and_column_and_is_sent_only_as_is(
     window.raw_button.click()
     broken = '{\n  "provider": "shop",\n  "grand_total": 12,,\n}'
     window.raw_editor.setPlainText(broken)
-    expected = "Line 3, column 21: Expecting property name enclosed in double quotes"
+    expected = (
+        'Line 3, column 21: a key in double quotes is expected here (a comma before "}" leaves '
+        "one out)"
+    )
     qtbot.waitUntil(lambda: expected in window.request_panel.raw_status.text(), timeout=10_000)
     assert window.summary.item(0).text() == f"✖ JSON: {expected}"
     asker.send_raw = False
