@@ -28,7 +28,8 @@ class Asker(Protocol):
     def save_changes(self, name: str) -> str: ...  # "save" | "discard" | "cancel"
     def send_incomplete(self, missing: Sequence[str]) -> bool: ...  # what is missing, in words
     def send_as_is(self, error: str) -> bool: ...
-    def open_path(self) -> Path | None: ...
+    # A file to open, or to import (a cURL, HAR or Postman file); the dialog starts in ``folder``.
+    def open_path(self, folder: str) -> Path | None: ...
     def save_path(self, suggested: str) -> Path | None: ...
     # The provider's id for the cart (Bronto's cartId), typed or pasted.
     def cart_id(self, current: str, provider: Provider) -> str | None: ...
@@ -37,7 +38,7 @@ class Asker(Protocol):
     def confirm_action(self, provider: Provider, action: CartAction, cart_id: str) -> bool: ...
     def warn(self, title: str, message: str) -> None: ...
     def inform(self, title: str, message: str) -> None: ...  # Help's texts
-    def import_path(self) -> Path | None: ...  # a cURL, HAR or Postman file
+    def import_path(self, folder: str) -> Path | None: ...
     # Which of several requests (their labels): its index, or None.
     def pick_request(self, labels: Sequence[str]) -> int | None: ...
     # The secrets an import found (their labels): the profile to keep them in, or None.
@@ -126,17 +127,17 @@ class DialogAsker:
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def open_path(self) -> Path | None:
+    def open_path(self, folder: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
-        name, _ = QFileDialog.getOpenFileName(self._parent, "Open a cart", "", FILE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self._parent, "Open a cart", folder, FILE_FILTER)
         return Path(name) if name else None
 
-    def import_path(self) -> Path | None:
+    def import_path(self, folder: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(
-            self._parent, "Import a request (cURL, HAR, Postman)", "", IMPORT_FILTER
+            self._parent, "Import a request (cURL, HAR, Postman)", folder, IMPORT_FILTER
         )
         return Path(name) if name else None
 
@@ -210,7 +211,7 @@ class ScriptedAsker:
     def send_as_is(self, error: str) -> bool:
         return False
 
-    def open_path(self) -> Path | None:
+    def open_path(self, folder: str) -> Path | None:
         return None
 
     def save_path(self, suggested: str) -> Path | None:
@@ -234,7 +235,7 @@ class ScriptedAsker:
     def inform(self, title: str, message: str) -> None:
         return  # nobody watches: nothing to tell
 
-    def import_path(self) -> Path | None:
+    def import_path(self, folder: str) -> Path | None:
         return None
 
     def pick_request(self, labels: Sequence[str]) -> int | None:

@@ -434,7 +434,7 @@ class CartTab(QWidget):
     def open_cart(self, path: Path | None = None) -> bool:
         if not self.may_discard():
             return False
-        path = path or self.asker.open_path()
+        path = path or self.asker.open_path(self.start_folder())
         if path is None:
             return False
         try:
@@ -445,6 +445,12 @@ class CartTab(QWidget):
         self.file_used.emit(path)
         self._say(" ".join([f"Opened {path.name}.", *notes]), 10000)
         return True
+
+    def start_folder(self) -> str:
+        """Where Open and Import begin: this cart's folder, else the documents folder (as Save
+        does), never the folder the app happened to be started from."""
+        path = self.session.path
+        return str(path.parent if path is not None else documents_folder())
 
     def save_cart(self) -> bool:
         if self.session.path is None:
@@ -492,7 +498,7 @@ class CartTab(QWidget):
         from app.files import FileReadError, read_bounded
         from app.transport.captured import MAX_IMPORT_BYTES
 
-        path = path or self.asker.import_path()
+        path = path or self.asker.import_path(self.start_folder())
         if path is None:
             return False
         try:

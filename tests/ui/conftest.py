@@ -27,6 +27,7 @@ class FakeAsker:
         self.keep_answer: str | None = None
         self.warnings: list[str] = []
         self.asked: list[str] = []
+        self.folder = ""  # where the last Open or Import dialog would have started
 
     def save_changes(self, name: str) -> str:
         self.asked.append(f"save_changes {name}")
@@ -40,8 +41,9 @@ class FakeAsker:
         self.asked.append(f"send_as_is {error}")
         return self.send_raw
 
-    def open_path(self) -> Path | None:
+    def open_path(self, folder: str) -> Path | None:
         self.asked.append("open_path")
+        self.folder = folder
         return self.open_answer
 
     def save_path(self, suggested: str) -> Path | None:
@@ -67,8 +69,9 @@ class FakeAsker:
         self.asked.append(f"inform {title}")
         self.told = message
 
-    def import_path(self) -> Path | None:
+    def import_path(self, folder: str) -> Path | None:
         self.asked.append("import_path")
+        self.folder = folder
         return self.import_answer
 
     def pick_request(self, labels: Sequence[str]) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 import time
 import uuid
 from decimal import Decimal
@@ -21,6 +22,7 @@ from app.sandbox import Fault
 from app.sandbox.runtime import embedded_server
 from app.transport.network import shared_ssl_context
 from app.ui.application import create_main_window
+from app.ui.asking import documents_folder
 from app.ui.main_window import MainWindow
 from tests.conftest import golden_text
 from tests.ui.conftest import FakeAsker
@@ -354,6 +356,21 @@ def test_open_replaces_the_cart_and_notes_renamed_keys(
     assert window.windowTitle() == "old.cart.json — Cart Composer"
     assert "Renamed “discount” to “discounts”" in window.statusBar().currentMessage()
     assert body_of(window) == GOLDEN
+
+
+def test_open_and_import_start_in_the_carts_folder_or_the_documents_folder(
+    qtbot: QtBot, window: MainWindow, asker: FakeAsker, tmp_path: Path
+) -> None:
+    # Before: the folder the app was started from (a desktop entry's, a terminal's).
+    assert window.session.path is None  # the sample copy
+    assert not window.open_cart()  # asked, and cancelled
+    assert asker.folder == str(documents_folder()) != os.getcwd()
+    mine = tmp_path / "carts" / "mine.cart.json"
+    mine.parent.mkdir()
+    mine.write_text('{"provider": "drip", "payload": ' + golden_text("drip-doc-example.json") + "}")
+    assert window.open_cart(mine)
+    assert not window.tab.import_file()
+    assert asker.asked[-1] == "import_path" and asker.folder == str(mine.parent)
 
 
 def test_switching_provider_carries_what_both_share(qtbot: QtBot, window: MainWindow) -> None:
