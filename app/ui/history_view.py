@@ -484,9 +484,10 @@ class HistoryView(QWidget):
         filters = self.current_filter()
         if path is None:
             suffix = {"har": "har", "jsonl": "jsonl", "postman": "postman_collection.json"}[kind]
-            name, _ = QFileDialog.getSaveFileName(
-                self, "Export history", f"cart-composer-history.{suffix}"
-            )
+            from app.ui.asking import documents_folder
+
+            suggested = documents_folder() / f"cart-composer-history.{suffix}"
+            name, _ = QFileDialog.getSaveFileName(self, "Export history", str(suggested))
             if not name:
                 return False
             path = Path(name)

@@ -436,9 +436,16 @@ class JourneysView(QWidget):
             self.open_path(Path(str(value)))
         self.samples.setCurrentIndex(0)
 
+    def start_folder(self) -> str:
+        """Where Open begins: the scenario's own folder, else the documents folder (not the
+        folder the app was started from)."""
+        from app.ui.asking import documents_folder
+
+        return str(self.path.parent if self.path is not None else documents_folder())
+
     def open_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Open a scenario", "", f"Scenarios (*{SUFFIX});;All files (*)"
+            self, "Open a scenario", self.start_folder(), f"Scenarios (*{SUFFIX});;All files (*)"
         )
         if name:
             self.open_path(Path(name))
@@ -639,9 +646,10 @@ class JourneysView(QWidget):
 
     def export_dialog(self, kind: str) -> None:
         suffix = "har" if kind == "har" else "jsonl"
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export the run", f"journey-run.{suffix}", f"*.{suffix}"
-        )
+        from app.ui.asking import documents_folder
+
+        suggested = str(documents_folder() / f"journey-run.{suffix}")
+        name, _ = QFileDialog.getSaveFileName(self, "Export the run", suggested, f"*.{suffix}")
         if name:
             self.export_run(kind, Path(name))
 

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.domain import jsonfmt
 from app.domain.sandbox_marks import SandboxMode
 from app.scenarios import load_scenario
+from app.ui.asking import documents_folder
 from app.ui.main_window import MainWindow
 
 
@@ -130,6 +131,19 @@ def test_the_bulk_line_reads_as_a_sentence_and_its_labels_lead_to_their_boxes(
         qtbot.keyClick(window, keys[-1], Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(box.hasFocus, timeout=5_000)
     assert journeys.bulk_count.accessibleName() == "Carts to send"
+
+
+def test_open_starts_in_the_scenarios_folder_or_the_documents_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    journeys = window.journeys
+    assert journeys.start_folder() == str(documents_folder())  # before: the working folder
+    open_sample(window, "Bronto: abandon and recover")  # a shipped one: a copy, not its file
+    assert journeys.start_folder() == str(documents_folder())
+    mine = tmp_path / "mine.scenario.json"
+    mine.write_text('{"name": "mine", "steps": [{"do": "note", "text": "hi"}]}')
+    assert journeys.open_path(mine)
+    assert journeys.start_folder() == str(tmp_path)
 
 
 def test_the_sandbox_menu_applies_to_journeys_and_a_scenarios_own_mode_is_kept(
