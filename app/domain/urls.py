@@ -48,6 +48,9 @@ def host_problem(host: str) -> str | None:
         except idna.IDNAError:
             return "is not an international name IDNA can write in ASCII"
     labels = name.split(".")
+    if len(labels) == 4 and all(label.isdigit() for label in labels):
+        # Four numbers that ipaddress (and so httpx) refuses: 256.1.1.1, 10.0.0.01.
+        return "is not an IPv4 address: four numbers from 0 to 255, with no leading zeros"
     if "" in labels:
         return "has an empty part between two dots"
     if any(len(label) > 63 for label in labels):

@@ -26,6 +26,8 @@ LONG = "x" * 64
         (".".join(["a" * 63] * 4), "is longer than 253 characters"),
         ("☃.com", "is not an international name IDNA can write in ASCII"),
         (".", "has no name"),
+        ("256.1.1.1", "is not an IPv4 address: four numbers from 0 to 255, with no leading zeros"),
+        ("10.0.0.01", "is not an IPv4 address: four numbers from 0 to 255, with no leading zeros"),
     ],
 )
 def test_a_name_no_lookup_can_take_is_said_in_words(host: str, problem: str) -> None:
