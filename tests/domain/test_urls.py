@@ -3,7 +3,10 @@ words (beside the field, in the preview, on stderr) rather than failing in the r
 
 from __future__ import annotations
 
+import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.errors import TargetError
 from app.domain.urls import host_problem
@@ -71,3 +74,12 @@ def test_the_target_says_what_is_wrong_with_the_host(base: str, said: str) -> No
     with pytest.raises(TargetError) as caught:
         build_request(document, Target(base, {"account_id": "5"}))
     assert str(caught.value) == said
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcXYZ019-_.%é例☃ ", min_size=1, max_size=16))
+def test_a_name_it_passes_is_one_httpx_takes(host: str) -> None:
+    # The check is made before Send so that httpx never refuses the host itself (the transport
+    # turns such a refusal into a failed lookup, but the person should hear it at the field).
+    if host_problem(host) is None:
+        httpx.URL(f"http://{host}/")
