@@ -231,6 +231,12 @@ def loads(text: str | bytes) -> Any:
     except json.JSONDecodeError as exc:
         if not text.strip():
             raise JsonSyntaxError("there is no JSON: the text is empty") from None
+        if exc.msg == "Expecting value" and not text[: exc.pos].strip():
+            # Not JSON at all (a passwd file, an HTML page): said of its start.
+            first = repr(text[exc.pos])[1:-1]
+            raise JsonSyntaxError(
+                f'it begins with "{first}", which JSON cannot begin with', exc.lineno, exc.colno
+            ) from None
         raise JsonSyntaxError(_plain(exc.msg), exc.lineno, exc.colno) from None
     except RecursionError:
         raise JsonSyntaxError("the JSON is nested too deeply") from None

@@ -118,6 +118,8 @@ def test_loads_keeps_fractions_exact_and_integers_whole() -> None:
         ),
         (r'"\u12"', r"a \u escape needs four hexadecimal digits (line 1, column 3)"),
         (" \n", "there is no JSON: the text is empty"),
+        ("root:x:0:0", 'it begins with "r", which JSON cannot begin with (line 1, column 1)'),
+        ("\n <html>", 'it begins with "<", which JSON cannot begin with (line 2, column 2)'),
         ('{"a": NaN}', "NaN is not allowed in JSON"),
         ('{"a": 1, "a": 2}', "the key “a” appears twice in one object"),
         ("[" * 100_000, "the JSON is nested too deeply"),
