@@ -107,7 +107,7 @@ def test_table_rows_grow_with_the_text(qtbot: QtBot, window: MainWindow) -> None
 
 def test_a_theme_change_leaves_the_cart_alone(qtbot: QtBot, window: MainWindow) -> None:
     # Repainting the raw editor's colours signals "text changed": it once applied the hidden
-    # editor's empty text as the cart ("JSON: Line 1, column 1: a value is expected here…").
+    # editor's empty text as the cart (then said as "JSON: Line 1, column 1: Expecting value").
     before = window.session.preview_text
     window.theme_actions["dark"].trigger()
     qtbot.wait(600)  # longer than the raw editor's pause before it applies what was typed
