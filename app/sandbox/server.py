@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from app.domain.sizes import size_text
 from app.sandbox.config import SandboxMode
 from app.sandbox.emulator import ConnectionDropped, Sandbox, Trickle, json_response
 
@@ -74,7 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
                     raise _BadBody(400, "a chunk size is negative")
                 total += size
                 if total > _MAX_BODY:
-                    raise _BadBody(413, f"the body is larger than {_MAX_BODY // 2**20} MB")
+                    raise _BadBody(413, f"the body is larger than {size_text(_MAX_BODY)}")
                 if size == 0:
                     for _ in range(100):  # trailers, a bounded number of them
                         if self.rfile.readline(8192) in (b"\r\n", b"\n", b""):
@@ -87,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise _BadBody(400, "Content-Length is not a number") from None
         if length > _MAX_BODY:
-            raise _BadBody(413, f"the body is larger than {_MAX_BODY // 2**20} MB")
+            raise _BadBody(413, f"the body is larger than {size_text(_MAX_BODY)}")
         return self.rfile.read(length) if length > 0 else b""
 
     def _refusal(self) -> httpx.Response | None:

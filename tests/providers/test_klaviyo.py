@@ -320,6 +320,17 @@ def _event(n: int) -> dict[str, Any]:
     return event
 
 
+def test_a_bulk_job_over_klaviyos_5_mb_is_refused_with_its_size() -> None:
+    target = Target("https://a.klaviyo.com", {"revision": "2026-07-15"})
+    big = _event(1)
+    set_in(big, "data.attributes.properties.note", "x" * (6 * 1024 * 1024))
+    with pytest.raises(PayloadError) as caught:
+        KLAVIYO.build_batch_request([big], target)
+    assert str(caught.value) == (
+        "The bulk job is 6 MB; Klaviyo takes at most 5 MB a request: send fewer events at once."
+    )
+
+
 def test_a_bulk_job_puts_each_events_profile_beside_it_as_the_bulk_schema_has_it() -> None:
     target = Target("https://a.klaviyo.com", {"revision": "2026-07-15"})
     request = KLAVIYO.build_batch_request([_event(1), _event(2)], target)

@@ -248,5 +248,6 @@ def test_a_chunked_upload_is_capped_like_any_body(monkeypatch: pytest.MonkeyPatc
             pass  # the sandbox answered and hung up while the rest was still going out
         else:
             assert response.status_code == 413
+            assert response.json() == {"error": "Request refused: the body is larger than 1 MB."}
             assert "larger than 1 MB" in response.json()["error"]
         assert server.sandbox.requests() == []  # never taken in, never logged

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.domain import jsonfmt
 from app.domain.errors import PayloadError
+from app.domain.sizes import size_text
 from app.providers.auth import AuthSpec, HeaderAuth
 from app.providers.base import USER_AGENT, OutgoingRequest, Provider, SecretSpec, Target, amount
 from app.providers.klaviyo.models import KlaviyoEvent
@@ -265,8 +266,8 @@ class KlaviyoProvider(Provider):
             raise PayloadError(f"An event cannot be written as JSON: {exc}.") from None
         if len(body) > MAX_BULK_BYTES:
             raise PayloadError(
-                f"The bulk job is {len(body) / 1024 / 1024:.1f} MB; Klaviyo takes at most 5 MB "
-                "a request: send fewer events at once."
+                f"The bulk job is {size_text(len(body))}; Klaviyo takes at most "
+                f"{size_text(MAX_BULK_BYTES)} a request: send fewer events at once."
             )
         base, headers = self._endpoint(target)
         return OutgoingRequest("POST", f"{base}/api/event-bulk-create-jobs", body, headers)
