@@ -247,6 +247,12 @@ class ScriptedAsker:
         return None  # nothing is stored that nobody chose to
 
 
+def start_folder(path: Path | None) -> str:
+    """Where an Open dialog begins: the folder of the file in hand, else the documents folder
+    (as Save does), never the folder the app happened to be started from."""
+    return str(path.parent if path is not None else documents_folder())
+
+
 def documents_folder() -> Path:
     """Where a new cart is saved by default: the user's documents folder."""
     from PySide6.QtCore import QStandardPaths

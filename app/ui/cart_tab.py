@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from app.domain.errors import CartComposerError
 from app.ui.accessibility import announce
-from app.ui.asking import Asker, documents_folder
+from app.ui.asking import Asker, documents_folder, start_folder
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
@@ -447,10 +447,8 @@ class CartTab(QWidget):
         return True
 
     def start_folder(self) -> str:
-        """Where Open and Import begin: this cart's folder, else the documents folder (as Save
-        does), never the folder the app happened to be started from."""
-        path = self.session.path
-        return str(path.parent if path is not None else documents_folder())
+        """Where Open and Import begin (``asking.start_folder`` of this cart's file)."""
+        return start_folder(self.session.path)
 
     def save_cart(self) -> bool:
         if self.session.path is None:

@@ -437,11 +437,10 @@ class JourneysView(QWidget):
         self.samples.setCurrentIndex(0)
 
     def start_folder(self) -> str:
-        """Where Open begins: the scenario's own folder, else the documents folder (not the
-        folder the app was started from)."""
-        from app.ui.asking import documents_folder
+        """Where Open begins (``asking.start_folder`` of the scenario's file)."""
+        from app.ui.asking import start_folder
 
-        return str(self.path.parent if self.path is not None else documents_folder())
+        return start_folder(self.path)
 
     def open_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
