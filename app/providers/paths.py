@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["delete_in", "get_at", "has_at", "parts", "set_in", "with_at", "without_at"]
+__all__ = [
+    "delete_in",
+    "get_at",
+    "has_at",
+    "list_on_the_way",
+    "parts",
+    "set_in",
+    "with_at",
+    "without_at",
+]
 
 _MISSING = object()
 
@@ -30,6 +39,19 @@ def _lookup(payload: Any, path: str) -> Any:
             return _MISSING
         value = value[part]
     return value
+
+
+def list_on_the_way(payload: Mapping[str, Any], path: str) -> str | None:
+    """The path up to a list that ``path`` would go through ("items" of "items.0.price"), or
+    None when every step of it before the last is an object or is not there yet. A path does
+    not reach into a list: ``with_at`` would put an object in its place."""
+    value: Any = payload
+    names = parts(path)
+    for depth, name in enumerate(names[:-1], start=1):
+        value = value.get(name) if isinstance(value, Mapping) else None
+        if isinstance(value, list):
+            return ".".join(names[:depth])
+    return None
 
 
 def get_at(payload: Any, path: str, default: Any = None) -> Any:

@@ -16,7 +16,7 @@ from app.history import HistoryStore
 from app.paths import resources_dir
 from app.profiles import Profile, ProfileStore
 from app.providers import CartDocument, get_provider, load_cart
-from app.providers.paths import get_at, parts, set_in
+from app.providers.paths import get_at, list_on_the_way, set_in
 from app.providers.samples import new_cart_id
 from app.scenarios.model import Scenario, ScenarioError, Step
 from app.service import recording
@@ -50,7 +50,7 @@ def _set_fields(payload: dict[str, Any], values: Mapping[str, Any]) -> None:
     """A step's ``set``: each value at its path in ``payload``, as the form names the fields
     ("grand_total", "customer.email_address"). ``ScenarioError`` for a path through a list."""
     for key, value in values.items():
-        listed = _list_on_the_way(payload, key)
+        listed = list_on_the_way(payload, key)
         if listed is not None:
             # A path names objects' fields; "items.0.price" would have replaced the items with
             # an object {"0": {"price": …}} and sent that.
@@ -59,18 +59,6 @@ def _set_fields(payload: dict[str, Any], values: Mapping[str, Any]) -> None:
                 f"whole list instead (“{listed}”: [ … ]), or edit the cart file."
             )
         set_in(payload, key, value)
-
-
-def _list_on_the_way(payload: Mapping[str, Any], path: str) -> str | None:
-    """The path, up to a list that ``path`` would go through ("items" of "items.0.price"), or
-    None when every step of it before the last is an object or is not there yet."""
-    value: Any = payload
-    names = parts(path)
-    for depth, name in enumerate(names[:-1], start=1):
-        value = value.get(name) if isinstance(value, Mapping) else None
-        if isinstance(value, list):
-            return ".".join(names[:depth])
-    return None
 
 
 class ScenarioRunner:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from app.providers.paths import delete_in, get_at, has_at, set_in, with_at, without_at
+from app.providers.paths import (
+    delete_in,
+    get_at,
+    has_at,
+    list_on_the_way,
+    set_in,
+    with_at,
+    without_at,
+)
 
 
 def test_reading_a_path_and_what_is_in_the_way() -> None:
@@ -47,3 +55,13 @@ def test_a_place_is_written_as_a_json_pointer_with_its_escapes() -> None:
     pointer = json_pointer(("items", 0, "a/b~c"))
     assert pointer == "/items/0/a~1b~0c"  # RFC 6901: ~ then / escaped
     assert pointer_path(pointer) == "items[0].a/b~c"  # and read back by the app
+
+
+def test_a_path_through_a_list_is_found_before_it_is_followed() -> None:
+    payload = {"items": [{"price": 1}], "customer": {"email": "a@b.co"}}
+    assert list_on_the_way(payload, "items.0.price") == "items"
+    assert list_on_the_way(payload, "items") is None  # the list itself, set whole
+    assert list_on_the_way(payload, "customer.email") is None
+    assert list_on_the_way(payload, "new.field") is None  # not there yet: made as an object
+    nested = {"data": {"attributes": {"Items": []}}}
+    assert list_on_the_way(nested, "data.attributes.Items.0") == "data.attributes.Items"
