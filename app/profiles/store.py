@@ -180,11 +180,14 @@ class _BuiltinProfiles(Mapping[str, Profile]):
     registry's order: made from the registry as it is (made again when it changes)."""
 
     def __init__(self) -> None:
-        self._made: tuple[int, dict[str, Profile]] | None = None
+        # The registry they were made from, held: compared by identity, never by id(). Once
+        # the registry's cache is cleared the old one is freed, and a new one may be given the
+        # same address, so an id() kept alone would pass for it.
+        self._made: tuple[Mapping[str, Any], dict[str, Profile]] | None = None
 
     def _profiles(self) -> dict[str, Profile]:
         found = providers()
-        if self._made is None or self._made[0] != id(found):
+        if self._made is None or self._made[0] is not found:
             made = {
                 f"sandbox-{p.key}": Profile(
                     name=f"sandbox-{p.key}",
@@ -195,7 +198,7 @@ class _BuiltinProfiles(Mapping[str, Profile]):
                 for p in found.values()
                 if p.has_emulator
             }
-            self._made = (id(found), made)
+            self._made = (found, made)
         return self._made[1]
 
     def __getitem__(self, name: str) -> Profile:

@@ -160,3 +160,20 @@ def test_cart_composer_home_moves_config_and_data(
     assert config_dir() == tmp_path
     assert data_dir() == tmp_path
     assert ProfileStore().path == tmp_path / "profiles.json"
+
+
+def test_the_builtins_follow_a_registry_made_again_even_at_the_same_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The registry's lru_cache is cleared when a provider folder is added (tests/test_one_folder
+    # does): the old registry is freed, and CPython often gives the new one the same address.
+    # A cache keyed by id() then kept the old profiles: "sandbox-toyshop" was missing in one CI
+    # run in ten. Each registry here is freed before the next is made, to invite the reuse.
+    from app.profiles import store
+    from app.providers import registry
+
+    real = dict(registry.providers())
+    for round_ in range(200):
+        keep = list(real)[: 1 + round_ % len(real)]
+        monkeypatch.setattr(store, "providers", lambda keep=keep: {k: real[k] for k in keep})
+        assert list(BUILTIN_PROFILES) == [f"sandbox-{k}" for k in keep], round_
