@@ -39,6 +39,10 @@ __all__ = ["MainWindow"]
 # What a first start leaves of the screen's height for a window manager's title bar and frame
 # (openbox's is 26 px; fit_to_screen corrects it once the real frame is known).
 _FRAME_ALLOWANCE = 32
+
+# How long after the window is first shown fit_to_screen runs: the frame a window manager adds
+# is known once the window is mapped.
+FIT_DELAY_MS = 150
 # How many tabs a next start reopens at most (a hand-edited window.ini is not trusted).
 _TABS_KEPT = 20
 
@@ -129,8 +133,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._fitted:
             self._fitted = True
-            # The frame a window manager adds is known once the window is mapped.
-            QTimer.singleShot(150, self.fit_to_screen)
+            QTimer.singleShot(FIT_DELAY_MS, self.fit_to_screen)
 
     def fit_to_screen(self) -> None:
         """Keep the whole window — title bar and status bar — on the screen it is on: a size

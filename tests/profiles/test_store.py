@@ -167,8 +167,8 @@ def test_the_builtins_follow_a_registry_made_again_even_at_the_same_address(
 ) -> None:
     # The registry's lru_cache is cleared when a provider folder is added (tests/test_one_folder
     # does): the old registry is freed, and CPython often gives the new one the same address.
-    # A cache keyed by id() then kept the old profiles: "sandbox-toyshop" was missing in one CI
-    # run in ten. Each registry here is freed before the next is made, to invite the reuse.
+    # A cache keyed by id() then kept the old profiles: "sandbox-toyshop" was missing in a CI
+    # run. Each registry here is freed before the next is made, to invite the reuse.
     from app.profiles import store
     from app.providers import registry
 

@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.ui.application import create_main_window
-from app.ui.main_window import MainWindow
+from app.ui.main_window import FIT_DELAY_MS, MainWindow
+
+
+class _Seen(Protocol):
+    def clear(self) -> None: ...
+    def __len__(self) -> int: ...
+
+
+def wait_until_quiet(qtbot: QtBot, seen: _Seen, timeout: int = 10_000) -> None:
+    """Until the window's own work after its show is over: a stretch with nothing in ``seen``
+    (the events a test counts) longer than fit_to_screen's delay, which resizes the window and
+    so lays out and paints all of it. A shorter stretch could end before that timer, and the
+    resize then landed among what the test counts (a CI run's "2 == 0")."""
+
+    def quiet() -> bool:
+        seen.clear()
+        qtbot.wait(FIT_DELAY_MS + 50)
+        return not seen
+
+    qtbot.waitUntil(quiet, timeout=timeout)
 
 
 class FakeAsker:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import FakeAsker
+from tests.ui.conftest import FakeAsker, wait_until_quiet
 
 
 class _Paints(QObject):
@@ -41,18 +41,8 @@ def test_a_price_typed_does_not_repaint_the_whole_window(qtbot: QtBot, window: M
         edit(n)
     paints = _Paints()
     app.installEventFilter(paints)
-
-    def quiet() -> bool:
-        # The window's own work after it is shown must be over first: 150 ms after the show,
-        # fit_to_screen resizes it to the screen (the whole window repainted). When the edits
-        # above took less than that, it landed among the counted ones: "2 == 0" in one CI run.
-        # 200 ms with no paint at all is past that timer whenever the edits began.
-        paints.seen.clear()
-        qtbot.wait(200)
-        return not paints.seen
-
     try:
-        qtbot.waitUntil(quiet, timeout=10_000)
+        wait_until_quiet(qtbot, paints.seen)  # however quick the edits above were
         for n in range(10, 15):
             edit(n)
     finally:

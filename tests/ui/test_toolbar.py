@@ -17,6 +17,7 @@ from app.transport import SendResult
 from app.ui.controller import ComposerController
 from app.ui.main_window import MainWindow
 from app.ui.toolbar import MANAGE, CartToolbar
+from tests.ui.conftest import wait_until_quiet
 
 
 def a_toolbar(qtbot: QtBot, tmp_path: Path) -> tuple[CartToolbar, ComposerController]:
@@ -105,16 +106,7 @@ def test_sending_does_not_lay_out_the_tool_bar_again(qtbot: QtBot, window: MainW
     while (parent := chain[-1].parentWidget()) is not None:
         chain.append(parent)
     requests = _LayoutRequests(chain)
-
-    def quiet() -> bool:
-        # The window's own first layouts are done: 200 ms with none. 150 ms after the show,
-        # fit_to_screen resizes the window, which lays out the whole chain (a probe saw six
-        # requests between 100 and 200 ms); a 100 ms window could end before that timer.
-        requests.seen.clear()
-        qtbot.wait(200)
-        return not requests.seen
-
-    qtbot.waitUntil(quiet, timeout=5000)
+    wait_until_quiet(qtbot, requests.seen, timeout=5000)
     bar.set_sending(True)
     qtbot.wait(50)
     assert bar.progress.isVisible()
@@ -145,13 +137,7 @@ def test_the_answers_badge_and_summary_do_not_lay_out_the_window(
     while (parent := chain[-1].parentWidget()) is not None:
         chain.append(parent)
     requests = _LayoutRequests(chain)
-
-    def quiet() -> bool:  # as above: past fit_to_screen's timer
-        requests.seen.clear()
-        qtbot.wait(200)
-        return not requests.seen
-
-    qtbot.waitUntil(quiet, timeout=5000)
+    wait_until_quiet(qtbot, requests.seen, timeout=5000)
     view.show_sending("http://127.0.0.1:9/v3/1/shopper_activity/cart")
     qtbot.wait(50)
     after_start = list(requests.seen)
